@@ -1,0 +1,76 @@
+package kz.ehr.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTests {
+    private final EventCodec<HealthRecordEvent> codec = EventCodec.of(HealthRecordEvent.class);
+
+    @Test
+    void anEventSurvivesARoundTrip() {
+        HealthRecordEvent event = sampleEvent();
+
+        HealthRecordEvent decoded = codec.decode(codec.encode(event));
+
+        assertThat(decoded).isEqualTo(event);
+        assertThat(decoded.getPatient().getBirthDate()).isEqualTo(LocalDate.of(1985, 3, 15));
+    }
+
+    @Test
+    void garbageIsRejectedWithAStableCode() {
+        assertThatThrownBy(() -> codec.decode(new byte[] {1, 2, 3}))
+                .isInstanceOf(EventCodec.UndecodableEventException.class)
+                .satisfies(e -> assertThat(((EventCodec.UndecodableEventException) e).code).isIn("UNDECODABLE", "UNKNOWN_SCHEMA"));
+    }
+
+    @Test
+    void aMessageFromAnUnknownSchemaIsRejectedAsUnknownSchema() throws Exception {
+        Schema other = new Schema.Parser().parse("""
+                {"type":"record","name":"HealthRecordEvent","namespace":"kz.ehr.events","fields":[{"name":"x","type":"int"}]}""");
+        GenericRecord rec = new GenericData.Record(other);
+        rec.put("x", 1);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), other).encode(rec).array();
+
+        assertThatThrownBy(() -> codec.decode(bytes))
+                .isInstanceOf(EventCodec.UndecodableEventException.class)
+                .satisfies(e -> assertThat(((EventCodec.UndecodableEventException) e).code).isEqualTo("UNKNOWN_SCHEMA"));
+    }
+
+    @Test
+    void aReleasedWriterVersionIsResolvedByTheCurrentReader() throws Exception {
+        ReleasedSchemas.Released v1 = ReleasedSchemas.of("ProviderRecord").get(0);
+        GenericRecord rec = new GenericData.Record(v1.schema());
+        rec.put("providerId", "dm");
+        rec.put("recordId", "r-1");
+        rec.put("submittedAt", 1_700_000_000_000L);
+        rec.put("payload", "{}");
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1.schema()).encode(rec).array();
+
+        ProviderRecord decoded = EventCodec.of(ProviderRecord.class).decode(bytes);
+
+        assertThat(decoded.getRecordId()).isEqualTo("r-1");
+    }
+
+    static HealthRecordEvent sampleEvent() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return HealthRecordEvent.newBuilder()
+                .setEnvelope(Envelopes.of(Envelopes.stableEventId("dm", "r-1", "1"), "ENCOUNTER", "dm", "r-1", now, now, null))
+                .setRecordType("ENCOUNTER")
+                .setPatient(PatientInfo.newBuilder().setLocalId("P-77").setIin("850315300019").setIinStatus("VALID")
+                        .setBirthDate(LocalDate.of(1985, 3, 15)).setSex("M").setLastName("Ахметов").build())
+                .setEncounter(Encounter.newBuilder().setPolyclinicBin("000000000000").setStart(now).setKind("VISIT")
+                        .setDiagnoses(List.of("I10")).build())
+                .build();
+    }
+}
