@@ -29,7 +29,9 @@ public final class EventCodec<T extends SpecificRecordBase> {
     private EventCodec(Class<T> type) {
         this.type = type;
         Schema schema = SpecificData.get().getSchema(type);
-        SpecificData model = SpecificData.getForClass(type);
+        // resolve generated classes through the loader that loaded them (Quarkus runs several loaders)
+        SpecificData model = new SpecificData(type.getClassLoader());
+        SpecificData.getForClass(type).getConversions().forEach(model::addLogicalTypeConversion);
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema);
         for (ReleasedSchemas.Released released : ReleasedSchemas.of(schema.getName())) {

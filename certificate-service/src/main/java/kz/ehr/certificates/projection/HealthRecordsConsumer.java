@@ -1,0 +1,40 @@
+package kz.ehr.certificates.projection;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import kz.ehr.events.EventCodec;
+import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.events.Topics;
+import kz.ehr.events.kafka.BatchConsumerLoop;
+
+/** Consumes ehr.patients.v1, ehr.registry.v1 and ehr.care.v1 into the eligibility projection. */
+@ApplicationScoped
+public class HealthRecordsConsumer {
+    @Inject
+    PersonEvents personEvents;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private BatchConsumerLoop<HealthRecordEvent> loop;
+
+    void start(@Observes StartupEvent event) {
+        Topics.ensureAll(bootstrapServers);
+        loop = new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "certificate-service",
+                List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic),
+                topic -> EventCodec.of(HealthRecordEvent.class), 1000, personEvents::store).start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.close();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package kz.ehr.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import kz.ehr.local.Databases;
+import kz.ehr.local.LocalKafkaBroker;
+import kz.ehr.local.LocalPostgres;
+
+/**
+ * The real broker and database a test JVM uses, started at most once per JVM.
+ * <ul>
+ * <li>Kafka: {@code EHR_TEST_KAFKA} names a running broker; otherwise a broker is started in this JVM
+ * on free ports with its data under {@code target/}.</li>
+ * <li>PostgreSQL: {@code EHR_PG_HOST}/{@code EHR_PG_PORT}/{@code EHR_PG_USER}/{@code EHR_PG_PASSWORD}, default
+ * 127.0.0.1:5432 as postgres; when nothing listens there, an embedded PostgreSQL is started.</li>
+ * </ul>
+ * Each test database is dropped and created afresh the first time a JVM asks for it.
+ */
+public final class TestPlatform {
+    private static LocalKafkaBroker broker;
+    private static String bootstrapServers;
+    private static EmbeddedPostgres embeddedPostgres;
+    private static String pgHost;
+    private static int pgPort;
+    private static final Set<String> FRESH_DATABASES = ConcurrentHashMap.newKeySet();
+    private static final String KAFKA_PROPERTY = "ehr.test.kafka.bootstrap";
+    private static final String PG_PROPERTY = "ehr.test.pg.address";
+    private static final String FRESH_PROPERTY = "ehr.test.pg.fresh";
+
+    private TestPlatform() {
+    }
+
+    public static synchronized String kafkaBootstrapServers() {
+        if (bootstrapServers == null) {
+            // Quarkus loads this class in more than one class loader; the JVM-wide property makes the broker one per JVM
+            bootstrapServers = System.getProperty(KAFKA_PROPERTY);
+        }
+        if (bootstrapServers == null) {
+            String external = System.getenv("EHR_TEST_KAFKA");
+            if (external != null && !external.isBlank()) {
+                bootstrapServers = external;
+                kz.ehr.events.Topics.ensureAll(bootstrapServers);
+            } else {
+                Path dir = Path.of("target", "test-kafka-" + ProcessHandle.current().pid()).toAbsolutePath();
+                broker = LocalKafkaBroker.start(dir, LocalKafkaBroker.freePort(), LocalKafkaBroker.freePort());
+                bootstrapServers = broker.bootstrapServers();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    broker.close();
+                    deleteTree(dir);
+                }, "test-kafka-shutdown"));
+            }
+            System.setProperty(KAFKA_PROPERTY, bootstrapServers);
+        }
+        return bootstrapServers;
+    }
+
+    public static String pgUser() {
+        return env("EHR_PG_USER", "postgres");
+    }
+
+    public static String pgPassword() {
+        return env("EHR_PG_PASSWORD", "");
+    }
+
+    /** JDBC URL of a database that exists and was emptied when this JVM first asked for it. */
+    public static synchronized String freshDatabase(String name) {
+        ensurePostgres();
+        String fresh = System.getProperty(FRESH_PROPERTY, "");
+        if (FRESH_DATABASES.add(name) && !(("," + fresh + ",").contains("," + name + ","))) {
+            Databases.ensure(pgHost, pgPort, pgUser(), pgPassword(), name, true);
+            System.setProperty(FRESH_PROPERTY, fresh.isEmpty() ? name : fresh + "," + name);
+        }
+        return "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + name;
+    }
+
+    private static void ensurePostgres() {
+        if (pgHost != null) {
+            return;
+        }
+        String known = System.getProperty(PG_PROPERTY);
+        if (known != null) {
+            pgHost = known.substring(0, known.lastIndexOf(':'));
+            pgPort = Integer.parseInt(known.substring(known.lastIndexOf(':') + 1));
+            return;
+        }
+        String host = env("EHR_PG_HOST", "127.0.0.1");
+        int port = Integer.parseInt(env("EHR_PG_PORT", "5432"));
+        if (LocalPostgres.isListening(host, port)) {
+            pgHost = host;
+            pgPort = port;
+            System.setProperty(PG_PROPERTY, host + ":" + port);
+            return;
+        }
+        int embeddedPort = LocalKafkaBroker.freePort();
+        Path dir = Path.of("target", "test-pg-" + ProcessHandle.current().pid(), "data").toAbsolutePath();
+        embeddedPostgres = LocalPostgres.startEmbedded(dir, embeddedPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                embeddedPostgres.close();
+            } catch (IOException ignored) {
+                // shutting down
+            }
+            deleteTree(dir.getParent());
+        }, "test-pg-shutdown"));
+        pgHost = "127.0.0.1";
+        pgPort = embeddedPort;
+        System.setProperty(PG_PROPERTY, pgHost + ":" + pgPort);
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
