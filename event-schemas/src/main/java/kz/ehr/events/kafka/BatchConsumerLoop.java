@@ -114,15 +114,32 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
                     assigned = true;
                 }
             });
+            long backoffMs = 200;
             while (running.get()) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    continue;
+                try {
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    List<Delivery<T>> batch = decode(records);
+                    applyUntilDone(batch);
+                    consumer.commitSync(nextOffsets(records));
+                    processed += records.count();
+                    backoffMs = 200;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (Exception e) {
+                    // broker unreachable, commit refused after a rebalance, dead-letter topic unavailable:
+                    // go back to the last committed offsets and try again; handlers are idempotent
+                    LOG.warnf("consumer %s: %s; re-reading from the last committed offsets in %d ms",
+                            groupId, rootMessage(e), backoffMs);
+                    pauseQuietly(backoffMs);
+                    backoffMs = Math.min(backoffMs * 2, 10_000);
+                    rewindToCommitted();
                 }
-                List<Delivery<T>> batch = decode(records);
-                applyUntilDone(batch);
-                consumer.commitSync(nextOffsets(records));
-                processed += records.count();
             }
         } catch (WakeupException e) {
             if (running.get()) {
@@ -192,11 +209,44 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     private void pauseFor(long ms) throws InterruptedException {
         // keep the group membership alive while waiting for the database
         consumer.pause(consumer.assignment());
-        long until = System.currentTimeMillis() + ms;
-        while (System.currentTimeMillis() < until && running.get()) {
-            consumer.poll(Duration.ofMillis(Math.min(100, ms)));
+        try {
+            long until = System.currentTimeMillis() + ms;
+            while (System.currentTimeMillis() < until && running.get()) {
+                consumer.poll(Duration.ofMillis(Math.min(100, ms)));
+            }
+        } finally {
+            consumer.resume(consumer.assignment());
         }
-        consumer.resume(consumer.assignment());
+    }
+
+    private void pauseQuietly(long ms) {
+        try {
+            pauseFor(ms);
+        } catch (Exception e) {
+            // still unreachable; the next iteration tries again
+        }
+    }
+
+    private void rewindToCommitted() {
+        try {
+            var assignment = consumer.assignment();
+            if (assignment.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assignment, Duration.ofSeconds(10));
+            for (TopicPartition tp : assignment) {
+                OffsetAndMetadata offset = committed.get(tp);
+                if (offset == null) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, offset.offset());
+                }
+            }
+        } catch (WakeupException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.warnf("consumer %s: cannot read committed offsets yet (%s)", groupId, rootMessage(e));
+        }
     }
 
     static boolean isInfrastructureOutage(Throwable e) {
