@@ -6,30 +6,40 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.apache.avro.specific.SpecificRecordBase;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.events.MpiLinkEvent;
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.BatchConsumerLoop;
 
-/** Consumes ehr.patients.v1, ehr.registry.v1 and ehr.care.v1 into the billing projection. */
+/**
+ * Consumes ehr.patients.v1, ehr.registry.v1, ehr.care.v1 and mpi.links.v1 into the billing projection. One loop for
+ * all four: batches are applied one after the other, so identity repairs never race record writes for a person.
+ */
 @ApplicationScoped
 public class HealthRecordsConsumer {
     @Inject
-    PersonEvents personEvents;
+    BillingIngest ingest;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    private BatchConsumerLoop<HealthRecordEvent> loop;
+    private BatchConsumerLoop<SpecificRecordBase> loop;
 
     void start(@Observes StartupEvent event) {
         Topics.ensureAll(bootstrapServers);
-        loop = new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "billing-service",
-                List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic),
-                topic -> EventCodec.of(HealthRecordEvent.class), 1000, personEvents::store).start();
+        loop = new BatchConsumerLoop<SpecificRecordBase>(bootstrapServers, "billing-service",
+                List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic, Topics.MPI_LINKS.topic),
+                topic -> Topics.MPI_LINKS.topic.equals(topic) ? EventCodec.of(MpiLinkEvent.class) : EventCodec.of(HealthRecordEvent.class),
+                1000, ingest::handle).start();
+    }
+
+    public boolean isAssigned() {
+        return loop != null && loop.isAssigned();
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -1,0 +1,108 @@
+package kz.ehr.billing.config;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every tunable of the billing service. Rates and tables are calibration values, not official figures. */
+@ConfigMapping(prefix = "billing")
+public interface BillingConfig {
+    /** Time zone whose calendar gives a visit's date from its start instant. */
+    @WithDefault("Asia/Almaty")
+    String zone();
+
+    Capitation capitation();
+
+    Fraud fraud();
+
+    Relay relay();
+
+    interface Capitation {
+        /** Dated versions of the capitation rules, keyed by the first billing date they apply to (yyyy-MM-dd). */
+        Map<String, PolicyVersion> versions();
+    }
+
+    interface PolicyVersion {
+        /** Base rate in tenge per person per month where no region/year rate is configured. */
+        @WithDefault("1710")
+        BigDecimal baseRate();
+
+        /** Base rates per region and year: {@code REGION:YEAR=rate,…}; {@code *:YEAR} for every region in a year. */
+        Optional<String> baseRates();
+
+        /** Regional coefficients: {@code REGION=coefficient,…}; a region not listed has 1.0. */
+        Optional<String> regionalCoefficients();
+
+        /** Male sex-age coefficients, 11 values in band order <1,1–4,5–9,10–14,15–19,20–29,30–39,40–49,50–59,60–69,70+; calibration defaults when absent. */
+        Optional<String> sexAgeMale();
+
+        /** Female sex-age coefficients, same order as {@link #sexAgeMale()}. */
+        Optional<String> sexAgeFemale();
+
+        /** Factor when the person had no counted visit in the lookback window (0.8 since 2025-10-01). */
+        @WithDefault("0.8")
+        BigDecimal noVisitFactor();
+
+        /** Factor when the person is not insured in ОСМС on the billing date (0.9 since 2025-10-01). */
+        @WithDefault("0.9")
+        BigDecimal notInsuredFactor();
+
+        /** MULTIPLICATIVE (0.72 for both) or LOWEST_ONLY (0.8 for both). */
+        @WithDefault("MULTIPLICATIVE")
+        String combination();
+
+        /** Months before the billing date in which one counted visit avoids the visit penalty. */
+        @WithDefault("12")
+        int visitLookbackMonths();
+
+        /** Persons attached for fewer months than this are exempt from the visit penalty. */
+        @WithDefault("12")
+        int exemptAttachedUnderMonths();
+
+        /** Infants under one year on the billing date are exempt from the visit penalty. */
+        @WithDefault("true")
+        boolean exemptInfants();
+
+        /** Encounter kinds that count as a visit. */
+        @WithDefault("VISIT,HOME_VISIT,SCREENING,VACCINATION,TELEMEDICINE")
+        String countedVisitKinds();
+
+        /** Whether a person with no ОСМС fact at all counts as insured (true: the penalty needs evidence). */
+        @WithDefault("true")
+        boolean unknownInsuranceCountsAsInsured();
+    }
+
+    interface Fraud {
+        /** Visits per doctor per day above which the whole day is flagged. */
+        @WithDefault("40")
+        int dailyCap();
+
+        /** Minutes assumed for a visit without an end time when checking overlapping slots. */
+        @WithDefault("15")
+        int defaultSlotMinutes();
+
+        /** Near-mark visits by one doctor in one day that count as a burst. */
+        @WithDefault("10")
+        int burstThreshold();
+
+        /** A patient unseen for at least this many months (but under the mark) is near the 12-month mark. */
+        @WithDefault("11")
+        int nearMarkFromMonths();
+
+        /** Screening target groups {@code SCREENING:SEX|*:MIN:MAX:EFFECTIVE_FROM,…}; DOMAIN.md's programmes when absent. */
+        Optional<String> screeningProgrammes();
+    }
+
+    interface Relay {
+        /** Milliseconds between outbox relay passes when the outbox was empty. */
+        @WithDefault("300")
+        long intervalMs();
+
+        /** Outbox rows published per pass. */
+        @WithDefault("1000")
+        int batchSize();
+    }
+}

@@ -1,0 +1,84 @@
+package kz.ehr.billing.config;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import kz.ehr.billing.capitation.AgeBand;
+import kz.ehr.billing.capitation.CapitationPolicies;
+import kz.ehr.billing.capitation.CapitationPolicy;
+import kz.ehr.billing.capitation.CombinationPolicy;
+import kz.ehr.billing.fraud.FraudPolicy;
+import kz.ehr.billing.fraud.ScreeningProgramme;
+
+/** Turns the typed configuration into the domain's policy objects, once. */
+@ApplicationScoped
+public class Policies {
+    private final CapitationPolicies capitation;
+    private final FraudPolicy fraud;
+    private final java.time.ZoneId zone;
+
+    @Inject
+    public Policies(BillingConfig config) {
+        List<CapitationPolicy> versions = new ArrayList<>();
+        config.capitation().versions().forEach((from, v) -> versions.add(toPolicy(from, v)));
+        this.capitation = new CapitationPolicies(versions);
+        BillingConfig.Fraud f = config.fraud();
+        List<ScreeningProgramme> programmes = f.screeningProgrammes().map(Policies::programmes).orElse(FraudPolicy.domainProgrammes());
+        this.fraud = new FraudPolicy(f.dailyCap(), f.defaultSlotMinutes(), f.burstThreshold(), f.nearMarkFromMonths(), 12, programmes);
+        this.zone = java.time.ZoneId.of(config.zone());
+    }
+
+    public CapitationPolicies capitation() {
+        return capitation;
+    }
+
+    public FraudPolicy fraud() {
+        return fraud;
+    }
+
+    public java.time.ZoneId zone() {
+        return zone;
+    }
+
+    static CapitationPolicy toPolicy(String from, BillingConfig.PolicyVersion v) {
+        Map<String, EnumMap<AgeBand, BigDecimal>> sexAge = new HashMap<>(CapitationPolicy.calibrationSexAgeTable());
+        v.sexAgeMale().ifPresent(s -> sexAge.put("M", CapitationPolicy.row(s.split(","))));
+        v.sexAgeFemale().ifPresent(s -> sexAge.put("F", CapitationPolicy.row(s.split(","))));
+        return new CapitationPolicy("capitation-" + from, LocalDate.parse(from), v.baseRate(),
+                decimals(v.baseRates().orElse("")), decimals(v.regionalCoefficients().orElse("")), sexAge,
+                v.noVisitFactor(), v.notInsuredFactor(), CombinationPolicy.valueOf(v.combination().trim()),
+                v.visitLookbackMonths(), v.exemptAttachedUnderMonths(), v.exemptInfants(),
+                Set.of(v.countedVisitKinds().replace(" ", "").split(",")), v.unknownInsuranceCountsAsInsured());
+    }
+
+    static Map<String, BigDecimal> decimals(String spec) {
+        Map<String, BigDecimal> out = new HashMap<>();
+        for (String item : spec.split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
+            int eq = item.lastIndexOf('=');
+            out.put(item.substring(0, eq).trim(), new BigDecimal(item.substring(eq + 1).trim()));
+        }
+        return out;
+    }
+
+    static List<ScreeningProgramme> programmes(String spec) {
+        List<ScreeningProgramme> out = new ArrayList<>();
+        for (String item : spec.split(",")) {
+            String[] p = item.trim().split(":");
+            out.add(new ScreeningProgramme(p[0], "*".equals(p[1]) ? null : p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]),
+                    LocalDate.parse(p[4])));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,38 @@
+package kz.ehr.billing.fraud;
+
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Thresholds of the fraud monitor.
+ *
+ * @param dailyCap            visits per doctor per day above which every visit of that day is flagged (default 40)
+ * @param defaultSlotMinutes  length assumed for a visit without an end time when checking overlaps
+ * @param burstThreshold      near-mark visits by one doctor in one day that make a burst
+ * @param nearMarkFromMonths  a patient unseen for at least this many months (and less than the 12-month mark) is "near the mark"
+ * @param markMonths          the visit-penalty horizon (12)
+ */
+public record FraudPolicy(int dailyCap, int defaultSlotMinutes, int burstThreshold, int nearMarkFromMonths,
+                          int markMonths, List<ScreeningProgramme> programmes) {
+
+    public static List<ScreeningProgramme> domainProgrammes() {
+        LocalDate since = LocalDate.of(2000, 1, 1);
+        return List.of(new ScreeningProgramme("CARDIO", null, 40, 70, since),
+                new ScreeningProgramme("GLAUCOMA", null, 40, 70, since),
+                new ScreeningProgramme("BREAST", "F", 40, 70, since),
+                new ScreeningProgramme("CERVICAL", "F", 30, 70, since),
+                new ScreeningProgramme("COLORECTAL", null, 50, 70, since));
+    }
+
+    public static FraudPolicy defaults() {
+        return new FraudPolicy(40, 15, 10, 11, 12, domainProgrammes());
+    }
+
+    /** The target group of a screening in force on a date (latest effective version). */
+    public Optional<ScreeningProgramme> programme(String screening, LocalDate on) {
+        return programmes.stream().filter(p -> p.screening().equals(screening) && !p.effectiveFrom().isAfter(on))
+                .max(Comparator.comparing(ScreeningProgramme::effectiveFrom));
+    }
+}

@@ -1,0 +1,310 @@
+package kz.ehr.billing.fraud.service;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import kz.ehr.billing.capitation.AgeBand;
+import kz.ehr.billing.capitation.CapitationCalculator;
+import kz.ehr.billing.capitation.CapitationPolicy;
+import kz.ehr.billing.capitation.PersonHistory;
+import kz.ehr.billing.config.Policies;
+import kz.ehr.billing.fraud.DoctorDay;
+import kz.ehr.billing.fraud.Finding;
+import kz.ehr.billing.fraud.FraudScreen;
+import kz.ehr.billing.fraud.HospitalStay;
+import kz.ehr.billing.fraud.PersonContext;
+import kz.ehr.billing.fraud.ScreenedVisit;
+import kz.ehr.billing.outbox.Outbox;
+import kz.ehr.billing.projection.Affected;
+import kz.ehr.billing.projection.Jdbc;
+import kz.ehr.events.BillingEvent;
+import kz.ehr.events.Envelopes;
+
+/**
+ * The streaming fraud monitor: after each consumed batch, re-screens every visit of the persons the batch touched
+ * (person rules) and every visit of the doctor-days it touched (doctor-day rules), then reconciles the stored flags:
+ * new findings are raised, open flags whose cause disappeared are withdrawn, human decisions are never overridden.
+ */
+@ApplicationScoped
+public class FraudMonitor {
+    @Inject
+    Policies policies;
+
+    /** Where a visit belongs, for flag rows and the money at stake. */
+    record VisitMeta(String personKey, String polyclinicBin, String doctorId, LocalDate date, String sex, LocalDate birthDate,
+                     String region) {
+    }
+
+    record ExistingFlag(String flagId, String visitKey, String ruleId, String state) {
+    }
+
+    public void rescreen(Connection c, Affected affected) throws SQLException {
+        FraudScreen screen = new FraudScreen(policies.fraud());
+        Map<String, VisitMeta> meta = new HashMap<>();
+        List<Finding> findings = new ArrayList<>();
+        Set<String> personScope = new HashSet<>();
+        Set<String> doctorScope = new HashSet<>();
+        Set<Affected.DoctorDayKey> days = new HashSet<>(affected.doctorDays());
+
+        if (!affected.persons().isEmpty()) {
+            Map<String, Boolean> storedNearMark = new HashMap<>();
+            Map<String, PersonContext> persons = loadPersons(c, affected.persons(), storedNearMark);
+            List<String> nearMarkOn = new ArrayList<>();
+            List<String> nearMarkOff = new ArrayList<>();
+            for (PersonContext p : persons.values()) {
+                findings.addAll(screen.screenPerson(p));
+                Set<String> nearMark = screen.nearMarkVisits(p);
+                PersonHistory history = p.asHistory();
+                for (ScreenedVisit v : p.visits()) {
+                    personScope.add(v.visitKey());
+                    String region = history.attachmentOn(v.date()).map(PersonHistory.Attachment::region).orElse(null);
+                    meta.put(v.visitKey(), new VisitMeta(p.personKey(), v.polyclinicBin(), v.doctorId(), v.date(), p.sex(), p.birthDate(), region));
+                    boolean now = nearMark.contains(v.visitKey());
+                    if (now != storedNearMark.get(v.visitKey())) {
+                        (now ? nearMarkOn : nearMarkOff).add(v.visitKey());
+                        if (v.doctorId() != null) {
+                            days.add(new Affected.DoctorDayKey(v.doctorId(), v.date()));
+                        }
+                    }
+                }
+            }
+            setNearMark(c, nearMarkOn, true);
+            setNearMark(c, nearMarkOff, false);
+        }
+        if (!days.isEmpty()) {
+            for (DoctorDay day : loadDoctorDays(c, days, meta)) {
+                findings.addAll(screen.screenDoctorDay(day));
+                day.visits().forEach(s -> doctorScope.add(s.visitKey()));
+            }
+        }
+        reconcile(c, findings, personScope, doctorScope, meta);
+    }
+
+    private void reconcile(Connection c, List<Finding> findings, Set<String> personScope, Set<String> doctorScope,
+                           Map<String, VisitMeta> meta) throws SQLException {
+        Set<String> scope = new HashSet<>(personScope);
+        scope.addAll(doctorScope);
+        if (scope.isEmpty()) {
+            return;
+        }
+        Map<String, ExistingFlag> existing = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT flag_id, visit_key, rule_id, state FROM fraud_flag WHERE visit_key = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("text", scope.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ExistingFlag f = new ExistingFlag(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+                    existing.put(f.visitKey() + "|" + f.ruleId(), f);
+                }
+            }
+        }
+        Map<String, Finding> desired = new LinkedHashMap<>();
+        findings.forEach(f -> desired.putIfAbsent(f.visitKey() + "|" + f.ruleId(), f));
+        Set<String> personRules = new HashSet<>(FraudScreen.personRuleIds());
+
+        List<BillingEvent> events = new ArrayList<>();
+        Set<String> touchedVisits = new HashSet<>();
+        try (PreparedStatement insert = c.prepareStatement("""
+                INSERT INTO fraud_flag (flag_id, visit_key, rule_id, polyclinic_bin, doctor_id, visit_date, reason, money_at_stake, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN') ON CONFLICT (flag_id) DO UPDATE SET state = 'OPEN', reason = excluded.reason,
+                  money_at_stake = excluded.money_at_stake, updated_at = now()""");
+             PreparedStatement withdraw = c.prepareStatement(
+                     "UPDATE fraud_flag SET state = 'WITHDRAWN', updated_at = now() WHERE flag_id = ? AND state = 'OPEN'")) {
+            int inserts = 0;
+            int withdrawals = 0;
+            for (var entry : desired.entrySet()) {
+                ExistingFlag old = existing.get(entry.getKey());
+                if (old != null && !"WITHDRAWN".equals(old.state())) {
+                    continue; // already open, or a reviewer decided: the decision stands
+                }
+                Finding f = entry.getValue();
+                VisitMeta m = meta.get(f.visitKey());
+                if (m == null) {
+                    continue;
+                }
+                String flagId = Envelopes.stableEventId(f.visitKey(), f.ruleId());
+                BigDecimal money = moneyAtStake(m);
+                insert.setString(1, flagId);
+                insert.setString(2, f.visitKey());
+                insert.setString(3, f.ruleId());
+                insert.setString(4, m.polyclinicBin());
+                insert.setString(5, m.doctorId());
+                Jdbc.date(insert, 6, m.date());
+                insert.setString(7, f.reason());
+                insert.setBigDecimal(8, money);
+                insert.addBatch();
+                inserts++;
+                touchedVisits.add(f.visitKey());
+                BillingEvent e = Outbox.event(UUID.randomUUID().toString(), "FRAUD_FLAG_RAISED", m.polyclinicBin(), f.visitKey());
+                e.setMonth(YearMonth.from(m.date()).toString());
+                e.setFlagId(flagId);
+                e.setRuleId(f.ruleId());
+                e.setReason(f.reason());
+                e.setAmount(money.toPlainString());
+                events.add(e);
+            }
+            for (ExistingFlag old : existing.values()) {
+                boolean inScope = personRules.contains(old.ruleId()) ? personScope.contains(old.visitKey()) : doctorScope.contains(old.visitKey());
+                if (!inScope || !"OPEN".equals(old.state()) || desired.containsKey(old.visitKey() + "|" + old.ruleId())) {
+                    continue;
+                }
+                withdraw.setString(1, old.flagId());
+                withdraw.addBatch();
+                withdrawals++;
+                touchedVisits.add(old.visitKey());
+                VisitMeta m = meta.get(old.visitKey());
+                BillingEvent e = Outbox.event(UUID.randomUUID().toString(), "FRAUD_FLAG_RESOLVED",
+                        m == null ? "unknown" : m.polyclinicBin(), old.visitKey());
+                e.setFlagId(old.flagId());
+                e.setRuleId(old.ruleId());
+                e.setReason("WITHDRAWN: a later fact removed the cause of this flag");
+                events.add(e);
+            }
+            if (inserts > 0) insert.executeBatch();
+            if (withdrawals > 0) withdraw.executeBatch();
+        }
+        refreshFlagged(c, touchedVisits);
+        Outbox.add(c, events);
+    }
+
+    /** Keeps visit.flagged equal to "an OPEN or CONFIRMED flag holds this visit". */
+    public static void refreshFlagged(Connection c, Set<String> visitKeys) throws SQLException {
+        if (visitKeys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE visit v SET flagged = x.held FROM (
+                  SELECT k, EXISTS (SELECT 1 FROM fraud_flag f WHERE f.visit_key = k AND f.state IN ('OPEN', 'CONFIRMED')) held
+                  FROM unnest(?::text[]) k) x
+                WHERE v.rec_key = x.k AND v.flagged <> x.held""")) {
+            ps.setArray(1, c.createArrayOf("text", visitKeys.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The monthly capitation the no-visit penalty would take from this person: what a fake visit would unlock. */
+    BigDecimal moneyAtStake(VisitMeta m) {
+        try {
+            CapitationPolicy p = policies.capitation().inForceOn(m.date());
+            BigDecimal sexAge = m.birthDate() == null ? BigDecimal.ONE : p.sexAgeCoefficient(m.sex(), AgeBand.of(m.birthDate(), m.date()));
+            return CapitationCalculator.money(p.baseRate(m.region(), m.date().getYear()).multiply(sexAge)
+                    .multiply(p.regionalCoefficient(m.region())).multiply(BigDecimal.ONE.subtract(p.noVisitFactor())));
+        } catch (IllegalArgumentException noPolicy) {
+            return BigDecimal.ZERO.setScale(2);
+        }
+    }
+
+    private static void setNearMark(Connection c, List<String> keys, boolean value) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE visit SET near_mark = ? WHERE rec_key = ANY(?)")) {
+            ps.setBoolean(1, value);
+            ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static Map<String, PersonContext> loadPersons(Connection c, Set<String> keys, Map<String, Boolean> storedNearMark)
+            throws SQLException {
+        java.sql.Array arr = c.createArrayOf("text", keys.toArray());
+        record P(String sex, LocalDate birth, LocalDate death) {
+        }
+        Map<String, P> people = new HashMap<>();
+        Map<String, List<PersonHistory.Attachment>> attachments = new HashMap<>();
+        Map<String, List<HospitalStay>> stays = new HashMap<>();
+        Map<String, List<ScreenedVisit>> visits = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT person_key, sex, birth_date, death_date FROM person WHERE person_key = ANY(?)")) {
+            ps.setArray(1, arr);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    people.put(rs.getString(1), new P(rs.getString(2), Jdbc.date(rs, 3), Jdbc.date(rs, 4)));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT person_key, polyclinic_bin, region, from_date, to_date FROM attachment WHERE person_key = ANY(?)")) {
+            ps.setArray(1, arr);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    attachments.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new PersonHistory.Attachment(rs.getString(2), rs.getString(3), Jdbc.date(rs, 4), Jdbc.date(rs, 5)));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT person_key, facility_bin, admitted_at, discharged_at FROM hospitalization WHERE person_key = ANY(?)")) {
+            ps.setArray(1, arr);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stays.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new HospitalStay(rs.getString(2), Jdbc.instant(rs, 3), Jdbc.instant(rs, 4)));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT person_key, rec_key, polyclinic_bin, doctor_id, start_at, end_at, visit_date, kind, screening, services,
+                       referral, near_mark FROM visit WHERE person_key = ANY(?)""")) {
+            ps.setArray(1, arr);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String[] services = (String[]) rs.getArray(10).getArray();
+                    visits.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new ScreenedVisit(rs.getString(2),
+                            rs.getString(1), rs.getString(3), rs.getString(4), Jdbc.instant(rs, 5), Jdbc.instant(rs, 6),
+                            Jdbc.date(rs, 7), rs.getString(8), rs.getString(9), Arrays.asList(services), rs.getBoolean(11)));
+                    storedNearMark.put(rs.getString(2), rs.getBoolean(12));
+                }
+            }
+        }
+        Map<String, PersonContext> out = new HashMap<>();
+        for (String key : keys) {
+            P p = people.getOrDefault(key, new P(null, null, null));
+            out.put(key, new PersonContext(key, p.sex(), p.birth(), p.death(), attachments.getOrDefault(key, List.of()),
+                    stays.getOrDefault(key, List.of()), visits.getOrDefault(key, List.of())));
+        }
+        return out;
+    }
+
+    private static List<DoctorDay> loadDoctorDays(Connection c, Set<Affected.DoctorDayKey> days, Map<String, VisitMeta> meta)
+            throws SQLException {
+        Map<Affected.DoctorDayKey, List<DoctorDay.Slot>> slots = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT v.rec_key, v.doctor_id, v.visit_date, v.start_at, v.end_at, v.near_mark, v.polyclinic_bin, v.person_key,
+                       p.sex, p.birth_date,
+                       (SELECT a.region FROM attachment a WHERE a.person_key = v.person_key ORDER BY a.from_date DESC LIMIT 1)
+                FROM visit v JOIN unnest(?::text[], ?::date[]) d(doc, day) ON v.doctor_id = d.doc AND v.visit_date = d.day
+                LEFT JOIN person p ON p.person_key = v.person_key""")) {
+            List<Affected.DoctorDayKey> list = new ArrayList<>(days);
+            ps.setArray(1, c.createArrayOf("text", list.stream().map(Affected.DoctorDayKey::doctorId).toArray()));
+            ps.setArray(2, c.createArrayOf("date", list.stream().map(d -> java.sql.Date.valueOf(d.date())).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Affected.DoctorDayKey key = new Affected.DoctorDayKey(rs.getString(2), Jdbc.date(rs, 3));
+                    slots.computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(new DoctorDay.Slot(rs.getString(1), Jdbc.instant(rs, 4), Jdbc.instant(rs, 5), rs.getBoolean(6)));
+                    meta.putIfAbsent(rs.getString(1), new VisitMeta(rs.getString(8), rs.getString(7), rs.getString(2), key.date(),
+                            rs.getString(9), Jdbc.date(rs, 10), rs.getString(11)));
+                }
+            }
+        }
+        List<DoctorDay> out = new ArrayList<>();
+        slots.forEach((k, v) -> out.add(new DoctorDay(k.doctorId(), k.date(), v)));
+        return out;
+    }
+}

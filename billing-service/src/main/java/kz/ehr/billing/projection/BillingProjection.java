@@ -1,0 +1,363 @@
+package kz.ehr.billing.projection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import kz.ehr.billing.config.Policies;
+import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.events.MpiLinkEvent;
+import kz.ehr.events.PatientInfo;
+import kz.ehr.events.SourceRef;
+import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
+
+/**
+ * Applies health-record and MPI link events to the typed projection with batched SQL, on the caller's
+ * connection (one transaction per consumed batch). Every write is an upsert keyed by provider:recordId, so a
+ * redelivered batch changes nothing.
+ */
+@ApplicationScoped
+public class BillingProjection {
+    private static final List<String> KEYED_TABLES = List.of("attachment", "insurance", "visit", "hospitalization", "death");
+
+    @Inject
+    Policies policies;
+
+    record Demographics(String sex, LocalDate birthDate, String lastName, String firstName, String middleName, String phone,
+                        String address) {
+        Demographics merge(Demographics newer) {
+            return new Demographics(or(newer.sex, sex), or(newer.birthDate, birthDate), or(newer.lastName, lastName),
+                    or(newer.firstName, firstName), or(newer.middleName, middleName), or(newer.phone, phone), or(newer.address, address));
+        }
+
+        static <T> T or(T a, T b) {
+            return a != null ? a : b;
+        }
+    }
+
+    public Affected applyHealthRecords(Connection c, List<Delivery<HealthRecordEvent>> batch) throws SQLException {
+        Affected affected = Affected.empty();
+        if (batch.isEmpty()) {
+            return affected;
+        }
+        ZoneId zone = policies.zone();
+        Map<String, String> links = links(c, batch.stream().map(d -> sourceKey(d.value())).distinct().toList());
+        Map<String, Demographics> people = new LinkedHashMap<>();
+        Set<String> deathsOf = new java.util.HashSet<>();
+        Set<String> attachmentsOf = new java.util.HashSet<>();
+        try (PreparedStatement att = c.prepareStatement("""
+                INSERT INTO attachment (rec_key, person_key, source_key, polyclinic_bin, region, from_date, to_date, record_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
+                  polyclinic_bin = excluded.polyclinic_bin, region = excluded.region, from_date = excluded.from_date,
+                  to_date = excluded.to_date, record_version = excluded.record_version
+                WHERE attachment.record_version <= excluded.record_version""");
+             PreparedStatement ins = c.prepareStatement("""
+                INSERT INTO insurance (rec_key, person_key, source_key, insured, from_date, to_date, record_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
+                  insured = excluded.insured, from_date = excluded.from_date, to_date = excluded.to_date, record_version = excluded.record_version
+                WHERE insurance.record_version <= excluded.record_version""");
+             PreparedStatement vis = c.prepareStatement("""
+                INSERT INTO visit (rec_key, person_key, source_key, polyclinic_bin, doctor_id, start_at, end_at, visit_date, kind,
+                  screening, services, referral, record_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
+                  polyclinic_bin = excluded.polyclinic_bin, doctor_id = excluded.doctor_id, start_at = excluded.start_at,
+                  end_at = excluded.end_at, visit_date = excluded.visit_date, kind = excluded.kind, screening = excluded.screening,
+                  services = excluded.services, referral = excluded.referral, record_version = excluded.record_version
+                WHERE visit.record_version <= excluded.record_version""");
+             PreparedStatement hos = c.prepareStatement("""
+                INSERT INTO hospitalization (rec_key, person_key, source_key, facility_bin, admitted_at, discharged_at, record_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
+                  facility_bin = excluded.facility_bin, admitted_at = excluded.admitted_at, discharged_at = excluded.discharged_at,
+                  record_version = excluded.record_version
+                WHERE hospitalization.record_version <= excluded.record_version""");
+             PreparedStatement dth = c.prepareStatement("""
+                INSERT INTO death (rec_key, person_key, source_key, death_date, record_version) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key, death_date = excluded.death_date,
+                  record_version = excluded.record_version
+                WHERE death.record_version <= excluded.record_version""")) {
+            int nAtt = 0, nIns = 0, nVis = 0, nHos = 0, nDth = 0;
+            for (Delivery<HealthRecordEvent> d : batch) {
+                HealthRecordEvent e = d.value();
+                String sourceKey = sourceKey(e);
+                String personKey = links.getOrDefault(sourceKey, personKey(e));
+                String recKey = e.getEnvelope().getProviderId() + ":" + e.getEnvelope().getSourceRecordId();
+                int version = e.getRecordVersion();
+                people.merge(personKey, demographics(e.getPatient()), Demographics::merge);
+                affected.persons().add(personKey);
+                switch (e.getRecordType()) {
+                    case "ATTACHMENT" -> {
+                        if (e.getAttachment() == null) {
+                            break;
+                        }
+                        var a = e.getAttachment();
+                        att.setString(1, recKey);
+                        att.setString(2, personKey);
+                        att.setString(3, sourceKey);
+                        att.setString(4, a.getPolyclinicBin());
+                        att.setString(5, a.getRegion());
+                        Jdbc.date(att, 6, a.getFrom());
+                        Jdbc.date(att, 7, a.getTo());
+                        att.setInt(8, version);
+                        att.addBatch();
+                        nAtt++;
+                        attachmentsOf.add(personKey);
+                    }
+                    case "INSURANCE" -> {
+                        if (e.getInsurance() == null) {
+                            break;
+                        }
+                        var i = e.getInsurance();
+                        ins.setString(1, recKey);
+                        ins.setString(2, personKey);
+                        ins.setString(3, sourceKey);
+                        ins.setBoolean(4, i.getInsured());
+                        Jdbc.date(ins, 5, i.getFrom());
+                        Jdbc.date(ins, 6, i.getTo());
+                        ins.setInt(7, version);
+                        ins.addBatch();
+                        nIns++;
+                    }
+                    case "ENCOUNTER" -> {
+                        if (e.getEncounter() == null) {
+                            break;
+                        }
+                        var v = e.getEncounter();
+                        LocalDate date = v.getStart().atZone(zone).toLocalDate();
+                        vis.setString(1, recKey);
+                        vis.setString(2, personKey);
+                        vis.setString(3, sourceKey);
+                        vis.setString(4, v.getPolyclinicBin());
+                        vis.setString(5, v.getDoctorId());
+                        Jdbc.instant(vis, 6, v.getStart());
+                        Jdbc.instant(vis, 7, v.getEnd());
+                        Jdbc.date(vis, 8, date);
+                        vis.setString(9, v.getKind());
+                        vis.setString(10, v.getScreening());
+                        vis.setArray(11, c.createArrayOf("text", v.getServices().toArray()));
+                        vis.setBoolean(12, v.getReferral());
+                        vis.setInt(13, version);
+                        vis.addBatch();
+                        nVis++;
+                        if (v.getDoctorId() != null) {
+                            affected.doctorDays().add(new Affected.DoctorDayKey(v.getDoctorId(), date));
+                        }
+                    }
+                    case "HOSPITALIZATION" -> {
+                        if (e.getHospitalization() == null) {
+                            break;
+                        }
+                        var h = e.getHospitalization();
+                        hos.setString(1, recKey);
+                        hos.setString(2, personKey);
+                        hos.setString(3, sourceKey);
+                        hos.setString(4, h.getFacilityBin());
+                        Jdbc.instant(hos, 5, h.getAdmittedAt());
+                        Jdbc.instant(hos, 6, h.getDischargedAt());
+                        hos.setInt(7, version);
+                        hos.addBatch();
+                        nHos++;
+                    }
+                    case "DEATH" -> {
+                        if (e.getDeath() == null) {
+                            break;
+                        }
+                        dth.setString(1, recKey);
+                        dth.setString(2, personKey);
+                        dth.setString(3, sourceKey);
+                        Jdbc.date(dth, 4, e.getDeath().getDate());
+                        dth.setInt(5, version);
+                        dth.addBatch();
+                        nDth++;
+                        deathsOf.add(personKey);
+                    }
+                    default -> {
+                        // other record types carry nothing capitation or the fraud rules read; demographics are kept above
+                    }
+                }
+            }
+            upsertPeople(c, people);
+            if (nAtt > 0) att.executeBatch();
+            if (nIns > 0) ins.executeBatch();
+            if (nVis > 0) vis.executeBatch();
+            if (nHos > 0) hos.executeBatch();
+            if (nDth > 0) dth.executeBatch();
+        }
+        refreshDeathDates(c, deathsOf);
+        refreshAttachmentEnds(c, attachmentsOf);
+        return affected;
+    }
+
+    /**
+     * Attributes every source record the MPI linked to an enterprise patient to that patient's IIN (or to
+     * {@code mpi:<enterpriseId>} while the golden record has none), moving rows already stored under another key.
+     */
+    public Affected applyMpiLinks(Connection c, List<Delivery<MpiLinkEvent>> batch) throws SQLException {
+        Affected affected = Affected.empty();
+        Map<String, String> target = new LinkedHashMap<>();
+        Map<String, String> enterprise = new HashMap<>();
+        Map<String, Demographics> golden = new LinkedHashMap<>();
+        for (Delivery<MpiLinkEvent> d : batch) {
+            MpiLinkEvent e = d.value();
+            if (e.getLinkedSources().isEmpty()) {
+                continue; // review events and the like move nothing
+            }
+            String personKey = e.getGolden() != null && e.getGolden().getIin() != null ? e.getGolden().getIin() : "mpi:" + e.getEnterpriseId();
+            for (SourceRef s : e.getLinkedSources()) {
+                String sk = s.getProviderId() + ":" + s.getLocalId();
+                target.put(sk, personKey); // later events of the batch win: they describe the newer state
+                enterprise.put(sk, e.getEnterpriseId());
+            }
+            if (e.getGolden() != null) {
+                var g = e.getGolden();
+                golden.put(personKey, new Demographics(g.getSex(), g.getBirthDate(), g.getLastName(), g.getFirstName(),
+                        g.getMiddleName(), g.getPhone(), g.getAddress()));
+            } else {
+                golden.putIfAbsent(personKey, new Demographics(null, null, null, null, null, null, null));
+            }
+        }
+        if (target.isEmpty()) {
+            return affected;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO source_link (source_key, person_key, enterprise_id) VALUES (?, ?, ?)
+                ON CONFLICT (source_key) DO UPDATE SET person_key = excluded.person_key, enterprise_id = excluded.enterprise_id,
+                  linked_at = now()""")) {
+            for (var t : target.entrySet()) {
+                ps.setString(1, t.getKey());
+                ps.setString(2, t.getValue());
+                ps.setString(3, enterprise.get(t.getKey()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        upsertPeople(c, golden);
+        String[] sources = target.keySet().toArray(String[]::new);
+        String[] persons = target.values().toArray(String[]::new);
+        // previous keys of the moved rows: their persons lose facts and are re-screened too
+        StringBuilder union = new StringBuilder();
+        for (String table : KEYED_TABLES) {
+            union.append(union.isEmpty() ? "" : " UNION ").append("SELECT person_key FROM ").append(table)
+                    .append(" t JOIN unnest(?::text[], ?::text[]) m(sk, pk) ON t.source_key = m.sk AND t.person_key <> m.pk");
+        }
+        try (PreparedStatement ps = c.prepareStatement(union.toString())) {
+            for (int i = 0; i < KEYED_TABLES.size(); i++) {
+                ps.setArray(2 * i + 1, c.createArrayOf("text", sources));
+                ps.setArray(2 * i + 2, c.createArrayOf("text", persons));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    affected.persons().add(rs.getString(1));
+                }
+            }
+        }
+        for (String table : KEYED_TABLES) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " t SET person_key = m.pk FROM unnest(?::text[], ?::text[]) m(sk, pk)"
+                    + " WHERE t.source_key = m.sk AND t.person_key <> m.pk")) {
+                ps.setArray(1, c.createArrayOf("text", sources));
+                ps.setArray(2, c.createArrayOf("text", persons));
+                ps.executeUpdate();
+            }
+        }
+        affected.persons().addAll(target.values());
+        refreshDeathDates(c, affected.persons());
+        refreshAttachmentEnds(c, affected.persons());
+        return affected;
+    }
+
+    /** Inserts persons or updates them with the fields the newer record carries. */
+    private static void upsertPeople(Connection c, Map<String, Demographics> people) throws SQLException {
+        // the newest known value wins; a record that lacks a field keeps what billing knew
+        String pick = "coalesce(excluded.%1$s, person.%1$s)";
+        StringBuilder set = new StringBuilder();
+        for (String col : List.of("sex", "birth_date", "last_name", "first_name", "middle_name", "phone", "address")) {
+            set.append(col).append(" = ").append(pick.formatted(col)).append(", ");
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO person (person_key, sex, birth_date, last_name, first_name, middle_name, phone, address)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_key) DO UPDATE SET """ + set + "updated_at = now()")) {
+            List<String> keys = new ArrayList<>(people.keySet());
+            java.util.Collections.sort(keys); // a stable lock order between concurrent writers
+            for (String key : keys) {
+                Demographics p = people.get(key);
+                ps.setString(1, key);
+                ps.setString(2, p.sex());
+                Jdbc.date(ps, 3, p.birthDate());
+                ps.setString(4, p.lastName());
+                ps.setString(5, p.firstName());
+                ps.setString(6, p.middleName());
+                ps.setString(7, p.phone());
+                ps.setString(8, p.address());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void refreshDeathDates(Connection c, Set<String> persons) throws SQLException {
+        if (persons.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE person p SET death_date = (SELECT min(death_date) FROM death d WHERE d.person_key = p.person_key)
+                WHERE p.person_key = ANY(?)""")) {
+            ps.setArray(1, c.createArrayOf("text", persons.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** A later attachment ends the previous one the day before it starts (a person is attached to one polyclinic). */
+    private static void refreshAttachmentEnds(Connection c, Set<String> persons) throws SQLException {
+        if (persons.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE attachment a SET effective_to = x.eff FROM (
+                  SELECT rec_key, CASE WHEN nxt IS NULL THEN to_date WHEN to_date IS NULL THEN nxt - 1 ELSE least(to_date, nxt - 1) END eff
+                  FROM (SELECT rec_key, to_date, lead(from_date) OVER (PARTITION BY person_key ORDER BY from_date, rec_key) nxt
+                        FROM attachment WHERE person_key = ANY(?)) w) x
+                WHERE a.rec_key = x.rec_key AND a.effective_to IS DISTINCT FROM x.eff""")) {
+            ps.setArray(1, c.createArrayOf("text", persons.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static Map<String, String> links(Connection c, List<String> sourceKeys) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT source_key, person_key FROM source_link WHERE source_key = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("text", sourceKeys.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    static String sourceKey(HealthRecordEvent e) {
+        return e.getEnvelope().getProviderId() + ":" + e.getPatient().getLocalId();
+    }
+
+    /** The IIN when it is valid, otherwise provider:localId until the MPI attributes the record. */
+    static String personKey(HealthRecordEvent e) {
+        PatientInfo p = e.getPatient();
+        return "VALID".equals(p.getIinStatus()) && p.getIin() != null ? p.getIin() : sourceKey(e);
+    }
+
+    private static Demographics demographics(PatientInfo p) {
+        return new Demographics(p.getSex(), p.getBirthDate(), p.getLastName(), p.getFirstName(), p.getMiddleName(), p.getPhone(),
+                p.getAddress());
+    }
+}

@@ -1,0 +1,41 @@
+package kz.ehr.billing.projection;
+
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/** Null-safe parameter setters for batched statements. */
+public final class Jdbc {
+    private Jdbc() {
+    }
+
+    public static void date(PreparedStatement ps, int i, LocalDate d) throws SQLException {
+        if (d == null) {
+            ps.setNull(i, Types.DATE);
+        } else {
+            ps.setDate(i, Date.valueOf(d));
+        }
+    }
+
+    public static void instant(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (t == null) {
+            ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setTimestamp(i, Timestamp.from(t));
+        }
+    }
+
+    public static LocalDate date(java.sql.ResultSet rs, int i) throws SQLException {
+        Date d = rs.getDate(i);
+        return d == null ? null : d.toLocalDate();
+    }
+
+    public static Instant instant(java.sql.ResultSet rs, int i) throws SQLException {
+        Timestamp t = rs.getTimestamp(i);
+        return t == null ? null : t.toInstant();
+    }
+}
