@@ -1,0 +1,78 @@
+package kz.ehr.mpi.matching;
+
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A source record's demographics prepared once for many comparisons: name comparison forms, digits-only
+ * phone, address tokens. Implausible values are dropped here so that they count as missing, never as evidence.
+ */
+public final class MatchProfile {
+    /** Birth dates before this are data errors, not people. */
+    public static final LocalDate EARLIEST_BIRTH = LocalDate.of(1890, 1, 1);
+
+    public final Demographics raw;
+    public final String iin;
+    public final boolean iinValid;
+    public final String last;
+    /** The surname as a plain skeleton (no ending folding), for comparing it crosswise with a first name. */
+    public final String lastSkeleton;
+    public final String first;
+    public final String middle;
+    public final LocalDate birthDate;
+    public final String birthDigits;
+    public final String sex;
+    public final String phone;
+    public final String[] addressTokens;
+
+    private MatchProfile(Demographics d, LocalDate latestBirth) {
+        this.raw = d;
+        String digits = d.iin() == null ? "" : d.iin().replaceAll("\\D", "");
+        this.iin = digits.length() == 12 ? digits : null;
+        this.iinValid = Iin.isValid(iin);
+        this.last = emptyToNull(NameNormalizer.surname(d.lastName()));
+        this.lastSkeleton = emptyToNull(Transliteration.skeleton(d.lastName()));
+        this.first = emptyToNull(NameNormalizer.givenName(d.firstName()));
+        this.middle = emptyToNull(NameNormalizer.patronymic(d.middleName()));
+        LocalDate b = d.birthDate();
+        this.birthDate = b == null || b.isBefore(EARLIEST_BIRTH) || b.isAfter(latestBirth) ? null : b;
+        this.birthDigits = birthDate == null ? null : birthDate.toString().replace("-", "");
+        String s = d.sex() == null ? null : d.sex().trim().toUpperCase(Locale.ROOT);
+        this.sex = "M".equals(s) || "F".equals(s) ? s : null;
+        String p = d.phone() == null ? "" : d.phone().replaceAll("\\D", "");
+        this.phone = p.length() >= 10 ? p.substring(p.length() - 10) : null;
+        this.addressTokens = d.address() == null ? null : Arrays.stream(d.address().split("[^\\p{L}\\p{N}]+"))
+                .map(t -> t.chars().allMatch(Character::isDigit) ? t : Transliteration.skeleton(t))
+                .filter(t -> t.length() >= 2 || (!t.isEmpty() && Character.isDigit(t.charAt(0))))
+                .distinct().sorted().toArray(String[]::new);
+    }
+
+    /** @param referenceDate when the record was made; a birth date after it is implausible */
+    public static MatchProfile of(Demographics d, LocalDate referenceDate) {
+        return new MatchProfile(d, referenceDate);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** Nothing to match on: no IIN and no name at all. */
+    public boolean unidentifiable() {
+        return iin == null && last == null && first == null;
+    }
+
+    public Integer birthYear() {
+        return birthDate == null ? null : birthDate.getYear();
+    }
+
+    /** Blocking key in the record's own orientation. */
+    public String nameKey() {
+        return NameNormalizer.nameKey(last, birthYear());
+    }
+
+    /** Blocking key as if first and last name were swapped. */
+    public String swappedNameKey() {
+        return NameNormalizer.nameKey(first, birthYear());
+    }
+}

@@ -1,0 +1,118 @@
+package kz.ehr.mpi.matching;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Decides a source record against candidate enterprise patients found by blocking. Deterministic: the same
+ * record and candidates always give the same decision (ties go to the smaller enterprise id).
+ */
+public final class Matcher {
+    /** One enterprise patient under consideration with the profiles of its source records. */
+    public record Candidate(String enterpriseId, String goldenIin, List<MatchProfile> sources) {
+    }
+
+    private final FellegiSunterScorer scorer;
+    private final double upper;
+    private final double lower;
+
+    /**
+     * @param upper auto-link at or above this score
+     * @param lower open a review at or above this score (and below {@code upper})
+     */
+    public Matcher(FellegiSunterScorer scorer, double upper, double lower) {
+        if (lower > upper) {
+            throw new IllegalArgumentException("lower threshold " + lower + " is above the upper " + upper);
+        }
+        this.scorer = scorer;
+        this.upper = upper;
+        this.lower = lower;
+    }
+
+    public FellegiSunterScorer scorer() {
+        return scorer;
+    }
+
+    public MatchDecision decide(MatchProfile incoming, List<Candidate> candidates) {
+        if (incoming.unidentifiable()) {
+            return MatchDecision.newPatient("UNIDENTIFIABLE: no IIN and no name, never matched automatically");
+        }
+        MatchDecision best = null;
+        for (Candidate c : candidates.stream().sorted(Comparator.comparing(Candidate::enterpriseId)).toList()) {
+            MatchDecision d = decideOne(incoming, c);
+            if (d != null && (best == null || rank(d) > rank(best))) {
+                best = d;
+            }
+        }
+        return best != null ? best : MatchDecision.newPatient("NO_CANDIDATE: nothing above the review threshold");
+    }
+
+    /** Links beat reviews; within a kind the higher score wins; strict '>' keeps the first (smallest id) on ties. */
+    private static double rank(MatchDecision d) {
+        double base = switch (d.outcome()) {
+            case LINK_DETERMINISTIC -> 3000;
+            case LINK_PROBABILISTIC -> 2000;
+            case REVIEW -> 1000;
+            case NEW -> 0;
+        };
+        return base + (d.score() == null ? 0 : d.score());
+    }
+
+    private MatchDecision decideOne(MatchProfile incoming, Candidate c) {
+        int[] bestLevels = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (MatchProfile source : c.sources()) {
+            int[] levels = scorer.compare(incoming, source);
+            double s = scorer.score(levels);
+            if (s > bestScore) {
+                bestScore = s;
+                bestLevels = levels;
+            }
+        }
+        if (bestLevels == null) {
+            return null;
+        }
+        String goldenIin = c.goldenIin();
+        boolean goldenValid = Iin.isValid(goldenIin);
+        double demographic = scorer.scoreWithoutIin(bestLevels);
+        if (incoming.iinValid && goldenValid && incoming.iin.equals(goldenIin)) {
+            boolean agrees = Iin.agreesWith(incoming.iin, incoming.birthDate, incoming.sex);
+            if (agrees && nameCompatible(bestLevels)) {
+                return new MatchDecision(MatchDecision.Outcome.LINK_DETERMINISTIC, null, c.enterpriseId(), bestScore,
+                        "DETERMINISTIC: valid IIN with agreeing birth date, sex and name");
+            }
+            if (demographic >= lower) {
+                return new MatchDecision(MatchDecision.Outcome.LINK_PROBABILISTIC, null, c.enterpriseId(), bestScore,
+                        "PROBABILISTIC: same IIN, demographics agree on balance");
+            }
+            return new MatchDecision(MatchDecision.Outcome.REVIEW, MatchDecision.ReviewKind.IIN_CONFLICT, c.enterpriseId(),
+                    bestScore, "IIN_CONFLICT: same IIN but clearly different demographics");
+        }
+        if (incoming.iinValid && goldenValid) {
+            // two different valid IINs are two people unless a person decides otherwise
+            return demographic >= upper
+                    ? new MatchDecision(MatchDecision.Outcome.REVIEW, MatchDecision.ReviewKind.DIFFERENT_IIN, c.enterpriseId(),
+                    bestScore, "DIFFERENT_IIN: demographics match but the valid IINs differ")
+                    : null;
+        }
+        if (bestScore >= upper) {
+            return new MatchDecision(MatchDecision.Outcome.LINK_PROBABILISTIC, null, c.enterpriseId(), bestScore,
+                    "PROBABILISTIC: score above the upper threshold");
+        }
+        if (bestScore >= lower) {
+            return new MatchDecision(MatchDecision.Outcome.REVIEW, MatchDecision.ReviewKind.POSSIBLE_MATCH, c.enterpriseId(),
+                    bestScore, "POSSIBLE_MATCH: score between the thresholds");
+        }
+        return null;
+    }
+
+    /** Names do not contradict: missing, or last or first name similar in the better orientation. */
+    private static boolean nameCompatible(int[] levels) {
+        int last = levels[MatchField.LAST_NAME.ordinal()];
+        int first = levels[MatchField.FIRST_NAME.ordinal()];
+        if (last < 0 && first < 0) {
+            return true;
+        }
+        return (last >= 0 && last <= 2) || (first >= 0 && first <= 2);
+    }
+}
