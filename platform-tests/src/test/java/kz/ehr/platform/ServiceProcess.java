@@ -18,14 +18,31 @@ final class ServiceProcess implements AutoCloseable {
 
     final String name;
     final int port;
-    private final Process process;
+    private final ProcessBuilder builder;
+    private Process process;
     final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, ProcessBuilder builder, Path log) throws IOException {
         this.name = name;
         this.port = port;
-        this.process = process;
+        this.builder = builder;
         this.log = log;
+        this.process = builder.start();
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** Starts the same service again (same port, database and configuration), appending to its log. */
+    void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        process = builder.start();
     }
 
     static ServiceProcess start(Path repoRoot, String module, int port, Map<String, String> systemProperties,
@@ -43,7 +60,7 @@ final class ServiceProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
-        return new ServiceProcess(module, port, pb.start(), log);
+        return new ServiceProcess(module, port, pb, log);
     }
 
     String url(String path) {
@@ -57,7 +74,7 @@ final class ServiceProcess implements AutoCloseable {
 
     HttpResponse<String> post(String path, String contentType, String authorization, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(90))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             b.header("Authorization", authorization);

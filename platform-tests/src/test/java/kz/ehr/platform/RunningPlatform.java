@@ -1,0 +1,98 @@
+package kz.ehr.platform;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import kz.ehr.local.LocalKafkaBroker;
+import kz.ehr.testsupport.TestPlatform;
+
+/** The four packaged services as processes against one broker, each with a fresh database. */
+final class RunningPlatform implements AutoCloseable {
+    static final String[] MODULES = {"ingestion-service", "patient-index-service", "certificate-service", "billing-service"};
+    static final Map<String, String> DATABASE_PREFIX = Map.of("ingestion-service", "ehr_ingestion",
+            "patient-index-service", "ehr_mpi", "certificate-service", "ehr_certificates", "billing-service", "ehr_billing");
+
+    final String providerId = "e2e-provider";
+    final String key = "e2e-key-" + UUID.randomUUID();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+
+    /** Starts every service against {@code kafka}, databases named {@code <prefix><dbSuffix>}, and waits until all are ready. */
+    static RunningPlatform start(String kafka, String dbSuffix) throws Exception {
+        RunningPlatform platform = new RunningPlatform();
+        // ehr.apps.root lets a developer run these tests against a snapshot of packaged services
+        Path root = Path.of(System.getProperty("ehr.apps.root", System.getProperty("ehr.repo.root", ".."))).toAbsolutePath().normalize();
+        try {
+            for (String module : MODULES) {
+                Map<String, String> props = new HashMap<>();
+                props.put("kafka.bootstrap.servers", kafka);
+                props.put("quarkus.datasource.jdbc.url", TestPlatform.freshDatabase(DATABASE_PREFIX.get(module) + dbSuffix));
+                props.put("quarkus.datasource.username", TestPlatform.pgUser());
+                if (!TestPlatform.pgPassword().isEmpty()) {
+                    props.put("quarkus.datasource.password", TestPlatform.pgPassword());
+                }
+                platform.services.put(module, ServiceProcess.start(root, module, LocalKafkaBroker.freePort(), props,
+                        Map.of("EHR_PROVIDER_KEYS", platform.providerId + ":" + platform.key)));
+            }
+            for (ServiceProcess s : platform.services.values()) {
+                s.awaitReady(Duration.ofSeconds(180));
+            }
+            return platform;
+        } catch (Exception | Error e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    ServiceProcess ingestion() {
+        return services.get("ingestion-service");
+    }
+
+    ServiceProcess patientIndex() {
+        return services.get("patient-index-service");
+    }
+
+    ServiceProcess certificates() {
+        return services.get("certificate-service");
+    }
+
+    ServiceProcess billing() {
+        return services.get("billing-service");
+    }
+
+    HttpResponse<String> submit(String ndjson) throws Exception {
+        return ingestion().post("/api/v1/records", "application/x-ndjson", "Bearer " + key, ndjson);
+    }
+
+    /** Polls until the probe returns non-null, with a deadline; no fixed sleeps. */
+    <T> T await(String what, Duration timeout, Callable<T> probe) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                T value = probe.call();
+                if (value != null) {
+                    return value;
+                }
+            } catch (java.io.IOException e) {
+                last = e; // a restarting service refuses connections for a moment
+            }
+            Thread.sleep(200);
+        }
+        StringBuilder logs = new StringBuilder();
+        for (ServiceProcess s : services.values()) {
+            logs.append("\n--- ").append(s.name).append('\n').append(s.tail());
+        }
+        throw new AssertionError("timed out waiting until " + what + (last == null ? "" : " (last error " + last + ")") + logs);
+    }
+
+    @Override
+    public void close() {
+        services.values().forEach(ServiceProcess::close);
+    }
+}
