@@ -1,5 +1,6 @@
 package kz.ehr.ingestion.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -9,8 +10,11 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "ehr.ingestion")
 public interface IngestionConfig {
 
-    /** Demo provider credentials, {@code providerId:key,providerId:key}; from EHR_PROVIDER_KEYS. */
+    /** Provider credentials seeded at start, {@code providerId:key,providerId:key}; from EHR_PROVIDER_KEYS. */
     Optional<String> providerKeys();
+
+    /** Bearer token for the ops endpoints (key issue/revoke, all providers' statistics); unset disables them. */
+    Optional<String> opsToken();
 
     /** Most records one POST may carry; more is answered 413. */
     @WithDefault("10000")
@@ -20,7 +24,44 @@ public interface IngestionConfig {
     @WithDefault("16777216")
     long maxBatchBytes();
 
-    /** Seconds a caller is told to wait when Kafka cannot make records durable. */
+    /** Deepest JSON nesting accepted in a record (a real record is 3 levels deep). */
+    @WithDefault("32")
+    int maxNestingDepth();
+
+    /** Seconds a caller is told to wait when Kafka or the database cannot take the batch. */
     @WithDefault("5")
     int retryAfterSeconds();
+
+    /** How long a batch waits for Kafka to acknowledge every record before the call answers 503. */
+    @WithDefault("15s")
+    Duration publishTimeout();
+
+    /** Time zone in which calendar dates ("not in the future") are judged; Kazakhstan is UTC+5. */
+    @WithDefault("Asia/Almaty")
+    String zone();
+
+    /** How far in the future an instant may be before it is rejected: MIS clocks drift. */
+    @WithDefault("5m")
+    Duration clockSkew();
+
+    /** How long rejected records stay in the rejection list. */
+    @WithDefault("30d")
+    Duration rejectionRetention();
+
+    /** Longest original payload kept in the rejection list (characters); the rejected topic has it whole. */
+    @WithDefault("65536")
+    int rejectionPayloadMaxChars();
+
+    /** Kafka-native input (provider.records.v1). */
+    Consumer consumer();
+
+    interface Consumer {
+        /** Whether to consume provider.records.v1 at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Records per poll, i.e. per database transaction. */
+        @WithDefault("1000")
+        int maxPollRecords();
+    }
 }

@@ -1,5 +1,6 @@
 package kz.ehr.ingestion.publish;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -17,34 +18,41 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.Startup;
-import kz.ehr.events.EventCodec;
-import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.KafkaClients;
-import kz.ehr.ingestion.validation.ValidatedRecord;
+import kz.ehr.ingestion.config.IngestionConfig;
 
-/** Publishes accepted records with acks=all and returns only when Kafka acknowledged every one of them. */
+/** Publishes a batch with acks=all and returns only when Kafka acknowledged every record of it. */
 @Startup
 @ApplicationScoped
 public class RecordPublisher {
-    private final KafkaProducer<String, byte[]> producer;
-    private final EventCodec<HealthRecordEvent> codec = EventCodec.of(HealthRecordEvent.class);
+    private volatile KafkaProducer<String, byte[]> producer;
+    private final Duration timeout;
 
     @Inject
-    public RecordPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public RecordPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IngestionConfig config) {
         Topics.ensureAll(bootstrapServers);
-        this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrapServers, "ingestion"),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producer = newProducer(bootstrapServers);
+        this.timeout = config.publishTimeout();
+    }
+
+    static KafkaProducer<String, byte[]> newProducer(String bootstrapServers) {
+        return new KafkaProducer<>(KafkaClients.producer(bootstrapServers, "ingestion"), new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     /** @throws KafkaUnavailableException when any record could not be made durable in time */
-    public void publishAll(List<ValidatedRecord> records) {
+    public void publishAll(List<ProducerRecord<String, byte[]>> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        KafkaProducer<String, byte[]> p = producer;
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            for (ValidatedRecord r : records) {
-                acks.add(producer.send(new ProducerRecord<>(r.topic().topic, r.key(), codec.encode(r.event()))));
+            for (ProducerRecord<String, byte[]> r : records) {
+                acks.add(p.send(r));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             for (Future<RecordMetadata> ack : acks) {
                 ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
@@ -56,15 +64,32 @@ public class RecordPublisher {
         }
     }
 
-    @PreDestroy
-    void close() {
-        producer.close();
+    /** Fault injection for tests: swaps the producer (e.g. for one pointed at a closed port); returns the old one. */
+    KafkaProducer<String, byte[]> swapProducer(KafkaProducer<String, byte[]> replacement) {
+        KafkaProducer<String, byte[]> old = producer;
+        producer = replacement;
+        return old;
     }
 
-    /** Kafka could not acknowledge the batch; the caller must not report any of it accepted. */
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Kafka could not acknowledge the batch; the caller must not report any of it accepted. Its cause chain
+     * carries a {@link java.net.ConnectException} so that BatchConsumerLoop treats it as an outage (pause and
+     * retry the batch) rather than a bad message to dead-letter.
+     */
     public static class KafkaUnavailableException extends RuntimeException {
         public KafkaUnavailableException(Throwable cause) {
-            super("Kafka did not acknowledge the batch", cause);
+            super("Kafka did not acknowledge the batch: " + cause, outage(cause));
+        }
+
+        private static Throwable outage(Throwable cause) {
+            java.net.ConnectException marker = new java.net.ConnectException("Kafka unavailable");
+            marker.initCause(cause);
+            return marker;
         }
     }
 }

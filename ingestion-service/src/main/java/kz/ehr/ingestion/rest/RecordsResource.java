@@ -2,10 +2,8 @@ package kz.ehr.ingestion.rest;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.sql.SQLException;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -17,16 +15,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.smallrye.common.annotation.Blocking;
 import kz.ehr.ingestion.config.IngestionConfig;
+import kz.ehr.ingestion.intake.BatchParser;
+import kz.ehr.ingestion.intake.IncomingRecord;
+import kz.ehr.ingestion.intake.RecordIntake;
 import kz.ehr.ingestion.providers.ProviderKeys;
 import kz.ehr.ingestion.publish.RecordPublisher;
-import kz.ehr.ingestion.validation.RecordError;
-import kz.ehr.ingestion.validation.RecordValidator;
-import kz.ehr.ingestion.validation.ValidatedRecord;
 
 /** Provider batch submission: {@code POST /api/v1/records} (API.md). */
 @Path("/api/v1/records")
@@ -35,94 +30,49 @@ public class RecordsResource {
     @Inject
     ProviderKeys keys;
     @Inject
-    RecordPublisher publisher;
+    RecordIntake intake;
     @Inject
     IngestionConfig config;
-    @Inject
-    ObjectMapper mapper;
-
-    public record Rejection(int index, String recordId, List<RecordError> errors) {
-    }
-
-    public record BatchResult(String batchId, int accepted, int duplicates, List<Rejection> rejected) {
-    }
 
     @POST
     @Consumes({"application/x-ndjson", MediaType.APPLICATION_JSON})
     @Produces(MediaType.APPLICATION_JSON)
     public Response submit(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
-        String provider = keys.providerFor(bearer(authorization)).orElse(null);
+        String provider;
+        try {
+            provider = keys.providerFor(Problems.bearer(authorization)).orElse(null);
+        } catch (SQLException e) {
+            return Problems.unavailable(config, "DATABASE_UNAVAILABLE", "provider keys cannot be checked right now; resend the batch");
+        }
         if (provider == null) {
             return Problems.response(401, "UNAUTHENTICATED", "Authorization",
-                    "send Authorization: Bearer <provider key>; the key was missing or is not known").build();
+                    "send Authorization: Bearer <provider key>; the key was missing, unknown or revoked").build();
         }
         byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxBatchBytes() + 1));
         if (bytes.length > config.maxBatchBytes()) {
             return Problems.response(413, "BATCH_TOO_LARGE", null,
-                    "the body is larger than " + config.maxBatchBytes() + " bytes; split the batch").build();
+                    "the body is larger than the limit of " + config.maxBatchBytes() + " bytes; split the batch").build();
         }
-        List<JsonNode> records = new ArrayList<>();
-        List<Rejection> rejected = new ArrayList<>();
-        boolean ndjson = contentType != null && contentType.startsWith("application/x-ndjson");
-        if (ndjson) {
-            String[] lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n");
-            for (String line : lines) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    records.add(mapper.readTree(line));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    rejected.add(new Rejection(records.size() + rejected.size(), null,
-                            List.of(new RecordError("MALFORMED_JSON", null, "line is not a JSON object: " + e.getOriginalMessage()))));
-                    records.add(null);
-                }
-            }
-        } else {
-            JsonNode root = mapper.readTree(bytes);
-            if (root == null || !root.isArray()) {
-                return Problems.response(400, "MALFORMED_BATCH", null, "a JSON body must be an array of records").build();
-            }
-            root.forEach(records::add);
-        }
-        if (records.size() > config.maxBatchRecords()) {
+        List<IncomingRecord> records;
+        try {
+            boolean ndjson = contentType != null && contentType.startsWith("application/x-ndjson");
+            records = ndjson ? intake.parser().ndjson(bytes, config.maxBatchRecords())
+                    : intake.parser().array(bytes, config.maxBatchRecords());
+        } catch (BatchParser.TooManyRecordsException e) {
             return Problems.response(413, "BATCH_TOO_LARGE", null,
-                    "the batch has " + records.size() + " records; the limit is " + config.maxBatchRecords()).build();
-        }
-        Instant now = Instant.now();
-        List<ValidatedRecord> accepted = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
-            JsonNode node = records.get(i);
-            if (node == null) {
-                continue;
-            }
-            if (!node.isObject()) {
-                rejected.add(new Rejection(i, null, List.of(new RecordError("MALFORMED_JSON", null, "record is not a JSON object"))));
-                continue;
-            }
-            ValidatedRecord v = RecordValidator.validate(provider, node, now);
-            if (v.accepted()) {
-                accepted.add(v);
-            } else {
-                rejected.add(new Rejection(i, v.recordId(), v.errors()));
-            }
+                    "the batch has more than the limit of " + e.limit + " records; split the batch").build();
+        } catch (BatchParser.MalformedBatchException e) {
+            return Problems.response(400, "MALFORMED_BATCH", null, e.getMessage()).build();
         }
         try {
-            publisher.publishAll(accepted);
+            return Response.ok(intake.submit(provider, records)).build();
         } catch (RecordPublisher.KafkaUnavailableException e) {
-            return Problems.response(503, "KAFKA_UNAVAILABLE", null,
-                            "records could not be made durable; nothing of this batch was accepted, resend it")
-                    .header("Retry-After", config.retryAfterSeconds()).build();
+            return Problems.unavailable(config, "KAFKA_UNAVAILABLE",
+                    "records could not be made durable in Kafka; nothing of this batch was accepted, resend it");
+        } catch (RecordIntake.StateUnavailableException e) {
+            return Problems.unavailable(config, "DATABASE_UNAVAILABLE",
+                    "the batch could not be recorded; nothing of it is reported accepted, resend it (resending is safe)");
         }
-        rejected.sort(java.util.Comparator.comparingInt(Rejection::index));
-        return Response.ok(new BatchResult(UUID.randomUUID().toString(), accepted.size(), 0, rejected)).build();
-    }
-
-    private static String bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        return authorization.substring(7).trim();
     }
 }

@@ -1,4 +1,4 @@
-package kz.ehr.ingestion;
+package kz.ehr.ingestion.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,6 @@ import java.time.LocalDate;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import kz.ehr.ingestion.validation.Iin;
 
 class IinTests {
 

@@ -1,0 +1,296 @@
+package kz.ehr.ingestion.intake;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import kz.ehr.events.Envelopes;
+import kz.ehr.events.EventCodec;
+import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.events.ProviderRecord;
+import kz.ehr.events.RejectedRecord;
+import kz.ehr.events.Topics;
+import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
+import kz.ehr.ingestion.config.IngestionConfig;
+import kz.ehr.ingestion.idempotency.ContentHash;
+import kz.ehr.ingestion.idempotency.RecordVersions;
+import kz.ehr.ingestion.idempotency.SourceRecordStore;
+import kz.ehr.ingestion.providers.ProviderKeys;
+import kz.ehr.ingestion.publish.RecordPublisher;
+import kz.ehr.ingestion.stats.BatchTally;
+import kz.ehr.ingestion.stats.IngestionMetrics;
+import kz.ehr.ingestion.stats.ProviderStatistics;
+import kz.ehr.ingestion.validation.RecordError;
+import kz.ehr.ingestion.validation.RecordValidator;
+import kz.ehr.ingestion.validation.ValidatedRecord;
+import kz.ehr.ingestion.validation.ValidationPolicy;
+
+/**
+ * The one path every provider record takes, from REST or Kafka: validate → look up the batch's record ids
+ * in one query → publish new and changed records (and rejections) and wait for every ack → record the new
+ * versions and statistics in one transaction → answer. A crash between ack and database write is safe:
+ * the resend republishes the same event ids, which consumers dedupe.
+ */
+@ApplicationScoped
+public class RecordIntake {
+    private static final Logger LOG = Logger.getLogger(RecordIntake.class);
+    public static final String REST = "REST";
+    public static final String KAFKA = "KAFKA";
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    SourceRecordStore sourceRecords;
+    @Inject
+    ProviderStatistics statistics;
+    @Inject
+    ProviderKeys keys;
+    @Inject
+    RecordPublisher publisher;
+    @Inject
+    IngestionMetrics metrics;
+    @Inject
+    IngestionConfig config;
+
+    private final EventCodec<HealthRecordEvent> events = EventCodec.of(HealthRecordEvent.class);
+    private final EventCodec<RejectedRecord> rejectedEvents = EventCodec.of(RejectedRecord.class);
+    private final AtomicLong batches = new AtomicLong();
+    private volatile BatchParser parser;
+
+    /** The database could not be read or written; the caller should retry the whole batch. */
+    public static class StateUnavailableException extends RuntimeException {
+        StateUnavailableException(Throwable cause) {
+            super("ingestion state in PostgreSQL is unavailable", cause);
+        }
+    }
+
+    public BatchParser parser() {
+        if (parser == null) {
+            parser = new BatchParser(config.maxNestingDepth());
+        }
+        return parser;
+    }
+
+    /** A batch prepared for one provider: what to publish, what to record, what to answer. */
+    private static final class Prepared {
+        final BatchTally tally;
+        final List<ProducerRecord<String, byte[]>> outgoing = new ArrayList<>();
+        final List<SourceRecordStore.Published> published = new ArrayList<>();
+        final List<BatchOutcome.Rejection> rejections = new ArrayList<>();
+        final List<BatchOutcome.Warning> warnings = new ArrayList<>();
+
+        Prepared(BatchTally tally) {
+            this.tally = tally;
+        }
+
+        BatchOutcome outcome() {
+            rejections.sort(Comparator.comparingInt(BatchOutcome.Rejection::index));
+            return new BatchOutcome(tally.batchId, tally.accepted, tally.duplicates, rejections, warnings);
+        }
+    }
+
+    /**
+     * A REST batch of the authenticated provider.
+     *
+     * @throws RecordPublisher.KafkaUnavailableException nothing of the batch may be reported accepted
+     * @throws StateUnavailableException                 the database failed; nothing was recorded
+     */
+    public BatchOutcome submit(String providerId, List<IncomingRecord> records) {
+        long started = System.nanoTime();
+        String result = "ok";
+        try {
+            Instant now = Instant.now();
+            Prepared p;
+            try (Connection c = dataSource.getConnection()) {
+                p = prepare(c, providerId, REST, UUID.randomUUID().toString(), records, now);
+            } catch (SQLException e) {
+                result = "database_unavailable";
+                throw new StateUnavailableException(e);
+            }
+            try {
+                publisher.publishAll(p.outgoing);
+            } catch (RecordPublisher.KafkaUnavailableException e) {
+                result = "kafka_unavailable";
+                throw e;
+            }
+            try {
+                QuarkusTransaction.requiringNew().run(() -> record(List.of(p)));
+            } catch (RuntimeException e) {
+                // the records are in Kafka; a resend republishes the same event ids, which consumers dedupe
+                result = "database_unavailable";
+                LOG.errorf("batch %s of %s was published but its state could not be recorded: %s", p.tally.batchId,
+                        providerId, e.getMessage());
+                throw new StateUnavailableException(e);
+            }
+            metrics.batch(p.tally);
+            return p.outcome();
+        } finally {
+            metrics.batchTime(REST, result, Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /**
+     * A batch from provider.records.v1, in one database transaction (BatchConsumerLoop commits offsets after it).
+     * A record claiming a provider that holds no active key, or whose envelope disagrees with its payload, is rejected.
+     */
+    @Transactional
+    public void consume(List<Delivery<ProviderRecord>> batch) throws SQLException {
+        long started = System.nanoTime();
+        Instant now = Instant.now();
+        Map<String, List<IncomingRecord>> byProvider = new LinkedHashMap<>();
+        List<ProducerRecord<String, byte[]>> strangers = new ArrayList<>();
+        List<Prepared> prepared = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            Map<String, Boolean> active = new LinkedHashMap<>();
+            for (Delivery<ProviderRecord> d : batch) {
+                ProviderRecord r = d.value();
+                String provider = r.getProviderId();
+                IncomingRecord incoming = parser().single((int) Math.min(Integer.MAX_VALUE, d.offset()),
+                        r.getPayload().getBytes(StandardCharsets.UTF_8));
+                if (!active.computeIfAbsent(provider, p -> isActive(c, p))) {
+                    strangers.add(rejectedRecord(provider, KAFKA, null, null, r.getRecordId(), incoming.payload(),
+                            List.of(new RecordError("UNKNOWN_PROVIDER", "providerId",
+                                    "provider \"" + provider + "\" has no active key; it cannot submit records")), now));
+                    continue;
+                }
+                if (incoming.json() != null && !r.getRecordId().equals(incoming.json().path("recordId").asText(null))) {
+                    incoming = new IncomingRecord(incoming.index(), incoming.payload(), null, new RecordError("RECORD_ID_MISMATCH",
+                            "recordId", "ProviderRecord.recordId \"" + r.getRecordId() + "\" differs from the payload's recordId"));
+                }
+                byProvider.computeIfAbsent(provider, p -> new ArrayList<>()).add(incoming);
+            }
+            for (Map.Entry<String, List<IncomingRecord>> e : byProvider.entrySet()) {
+                prepared.add(prepare(c, e.getKey(), KAFKA, null, e.getValue(), now));
+            }
+            List<ProducerRecord<String, byte[]>> outgoing = new ArrayList<>(strangers);
+            prepared.forEach(p -> outgoing.addAll(p.outgoing));
+            publisher.publishAll(outgoing);
+            for (Prepared p : prepared) {
+                writeState(c, p, now);
+            }
+        }
+        prepared.forEach(p -> metrics.batch(p.tally));
+        metrics.batchTime(KAFKA, "ok", Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private boolean isActive(Connection c, String providerId) {
+        try {
+            return keys.isActiveProvider(c, providerId);
+        } catch (SQLException e) {
+            throw new StateUnavailableException(e);
+        }
+    }
+
+    private Prepared prepare(Connection c, String providerId, String channel, String batchId, List<IncomingRecord> records,
+                             Instant now) throws SQLException {
+        ValidationPolicy policy = new ValidationPolicy(now, ZoneId.of(config.zone()), config.clockSkew());
+        Prepared p = new Prepared(new BatchTally(providerId, channel, batchId, now));
+        List<ValidatedRecord> valid = new ArrayList<>(records.size());
+        List<IncomingRecord> validIncoming = new ArrayList<>(records.size());
+        List<RecordVersions.Candidate> candidates = new ArrayList<>(records.size());
+        for (IncomingRecord in : records) {
+            if (in.parseError() != null) {
+                reject(p, in, null, List.of(in.parseError()));
+                continue;
+            }
+            ValidatedRecord v = RecordValidator.validate(providerId, in.json(), policy);
+            if (!v.accepted()) {
+                reject(p, in, v.recordId(), v.errors());
+                continue;
+            }
+            valid.add(v);
+            validIncoming.add(in);
+            candidates.add(new RecordVersions.Candidate(v.recordId(), ContentHash.of(in.json())));
+        }
+        Map<String, RecordVersions.Known> known = sourceRecords.lookup(c, providerId,
+                candidates.stream().map(RecordVersions.Candidate::recordId).distinct().toList());
+        List<RecordVersions.Decision> decisions = RecordVersions.decide(providerId, candidates, known);
+        for (int i = 0; i < valid.size(); i++) {
+            ValidatedRecord v = valid.get(i);
+            RecordVersions.Decision d = decisions.get(i);
+            if (d.outcome() == RecordVersions.Outcome.DUPLICATE) {
+                p.tally.duplicates++;
+                continue;
+            }
+            HealthRecordEvent event = v.event();
+            event.setRecordVersion(d.version());
+            event.getEnvelope().setEventId(d.eventId());
+            p.outgoing.add(new ProducerRecord<>(v.topic().topic, v.key(), events.encode(event)));
+            p.published.add(new SourceRecordStore.Published(v.recordId(), candidates.get(i).contentHash(), d.version(),
+                    d.eventId(), v.recordType()));
+            p.tally.accepted++;
+            if (d.outcome() == RecordVersions.Outcome.UPDATE) {
+                p.tally.updates++;
+            }
+            p.tally.warned(v.warnings());
+            if (!v.warnings().isEmpty()) {
+                p.warnings.add(new BatchOutcome.Warning(validIncoming.get(i).index(), v.recordId(), v.warnings()));
+            }
+        }
+        return p;
+    }
+
+    private void reject(Prepared p, IncomingRecord in, String recordId, List<RecordError> errors) {
+        BatchTally t = p.tally;
+        Integer index = REST.equals(t.channel) ? in.index() : null;
+        t.rejected(index, recordId, errors, in.payload());
+        p.rejections.add(new BatchOutcome.Rejection(in.index(), recordId, errors));
+        p.outgoing.add(rejectedRecord(t.providerId, t.channel, t.batchId, index, recordId, in.payload(), errors, t.at));
+    }
+
+    private ProducerRecord<String, byte[]> rejectedRecord(String providerId, String channel, String batchId, Integer index,
+                                                          String recordId, String payload, List<RecordError> errors, Instant now) {
+        List<kz.ehr.events.RecordError> reasons = new ArrayList<>(errors.size());
+        for (RecordError e : errors) {
+            reasons.add(kz.ehr.events.RecordError.newBuilder().setCode(e.code()).setField(e.field()).setMessage(e.message()).build());
+        }
+        RejectedRecord event = RejectedRecord.newBuilder()
+                // the same bad payload resent gets the same event id
+                .setEnvelope(Envelopes.of(Envelopes.stableEventId(providerId, "REJECTED", payload), "REJECTED", providerId,
+                        recordId == null ? "" : recordId, now, now, null))
+                .setChannel(channel).setBatchId(batchId).setIndex(index).setPayload(payload).setErrors(reasons).build();
+        return new ProducerRecord<>(Topics.INGEST_REJECTED.topic, providerId, rejectedEvents.encode(event));
+    }
+
+    private void record(List<Prepared> prepared) {
+        try (Connection c = dataSource.getConnection()) {
+            for (Prepared p : prepared) {
+                writeState(c, p, p.tally.at);
+            }
+        } catch (SQLException e) {
+            throw new StateUnavailableException(e);
+        }
+    }
+
+    private void writeState(Connection c, Prepared p, Instant now) throws SQLException {
+        sourceRecords.record(c, p.tally.providerId, p.published, now);
+        statistics.add(c, p.tally);
+        if (batches.incrementAndGet() % 1000 == 0) {
+            // retention housekeeping rides along every thousandth batch instead of needing a scheduler
+            try {
+                statistics.prune(now);
+            } catch (SQLException e) {
+                LOG.warnf("pruning old rejections failed: %s", e.getMessage());
+            }
+        }
+    }
+}
