@@ -30,8 +30,8 @@ public class PersonEvents {
     public void store(List<Delivery<HealthRecordEvent>> batch) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     INSERT INTO person_event (event_id, person_key, record_type, provider_id, source_record_id, occurred_at, payload)
-                     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING""")) {
+                     INSERT INTO person_event (event_id, person_key, record_type, provider_id, source_record_id, occurred_at, payload, local_id)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING""")) {
             for (Delivery<HealthRecordEvent> d : batch) {
                 HealthRecordEvent e = d.value();
                 ps.setString(1, e.getEnvelope().getEventId());
@@ -41,10 +41,40 @@ public class PersonEvents {
                 ps.setString(5, e.getEnvelope().getSourceRecordId());
                 ps.setTimestamp(6, Timestamp.from(e.getEnvelope().getOccurredAt()));
                 ps.setBytes(7, d.raw());
+                ps.setString(8, e.getPatient().getLocalId());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    /**
+     * The raw events that belong to the person with this IIN, oldest first: those keyed by the IIN whose source
+     * record the MPI has not linked to someone else, plus those of source records the MPI linked to this IIN.
+     */
+    public List<byte[]> payloadsOf(String iin) throws SQLException {
+        List<byte[]> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT payload, occurred_at, event_id FROM person_event e
+                     WHERE e.person_key = ? AND NOT EXISTS (SELECT 1 FROM mpi_link l WHERE l.provider_id = e.provider_id
+                           AND l.local_id = e.local_id AND l.golden_iin IS DISTINCT FROM ?)
+                     UNION ALL
+                     SELECT e.payload, e.occurred_at, e.event_id FROM mpi_link l
+                     JOIN person_event e ON e.provider_id = l.provider_id AND e.local_id = l.local_id
+                     WHERE l.golden_iin = ? AND e.person_key <> ?
+                     ORDER BY 2, 3""")) {
+            ps.setString(1, iin);
+            ps.setString(2, iin);
+            ps.setString(3, iin);
+            ps.setString(4, iin);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getBytes(1));
+                }
+            }
+        }
+        return out;
     }
 
     public List<StoredEvent> of(String personKey) throws SQLException {

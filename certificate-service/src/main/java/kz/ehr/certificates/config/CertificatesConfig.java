@@ -1,0 +1,119 @@
+package kz.ehr.certificates.config;
+
+import java.time.Duration;
+import java.time.Period;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import kz.ehr.certificates.eligibility.CertificateType;
+import kz.ehr.certificates.eligibility.EligibilityPolicy;
+
+/** Every tunable of the certificate service; keys are {@code ehr.certificates.*}. */
+@ConfigMapping(prefix = "ehr.certificates")
+public interface CertificatesConfig {
+    /** The {@code iss} claim of every certificate. */
+    @WithDefault("https://certificates.ehr.kz")
+    String issuer();
+
+    /** BIN written into certificates that no exam stands behind (clearances, 063/у, 052-2/у): the issuing organisation. */
+    @WithDefault("000000000000")
+    String issuerBin();
+
+    /** Time zone of certificate dates: a certificate expires at the start of its expiry day here. */
+    @WithDefault("Asia/Almaty")
+    String zone();
+
+    Keys keys();
+
+    Validity validity();
+
+    ExamWindow examWindow();
+
+    /** How long a fluorography counts as evidence (075/у, 086/у, TB clearance). */
+    @WithDefault("P1Y")
+    Period fluorographyWindow();
+
+    /** Fluorography observation values that mean a finding; such a fluorography supports no certificate. */
+    @WithDefault("ABNORMAL,PATHOLOGY")
+    Set<String> abnormalFluorographyValues();
+
+    /** A person is a child (026/у, 052-2/у) below this age in years. */
+    @WithDefault("18")
+    int childMaxAgeYears();
+
+    /** mpi.links.v1 link types that revoke the touched persons' certificates with IDENTITY_CHANGED. */
+    @WithDefault("MERGED,UNMERGED")
+    List<String> identityChangeLinkTypes();
+
+    /** How often the in-memory revocation index used by verification picks up revocations from the database. */
+    @WithDefault("1s")
+    Duration revocationRefresh();
+
+    /** How many verified signatures the verifier remembers; ECDSA verification dominates the cost of a check. */
+    @WithDefault("100000")
+    int verifiedSignatureCache();
+
+    /** How often the outbox relay looks for unsent events when it found none. */
+    @WithDefault("200ms")
+    Duration outboxPollInterval();
+
+    /** TrueType font with Cyrillic and Kazakh letters for the PDF. */
+    @WithDefault("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    String pdfFont();
+
+    interface Keys {
+        /** PKCS12 keystore of the signing keys; created on first start with permissions 600. Keep it out of the repository. */
+        @WithDefault("${user.home}/.ehr/certificate-keys/signing-keys.p12")
+        String keystorePath();
+
+        /** Keystore password; when unset, a random one is generated into {@code <keystore-path>.password} (600). */
+        Optional<String> keystorePassword();
+    }
+
+    /** How long a certificate is valid from issue; capped by the validity of its evidence (exam, fluorography). */
+    interface Validity {
+        @WithDefault("P1Y") Period f075();
+        @WithDefault("P1Y") Period f083();
+        @WithDefault("P6M") Period f086();
+        @WithDefault("P1Y") Period f026();
+        @WithDefault("P1Y") Period f063();
+        @WithDefault("P3M") Period psychiatricClearance();
+        @WithDefault("P3M") Period narcologicalClearance();
+        @WithDefault("P3M") Period tbClearance();
+        @WithDefault("P1Y") Period f052();
+    }
+
+    /** How long an exam conclusion counts as evidence for each exam-based type. */
+    interface ExamWindow {
+        @WithDefault("P1Y") Period f075();
+        @WithDefault("P1Y") Period f083();
+        @WithDefault("P6M") Period f086();
+        @WithDefault("P1Y") Period f026();
+    }
+
+    /** The plain-Java policy the eligibility rules read. */
+    default EligibilityPolicy policy() {
+        Map<CertificateType, Period> validity = new EnumMap<>(CertificateType.class);
+        validity.put(CertificateType.F075, validity().f075());
+        validity.put(CertificateType.F083, validity().f083());
+        validity.put(CertificateType.F086, validity().f086());
+        validity.put(CertificateType.F026, validity().f026());
+        validity.put(CertificateType.F063, validity().f063());
+        validity.put(CertificateType.PSYCHIATRIC_CLEARANCE, validity().psychiatricClearance());
+        validity.put(CertificateType.NARCOLOGICAL_CLEARANCE, validity().narcologicalClearance());
+        validity.put(CertificateType.TB_CLEARANCE, validity().tbClearance());
+        validity.put(CertificateType.F052, validity().f052());
+        Map<CertificateType, Period> exam = new EnumMap<>(CertificateType.class);
+        exam.put(CertificateType.F075, examWindow().f075());
+        exam.put(CertificateType.F083, examWindow().f083());
+        exam.put(CertificateType.F086, examWindow().f086());
+        exam.put(CertificateType.F026, examWindow().f026());
+        return new EligibilityPolicy(validity, exam, fluorographyWindow(), childMaxAgeYears(),
+                Set.copyOf(abnormalFluorographyValues().stream().map(String::toUpperCase).toList()));
+    }
+}

@@ -1,0 +1,187 @@
+package kz.ehr.certificates.issuance;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import io.agroal.api.AgroalDataSource;
+import kz.ehr.certificates.config.CertificatesConfig;
+import kz.ehr.certificates.eligibility.CertificateType;
+import kz.ehr.certificates.eligibility.Decision;
+import kz.ehr.certificates.eligibility.EligibilityRules;
+import kz.ehr.certificates.eligibility.Iin;
+import kz.ehr.certificates.eligibility.PersonFacts;
+import kz.ehr.certificates.outbox.Outbox;
+import kz.ehr.certificates.projection.PersonFactsLoader;
+import kz.ehr.certificates.signing.SigningKeys;
+import kz.ehr.certificates.verifier.CertificateJws;
+
+/** Issues certificates: rules over the projection, then sign, store and announce (outbox) in one transaction. */
+@ApplicationScoped
+public class CertificateIssuer {
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    PersonFactsLoader factsLoader;
+    @Inject
+    SigningKeys keys;
+    @Inject
+    CertificatesConfig config;
+
+    private EligibilityRules rules;
+    private ZoneId zone;
+    private final Clock clock = Clock.systemUTC();
+
+    @PostConstruct
+    void init() {
+        rules = new EligibilityRules(config.policy());
+        zone = ZoneId.of(config.zone());
+    }
+
+    @Transactional
+    public IssuedCertificate issue(String iin, String typeName) throws SQLException {
+        CertificateType type = CertificateType.parse(typeName);
+        if (type == null) {
+            throw new IssuanceException(IssuanceException.Kind.INVALID_REQUEST, "UNKNOWN_CERTIFICATE_TYPE", "type",
+                    "type \"" + typeName + "\" is not one of " + List.of(CertificateType.values()), null);
+        }
+        String iinProblem = Iin.problem(iin);
+        if (iinProblem != null) {
+            throw new IssuanceException(IssuanceException.Kind.INVALID_REQUEST, iinProblem, "iin",
+                    "iin must be a valid 12-digit IIN (" + iinProblem + ")", null);
+        }
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, zone);
+        PersonFacts facts = factsLoader.load(iin);
+        Decision decision = rules.evaluate(type, facts, today);
+        if (!decision.eligible()) {
+            throw new IssuanceException(IssuanceException.Kind.NOT_ELIGIBLE, "NOT_ELIGIBLE", null,
+                    "the person is not eligible for " + type + ": " + String.join(", ", decision.codes()), decision.reasons());
+        }
+        Instant expires = decision.expiresOn().atStartOfDay(zone).toInstant();
+        try (Connection c = dataSource.getConnection()) {
+            String number = nextNumber(c, type, today);
+            Map<String, Object> claims = claims(number, type, facts, decision, now, expires);
+            String token = keys.ring().sign(claims);
+            String kid = keys.ring().current().jwk().kid();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO certificate (number, type, iin, kid, issued_at, expires_at, conclusion, token)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                ps.setString(1, number);
+                ps.setString(2, type.name());
+                ps.setString(3, iin);
+                ps.setString(4, kid);
+                ps.setTimestamp(5, Timestamp.from(now));
+                ps.setTimestamp(6, Timestamp.from(expires));
+                ps.setString(7, decision.conclusion());
+                ps.setString(8, token);
+                ps.executeUpdate();
+            }
+            Outbox.add(c, Outbox.event("ISSUED", number, type.name(), iin, now, expires, null, null, kid, null));
+            return new IssuedCertificate(number, type.name(), iin, kid, now, expires, decision.conclusion(), token, null, null, claims);
+        }
+    }
+
+    /** e.g. {@code F083-20261128-000042}: type, issue day, a database sequence. */
+    private static String nextNumber(Connection c, CertificateType type, LocalDate today) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('certificate_number_seq')");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return "%s-%s-%06d".formatted(type.name(), today.toString().replace("-", ""), rs.getLong(1));
+        }
+    }
+
+    private Map<String, Object> claims(String number, CertificateType type, PersonFacts facts, Decision decision,
+                                       Instant now, Instant expires) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("iss", config.issuer());
+        c.put("no", number);
+        c.put("typ", type.name());
+        c.put("form", type.form);
+        c.put("sub", facts.iin());
+        c.put("name", facts.fullName());
+        if (facts.birthDate() != null) {
+            c.put("bd", facts.birthDate().toString());
+        }
+        c.put("bin", decision.facilityBin() != null ? decision.facilityBin() : config.issuerBin());
+        if (decision.doctorId() != null) {
+            c.put("doc", decision.doctorId());
+        }
+        c.put("iat", now.getEpochSecond());
+        c.put("exp", expires.getEpochSecond());
+        c.put("concl", decision.conclusion());
+        if (!decision.content().isEmpty()) {
+            c.put("c", decision.content());
+        }
+        return c;
+    }
+
+    public Optional<IssuedCertificate> find(String number) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT number, type, iin, kid, issued_at, expires_at, conclusion, token, revoked_at, revocation_reason
+                     FROM certificate WHERE number = ?""")) {
+            ps.setString(1, number);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Timestamp revoked = rs.getTimestamp(9);
+                String token = rs.getString(8);
+                return Optional.of(new IssuedCertificate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), rs.getString(7), token,
+                        revoked == null ? null : revoked.toInstant(), rs.getString(10), CertificateJws.unverifiedClaims(token)));
+            }
+        }
+    }
+
+    /** Certificates revoked that were signed by one key: the revocation list verifiers download. */
+    public List<Map<String, Object>> revokedBy(String kid) throws SQLException {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT number, revoked_at, revocation_reason FROM certificate
+                     WHERE kid = ? AND revoked_at IS NOT NULL ORDER BY revoked_at, number""")) {
+            ps.setString(1, kid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("no", rs.getString(1));
+                    m.put("revokedAt", rs.getTimestamp(2).toInstant().toString());
+                    m.put("reason", rs.getString(3));
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Records who read a person's certificate and why. */
+    public void audit(String actor, String action, String number, String iin, String purpose) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO access_audit (actor, action, certificate_number, iin, purpose) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, actor);
+            ps.setString(2, action);
+            ps.setString(3, number);
+            ps.setString(4, iin);
+            ps.setString(5, purpose);
+            ps.executeUpdate();
+        }
+    }
+}

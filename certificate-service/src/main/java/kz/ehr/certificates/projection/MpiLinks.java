@@ -1,0 +1,119 @@
+package kz.ehr.certificates.projection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import io.agroal.api.AgroalDataSource;
+import kz.ehr.certificates.config.CertificatesConfig;
+import kz.ehr.certificates.eligibility.RevocationRules;
+import kz.ehr.certificates.revocation.CertificateRevoker;
+import kz.ehr.events.MpiLinkEvent;
+import kz.ehr.events.SourceRef;
+import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
+
+/**
+ * Applies mpi.links.v1: which source record belongs to which enterprise patient (and so to which golden IIN).
+ * A merge or unmerge revokes the certificates of every person it touches with IDENTITY_CHANGED.
+ */
+@ApplicationScoped
+public class MpiLinks {
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    CertificateRevoker revoker;
+    @Inject
+    CertificatesConfig config;
+
+    @Transactional
+    public void apply(List<Delivery<MpiLinkEvent>> batch) throws SQLException {
+        for (Delivery<MpiLinkEvent> d : batch) {
+            MpiLinkEvent e = d.value();
+            String eventId = e.getEnvelope().getEventId();
+            if (!revoker.firstApplication(eventId)) {
+                continue; // redelivered: links were upserted and revocations done the first time
+            }
+            String golden = e.getGolden() == null ? null : e.getGolden().getIin();
+            Set<String> touched = new LinkedHashSet<>();
+            if (golden != null) {
+                touched.add(golden);
+            }
+            if (e.getSourceIin() != null) {
+                touched.add(e.getSourceIin());
+            }
+            try (Connection c = dataSource.getConnection()) {
+                try (PreparedStatement before = c.prepareStatement(
+                        "SELECT golden_iin FROM mpi_link WHERE (provider_id = ? AND local_id = ?) OR enterprise_id = ANY (?)")) {
+                    for (SourceRef s : e.getLinkedSources()) {
+                        before.setString(1, s.getProviderId());
+                        before.setString(2, s.getLocalId());
+                        before.setArray(3, c.createArrayOf("text", enterprises(e)));
+                        try (ResultSet rs = before.executeQuery()) {
+                            while (rs.next()) {
+                                if (rs.getString(1) != null) {
+                                    touched.add(rs.getString(1));
+                                }
+                            }
+                        }
+                        if (s.getIin() != null) {
+                            touched.add(s.getIin());
+                        }
+                    }
+                }
+                try (PreparedStatement up = c.prepareStatement("""
+                        INSERT INTO mpi_link (provider_id, local_id, enterprise_id, golden_iin, source_iin, event_id)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (provider_id, local_id) DO UPDATE SET enterprise_id = excluded.enterprise_id,
+                          golden_iin = excluded.golden_iin, source_iin = excluded.source_iin, event_id = excluded.event_id,
+                          updated_at = now()""")) {
+                    for (SourceRef s : e.getLinkedSources()) {
+                        up.setString(1, s.getProviderId());
+                        up.setString(2, s.getLocalId());
+                        up.setString(3, e.getEnterpriseId());
+                        up.setString(4, golden);
+                        up.setString(5, s.getIin());
+                        up.setString(6, eventId);
+                        up.addBatch();
+                    }
+                    up.executeBatch();
+                }
+                // the golden record's IIN may itself have been repaired: every source of the enterprise follows it
+                try (PreparedStatement follow = c.prepareStatement(
+                        "UPDATE mpi_link SET golden_iin = ? WHERE enterprise_id = ? AND golden_iin IS DISTINCT FROM ?")) {
+                    follow.setString(1, golden);
+                    follow.setString(2, e.getEnterpriseId());
+                    follow.setString(3, golden);
+                    follow.executeUpdate();
+                }
+            }
+            if (config.identityChangeLinkTypes().contains(e.getLinkEventType())) {
+                revoker.revoke(touched, RevocationRules.identityChanged(), eventId);
+            }
+        }
+    }
+
+    private static String[] enterprises(MpiLinkEvent e) {
+        return e.getPreviousEnterpriseId() == null ? new String[] {e.getEnterpriseId()}
+                : new String[] {e.getEnterpriseId(), e.getPreviousEnterpriseId()};
+    }
+
+    public Optional<String> goldenIinOf(String providerId, String localId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT golden_iin FROM mpi_link WHERE provider_id = ? AND local_id = ?")) {
+            ps.setString(1, providerId);
+            ps.setString(2, localId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package kz.ehr.certificates.rest;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.smallrye.common.annotation.Blocking;
+import kz.ehr.certificates.issuance.CertificateIssuer;
+import kz.ehr.certificates.issuance.IssuanceException;
+import kz.ehr.certificates.signing.KeyRing;
+import kz.ehr.certificates.signing.SigningKeys;
+
+/** What verifiers download (JWKS, revocation lists per key) and the operator's key rotation. */
+@Path("/")
+@Blocking
+public class KeysResource {
+    @Inject
+    SigningKeys keys;
+    @Inject
+    CertificateIssuer issuer;
+
+    @GET
+    @Path(".well-known/jwks.json")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> jwks() {
+        return keys.jwks();
+    }
+
+    @GET
+    @Path("api/v1/revocations/{kid}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> revocations(@PathParam("kid") String kid) throws SQLException {
+        if (keys.ring().publicKey(kid) == null) {
+            throw new IssuanceException(IssuanceException.Kind.NOT_FOUND, "UNKNOWN_KEY", "kid", "no key " + kid, null);
+        }
+        return revocationList(kid);
+    }
+
+    /** Every key's revocation list in one document, the form {@code VerifyCli --revocations} reads. */
+    @GET
+    @Path("api/v1/revocations")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> allRevocations() throws SQLException {
+        List<Map<String, Object>> lists = new ArrayList<>();
+        for (KeyRing.SigningKey k : keys.ring().all()) {
+            lists.add(revocationList(k.jwk().kid()));
+        }
+        return Map.of("generatedAt", Instant.now().toString(), "lists", lists);
+    }
+
+    /** Ops only (keep it behind the internal network): a new key signs from now on, old certificates stay valid. */
+    @POST
+    @Path("api/v1/keys/rotation")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response rotate() throws Exception {
+        KeyRing.SigningKey fresh = keys.rotate();
+        return Response.status(201).entity(Map.of("kid", fresh.jwk().kid(), "created", fresh.created().toString())).build();
+    }
+
+    private Map<String, Object> revocationList(String kid) throws SQLException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kid", kid);
+        m.put("generatedAt", Instant.now().toString());
+        m.put("revoked", issuer.revokedBy(kid));
+        return m;
+    }
+}

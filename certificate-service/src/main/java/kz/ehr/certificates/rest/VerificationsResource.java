@@ -1,0 +1,39 @@
+package kz.ehr.certificates.rest;
+
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.smallrye.common.annotation.Blocking;
+import kz.ehr.certificates.verification.Verifications;
+import kz.ehr.certificates.verifier.VerificationResult;
+
+/** Online verification of a token or QR text; the answer is always 200 with a status, never an error. */
+@Path("/api/v1/verifications")
+@Blocking
+public class VerificationsResource {
+    @Inject
+    Verifications verifications;
+
+    public record VerificationRequest(String token) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record VerificationView(String status, String kid, String detail, Map<String, Object> certificate) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public VerificationView verify(VerificationRequest request) {
+        VerificationResult r = verifications.verify(request == null ? null : request.token());
+        return new VerificationView(r.status().name(), r.kid(), r.detail(), r.claims());
+    }
+}

@@ -1,0 +1,177 @@
+package kz.ehr.certificates.signing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import kz.ehr.certificates.verifier.CertificateJws;
+import kz.ehr.certificates.verifier.EcJwk;
+
+/**
+ * The ES256 signing keys in a PKCS12 file (permissions 600, directory 700). The newest key signs; older keys are
+ * retired but stay in the file and in the JWKS so that every certificate they signed keeps verifying.
+ * Private keys never leave this class except into the keystore file.
+ */
+public final class KeyRing {
+    /** One key; {@code created} orders keys (the newest signs). */
+    public record SigningKey(EcJwk jwk, PrivateKey privateKey, Instant created) {
+    }
+
+    private final Path file;
+    private final char[] password;
+    private volatile List<SigningKey> keys;
+
+    private KeyRing(Path file, char[] password, List<SigningKey> keys) {
+        this.file = file;
+        this.password = password;
+        this.keys = keys;
+    }
+
+    /**
+     * Opens the keystore at {@code file}, creating it with one new key when it does not exist. With no password
+     * given, a random one is kept in {@code <file>.password} (600) next to it.
+     */
+    public static synchronized KeyRing open(Path file, String configuredPassword) throws IOException, GeneralSecurityException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir);
+            restrict(dir, "rwx------");
+        }
+        char[] password = configuredPassword != null && !configuredPassword.isEmpty()
+                ? configuredPassword.toCharArray() : generatedPassword(file.resolveSibling(file.getFileName() + ".password"));
+        if (!Files.exists(file)) {
+            KeyRing ring = new KeyRing(file, password, List.of());
+            ring.rotate();
+            return ring;
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            ks.load(in, password);
+        }
+        List<SigningKey> keys = new ArrayList<>();
+        for (String alias : Collections.list(ks.aliases())) {
+            if (ks.isKeyEntry(alias)) {
+                X509Certificate cert = (X509Certificate) ks.getCertificate(alias);
+                PrivateKey key = (PrivateKey) ks.getKey(alias, password);
+                keys.add(new SigningKey(EcJwk.of((ECPublicKey) cert.getPublicKey()), key,
+                        Instant.ofEpochMilli(cert.getSerialNumber().longValueExact())));
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new GeneralSecurityException("keystore " + file + " holds no signing key");
+        }
+        keys.sort(Comparator.comparing(SigningKey::created));
+        return new KeyRing(file, password, List.copyOf(keys));
+    }
+
+    /** Generates a new key that signs from now on; the previous keys stay for verification. */
+    public synchronized SigningKey rotate() throws IOException, GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair pair = g.generateKeyPair();
+        Instant created = Instant.now();
+        if (!keys.isEmpty() && !created.isAfter(current().created())) {
+            created = current().created().plusMillis(1); // creation time is the order; keep it strictly increasing
+        }
+        EcJwk jwk = EcJwk.of((ECPublicKey) pair.getPublic());
+        SigningKey fresh = new SigningKey(jwk, pair.getPrivate(), created);
+        List<SigningKey> next = new ArrayList<>(keys);
+        next.add(fresh);
+        save(next, pair, fresh);
+        keys = List.copyOf(next);
+        return fresh;
+    }
+
+    public SigningKey current() {
+        return keys.get(keys.size() - 1);
+    }
+
+    public List<SigningKey> all() {
+        return keys;
+    }
+
+    public EcJwk publicKey(String kid) {
+        for (SigningKey k : keys) {
+            if (k.jwk().kid().equals(kid)) {
+                return k.jwk();
+            }
+        }
+        return null;
+    }
+
+    /** Signs the claims with the current key; returns the compact JWS. */
+    public String sign(Map<String, Object> claims) {
+        SigningKey k = current();
+        return CertificateJws.sign(claims, k.jwk().kid(), k.privateKey());
+    }
+
+    private void save(List<SigningKey> next, KeyPair freshPair, SigningKey fresh) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        if (Files.exists(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                ks.load(in, password);
+            }
+        } else {
+            ks.load(null, password);
+        }
+        X509Certificate cert = SelfSignedCertificate.create(freshPair, fresh.jwk().kid(), fresh.created());
+        ks.setKeyEntry(fresh.jwk().kid(), freshPair.getPrivate(), password, new Certificate[] {cert});
+        // write next to the file, restrict, then move: never a moment with a world-readable key or half a file
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp);
+        restrict(tmp, "rw-------");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            ks.store(out, password);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        restrict(file, "rw-------");
+    }
+
+    private static char[] generatedPassword(Path passwordFile) throws IOException {
+        if (Files.exists(passwordFile)) {
+            return Files.readString(passwordFile).trim().toCharArray();
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String pw = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Files.createFile(passwordFile);
+        restrict(passwordFile, "rw-------");
+        Files.writeString(passwordFile, pw);
+        return pw.toCharArray();
+    }
+
+    private static void restrict(Path p, String perms) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+        } catch (UnsupportedOperationException notPosix) {
+            // on a non-POSIX file system the directory's ACLs protect the file
+        }
+    }
+}

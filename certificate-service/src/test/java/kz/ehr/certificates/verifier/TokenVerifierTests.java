@@ -1,0 +1,210 @@
+package kz.ehr.certificates.verifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TokenVerifierTests {
+    static final Instant NOW = Instant.parse("2026-11-28T06:00:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    static KeyPair newKey() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
+    }
+
+    final KeyPair ours = newKey();
+    final EcJwk jwk = EcJwk.of((ECPublicKey) ours.getPublic());
+    final TokenVerifier verifier = new TokenVerifier(kid -> kid.equals(jwk.kid()) ? jwk : null,
+            (kid, no) -> "F083-REVOKED".equals(no) ? Optional.of("REGISTERED_NARCOLOGICAL") : Optional.empty(), CLOCK, 1000);
+
+    TokenVerifierTests() throws Exception {
+    }
+
+    static Map<String, Object> claims(String number, Instant expires) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("iss", "https://certificates.ehr.kz");
+        c.put("no", number);
+        c.put("typ", "F083");
+        c.put("sub", "850315300019");
+        c.put("name", "Ахметов Ерлан Серикович");
+        c.put("iat", NOW.minusSeconds(3600).getEpochSecond());
+        c.put("exp", expires.getEpochSecond());
+        c.put("c", Map.of("notRegistered", List.of("NARCOLOGICAL", "PSYCHIATRIC")));
+        return c;
+    }
+
+    String valid() {
+        return CertificateJws.sign(claims("F083-1", NOW.plusSeconds(86400)), jwk.kid(), ours.getPrivate());
+    }
+
+    @Test
+    void aGenuineTokenIsValidAndItsClaimsAreReturned() {
+        VerificationResult r = verifier.verify(valid());
+        assertThat(r.status()).isEqualTo(VerificationStatus.VALID);
+        assertThat(r.kid()).isEqualTo(jwk.kid());
+        assertThat(r.claims()).containsEntry("no", "F083-1").containsEntry("name", "Ахметов Ерлан Серикович");
+    }
+
+    @Test
+    void theQrTextIsAlphanumericAndVerifiesLikeTheToken() {
+        String qr = QrPayload.encode(valid());
+        assertThat(qr).startsWith("KZC1:").matches("[0-9A-Z $%*+\\-./:]+");
+        assertThat(qr.length()).isLessThan(valid().length() * 3 / 2);
+        assertThat(verifier.verify(qr).status()).isEqualTo(VerificationStatus.VALID);
+    }
+
+    @Test
+    void noSingleFlippedByteAnywhereInTheTokenVerifies() {
+        String token = valid();
+        // a fresh verifier without cache so that every variant is checked from scratch
+        TokenVerifier cold = new TokenVerifier(kid -> kid.equals(jwk.kid()) ? jwk : null, TokenVerifier.RevocationLookup.NONE, CLOCK, 0);
+        List<String> accepted = new ArrayList<>();
+        for (int i = 0; i < token.length(); i++) {
+            for (int bit : new int[] {1, 2, 32}) {
+                char[] chars = token.toCharArray();
+                chars[i] = (char) (chars[i] ^ bit);
+                String flipped = new String(chars);
+                if (cold.verify(flipped).status() == VerificationStatus.VALID) {
+                    accepted.add(i + "^" + bit);
+                }
+            }
+        }
+        assertThat(accepted).isEmpty();
+        int sig = token.lastIndexOf('.') + 1;
+        char[] chars = token.toCharArray();
+        chars[sig + 5] = chars[sig + 5] == 'A' ? 'B' : 'A';
+        assertThat(cold.verify(new String(chars)).status()).isEqualTo(VerificationStatus.INVALID_SIGNATURE);
+        String payloadFlip = token.substring(0, token.indexOf('.') + 3) + (token.charAt(token.indexOf('.') + 3) == 'x' ? 'y' : 'x')
+                + token.substring(token.indexOf('.') + 4);
+        assertThat(cold.verify(payloadFlip).status()).isEqualTo(VerificationStatus.INVALID_SIGNATURE);
+    }
+
+    @Test
+    void algNoneIsRefused() {
+        String header = B64.encodeToString(("{\"alg\":\"none\",\"kid\":\"" + jwk.kid() + "\"}").getBytes(StandardCharsets.UTF_8));
+        String payload = B64.encodeToString(CertificateJws.canonical(claims("F083-9", NOW.plusSeconds(86400))));
+        assertThat(verifier.verify(header + "." + payload + ".").status()).isEqualTo(VerificationStatus.INVALID_SIGNATURE);
+        assertThat(verifier.verify(header + "." + payload).status()).isEqualTo(VerificationStatus.MALFORMED);
+    }
+
+    @Test
+    void hs256WithThePublicKeyAsSecretIsRefused() throws Exception {
+        String header = B64.encodeToString(("{\"alg\":\"HS256\",\"kid\":\"" + jwk.kid() + "\"}").getBytes(StandardCharsets.UTF_8));
+        String payload = B64.encodeToString(CertificateJws.canonical(claims("F083-9", NOW.plusSeconds(86400))));
+        for (byte[] secret : List.of(ours.getPublic().getEncoded(),
+                CertificateJws.canonical(jwk.toJson(null)))) {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            String sig = B64.encodeToString(mac.doFinal((header + "." + payload).getBytes(StandardCharsets.US_ASCII)));
+            assertThat(verifier.verify(header + "." + payload + "." + sig).status()).isEqualTo(VerificationStatus.INVALID_SIGNATURE);
+        }
+    }
+
+    @Test
+    void aTokenSignedByAnUnknownKeyIsUnknownKey() throws Exception {
+        KeyPair stranger = newKey();
+        EcJwk strangerJwk = EcJwk.of((ECPublicKey) stranger.getPublic());
+        String token = CertificateJws.sign(claims("F083-1", NOW.plusSeconds(86400)), strangerJwk.kid(), stranger.getPrivate());
+        assertThat(verifier.verify(token).status()).isEqualTo(VerificationStatus.UNKNOWN_KEY);
+    }
+
+    @Test
+    void aTokenSignedByAnotherKeyUnderOurKidIsAnInvalidSignature() throws Exception {
+        String token = CertificateJws.sign(claims("F083-1", NOW.plusSeconds(86400)), jwk.kid(), newKey().getPrivate());
+        assertThat(verifier.verify(token).status()).isEqualTo(VerificationStatus.INVALID_SIGNATURE);
+    }
+
+    @Test
+    void anExpiredCertificateIsExpiredEvenWhenItsSignatureWasCachedWhileValid() {
+        String token = CertificateJws.sign(claims("F083-2", NOW.plusSeconds(60)), jwk.kid(), ours.getPrivate());
+        assertThat(verifier.verify(token).status()).isEqualTo(VerificationStatus.VALID);
+        String expired = CertificateJws.sign(claims("F083-3", NOW), jwk.kid(), ours.getPrivate());
+        assertThat(verifier.verify(expired).status()).isEqualTo(VerificationStatus.EXPIRED);
+        TokenVerifier later = new TokenVerifier(kid -> jwk, TokenVerifier.RevocationLookup.NONE,
+                Clock.fixed(NOW.plusSeconds(61), ZoneOffset.UTC), 10);
+        assertThat(later.verify(token).status()).isEqualTo(VerificationStatus.EXPIRED);
+    }
+
+    @Test
+    void aReplayedRevokedCertificateIsRevokedWithTheReason() {
+        String token = CertificateJws.sign(claims("F083-REVOKED", NOW.plusSeconds(86400)), jwk.kid(), ours.getPrivate());
+        for (int replay = 0; replay < 3; replay++) {
+            VerificationResult r = verifier.verify(token);
+            assertThat(r.status()).isEqualTo(VerificationStatus.REVOKED);
+            assertThat(r.detail()).isEqualTo("REGISTERED_NARCOLOGICAL");
+        }
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is malformed")
+    @CsvSource({"hello", "a.b", "a.b.c.d", "KZC1:!!!", "KZC1:AB", "e30.e30.e30", "'  '"})
+    void garbageIsMalformed(String token) {
+        assertThat(verifier.verify(token).status()).isEqualTo(VerificationStatus.MALFORMED);
+    }
+
+    @Test
+    void theJwksRoundTripsAndAKidThatIsNotTheThumbprintIsSkipped() throws Exception {
+        Map<String, Object> good = jwk.toJson("current");
+        Map<String, Object> lying = new LinkedHashMap<>(EcJwk.of((ECPublicKey) newKey().getPublic()).toJson("current"));
+        lying.put("kid", jwk.kid());
+        String json = CertificateJws.JSON.writeValueAsString(Map.of("keys", List.of(lying, good)));
+        Map<String, EcJwk> keys = Jwks.parse(json);
+        assertThat(keys).containsOnlyKeys(jwk.kid());
+        assertThat(keys.get(jwk.kid()).publicKey()).isEqualTo(ours.getPublic());
+        assertThat(jwk.kid()).hasSize(43).matches("[A-Za-z0-9_-]+");
+    }
+
+    @Test
+    void theCliVerifiesOfflineWithTheJwksAndARevocationList(@TempDir Path dir) throws Exception {
+        Path jwks = dir.resolve("jwks.json");
+        Files.writeString(jwks, CertificateJws.JSON.writeValueAsString(Map.of("keys", List.of(jwk.toJson("current")))));
+        Path revocations = dir.resolve("revocations.json");
+        Files.writeString(revocations, CertificateJws.JSON.writeValueAsString(Map.of("lists", List.of(
+                Map.of("kid", jwk.kid(), "revoked", List.of(Map.of("no", "F083-7", "reason", "PATIENT_DECEASED")))))));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--token", QrPayload.encode(valid())}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"VALID\"").contains("F083-1");
+
+        String revoked = CertificateJws.sign(claims("F083-7", Instant.now().plusSeconds(86400)), jwk.kid(), ours.getPrivate());
+        out.reset();
+        code = VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--revocations", revocations.toString(), "--token", revoked},
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"REVOKED\"").contains("PATIENT_DECEASED");
+    }
+
+    @ParameterizedTest(name = "base45 \"{0}\" = {1}")
+    @CsvSource(delimiter = '|', value = {"AB|BB8", "Hello!!|%69 VD92EX0", "base-45|UJCLQE7W581", "ietf!|QED8WEX0"})
+    void base45MatchesRfc9285(String text, String encoded) {
+        assertThat(Base45.encode(text.getBytes(StandardCharsets.US_ASCII))).isEqualTo(encoded);
+        assertThat(new String(Base45.decode(encoded), StandardCharsets.US_ASCII)).isEqualTo(text);
+    }
+}
