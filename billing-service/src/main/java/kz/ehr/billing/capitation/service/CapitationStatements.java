@@ -1,0 +1,291 @@
+package kz.ehr.billing.capitation.service;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import kz.ehr.billing.BillingProblem;
+
+/** Read side of capitation: runs, statements, per-person lines, CSV export and version differences. */
+@ApplicationScoped
+public class CapitationStatements {
+    @Inject
+    AgroalDataSource dataSource;
+
+    public record Run(String month, int version, String status, String policyId, String billingDate, String computedAt,
+                      String closedAt, long persons, BigDecimal amount, BigDecimal fullAmount, List<PolyclinicTotal> polyclinics,
+                      List<VersionChange> changesFromPreviousVersion) {
+    }
+
+    public record PolyclinicTotal(String polyclinicBin, long persons, BigDecimal amount) {
+    }
+
+    public record VersionChange(String polyclinicBin, BigDecimal previousAmount, BigDecimal amount, BigDecimal difference,
+                                long previousPersons, long persons) {
+    }
+
+    public record Statement(String month, int version, String status, String polyclinicBin, long persons, long paidPersons,
+                            Map<String, Long> personsByFactor, long personsWithoutVisit12Months, BigDecimal fullAmount,
+                            BigDecimal amount, BigDecimal withheld, Map<String, BigDecimal> withheldByReason,
+                            BigDecimal protectedByFraudMonitor) {
+    }
+
+    public record Line(String iin, String polyclinicBin, String region, String sex, String ageBand, BigDecimal baseRate,
+                       BigDecimal sexAgeCoefficient, BigDecimal regionalCoefficient, BigDecimal visitFactor,
+                       BigDecimal insuranceFactor, BigDecimal appliedFactor, BigDecimal fullAmount, BigDecimal amount,
+                       BigDecimal withheldNoVisit, BigDecimal withheldNotInsured, BigDecimal withheldByFraudFlags,
+                       List<String> reasons) {
+    }
+
+    public record Page<T>(List<T> items, String nextCursor) {
+    }
+
+    public record LineChange(String iin, String previousPolyclinicBin, String polyclinicBin, BigDecimal previousAmount,
+                             BigDecimal amount, BigDecimal difference, List<String> previousReasons, List<String> reasons) {
+    }
+
+    /** The version to read: the one asked for, else the latest. */
+    public record VersionRef(int version, String status) {
+    }
+
+    public VersionRef version(Connection c, YearMonth month, Integer version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(version == null
+                ? "SELECT version, status FROM capitation_run WHERE month = ? ORDER BY version DESC LIMIT 1"
+                : "SELECT version, status FROM capitation_run WHERE month = ? AND version = ?")) {
+            ps.setString(1, month.toString());
+            if (version != null) {
+                ps.setInt(2, version);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw BillingProblem.notFound("NO_RUN", "no capitation " + (version == null ? "" : "version " + version + " ")
+                            + "for " + month + "; POST /api/v1/capitation/" + month + "/run first");
+                }
+                return new VersionRef(rs.getInt(1), rs.getString(2));
+            }
+        }
+    }
+
+    public Run run(YearMonth month, Integer version) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            VersionRef v = version(c, month, version);
+            List<PolyclinicTotal> totals = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT polyclinic_bin, persons, amount FROM capitation_statement WHERE month = ? AND version = ? ORDER BY polyclinic_bin")) {
+                ps.setString(1, month.toString());
+                ps.setInt(2, v.version());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        totals.add(new PolyclinicTotal(rs.getString(1), rs.getLong(2), rs.getBigDecimal(3)));
+                    }
+                }
+            }
+            List<VersionChange> changes = new ArrayList<>();
+            if (v.version() > 1) {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        SELECT coalesce(n.polyclinic_bin, o.polyclinic_bin), coalesce(o.amount, 0), coalesce(n.amount, 0),
+                               coalesce(o.persons, 0), coalesce(n.persons, 0)
+                        FROM (SELECT * FROM capitation_statement WHERE month = ? AND version = ?) n
+                        FULL JOIN (SELECT * FROM capitation_statement WHERE month = ? AND version = ?) o ON o.polyclinic_bin = n.polyclinic_bin
+                        WHERE n.amount IS DISTINCT FROM o.amount OR n.persons IS DISTINCT FROM o.persons ORDER BY 1""")) {
+                    ps.setString(1, month.toString());
+                    ps.setInt(2, v.version());
+                    ps.setString(3, month.toString());
+                    ps.setInt(4, v.version() - 1);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            changes.add(new VersionChange(rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3),
+                                    rs.getBigDecimal(3).subtract(rs.getBigDecimal(2)), rs.getLong(4), rs.getLong(5)));
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT status, policy_id, billing_date, computed_at, closed_at, persons, amount, full_amount
+                    FROM capitation_run WHERE month = ? AND version = ?""")) {
+                ps.setString(1, month.toString());
+                ps.setInt(2, v.version());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Run(month.toString(), v.version(), rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getTimestamp(4).toInstant().toString(), rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant().toString(),
+                            rs.getLong(6), rs.getBigDecimal(7), rs.getBigDecimal(8), totals, changes);
+                }
+            }
+        }
+    }
+
+    public Statement statement(YearMonth month, String bin, Integer version) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            VersionRef v = version(c, month, version);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT persons, paid_persons, persons_100, persons_90, persons_80, persons_72, persons_unpaid, persons_no_visit_12m,
+                           full_amount, amount, withheld_no_visit, withheld_not_insured, withheld_by_fraud
+                    FROM capitation_statement WHERE month = ? AND version = ? AND polyclinic_bin = ?""")) {
+                ps.setString(1, month.toString());
+                ps.setInt(2, v.version());
+                ps.setString(3, bin);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw BillingProblem.notFound("NO_STATEMENT", "no statement for polyclinic " + bin + " in " + month
+                                + " version " + v.version() + ": nobody was attached to it on the billing date");
+                    }
+                    Map<String, Long> byFactor = new LinkedHashMap<>();
+                    byFactor.put("100", rs.getLong(3));
+                    byFactor.put("90", rs.getLong(4));
+                    byFactor.put("80", rs.getLong(5));
+                    byFactor.put("72", rs.getLong(6));
+                    byFactor.put("unpaid", rs.getLong(7));
+                    Map<String, BigDecimal> withheld = new LinkedHashMap<>();
+                    withheld.put("NO_VISIT_12M", rs.getBigDecimal(11));
+                    withheld.put("NOT_INSURED", rs.getBigDecimal(12));
+                    return new Statement(month.toString(), v.version(), v.status(), bin, rs.getLong(1), rs.getLong(2), byFactor,
+                            rs.getLong(8), rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getBigDecimal(9).subtract(rs.getBigDecimal(10)),
+                            withheld, rs.getBigDecimal(13));
+                }
+            }
+        }
+    }
+
+    private static final String LINE_COLUMNS = """
+            person_key, polyclinic_bin, region, sex, age_band, base_rate, sex_age_coefficient, regional_coefficient, visit_factor,
+            insurance_factor, applied_factor, full_amount, amount, withheld_no_visit, withheld_not_insured, withheld_by_fraud, reasons""";
+
+    public Page<Line> lines(YearMonth month, String bin, Integer version, String after, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            VersionRef v = version(c, month, version);
+            List<Line> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + LINE_COLUMNS + """
+                     FROM capitation_line WHERE month = ? AND version = ? AND polyclinic_bin = ? AND person_key > ?
+                    ORDER BY person_key LIMIT ?""")) {
+                ps.setString(1, month.toString());
+                ps.setInt(2, v.version());
+                ps.setString(3, bin);
+                ps.setString(4, after == null ? "" : after);
+                ps.setInt(5, limit + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(line(rs));
+                    }
+                }
+            }
+            String next = null;
+            if (out.size() > limit) {
+                out = out.subList(0, limit);
+                next = out.get(limit - 1).iin();
+            }
+            return new Page<>(out, next);
+        }
+    }
+
+    /** Streams every line of a statement as CSV (UTF-8, header row, reasons joined by " | "). */
+    public void exportCsv(YearMonth month, String bin, Integer version, OutputStream out) {
+        // a transaction so that the server-side cursor streams instead of loading every line
+        QuarkusTransaction.requiringNew().timeout(900).run(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                writeCsv(c, month, bin, version, out);
+            } catch (SQLException e) {
+                throw new IllegalStateException("CSV export of " + month + "/" + bin + " failed", e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private void writeCsv(Connection c, YearMonth month, String bin, Integer version, OutputStream out) throws SQLException, IOException {
+        VersionRef v = version(c, month, version);
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + LINE_COLUMNS
+                + " FROM capitation_line WHERE month = ? AND version = ? AND polyclinic_bin = ? ORDER BY person_key")) {
+            ps.setFetchSize(5_000);
+            ps.setString(1, month.toString());
+            ps.setInt(2, v.version());
+            ps.setString(3, bin);
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            w.write("iin,polyclinicBin,region,sex,ageBand,baseRate,sexAgeCoefficient,regionalCoefficient,visitFactor,"
+                    + "insuranceFactor,appliedFactor,fullAmount,amount,withheldNoVisit,withheldNotInsured,withheldByFraudFlags,reasons\n");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    for (int i = 1; i <= 17; i++) {
+                        String s = rs.getString(i);
+                        if (i == 17) {
+                            s = s.replace("\n", " | ");
+                        }
+                        w.write(Csv.field(s));
+                        w.write(i == 17 ? "\n" : ",");
+                    }
+                }
+            }
+            w.flush();
+        }
+    }
+
+    /** Per-person differences between a version and the one before it. */
+    public Page<LineChange> changes(YearMonth month, Integer version, String after, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            VersionRef v = version(c, month, version);
+            List<LineChange> out = new ArrayList<>();
+            if (v.version() == 1) {
+                return new Page<>(out, null);
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT coalesce(n.person_key, o.person_key) k, o.polyclinic_bin, n.polyclinic_bin, coalesce(o.amount, 0),
+                           coalesce(n.amount, 0), o.reasons, n.reasons
+                    FROM (SELECT * FROM capitation_line WHERE month = ? AND version = ?) n
+                    FULL JOIN (SELECT * FROM capitation_line WHERE month = ? AND version = ?) o ON o.person_key = n.person_key
+                    WHERE (n.amount IS DISTINCT FROM o.amount OR n.polyclinic_bin IS DISTINCT FROM o.polyclinic_bin
+                           OR n.reasons IS DISTINCT FROM o.reasons)
+                      AND coalesce(n.person_key, o.person_key) > ?
+                    ORDER BY k LIMIT ?""")) {
+                ps.setString(1, month.toString());
+                ps.setInt(2, v.version());
+                ps.setString(3, month.toString());
+                ps.setInt(4, v.version() - 1);
+                ps.setString(5, after == null ? "" : after);
+                ps.setInt(6, limit + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new LineChange(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4),
+                                rs.getBigDecimal(5), rs.getBigDecimal(5).subtract(rs.getBigDecimal(4)), reasons(rs.getString(6)),
+                                reasons(rs.getString(7))));
+                    }
+                }
+            }
+            String next = null;
+            if (out.size() > limit) {
+                out = out.subList(0, limit);
+                next = out.get(limit - 1).iin();
+            }
+            return new Page<>(out, next);
+        }
+    }
+
+    private static Line line(ResultSet rs) throws SQLException {
+        return new Line(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getBigDecimal(6),
+                rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getBigDecimal(11),
+                rs.getBigDecimal(12), rs.getBigDecimal(13), rs.getBigDecimal(14), rs.getBigDecimal(15), rs.getBigDecimal(16),
+                reasons(rs.getString(17)));
+    }
+
+    private static List<String> reasons(String s) {
+        return s == null ? List.of() : Arrays.asList(s.split("\n"));
+    }
+}

@@ -1,0 +1,128 @@
+package kz.ehr.billing.outreach;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.agroal.api.AgroalDataSource;
+import kz.ehr.billing.capitation.service.Csv;
+import kz.ehr.billing.config.Policies;
+import kz.ehr.billing.projection.Jdbc;
+
+/**
+ * The people attached to a polyclinic whom nobody has seen (no counted visit) for N months, with contact data for
+ * the call centre. Every read is audited: contact data is personal data.
+ */
+@ApplicationScoped
+public class OutreachList {
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    Policies policies;
+
+    public record Person(String iin, String lastName, String firstName, String middleName, String phone, String address,
+                         String lastVisit, String attachedSince) {
+    }
+
+    public record Page(String polyclinic, int noVisitMonths, String asOf, List<Person> items, String nextCursor) {
+    }
+
+    public Page page(String polyclinic, int noVisitMonths, LocalDate asOf, String after, int limit, String actor, String purpose)
+            throws SQLException {
+        List<Person> people = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            query(c, polyclinic, noVisitMonths, asOf, after, limit + 1, people);
+            audit(c, actor, purpose, "outreach polyclinic=" + polyclinic + " noVisitMonths=" + noVisitMonths + " after=" + after,
+                    Math.min(limit, people.size()));
+        }
+        String next = null;
+        if (people.size() > limit) {
+            people = people.subList(0, limit);
+            next = people.get(limit - 1).iin();
+        }
+        return new Page(polyclinic, noVisitMonths, asOf.toString(), people, next);
+    }
+
+    public void csv(String polyclinic, int noVisitMonths, LocalDate asOf, String actor, String purpose, OutputStream out)
+            throws SQLException, IOException {
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        w.write("iin,lastName,firstName,middleName,phone,address,lastVisit,attachedSince\n");
+        String after = "";
+        int total = 0;
+        try (Connection c = dataSource.getConnection()) {
+            while (true) {
+                List<Person> chunk = new ArrayList<>();
+                query(c, polyclinic, noVisitMonths, asOf, after, 5_000, chunk);
+                for (Person p : chunk) {
+                    w.write(String.join(",", Csv.field(p.iin()), Csv.field(p.lastName()), Csv.field(p.firstName()),
+                            Csv.field(p.middleName()), Csv.field(p.phone()), Csv.field(p.address()), Csv.field(p.lastVisit()),
+                            Csv.field(p.attachedSince())));
+                    w.write('\n');
+                }
+                total += chunk.size();
+                if (chunk.size() < 5_000) {
+                    break;
+                }
+                after = chunk.get(chunk.size() - 1).iin();
+            }
+            audit(c, actor, purpose, "outreach CSV polyclinic=" + polyclinic + " noVisitMonths=" + noVisitMonths, total);
+        }
+        w.flush();
+    }
+
+    private void query(Connection c, String polyclinic, int months, LocalDate asOf, String after, int limit, List<Person> out)
+            throws SQLException {
+        var policy = policies.capitation().inForceOn(asOf);
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT a.person_key, p.last_name, p.first_name, p.middle_name, p.phone, p.address, lv.last_visit, a.from_date
+                FROM attachment a
+                LEFT JOIN person p ON p.person_key = a.person_key
+                LEFT JOIN LATERAL (SELECT max(v.visit_date) last_visit FROM visit v
+                                   WHERE v.person_key = a.person_key AND NOT v.flagged AND v.kind = ANY(?) AND v.visit_date <= ?) lv ON true
+                WHERE a.polyclinic_bin = ? AND a.from_date <= ? AND (a.effective_to IS NULL OR a.effective_to >= ?)
+                  AND (p.death_date IS NULL OR p.death_date > ?)
+                  AND (lv.last_visit IS NULL OR lv.last_visit <= ?)
+                  AND a.person_key > ?
+                ORDER BY a.person_key LIMIT ?""")) {
+            ps.setArray(1, c.createArrayOf("text", policy.countedVisitKinds().toArray()));
+            Jdbc.date(ps, 2, asOf);
+            ps.setString(3, polyclinic);
+            Jdbc.date(ps, 4, asOf);
+            Jdbc.date(ps, 5, asOf);
+            Jdbc.date(ps, 6, asOf);
+            Jdbc.date(ps, 7, asOf.minusMonths(months));
+            ps.setString(8, after == null ? "" : after);
+            ps.setInt(9, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    LocalDate last = Jdbc.date(rs, 7);
+                    out.add(new Person(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), last == null ? null : last.toString(), rs.getString(8)));
+                }
+            }
+        }
+    }
+
+    private static void audit(Connection c, String actor, String purpose, String resource, int rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO data_access_audit (actor, purpose, resource, rows_read) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, actor);
+            ps.setString(2, purpose);
+            ps.setString(3, resource);
+            ps.setInt(4, rows);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package kz.ehr.billing.rest;
+
+import java.sql.SQLException;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+
+import io.smallrye.common.annotation.Blocking;
+import kz.ehr.billing.BillingProblem;
+import kz.ehr.billing.fraud.ReviewState;
+import kz.ehr.billing.fraud.service.FraudFlags;
+
+/** The fraud monitor's flags, reviewers' decisions and the money it protected. */
+@Path("/api/v1/fraud")
+@Blocking
+@Produces("application/json")
+public class FraudResource {
+    @Inject
+    FraudFlags flags;
+
+    public record DecisionRequest(String decision, String reviewer, String comment) {
+    }
+
+    @GET
+    @Path("/flags")
+    public FraudFlags.Page list(@QueryParam("polyclinic") String polyclinic, @QueryParam("rule") String rule,
+            @QueryParam("state") String state, @QueryParam("doctor") String doctor, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("after") String after, @QueryParam("limit") Integer limit) throws SQLException {
+        if (state != null) {
+            try {
+                ReviewState.valueOf(state);
+            } catch (IllegalArgumentException e) {
+                throw BillingProblem.badRequest("INVALID_STATE", "state", "state must be OPEN, CONFIRMED, DISMISSED or WITHDRAWN");
+            }
+        }
+        return flags.list(new FraudFlags.Filter(polyclinic, rule, state, doctor, Params.date("from", from), Params.date("to", to)),
+                after, Params.limit(limit));
+    }
+
+    @GET
+    @Path("/flags/{flagId}")
+    public FraudFlags.FlagDetail get(@PathParam("flagId") String flagId) throws SQLException {
+        return flags.get(flagId);
+    }
+
+    /** Confirms or dismisses an open flag; the reviewer and comment are audited. */
+    @POST
+    @Path("/flags/{flagId}/decision")
+    @Consumes("application/json")
+    public FraudFlags.FlagDetail decide(@PathParam("flagId") String flagId, DecisionRequest body) {
+        if (body == null || body.decision() == null) {
+            throw BillingProblem.badRequest("MISSING_DECISION", "decision", "decision (CONFIRMED or DISMISSED) is required");
+        }
+        if (body.reviewer() == null || body.reviewer().isBlank()) {
+            throw BillingProblem.badRequest("MISSING_REVIEWER", "reviewer", "reviewer is required: decisions are audited");
+        }
+        if (body.comment() == null || body.comment().isBlank()) {
+            throw BillingProblem.badRequest("MISSING_COMMENT", "comment", "comment is required: say why the flag is confirmed or dismissed");
+        }
+        ReviewState decision;
+        try {
+            decision = ReviewState.valueOf(body.decision());
+        } catch (IllegalArgumentException e) {
+            throw BillingProblem.badRequest("INVALID_DECISION", "decision", "decision must be CONFIRMED or DISMISSED");
+        }
+        return flags.decide(flagId, decision, body.reviewer(), body.comment());
+    }
+
+    /** Money the monitor protected in a month: flags on its visits and what its latest statement withheld because of them. */
+    @GET
+    @Path("/protected/{month}")
+    public FraudFlags.MonthProtection protection(@PathParam("month") String month) throws SQLException {
+        return flags.protection(Params.month(month));
+    }
+}

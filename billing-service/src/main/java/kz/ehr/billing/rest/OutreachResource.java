@@ -1,0 +1,57 @@
+package kz.ehr.billing.rest;
+
+import java.sql.SQLException;
+import java.time.LocalDate;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+
+import io.smallrye.common.annotation.Blocking;
+import kz.ehr.billing.BillingProblem;
+import kz.ehr.billing.outreach.OutreachList;
+
+/** Attached people nobody has seen, for the call centre; reads are audited (X-User, X-Purpose). */
+@Path("/api/v1/outreach")
+@Blocking
+public class OutreachResource {
+    @Inject
+    OutreachList outreach;
+
+    @GET
+    @Produces({"application/json", "text/csv"})
+    public Response list(@QueryParam("polyclinic") String polyclinic, @QueryParam("noVisitMonths") Integer months,
+            @QueryParam("asOf") String asOf, @QueryParam("after") String after, @QueryParam("limit") Integer limit,
+            @QueryParam("format") String format, @HeaderParam("Accept") String accept,
+            @HeaderParam("X-User") String user, @HeaderParam("X-Purpose") String purpose) throws SQLException {
+        if (polyclinic == null || polyclinic.isBlank()) {
+            throw BillingProblem.badRequest("MISSING_POLYCLINIC", "polyclinic", "polyclinic (BIN) is required");
+        }
+        int m = months == null ? 12 : months;
+        if (m < 1 || m > 120) {
+            throw BillingProblem.badRequest("INVALID_MONTHS", "noVisitMonths", "noVisitMonths must be between 1 and 120");
+        }
+        if (user == null || user.isBlank()) {
+            throw BillingProblem.badRequest("MISSING_ACTOR", "X-User", "X-User is required: reads of contact data are audited");
+        }
+        String why = purpose == null || purpose.isBlank() ? "outreach" : purpose;
+        LocalDate on = asOf == null ? LocalDate.now() : Params.date("asOf", asOf);
+        if (Params.wantsCsv(format, accept)) {
+            StreamingOutput body = out -> {
+                try {
+                    outreach.csv(polyclinic, m, on, user, why, out);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            return Response.ok(body, "text/csv; charset=UTF-8")
+                    .header("Content-Disposition", "attachment; filename=\"outreach-" + polyclinic + "-" + m + "m.csv\"").build();
+        }
+        return Response.ok(outreach.page(polyclinic, m, on, after, Params.limit(limit), user, why), "application/json").build();
+    }
+}

@@ -1,0 +1,46 @@
+package kz.ehr.billing.rest;
+
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+
+import kz.ehr.billing.BillingProblem;
+
+/** Parsing of path and query parameters into domain values, with problems that name the field at fault. */
+final class Params {
+    private Params() {
+    }
+
+    static YearMonth month(String s) {
+        try {
+            return YearMonth.parse(s);
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw BillingProblem.badRequest("INVALID_MONTH", "month", "month \"" + s + "\" is not yyyy-MM, e.g. 2025-11");
+        }
+    }
+
+    static LocalDate date(String field, String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(s);
+        } catch (DateTimeParseException e) {
+            throw BillingProblem.badRequest("INVALID_DATE", field, field + " \"" + s + "\" is not yyyy-MM-dd");
+        }
+    }
+
+    static int limit(Integer limit) {
+        if (limit == null) {
+            return 100;
+        }
+        if (limit < 1 || limit > 10_000) {
+            throw BillingProblem.badRequest("INVALID_LIMIT", "limit", "limit must be between 1 and 10000, got " + limit);
+        }
+        return limit;
+    }
+
+    static boolean wantsCsv(String format, String accept) {
+        return "csv".equalsIgnoreCase(format) || (accept != null && accept.contains("text/csv"));
+    }
+}

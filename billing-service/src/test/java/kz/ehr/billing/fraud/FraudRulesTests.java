@@ -1,0 +1,190 @@
+package kz.ehr.billing.fraud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import kz.ehr.billing.capitation.CapitationCalculator;
+import kz.ehr.billing.capitation.CapitationInput;
+import kz.ehr.billing.capitation.CapitationLine;
+import kz.ehr.billing.capitation.CapitationPolicy;
+import kz.ehr.billing.capitation.CombinationPolicy;
+import kz.ehr.billing.capitation.PersonHistory;
+
+class FraudRulesTests {
+    static final FraudScreen SCREEN = new FraudScreen(FraudPolicy.defaults());
+    static final String BIN = "BIN-A";
+
+    static ScreenedVisit visit(String key, String date, String kind, String screening, List<String> services, boolean referral, String bin) {
+        LocalDate d = LocalDate.parse(date);
+        Instant start = d.atTime(10, 0).toInstant(java.time.ZoneOffset.ofHours(5));
+        return new ScreenedVisit(key, "P", bin, "D-1", start, start.plusSeconds(900), d, kind, screening, services, referral);
+    }
+
+    static ScreenedVisit visit(String key, String date) {
+        return visit(key, date, "VISIT", null, List.of("A01"), false, BIN);
+    }
+
+    static PersonContext person(String sex, String born, String died, List<HospitalStay> stays, ScreenedVisit... visits) {
+        return new PersonContext("P", sex, LocalDate.parse(born), died == null ? null : LocalDate.parse(died),
+                List.of(new PersonHistory.Attachment(BIN, null, LocalDate.of(2015, 1, 1), null)), stays, List.of(visits));
+    }
+
+    static Set<String> rulesFiredOn(PersonContext p, String visitKey) {
+        return SCREEN.screenPerson(p).stream().filter(f -> f.visitKey().equals(visitKey)).map(Finding::ruleId).collect(Collectors.toSet());
+    }
+
+    static Stream<Arguments> personCases() {
+        Instant admitted = LocalDate.of(2025, 10, 5).atStartOfDay().toInstant(java.time.ZoneOffset.ofHours(5));
+        Instant discharged = LocalDate.of(2025, 10, 12).atStartOfDay().toInstant(java.time.ZoneOffset.ofHours(5));
+        return Stream.of(
+                Arguments.of("a plain visit of an attached living patient is clean",
+                        person("M", "1985-03-15", null, List.of(), visit("v", "2025-10-01")), Set.of()),
+                Arguments.of("visit after death",
+                        person("M", "1985-03-15", "2025-09-30", List.of(), visit("v", "2025-10-01")), Set.of("VISIT_AFTER_DEATH")),
+                Arguments.of("visit on the day of death is not after it",
+                        person("M", "1985-03-15", "2025-10-01", List.of(), visit("v", "2025-10-01")), Set.of()),
+                Arguments.of("cervical screening for a man",
+                        person("M", "1985-03-15", null, List.of(), visit("v", "2025-10-01", "SCREENING", "CERVICAL", List.of(), false, BIN)),
+                        Set.of("SCREENING_OUTSIDE_TARGET_GROUP")),
+                Arguments.of("cervical screening for a woman of 40 is in the group",
+                        person("F", "1985-03-15", null, List.of(), visit("v", "2025-10-01", "SCREENING", "CERVICAL", List.of(), false, BIN)),
+                        Set.of()),
+                Arguments.of("colorectal screening at 40 is below the age group",
+                        person("F", "1985-03-15", null, List.of(), visit("v", "2025-10-01", "SCREENING", "COLORECTAL", List.of(), false, BIN)),
+                        Set.of("SCREENING_OUTSIDE_TARGET_GROUP")),
+                Arguments.of("outpatient visit during a stay in another hospital",
+                        person("M", "1985-03-15", null, List.of(new HospitalStay("HOSP-1", admitted, discharged)), visit("v", "2025-10-08")),
+                        Set.of("VISIT_DURING_HOSPITAL_STAY")),
+                Arguments.of("visit after discharge is clean",
+                        person("M", "1985-03-15", null, List.of(new HospitalStay("HOSP-1", admitted, discharged)), visit("v", "2025-10-13")),
+                        Set.of()),
+                Arguments.of("still admitted (no discharge) covers the visit",
+                        person("M", "1985-03-15", null, List.of(new HospitalStay("HOSP-1", admitted, null)), visit("v", "2025-10-20")),
+                        Set.of("VISIT_DURING_HOSPITAL_STAY")),
+                Arguments.of("visit by a polyclinic the patient is not attached to, no referral",
+                        person("M", "1985-03-15", null, List.of(), visit("v", "2025-10-01", "VISIT", null, List.of(), false, "BIN-OTHER")),
+                        Set.of("NOT_ATTACHED_NO_REFERRAL")),
+                Arguments.of("the same with a referral is clean",
+                        person("M", "1985-03-15", null, List.of(), visit("v", "2025-10-01", "VISIT", null, List.of(), true, "BIN-OTHER")),
+                        Set.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("personCases")
+    void personRules(String name, PersonContext person, Set<String> expected) {
+        assertThat(rulesFiredOn(person, "v")).isEqualTo(expected);
+    }
+
+    @Test
+    void theSecondBookingOfTheSameServiceOnTheSameDayIsADuplicateAndTheFirstStands() {
+        ScreenedVisit first = visit("v1", "2025-10-01");
+        ScreenedVisit second = new ScreenedVisit("v2", "P", BIN, "D-2", first.start().plusSeconds(3600), null, first.date(), "VISIT", null,
+                List.of("A01", "B02"), false);
+        PersonContext p = person("M", "1985-03-15", null, List.of(), first, second);
+        assertThat(rulesFiredOn(p, "v1")).isEmpty();
+        assertThat(rulesFiredOn(p, "v2")).containsExactly("DUPLICATE_SERVICE");
+        assertThat(SCREEN.screenPerson(p).get(0).reason()).contains("A01").doesNotContain("B02");
+    }
+
+    static DoctorDay day(int visits, int minutesApart, int nearMark) {
+        Instant base = Instant.parse("2025-10-01T03:00:00Z");
+        List<DoctorDay.Slot> slots = new ArrayList<>();
+        for (int i = 0; i < visits; i++) {
+            Instant s = base.plusSeconds(60L * minutesApart * i);
+            slots.add(new DoctorDay.Slot("v" + i, s, s.plusSeconds(15 * 60), i < nearMark));
+        }
+        return new DoctorDay("D-1", LocalDate.of(2025, 10, 1), slots);
+    }
+
+    static Stream<Arguments> doctorDayCases() {
+        return Stream.of(
+                Arguments.of("24 visits 20 minutes apart are clean", day(24, 20, 0), Map.of()),
+                Arguments.of("40 visits are at the cap, not above", day(40, 15, 0), Map.of()),
+                Arguments.of("41 visits flag the whole day", day(41, 15, 0), Map.of("DOCTOR_DAILY_CAP", 41)),
+                Arguments.of("visits 10 minutes apart with 15-minute slots overlap (all but the first)", day(5, 10, 0),
+                        Map.of("DOCTOR_OVERLAPPING_SLOTS", 4)),
+                Arguments.of("9 near-mark visits are below the burst threshold", day(20, 20, 9), Map.of()),
+                Arguments.of("10 near-mark visits in a day are a burst", day(20, 20, 10), Map.of("BURST_BEFORE_12_MONTH_MARK", 10)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("doctorDayCases")
+    void doctorDayRules(String name, DoctorDay day, Map<String, Integer> expectedCounts) {
+        Map<String, Long> counts = SCREEN.screenDoctorDay(day).stream().collect(Collectors.groupingBy(Finding::ruleId, Collectors.counting()));
+        assertThat(counts).hasSameSizeAs(expectedCounts);
+        expectedCounts.forEach((rule, n) -> assertThat(counts.get(rule)).as(rule).isEqualTo(n.longValue()));
+    }
+
+    @Test
+    void aPatientUnseenFor11To12MonthsIsNearTheMark() {
+        PersonContext p = person("M", "1985-03-15", null, List.of(), visit("old", "2024-10-15"), visit("near", "2025-10-01"),
+                visit("soon", "2025-10-20"));
+        assertThat(SCREEN.nearMarkVisits(p)).containsExactly("near");
+        // never seen, attached 2015: the first visit is long past the mark, not "just before" it
+        assertThat(SCREEN.nearMarkVisits(person("M", "1985-03-15", null, List.of(), visit("first", "2025-10-01")))).isEmpty();
+    }
+
+    static final CapitationPolicy POLICY = new CapitationPolicy("t", LocalDate.of(2025, 10, 1), new BigDecimal("1710"), Map.of(), Map.of(),
+            CapitationPolicy.calibrationSexAgeTable(), new BigDecimal("0.8"), new BigDecimal("0.9"), CombinationPolicy.MULTIPLICATIVE,
+            12, 12, true, Set.of("VISIT"), true);
+
+    /** A death reported after the visits that followed it: those visits become flags, and the person is no longer paid. */
+    @Test
+    void aLateDeathTurnsLaterVisitsIntoFlags() {
+        ScreenedVisit before = visit("before", "2025-10-01");
+        ScreenedVisit after = visit("after", "2025-10-20");
+        ScreenedVisit later = visit("later", "2025-11-05");
+        assertThat(SCREEN.screenPerson(person("M", "1990-05-10", null, List.of(), before, after, later))).isEmpty();
+
+        List<Finding> findings = SCREEN.screenPerson(person("M", "1990-05-10", "2025-10-10", List.of(), before, after, later));
+        assertThat(findings).extracting(Finding::visitKey).containsExactly("after", "later");
+        assertThat(findings).extracting(Finding::ruleId).containsOnly("VISIT_AFTER_DEATH");
+        assertThat(findings.get(0).reason()).contains("2025-10-20").contains("2025-10-10");
+
+        CapitationInput dead = new CapitationInput("P", BIN, null, LocalDate.of(2015, 1, 1), "M", LocalDate.of(1990, 5, 10),
+                LocalDate.of(2025, 10, 10), true, LocalDate.of(2025, 10, 1), LocalDate.of(2025, 11, 5));
+        assertThat(CapitationCalculator.line(dead, YearMonth.of(2025, 11), POLICY).amount()).isEqualByComparingTo("0.00");
+    }
+
+    /** A visit held by an open flag does not count; once a reviewer dismisses the flag it counts again. */
+    @Test
+    void aDismissedFlagRestoresTheVisit() {
+        YearMonth nov = YearMonth.of(2025, 11);
+        List<PersonHistory.Attachment> attached = List.of(new PersonHistory.Attachment(BIN, null, LocalDate.of(2015, 1, 1), null));
+        PersonHistory held = new PersonHistory("P", "M", LocalDate.of(1990, 5, 10), null, attached, List.of(),
+                List.of(new PersonHistory.Visit(LocalDate.of(2024, 6, 1), "VISIT", false), new PersonHistory.Visit(LocalDate.of(2025, 10, 20), "VISIT", true)));
+        CapitationLine line = CapitationCalculator.line(held.inputFor(CapitationCalculator.billingDate(nov), Set.of("VISIT")).orElseThrow(), nov, POLICY);
+        assertThat(line.amount()).isEqualByComparingTo("1026.00");
+        assertThat(line.withheldByFraudFlags()).isEqualByComparingTo("256.50");
+
+        PersonHistory dismissed = new PersonHistory("P", "M", LocalDate.of(1990, 5, 10), null, attached, List.of(),
+                List.of(new PersonHistory.Visit(LocalDate.of(2024, 6, 1), "VISIT", false), new PersonHistory.Visit(LocalDate.of(2025, 10, 20), "VISIT", false)));
+        CapitationLine restored = CapitationCalculator.line(dismissed.inputFor(CapitationCalculator.billingDate(nov), Set.of("VISIT")).orElseThrow(), nov, POLICY);
+        assertThat(restored.amount()).isEqualByComparingTo("1282.50");
+        assertThat(restored.withheldByFraudFlags()).isEqualByComparingTo("0.00");
+    }
+
+    @Test
+    void everyRuleHasADistinctId() {
+        List<String> ids = new ArrayList<>(FraudScreen.personRuleIds());
+        ids.addAll(FraudScreen.doctorDayRuleIds());
+        assertThat(ids).doesNotHaveDuplicates().hasSize(8);
+        assertThat(IntStream.range(0, ids.size())).isNotEmpty();
+    }
+}
