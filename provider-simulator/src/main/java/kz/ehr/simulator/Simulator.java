@@ -1,102 +1,218 @@
 package kz.ehr.simulator;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import kz.ehr.simulator.fraud.FraudRates;
+import kz.ehr.simulator.fraud.FraudType;
+import kz.ehr.simulator.output.FilesSink;
+import kz.ehr.simulator.output.KafkaSink;
+import kz.ehr.simulator.output.Progress;
+import kz.ehr.simulator.output.RecordSink;
+import kz.ehr.simulator.output.RestSink;
+import kz.ehr.simulator.output.Simulation;
+import kz.ehr.simulator.output.SourceRecord;
+import kz.ehr.simulator.population.Person;
+import kz.ehr.simulator.population.Window;
 
 /**
- * Streams a small synthetic population to the ingestion REST API (walking skeleton of the simulator).
- * {@code java -jar provider-simulator.jar --url http://127.0.0.1:8081 --provider damumed --key K --persons 200 --seed 42}
+ * Synthetic providers streaming a synthetic population with known truth.
+ * <pre>
+ * java -jar provider-simulator.jar --mode files --out DIR --persons 10000 --seed 42
+ * java -jar provider-simulator.jar --mode rest --url http://127.0.0.1:8081 --keys damumed:K1,kmis:K2 --persons 200
+ * java -jar provider-simulator.jar --mode kafka --kafka 127.0.0.1:9092 --persons 100000 --rate 5000
+ * java -jar provider-simulator.jar bench …   (see kz.ehr.simulator.bench.Bench)
+ * </pre>
  */
 public final class Simulator {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] MALE_LAST = {"Ахметов", "Серіков", "Нұрланов", "Иванов", "Жақсылықов", "Омаров"};
-    private static final String[] MALE_FIRST = {"Ерлан", "Данияр", "Асқар", "Сергей", "Нұрсұлтан", "Бауыржан"};
-    private static final String[] FEMALE_FIRST = {"Айгүл", "Динара", "Гүлнар", "Елена", "Әсем", "Жанар"};
+    static final String USAGE = """
+            usage: provider-simulator [--mode rest|kafka|files] [options]
+              --persons N          population size (default 200)
+              --seed S             everything is a function of the seed (default 42)
+              --providers a,b,c    provider ids (default damumed,kmis,medelement; the --keys providers when given)
+              --from / --to        simulated window, YYYY-MM-DD (default 2024-01-01 … 2026-10-31)
+              --error-scale X      multiply every provider's error rates (default 1)
+              --fraud-scale X      multiply every injected-fraud rate (default 1; 0 = no fraud)
+              --rate R             records per second, 0 = as fast as possible (default 0)
+              --no-progress        no progress bar
+            files:  --out DIR      DIR/<provider>.ndjson, truth-persons.csv, truth-fraud.csv, truth-population.csv
+            rest:   --url U (default http://127.0.0.1:8081), --keys p1:key1,p2:key2 or --provider P --key K,
+                    --batch N (default 500), --concurrency C (default 2), --truth DIR (write the truth files too)
+            kafka:  --kafka HOST:PORT (default 127.0.0.1:9092), --truth DIR
+            """;
 
     private Simulator() {
     }
 
     public static void main(String[] args) throws Exception {
-        String url = arg(args, "--url", "http://127.0.0.1:8081");
-        String provider = arg(args, "--provider", "damumed");
-        String key = arg(args, "--key", null);
-        int persons = Integer.parseInt(arg(args, "--persons", "200"));
-        long seed = Long.parseLong(arg(args, "--seed", "42"));
-        int batchSize = Integer.parseInt(arg(args, "--batch", "500"));
-        if (key == null) {
-            System.err.println("--key <provider key> is required");
-            System.exit(2);
+        if (args.length > 0 && args[0].equals("bench")) {
+            kz.ehr.simulator.bench.Bench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
         }
-        List<String> lines = population(provider, persons, seed);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        int accepted = 0;
-        long t0 = System.nanoTime();
-        for (int from = 0; from < lines.size(); from += batchSize) {
-            String body = String.join("\n", lines.subList(from, Math.min(lines.size(), from + batchSize))) + "\n";
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/records"))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-ndjson")
-                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                System.err.println("batch at " + from + " answered " + r.statusCode() + ": " + r.body());
-                System.exit(1);
+        if (has(args, "--help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) throws Exception {
+        String mode = arg(args, "--mode", arg(args, "--out", null) != null ? "files" : "rest");
+        Map<String, String> keys = keys(args);
+        List<String> providers = providers(args, keys);
+        long persons = Long.parseLong(arg(args, "--persons", "200"));
+        long seed = Long.parseLong(arg(args, "--seed", "42"));
+        Window window = new Window(LocalDate.parse(arg(args, "--from", Window.defaults().start().toString())),
+                LocalDate.parse(arg(args, "--to", Window.defaults().end().toString())));
+        double errorScale = Double.parseDouble(arg(args, "--error-scale", "1"));
+        FraudRates fraud = FraudRates.defaults().scaled(Double.parseDouble(arg(args, "--fraud-scale", "1")));
+        double rate = Double.parseDouble(arg(args, "--rate", "0"));
+        Simulation simulation = new Simulation(new Simulation.Settings(persons, providers, seed, window, errorScale, fraud));
+
+        RecordSink target;
+        String truthDir = arg(args, "--truth", null);
+        switch (mode) {
+            case "files" -> {
+                String out = arg(args, "--out", null);
+                if (out == null) {
+                    System.err.println("--out DIR is required in files mode\n" + USAGE);
+                    return 2;
+                }
+                target = new FilesSink(Path.of(out), true);
+                truthDir = null;
             }
-            accepted += JSON.readTree(r.body()).path("accepted").asInt();
+            case "rest" -> {
+                if (keys.isEmpty()) {
+                    System.err.println("rest mode needs --keys provider:key,… or --provider P --key K\n" + USAGE);
+                    return 2;
+                }
+                target = new RestSink(arg(args, "--url", "http://127.0.0.1:8081"), keys, Integer.parseInt(arg(args, "--batch", "500")),
+                        Integer.parseInt(arg(args, "--concurrency", "2")), rate);
+            }
+            case "kafka" -> target = new KafkaSink(arg(args, "--kafka", "127.0.0.1:9092"), rate);
+            default -> {
+                System.err.println("unknown --mode " + mode + "\n" + USAGE);
+                return 2;
+            }
+        }
+        Counting counting = new Counting(target, truthDir == null ? null : new FilesSink(Path.of(truthDir), false));
+        Progress progress = has(args, "--no-progress") ? null : new Progress(persons, counting.records::get, System.err);
+        long t0 = System.nanoTime();
+        try (counting) {
+            simulation.run(counting, progress == null ? n -> { } : progress);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("sent %d records for %d persons as %s: %d accepted in %.1f s (%.0f records/s)%n",
-                lines.size(), persons, provider, accepted, seconds, lines.size() / seconds);
-    }
-
-    /** PATIENT, ATTACHMENT and one VISIT per person, deterministic by seed. */
-    static List<String> population(String provider, int persons, long seed) {
-        Random random = new Random(seed);
-        List<String> lines = new ArrayList<>();
-        String polyclinicBin = SyntheticIin.issue(LocalDate.of(2001, 5, 17), 'M', 4000);
-        for (int i = 0; i < persons; i++) {
-            char sex = random.nextBoolean() ? 'M' : 'F';
-            LocalDate birth = LocalDate.of(1940, 1, 1).plusDays(random.nextInt(365 * 84));
-            String iin = SyntheticIin.issue(birth, sex, random.nextInt(9000));
-            String last = MALE_LAST[random.nextInt(MALE_LAST.length)] + (sex == 'F' ? "а" : "");
-            String first = (sex == 'F' ? FEMALE_FIRST : MALE_FIRST)[random.nextInt(6)];
-            String localId = provider.toUpperCase() + "-" + (100000 + i);
-            ObjectNode patient = JSON.createObjectNode().put("localId", localId).put("iin", iin).put("lastName", last)
-                    .put("firstName", first).put("birthDate", birth.toString()).put("sex", String.valueOf(sex))
-                    .put("phone", "+7701" + String.format("%07d", random.nextInt(10_000_000)));
-            OffsetDateTime visit = OffsetDateTime.of(2025, 1, 1, 9, 0, 0, 0, ZoneOffset.ofHours(5)).plusDays(random.nextInt(300));
-            lines.add(record(provider + "-pat-" + i, "PATIENT", visit.minusYears(1), patient, null, null));
-            lines.add(record(provider + "-att-" + i, "ATTACHMENT", visit.minusYears(1), patient, "attachment",
-                    JSON.createObjectNode().put("polyclinicBin", polyclinicBin).put("region", "ALMATY").put("from", "2024-01-01")));
-            lines.add(record(provider + "-enc-" + i, "ENCOUNTER", visit, patient, "encounter",
-                    JSON.createObjectNode().put("encounterId", "E-" + i).put("polyclinicBin", polyclinicBin)
-                            .put("doctorId", "D-" + random.nextInt(20)).put("start", visit.toString()).put("kind", "VISIT")));
+        String outcome;
+        if (target instanceof RestSink r) {
+            outcome = String.format("; ingestion accepted %d, duplicates %d, rejected %d", r.accepted(), r.duplicates(), r.rejected());
+        } else if (target instanceof KafkaSink k) {
+            outcome = String.format("; Kafka acknowledged %d", k.acknowledged());
+        } else {
+            outcome = "; files in " + arg(args, "--out", "");
         }
-        return lines;
+        System.out.printf("%s: %d persons, %d records from %s (%d fraud-labelled) in %.1f s (%.0f records/s)%s%n", mode, persons,
+                counting.records.get(), String.join(",", providers), counting.fraud.get(), seconds, counting.records.get() / seconds, outcome);
+        return 0;
     }
 
-    private static String record(String recordId, String type, OffsetDateTime occurredAt, ObjectNode patient,
-                                 String blockName, ObjectNode block) {
-        ObjectNode r = JSON.createObjectNode().put("recordId", recordId).put("type", type).put("occurredAt", occurredAt.toString());
-        r.set("patient", patient);
-        if (blockName != null) {
-            r.set(blockName, block);
+    /** Counts what passes and tees the truth to a second sink when one is given. */
+    private static final class Counting implements RecordSink {
+        final AtomicLong records = new AtomicLong();
+        final AtomicLong fraud = new AtomicLong();
+        private final RecordSink target;
+        private final RecordSink truth;
+
+        Counting(RecordSink target, RecordSink truth) {
+            this.target = target;
+            this.truth = truth;
         }
-        return r.toString();
+
+        @Override
+        public void record(SourceRecord r) throws Exception {
+            target.record(r);
+            records.incrementAndGet();
+        }
+
+        @Override
+        public void truthPerson(String providerId, String localId, String personId) throws Exception {
+            target.truthPerson(providerId, localId, personId);
+            if (truth != null) {
+                truth.truthPerson(providerId, localId, personId);
+            }
+        }
+
+        @Override
+        public void truthFraud(String providerId, String recordId, FraudType type) throws Exception {
+            fraud.incrementAndGet();
+            target.truthFraud(providerId, recordId, type);
+            if (truth != null) {
+                truth.truthFraud(providerId, recordId, type);
+            }
+        }
+
+        @Override
+        public void person(Person person) throws Exception {
+            target.person(person);
+            if (truth != null) {
+                truth.person(person);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                target.close();
+            } finally {
+                if (truth != null) {
+                    truth.close();
+                }
+            }
+        }
     }
 
-    static String arg(String[] args, String name, String fallback) {
+    /** {@code --keys p:k,p:k}, or the single {@code --provider/--key} pair the launcher has always passed. */
+    static Map<String, String> keys(String[] args) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        String list = arg(args, "--keys", null);
+        if (list != null && !list.isBlank()) {
+            for (String pair : list.split(",")) {
+                int colon = pair.indexOf(':');
+                if (colon > 0) {
+                    keys.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+                }
+            }
+        }
+        String provider = arg(args, "--provider", null);
+        String key = arg(args, "--key", null);
+        if (keys.isEmpty() && provider != null && key != null) {
+            keys.put(provider, key);
+        }
+        return keys;
+    }
+
+    static List<String> providers(String[] args, Map<String, String> keys) {
+        String list = arg(args, "--providers", null);
+        if (list != null) {
+            return new ArrayList<>(Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        }
+        if (!keys.isEmpty()) {
+            return new ArrayList<>(keys.keySet());
+        }
+        String single = arg(args, "--provider", null);
+        return single != null ? List.of(single) : List.of("damumed", "kmis", "medelement");
+    }
+
+    static boolean has(String[] args, String name) {
+        return Arrays.asList(args).contains(name);
+    }
+
+    public static String arg(String[] args, String name, String fallback) {
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];

@@ -1,0 +1,5 @@
+package kz.ehr.simulator.population;
+
+public enum Sex {
+    M, F
+}
