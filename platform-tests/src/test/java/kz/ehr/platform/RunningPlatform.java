@@ -24,6 +24,11 @@ final class RunningPlatform implements AutoCloseable {
 
     /** Starts every service against {@code kafka}, databases named {@code <prefix><dbSuffix>}, and waits until all are ready. */
     static RunningPlatform start(String kafka, String dbSuffix) throws Exception {
+        return start(kafka, dbSuffix, TestPlatform::freshDatabase);
+    }
+
+    /** As {@link #start(String, String)}, with databases from {@code freshDatabase} (name → JDBC URL). */
+    static RunningPlatform start(String kafka, String dbSuffix, java.util.function.UnaryOperator<String> freshDatabase) throws Exception {
         RunningPlatform platform = new RunningPlatform();
         // ehr.apps.root lets a developer run these tests against a snapshot of packaged services
         Path root = Path.of(System.getProperty("ehr.apps.root", System.getProperty("ehr.repo.root", ".."))).toAbsolutePath().normalize();
@@ -31,7 +36,7 @@ final class RunningPlatform implements AutoCloseable {
             for (String module : MODULES) {
                 Map<String, String> props = new HashMap<>();
                 props.put("kafka.bootstrap.servers", kafka);
-                props.put("quarkus.datasource.jdbc.url", TestPlatform.freshDatabase(DATABASE_PREFIX.get(module) + dbSuffix));
+                props.put("quarkus.datasource.jdbc.url", freshDatabase.apply(DATABASE_PREFIX.get(module) + dbSuffix));
                 props.put("quarkus.datasource.username", TestPlatform.pgUser());
                 if (!TestPlatform.pgPassword().isEmpty()) {
                     props.put("quarkus.datasource.password", TestPlatform.pgPassword());

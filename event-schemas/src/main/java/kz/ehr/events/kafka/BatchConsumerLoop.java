@@ -63,6 +63,7 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile javax.sql.DataSource database;
     private volatile boolean assigned;
     private volatile long processed;
     private volatile long deadLettered;
@@ -79,6 +80,15 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
                 new ByteArrayDeserializer());
         this.deadLetters = new KafkaProducer<>(KafkaClients.producer(bootstrapServers, groupId + "-dlq"),
                 new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * The database the handler writes to. When a message fails, the loop first asks the database
+     * whether it is reachable: an outage is waited out, never dead-lettered.
+     */
+    public BatchConsumerLoop<T> withDatabase(javax.sql.DataSource database) {
+        this.database = database;
+        return this;
     }
 
     /** Starts the loop on a daemon thread named after the group. */
@@ -183,7 +193,7 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
                 handler.handle(batch);
                 return;
             } catch (Exception e) {
-                if (isInfrastructureOutage(e)) {
+                if (isInfrastructureOutage(e) || (database == null ? failedAtCommit(e) : !databaseReachable())) {
                     LOG.warnf("consumer %s: database unavailable (%s); retrying in %d ms", groupId, rootMessage(e), backoffMs);
                     pauseFor(backoffMs);
                     backoffMs = Math.min(backoffMs * 2, 10_000);
@@ -219,6 +229,28 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         }
     }
 
+    /** Without a database to ask, a transaction that could not commit is taken for a lost connection. */
+    static boolean failedAtCommit(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getClass().getName().endsWith("RollbackException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean databaseReachable() {
+        javax.sql.DataSource ds = database;
+        if (ds == null) {
+            return true;
+        }
+        try (java.sql.Connection c = ds.getConnection()) {
+            return c.isValid(2);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     private void pauseQuietly(long ms) {
         try {
             pauseFor(ms);
@@ -251,7 +283,8 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
 
     static boolean isInfrastructureOutage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof SQLTransientException) {
+            if (t instanceof ConnectException || t instanceof SQLTransientException || t instanceof java.net.SocketException
+                    || t instanceof java.io.EOFException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null
