@@ -1,11 +1,225 @@
 package kz.ehr.simulator.bench;
 
-/** Placeholder replaced below. */
+import static kz.ehr.simulator.Simulator.arg;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import kz.ehr.events.EventCodec;
+import kz.ehr.events.ProviderRecord;
+import kz.ehr.simulator.output.RecordJson;
+import kz.ehr.simulator.output.RecordSink;
+import kz.ehr.simulator.output.Simulation;
+import kz.ehr.simulator.output.SourceRecord;
+
+/**
+ * {@code ./ehr bench}: measures what needs the whole running platform and writes docs/benchmarks.md + .json.
+ * Scenarios (all by default, or {@code --only a,b}): {@code kafka} raw producer rate, {@code postgres} raw batched
+ * insert rate, {@code ingestion} REST load with batch latency percentiles, {@code mpi} and {@code fraud} accuracy
+ * on what the load streamed, {@code e2e} accepted → visible latency per service.
+ */
 public final class Bench {
     private Bench() {
     }
 
     public static void main(String[] args) throws Exception {
-        throw new UnsupportedOperationException("bench not built yet");
+        Set<String> only = Set.copyOf(Arrays.asList(arg(args, "--only", "kafka,postgres,ingestion,mpi,fraud,e2e").split(",")));
+        String host = arg(args, "--host", "127.0.0.1");
+        int[] ports = Arrays.stream(arg(args, "--ports", "8081,8082,8083,8084").split(",")).mapToInt(Integer::parseInt).toArray();
+        Platform platform = new Platform(host, ports[0], ports[1], ports[2], ports[3]);
+        Map<String, String> keys = keys(arg(args, "--keys", System.getenv().getOrDefault("EHR_PROVIDER_KEYS", "")));
+        String kafka = arg(args, "--kafka", "127.0.0.1:9092");
+        long persons = Long.parseLong(arg(args, "--persons", "5000"));
+        long seed = Long.parseLong(arg(args, "--seed", "7"));
+        int batch = Integer.parseInt(arg(args, "--batch", "1000"));
+        int concurrency = Integer.parseInt(arg(args, "--concurrency", "2"));
+        long kafkaRecords = Long.parseLong(arg(args, "--kafka-records", "300000"));
+        long pgRows = Long.parseLong(arg(args, "--pg-rows", "200000"));
+        int pgBatch = Integer.parseInt(arg(args, "--pg-batch", "1000"));
+        int samples = Integer.parseInt(arg(args, "--samples", "30"));
+        long e2eTimeout = Long.parseLong(arg(args, "--e2e-timeout", "30"));
+        int mpiPersons = Integer.parseInt(arg(args, "--mpi-persons", "1500"));
+        long fraudSettle = Long.parseLong(arg(args, "--fraud-settle", "90"));
+        Path docs = Path.of(arg(args, "--out", "docs"));
+
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        report.put("command", "./ehr bench " + String.join(" ", redact(args)));
+        report.put("machine", Machine.facts());
+        Map<String, Object> scenarios = new LinkedHashMap<>();
+        report.put("scenarios", scenarios);
+
+        List<byte[]> avro = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        sampleRecords(avro, payloads);
+
+        if (only.contains("kafka")) {
+            say("raw Kafka producer rate: " + kafkaRecords + " records to a scratch topic…");
+            RawKafkaRate.Result k = RawKafkaRate.measure(kafka, avro, kafkaRecords);
+            Map<String, Object> s = scenario("Raw Kafka producer rate (physical reference)",
+                    "One producer with the platform's settings (acks=all, idempotence, lz4, linger 5 ms) writing provider records "
+                            + "(Avro ProviderRecord, the simulator's JSON in payload) to a scratch 6-partition topic, deleted afterwards.",
+                    "./ehr bench --only kafka --kafka-records " + kafkaRecords);
+            s.put("records", k.records());
+            s.put("averageRecordBytes", k.recordBytes());
+            s.put("seconds", Percentiles.round(k.seconds()));
+            s.put("recordsPerSecond", Math.round(k.recordsPerSecond()));
+            s.put("megabytesPerSecond", Percentiles.round(k.megabytesPerSecond()));
+            scenarios.put("rawKafkaProducer", s);
+            say("  " + s);
+        }
+        if (only.contains("postgres")) {
+            say("raw PostgreSQL batched inserts: " + pgRows + " rows into a scratch database…");
+            RawPostgresRate.Result p = RawPostgresRate.measure(arg(args, "--pg-host", env("EHR_PG_HOST", "127.0.0.1")),
+                    Integer.parseInt(arg(args, "--pg-port", env("EHR_PG_PORT", "5432"))), arg(args, "--pg-user", env("EHR_PG_USER", "postgres")),
+                    arg(args, "--pg-password", env("EHR_PG_PASSWORD", "")), payloads, pgRows, pgBatch);
+            Map<String, Object> s = scenario("Raw PostgreSQL batched-insert rate (physical reference)",
+                    "JDBC batches (reWriteBatchedInserts) of provider-record JSON into a jsonb table with a primary key in the scratch "
+                            + "database `" + RawPostgresRate.DATABASE + "` (dropped afterwards), one commit per batch.",
+                    "./ehr bench --only postgres --pg-rows " + pgRows + " --pg-batch " + pgBatch);
+            s.put("rows", p.rows());
+            s.put("batch", p.batch());
+            s.put("seconds", Percentiles.round(p.seconds()));
+            s.put("rowsPerSecond", Math.round(p.rowsPerSecond()));
+            scenarios.put("rawPostgresInsert", s);
+            say("  " + s);
+        }
+        Truth truth = null;
+        if (only.contains("ingestion")) {
+            require(keys);
+            say("ingestion load: " + persons + " persons over REST (batches of " + batch + ", " + concurrency + " in flight)…");
+            IngestionLoad.Result load = IngestionLoad.run(platform, keys, persons, seed, batch, concurrency);
+            truth = load.truth();
+            Map<String, Object> s = scenario("Ingestion throughput and batch latency (REST)",
+                    "The simulator's load mode: a synthetic population from all providers as NDJSON batches to POST /api/v1/records; "
+                            + "a batch's latency is request to 200 (every accepted record acknowledged by Kafka). HdrHistogram percentiles.",
+                    "./ehr bench --only ingestion,mpi,fraud --persons " + persons + " --seed " + seed + " --batch " + batch
+                            + " --concurrency " + concurrency);
+            s.putAll(load.figures());
+            scenarios.put("ingestion", s);
+            say("  " + s);
+        }
+        if (truth != null && only.contains("mpi")) {
+            say("waiting for patient-index to catch up, then MPI accuracy on " + mpiPersons + " persons…");
+            awaitCaughtUp(platform, truth, 300);
+            Map<String, Object> s = scenario("MPI accuracy on the streamed population (pairwise)",
+                    "Every pair of source records of the first persons of the load: same true person vs same enterprise id from "
+                            + "GET /api/v1/source-records/{providerId}/{localId}. The simulator's error profiles apply (typos, "
+                            + "transliteration, swapped names, missing/wrong IIN, day-month swap, maiden names).",
+                    "./ehr bench --only ingestion,mpi --persons " + persons + " --seed " + seed + " --mpi-persons " + mpiPersons);
+            s.putAll(MpiAccuracy.measure(platform, truth.sources, mpiPersons));
+            scenarios.put("mpiAccuracy", s);
+            say("  " + s);
+        }
+        if (truth != null && only.contains("fraud")) {
+            say("fraud monitor precision/recall (waiting up to " + fraudSettle + " s for flags to settle)…");
+            Map<String, Object> s = scenario("Fraud monitor precision and recall on the streamed population",
+                    "Visits labelled by the simulator (visit after death, overloaded doctor, wrong-sex screening, duplicate, "
+                            + "visit during a hospital stay) vs visits billing flagged (GET /api/v1/fraud/flags, visitKey = provider:recordId), "
+                            + "counting only this run's visits.",
+                    "./ehr bench --only ingestion,fraud --persons " + persons + " --seed " + seed);
+            s.putAll(FraudAccuracy.measure(platform, truth.fraud, truth.encounters, fraudSettle));
+            scenarios.put("fraudAccuracy", s);
+            say("  " + s);
+        }
+        if (only.contains("e2e")) {
+            require(keys);
+            String provider = keys.keySet().iterator().next();
+            say("end-to-end latency: " + samples + " samples…");
+            Map<String, Object> s = scenario("End-to-end latency: accepted → visible",
+                    "From ingestion's 200 to the record being readable in each service, polled every 20 ms (so figures carry up to "
+                            + "20 ms of polling granularity plus one HTTP round trip). Measured after the load, sequentially, one sample at a time.",
+                    "./ehr bench --only e2e --samples " + samples);
+            s.putAll(EndToEndLatency.measure(platform, provider, keys.get(provider), samples, e2eTimeout));
+            scenarios.put("endToEnd", s);
+            say("  " + s);
+        }
+        Report.write(docs, report);
+        say("wrote " + docs.resolve("benchmarks.md") + " and " + docs.resolve("benchmarks.json"));
+    }
+
+    private static Map<String, Object> scenario(String title, String what, String command) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("title", title);
+        s.put("what", what);
+        s.put("command", command);
+        return s;
+    }
+
+    /** Waits until the last source record of every provider is known to patient-index (its consumers drained). */
+    private static void awaitCaughtUp(Platform platform, Truth truth, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        for (SourceRecord last : truth.lastRecordOfProvider.values()) {
+            while (System.nanoTime() < deadline
+                    && platform.get(platform.sourceRecordUrl(last.providerId(), last.patient().localId())).status() != 200) {
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private static void sampleRecords(List<byte[]> avro, List<String> payloads) throws Exception {
+        EventCodec<ProviderRecord> codec = EventCodec.of(ProviderRecord.class);
+        new Simulation(Simulation.Settings.of(1000, List.of("damumed", "kmis", "medelement"), 99)).run(new RecordSink() {
+            @Override
+            public void record(SourceRecord r) {
+                if (payloads.size() < 10_000) {
+                    String json = RecordJson.render(r);
+                    payloads.add(json);
+                    avro.add(codec.encode(ProviderRecord.newBuilder().setProviderId(r.providerId()).setRecordId(r.recordId())
+                            .setSubmittedAt(Instant.now()).setPayload(json).setTraceId(null).build()));
+                }
+            }
+        });
+    }
+
+    static Map<String, String> keys(String list) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String pair : list.split(",")) {
+            int colon = pair.indexOf(':');
+            if (colon > 0) {
+                keys.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+            }
+        }
+        return keys;
+    }
+
+    private static void require(Map<String, String> keys) {
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("--keys provider:key,… (or EHR_PROVIDER_KEYS) is needed to post to ingestion");
+        }
+    }
+
+    /** Provider keys are credentials: never written into the report. */
+    private static List<String> redact(String[] args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if ((args[i].equals("--keys") || args[i].equals("--pg-password")) && i + 1 < args.length) {
+                i++;
+                continue;
+            }
+            if (args[i].equals("--out") && i + 1 < args.length) {
+                i++;
+                continue;
+            }
+            out.add(args[i]);
+        }
+        return out;
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? fallback : v;
+    }
+
+    private static void say(String s) {
+        System.out.println(s);
+        System.out.flush();
     }
 }

@@ -86,7 +86,7 @@ public final class Simulation {
         for (OverloadedDoctors.Booking b : overloaded.bookings(facilities.allPolyclinics())) {
             CareEvent e = b.event();
             SourcePatient view = corruptors.get(e.providerId()).view(b.person());
-            String recordId = recordPrefix(e.providerId()) + "-od-" + (n++);
+            String recordId = recordPrefix(e.providerId()) + "-" + settings.seed() + "-od-" + (n++);
             Map<String, Object> block = new LinkedHashMap<>(e.block());
             block.put("encounterId", "E-" + recordId);
             sink.record(new SourceRecord(e.providerId(), recordId, e.type(), e.at(), view, block, e.fraud()));
@@ -122,9 +122,10 @@ public final class Simulation {
         }
     }
 
-    private static String recordId(String provider, Person p, Map<String, Integer> sequence) {
+    /** provider prefix, seed, person, sequence: unique per provider even across runs with different seeds. */
+    private String recordId(String provider, Person p, Map<String, Integer> sequence) {
         int n = sequence.merge(provider, 1, Integer::sum);
-        return recordPrefix(provider) + "-" + p.index + "-" + n;
+        return recordPrefix(provider) + "-" + settings.seed() + "-" + p.index + "-" + n;
     }
 
     static String recordPrefix(String provider) {

@@ -24,10 +24,13 @@ public final class PopulationGenerator {
     private final Map<Integer, Integer> nextSerial = new HashMap<>();
     private long nextPersonIndex;
     private long nextHouseholdId;
+    private final int firstSerial;
 
     public PopulationGenerator(long seed, Window window) {
         this.random = new SplittableRandom(seed);
         this.window = window;
+        // runs with different seeds draw serials from different ranges, so their IINs rarely collide
+        this.firstSerial = 1 + (int) Math.floorMod(seed * 7919, 90L) * 100;
     }
 
     public long personsGenerated() {
@@ -135,7 +138,7 @@ public final class PopulationGenerator {
 
     private String issueIin(LocalDate birth, Sex sex) {
         int key = (int) (birth.toEpochDay() * 2 + (sex == Sex.F ? 1 : 0));
-        int serial = nextSerial.getOrDefault(key, 1);
+        int serial = nextSerial.getOrDefault(key, firstSerial);
         String iin = Iins.issue(birth, sex, serial);
         if (iin == null) {
             throw new IllegalStateException("IIN serials exhausted for one birth date; population too large");

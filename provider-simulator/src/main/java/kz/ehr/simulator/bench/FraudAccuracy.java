@@ -1,0 +1,87 @@
+package kz.ehr.simulator.bench;
+
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import kz.ehr.simulator.fraud.FraudType;
+
+/**
+ * Fraud-monitor precision and recall on the running platform, per visit: a visit (provider:recordId) is
+ * predicted fraudulent when billing raised at least one flag on it; labels come from the simulator's truth.
+ */
+final class FraudAccuracy {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Visit keys of every flag billing holds, and the rules that fired on them. */
+    static Map<String, Set<String>> flags(Platform platform) throws Exception {
+        Map<String, Set<String>> flagged = new HashMap<>();
+        String cursor = null;
+        for (int page = 0; page < 10_000; page++) {
+            Platform.Answer a = platform.get(platform.billing + "/api/v1/fraud/flags?limit=500" + (cursor == null ? "" : "&after=" + Platform.enc(cursor)));
+            if (a.status() != 200) {
+                throw new IllegalStateException("GET /api/v1/fraud/flags answered " + a.status() + ": " + a.body());
+            }
+            JsonNode n = JSON.readTree(a.body());
+            for (JsonNode f : n.path("items")) {
+                flagged.computeIfAbsent(f.path("visitKey").asText(), k -> new HashSet<>()).add(f.path("ruleId").asText());
+            }
+            cursor = n.path("nextCursor").isTextual() ? n.path("nextCursor").asText() : null;
+            if (cursor == null || n.path("items").isEmpty()) {
+                break;
+            }
+        }
+        return flagged;
+    }
+
+    static Map<String, Object> measure(Platform platform, Map<String, FraudType> labels, Set<String> visitsOfThisRun, long settleSeconds)
+            throws Exception {
+        // the monitor works on a stream: wait until the number of flagged visits stops growing
+        long deadline = System.nanoTime() + settleSeconds * 1_000_000_000L;
+        Map<String, Set<String>> flagged = flags(platform);
+        int stable = 0;
+        while (System.nanoTime() < deadline && stable < 3) {
+            Thread.sleep(3000);
+            Map<String, Set<String>> again = flags(platform);
+            stable = again.size() == flagged.size() ? stable + 1 : 0;
+            flagged = again;
+        }
+        flagged.keySet().retainAll(visitsOfThisRun);
+        long tp = 0;
+        Map<FraudType, long[]> perType = new EnumMap<>(FraudType.class);
+        for (Map.Entry<String, FraudType> e : labels.entrySet()) {
+            long[] c = perType.computeIfAbsent(e.getValue(), k -> new long[2]);
+            c[0]++;
+            if (flagged.containsKey(e.getKey())) {
+                c[1]++;
+                tp++;
+            }
+        }
+        Map<String, Long> rules = new HashMap<>();
+        flagged.values().forEach(rs -> rs.forEach(r -> rules.merge(r, 1L, Long::sum)));
+        double precision = flagged.isEmpty() ? 0 : (double) tp / flagged.size();
+        double recall = labels.isEmpty() ? 0 : (double) tp / labels.size();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("labelledVisits", labels.size());
+        m.put("flaggedVisits", flagged.size());
+        m.put("truePositive", tp);
+        m.put("falsePositive", flagged.size() - tp);
+        m.put("falseNegative", labels.size() - tp);
+        m.put("precision", MpiAccuracy.round4(precision));
+        m.put("recall", MpiAccuracy.round4(recall));
+        Map<String, Object> byType = new LinkedHashMap<>();
+        perType.forEach((t, c) -> byType.put(t.name(), Map.of("labelled", c[0], "flagged", c[1],
+                "recall", MpiAccuracy.round4(c[0] == 0 ? 0 : (double) c[1] / c[0]))));
+        m.put("recallByFraudType", byType);
+        m.put("flaggedVisitsByRule", new java.util.TreeMap<>(rules));
+        m.put("note", "false positives include genuine visits the monitor flags by design (e.g. visits to people not attached "
+                + "to that polyclinic, which the simulator generates after attachment changes)");
+        return m;
+    }
+}
