@@ -1,0 +1,165 @@
+package kz.ehr.certificates.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import kz.ehr.certificates.Records;
+import kz.ehr.events.CertificateEvent;
+import kz.ehr.events.SourceRef;
+import kz.ehr.events.Topics;
+import kz.ehr.testsupport.KafkaAndPostgresResource;
+import kz.ehr.testsupport.TestKafka;
+
+/** Events in through the real broker, certificates out through REST and certificates.events.v1. */
+@QuarkusTest
+@WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_certificates_test"))
+class CertificateLifecycleTests {
+    static final Duration DEADLINE = Duration.ofSeconds(40);
+
+    /** Issues once the projection has caught up with the events just sent. */
+    static Response issueWhenEligible(String iin, String type) {
+        Response[] last = new Response[1];
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last[0] = issue(iin, type);
+            return last[0].statusCode() == 201;
+        });
+        return last[0];
+    }
+
+    static Response issue(String iin, String type) {
+        return given().contentType("application/json").body(Map.of("iin", iin, "type", type))
+                .when().post("/api/v1/certificates").then().extract().response();
+    }
+
+    static Response verify(String token) {
+        return given().contentType("application/json").body(Map.of("token", token))
+                .when().post("/api/v1/verifications").then().statusCode(200).extract().response();
+    }
+
+    static void awaitStatus(String token, String status) {
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(verify(token).jsonPath().getString("status")).isEqualTo(status));
+    }
+
+    static CertificateEvent awaitEvent(String number, String kind) {
+        List<CertificateEvent> events = TestKafka.readUntil(Topics.CERTIFICATE_EVENTS.topic, CertificateEvent.class,
+                e -> e.getCertificateNumber().equals(number) && e.getCertificateEventType().equals(kind), DEADLINE);
+        assertThat(events).as(kind + " event of " + number).isNotEmpty();
+        return events.get(0);
+    }
+
+    @Test
+    void aDriverWithAFitExamGetsAVerifiableCertificateThatANarcologicalRegistrationRevokes() {
+        String iin = Records.newIin();
+        Records.patient(iin);
+        Records.exam(iin, "DRIVER", "FIT", Records.today().minusDays(30));
+
+        Response issued = issueWhenEligible(iin, "F083");
+        String number = issued.jsonPath().getString("number");
+        String token = issued.jsonPath().getString("token");
+        assertThat(issued.header("Location")).endsWith("/api/v1/certificates/" + number);
+        assertThat(issued.jsonPath().getString("form")).isEqualTo("083/у");
+        assertThat(issued.jsonPath().getString("name")).isEqualTo("Ахметов Ерлан Серикович");
+        assertThat(issued.jsonPath().getString("conclusion")).isEqualTo("FIT");
+        // the exam of 30 days ago is evidence for a year: the certificate ends with it
+        assertThat(issued.jsonPath().getString("expiresAt")).startsWith(Records.today().minusDays(31).plusYears(1).toString());
+        String clearance = issueWhenEligible(iin, "PSYCHIATRIC_CLEARANCE").jsonPath().getString("token");
+
+        Response valid = verify(token);
+        assertThat(valid.jsonPath().getString("status")).isEqualTo("VALID");
+        assertThat(valid.jsonPath().getString("certificate.no")).isEqualTo(number);
+        assertThat(valid.jsonPath().getString("certificate.sub")).isEqualTo(iin);
+        assertThat(verify(issued.jsonPath().getString("qr")).jsonPath().getString("status")).isEqualTo("VALID");
+        CertificateEvent issuedEvent = awaitEvent(number, "ISSUED");
+        assertThat(issuedEvent.getIin()).isEqualTo(iin);
+        assertThat(issuedEvent.getKeyId()).isEqualTo(valid.jsonPath().getString("kid"));
+
+        given().when().get("/api/v1/persons/" + iin + "/events").then().statusCode(200)
+                .body("personKey", equalTo(iin)).body("events.recordType", hasItem("EXAM"));
+
+        Records.dispensary(iin, "NARCOLOGICAL", "REGISTERED", Records.today());
+
+        awaitStatus(token, "REVOKED");
+        assertThat(verify(token).jsonPath().getString("detail")).isEqualTo("REGISTERED_NARCOLOGICAL");
+        // replaying the revoked certificate gives the same answer
+        assertThat(verify(token).jsonPath().getString("status")).isEqualTo("REVOKED");
+        assertThat(awaitEvent(number, "REVOKED").getReason()).isEqualTo("REGISTERED_NARCOLOGICAL");
+        // a narcological registration says nothing about the psychiatric register
+        assertThat(verify(clearance).jsonPath().getString("status")).isEqualTo("VALID");
+
+        issue(iin, "F083").then().statusCode(422).contentType("application/problem+json")
+                .body("code", equalTo("NOT_ELIGIBLE")).body("reasons.code", equalTo(List.of("REGISTERED_NARCOLOGICAL")));
+        given().when().get("/api/v1/revocations/" + valid.jsonPath().getString("kid")).then().statusCode(200)
+                .body("revoked.no", hasItem(number));
+    }
+
+    @Test
+    void everyReasonAgainstIssuingComesBackInOne422() {
+        String iin = Records.newIin();
+        Records.patient(iin);
+        Records.exam(iin, "DRIVER", "FIT", Records.today().minusYears(2));
+        Records.dispensary(iin, "PSYCHIATRIC", "REGISTERED", Records.today().minusYears(1));
+        await().atMost(DEADLINE).untilAsserted(() -> issue(iin, "F083").then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("status", equalTo(422))
+                .body("reasons.code", equalTo(List.of("EXAM_EXPIRED", "REGISTERED_PSYCHIATRIC"))));
+
+        issue(Records.newIin(), "TB_CLEARANCE").then().statusCode(422).body("reasons.code", equalTo(List.of("PERSON_UNKNOWN")));
+        issue("850315300018", "F083").then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("IIN_CHECKSUM")).body("field", equalTo("iin"));
+        issue(iin, "F999").then().statusCode(400).body("code", equalTo("UNKNOWN_CERTIFICATE_TYPE")).body("field", equalTo("type"));
+        given().when().get("/api/v1/certificates/F083-19700101-000000").then().statusCode(404)
+                .body("code", equalTo("CERTIFICATE_NOT_FOUND"));
+    }
+
+    @Test
+    void deathRevokesEveryCertificateOfThePerson() {
+        String iin = Records.newIin();
+        Records.patient(iin);
+        Records.fluorography(iin, Records.today().minusMonths(1));
+        String narcological = issueWhenEligible(iin, "NARCOLOGICAL_CLEARANCE").jsonPath().getString("token");
+        String tb = issueWhenEligible(iin, "TB_CLEARANCE").jsonPath().getString("token");
+
+        Records.death(iin, Records.today());
+
+        awaitStatus(narcological, "REVOKED");
+        awaitStatus(tb, "REVOKED");
+        assertThat(verify(tb).jsonPath().getString("detail")).isEqualTo("PATIENT_DECEASED");
+        issue(iin, "TB_CLEARANCE").then().statusCode(422).body("reasons.code", hasItem("PATIENT_DECEASED"));
+    }
+
+    @Test
+    void anMpiMergeRevokesWithIdentityChangedAndBringsTheMergedRecordsToThePerson() {
+        String golden = Records.newIin();
+        String typo = Records.newIin();
+        Records.patient(golden);
+        String before = issueWhenEligible(golden, "PSYCHIATRIC_CLEARANCE").jsonPath().getString("token");
+        // a driver's exam filed by another provider under a mistyped IIN
+        Records.send(Topics.CARE, typo, Records.event("EXAM", "medelement", "M-9", typo)
+                .setExam(kz.ehr.events.Exam.newBuilder().setPurpose("DRIVER").setConclusion("FIT")
+                        .setDate(Records.today().minusDays(3)).build()).build());
+        issue(golden, "F083").then().statusCode(422);
+
+        Records.merged("E-" + golden, golden, List.of(new SourceRef("damumed", "P-" + golden, golden),
+                new SourceRef("medelement", "M-9", typo)));
+
+        awaitStatus(before, "REVOKED");
+        assertThat(verify(before).jsonPath().getString("detail")).isEqualTo("IDENTITY_CHANGED");
+        Response driver = issueWhenEligible(golden, "F083");
+        assertThat(driver.jsonPath().getString("iin")).isEqualTo(golden);
+        assertThat(verify(driver.jsonPath().getString("token")).jsonPath().getString("status")).isEqualTo("VALID");
+    }
+}
