@@ -52,6 +52,13 @@ public interface IngestionConfig {
     @WithDefault("65536")
     int rejectionPayloadMaxChars();
 
+    /**
+     * Longest original payload put on ingest.rejected.v1 (characters), below Kafka's 1 MB message limit. Only
+     * payloads that can never be valid are this long: every field of a record has a length limit far below it.
+     */
+    @WithDefault("262144")
+    int rejectedTopicPayloadMaxChars();
+
     /** Kafka-native input (provider.records.v1). */
     Consumer consumer();
 

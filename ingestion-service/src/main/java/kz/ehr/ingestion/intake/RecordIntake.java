@@ -263,11 +263,13 @@ public class RecordIntake {
         for (RecordError e : errors) {
             reasons.add(kz.ehr.events.RecordError.newBuilder().setCode(e.code()).setField(e.field()).setMessage(e.message()).build());
         }
+        int max = config.rejectedTopicPayloadMaxChars();
+        String kept = payload.length() > max ? payload.substring(0, max) : payload;
         RejectedRecord event = RejectedRecord.newBuilder()
                 // the same bad payload resent gets the same event id
                 .setEnvelope(Envelopes.of(Envelopes.stableEventId(providerId, "REJECTED", payload), "REJECTED", providerId,
                         recordId == null ? "" : recordId, now, now, null))
-                .setChannel(channel).setBatchId(batchId).setIndex(index).setPayload(payload).setErrors(reasons).build();
+                .setChannel(channel).setBatchId(batchId).setIndex(index).setPayload(kept).setErrors(reasons).build();
         return new ProducerRecord<>(Topics.INGEST_REJECTED.topic, providerId, rejectedEvents.encode(event));
     }
 

@@ -44,8 +44,8 @@ public class ProviderStatistics {
                                 RecordsPerMinute recordsPerMinute) {
     }
 
-    /** Records received per minute: the last full minute, and the averages of the last 5 and 60 minutes. */
-    public record RecordsPerMinute(long lastMinute, double last5Minutes, double last60Minutes) {
+    /** Records received per minute: in the current minute, and averaged over the last 5 and 60 minutes (current included). */
+    public record RecordsPerMinute(long currentMinute, double last5Minutes, double last60Minutes) {
     }
 
     public record Rejection(long id, Instant rejectedAt, String channel, String batchId, Integer index, String recordId,
@@ -167,22 +167,15 @@ public class ProviderStatistics {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT provider_id,
                        coalesce(sum(records) FILTER (WHERE minute = ?), 0),
-                       coalesce(sum(records) FILTER (WHERE minute >= ? AND minute < ?), 0),
-                       coalesce(sum(records) FILTER (WHERE minute >= ? AND minute < ?), 0)
+                       coalesce(sum(records) FILTER (WHERE minute >= ?), 0),
+                       coalesce(sum(records), 0)
                   FROM provider_minute WHERE minute >= ?""" + (providerId == null ? "" : " AND provider_id = ?")
                 + " GROUP BY provider_id")) {
-            Timestamp last = Timestamp.from(thisMinute.minus(Duration.ofMinutes(1)));
-            Timestamp to = Timestamp.from(thisMinute);
-            Timestamp from5 = Timestamp.from(thisMinute.minus(Duration.ofMinutes(5)));
-            Timestamp from60 = Timestamp.from(thisMinute.minus(Duration.ofMinutes(60)));
-            ps.setTimestamp(1, last);
-            ps.setTimestamp(2, from5);
-            ps.setTimestamp(3, to);
-            ps.setTimestamp(4, from60);
-            ps.setTimestamp(5, to);
-            ps.setTimestamp(6, from60);
+            ps.setTimestamp(1, Timestamp.from(thisMinute));
+            ps.setTimestamp(2, Timestamp.from(thisMinute.minus(Duration.ofMinutes(4))));
+            ps.setTimestamp(3, Timestamp.from(thisMinute.minus(Duration.ofMinutes(59))));
             if (providerId != null) {
-                ps.setString(7, providerId);
+                ps.setString(4, providerId);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
