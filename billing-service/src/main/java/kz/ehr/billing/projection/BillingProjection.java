@@ -286,7 +286,7 @@ public class BillingProjection {
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO person (person_key, sex, birth_date, last_name, first_name, middle_name, phone, address)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_key) DO UPDATE SET """ + set + "updated_at = now()")) {
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_key) DO UPDATE SET""" + " " + set + "updated_at = now()")) {
             List<String> keys = new ArrayList<>(people.keySet());
             java.util.Collections.sort(keys); // a stable lock order between concurrent writers
             for (String key : keys) {
