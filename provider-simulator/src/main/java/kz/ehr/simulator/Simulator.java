@@ -212,8 +212,9 @@ public final class Simulator {
         return Arrays.asList(args).contains(name);
     }
 
+    /** The value after the last occurrence of {@code name}: options given later (by the user) override the launcher's. */
     public static String arg(String[] args, String name, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
+        for (int i = args.length - 2; i >= 0; i--) {
             if (args[i].equals(name)) {
                 return args[i + 1];
             }

@@ -107,14 +107,15 @@ public final class Bench {
             say("  " + s);
         }
         if (truth != null && only.contains("mpi")) {
+            Truth t = truth;
             say("waiting for patient-index to catch up, then MPI accuracy on " + mpiPersons + " persons…");
-            awaitCaughtUp(platform, truth, 300);
+            awaitCaughtUp(platform, t, 300);
             Map<String, Object> s = scenario("MPI accuracy on the streamed population (pairwise)",
                     "Every pair of source records of the first persons of the load: same true person vs same enterprise id from "
                             + "GET /api/v1/source-records/{providerId}/{localId}. The simulator's error profiles apply (typos, "
                             + "transliteration, swapped names, missing/wrong IIN, day-month swap, maiden names).",
                     "./ehr bench --only ingestion,mpi --persons " + persons + " --seed " + seed + " --mpi-persons " + mpiPersons);
-            s.putAll(MpiAccuracy.measure(platform, truth.sources, mpiPersons));
+            attempt(s, () -> MpiAccuracy.measure(platform, t.sources, mpiPersons));
             scenarios.put("mpiAccuracy", s);
             say("  " + s);
         }
@@ -125,7 +126,8 @@ public final class Bench {
                             + "visit during a hospital stay) vs visits billing flagged (GET /api/v1/fraud/flags, visitKey = provider:recordId), "
                             + "counting only this run's visits.",
                     "./ehr bench --only ingestion,fraud --persons " + persons + " --seed " + seed);
-            s.putAll(FraudAccuracy.measure(platform, truth.fraud, truth.encounters, fraudSettle));
+            Truth t = truth;
+            attempt(s, () -> FraudAccuracy.measure(platform, t.fraud, t.encounters, fraudSettle));
             scenarios.put("fraudAccuracy", s);
             say("  " + s);
         }
@@ -137,12 +139,25 @@ public final class Bench {
                     "From ingestion's 200 to the record being readable in each service, polled every 20 ms (so figures carry up to "
                             + "20 ms of polling granularity plus one HTTP round trip). Measured after the load, sequentially, one sample at a time.",
                     "./ehr bench --only e2e --samples " + samples);
-            s.putAll(EndToEndLatency.measure(platform, provider, keys.get(provider), samples, e2eTimeout));
+            attempt(s, () -> EndToEndLatency.measure(platform, provider, keys.get(provider), samples, e2eTimeout));
             scenarios.put("endToEnd", s);
             say("  " + s);
         }
         Report.write(docs, report);
         say("wrote " + docs.resolve("benchmarks.md") + " and " + docs.resolve("benchmarks.json"));
+    }
+
+    interface Measurement {
+        Map<String, Object> run() throws Exception;
+    }
+
+    /** A scenario that fails (a service without the endpoint, a timeout) is reported as such; the others still run. */
+    private static void attempt(Map<String, Object> s, Measurement m) {
+        try {
+            s.putAll(m.run());
+        } catch (Exception e) {
+            s.put("error", e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
+        }
     }
 
     private static Map<String, Object> scenario(String title, String what, String command) {

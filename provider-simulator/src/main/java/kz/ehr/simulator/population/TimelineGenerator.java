@@ -26,6 +26,8 @@ public final class TimelineGenerator {
     static final double UNINSURED_WORKING_AGE = 0.20;
     static final double ATTACHMENT_CHANGE = 0.08;
     static final double SCREENING_PARTICIPATION = 0.6;
+    /** People who also test at a private laboratory (another provider's MIS) in the window. */
+    static final double PRIVATE_LAB = 0.35;
 
     /** Screening programmes of DOMAIN.md: sex (null = both), ages, interval in years. */
     enum Screening {
@@ -85,6 +87,7 @@ public final class TimelineGenerator {
             screenings(t, r, end);
             observations(t, r, end);
         }
+        privateLab(t, r, end);
         immunizations(t, r, end);
         exams(t, r, end, neverVisits);
         dispensary(t, r, end);
@@ -230,6 +233,28 @@ public final class TimelineGenerator {
                 b.put("effectiveAt", at(d, 9, r.nextInt(60)));
                 t.events.add(new CareEvent(RecordType.OBSERVATION, t.spellOn(d).polyclinic().providerId(), at(d, 14, 0), b, null));
             }
+        }
+    }
+
+    /** Many people also pay for tests at a private laboratory chain, which reports through its own vendor's MIS. */
+    private void privateLab(Timeline t, SplittableRandom r, LocalDate end) {
+        Person p = t.person;
+        LocalDate start = p.birthDate.isAfter(window.start()) ? p.birthDate : window.start();
+        if (end.isBefore(start) || r.nextDouble() >= PRIVATE_LAB) {
+            return;
+        }
+        List<String> providers = facilities.providers();
+        String lab = providers.get(r.nextInt(providers.size()));
+        int n = 1 + r.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            LocalDate d = randomDate(r, start, end);
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("code", r.nextBoolean() ? "HGB" : "GLUCOSE");
+            b.put("value", b.get("code").equals("HGB") ? String.valueOf((p.sex == Sex.M ? 130 : 118) + r.nextInt(30))
+                    : String.format(java.util.Locale.ROOT, "%.1f", 4.0 + r.nextDouble() * 3));
+            b.put("unit", b.get("code").equals("HGB") ? "g/L" : "mmol/L");
+            b.put("effectiveAt", at(d, 8, r.nextInt(60)));
+            t.events.add(new CareEvent(RecordType.OBSERVATION, lab, at(d, 13, 0), b, null));
         }
     }
 
