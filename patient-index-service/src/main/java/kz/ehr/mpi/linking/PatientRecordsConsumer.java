@@ -19,7 +19,9 @@ import kz.ehr.events.kafka.BatchConsumerLoop;
 @ApplicationScoped
 public class PatientRecordsConsumer {
     @Inject
-    SourceRecordLinker linker;
+    PatientLinker linker;
+    @Inject
+    kz.ehr.mpi.config.MpiConfig config;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -28,7 +30,7 @@ public class PatientRecordsConsumer {
     void start(@Observes StartupEvent event) {
         Topics.ensureAll(bootstrapServers);
         loop = new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "patient-index",
-                List.of(Topics.PATIENTS.topic), topic -> EventCodec.of(HealthRecordEvent.class), 1000,
+                List.of(Topics.PATIENTS.topic), topic -> EventCodec.of(HealthRecordEvent.class), config.batchSize(),
                 linker::apply).start();
     }
 

@@ -1,0 +1,367 @@
+package kz.ehr.mpi.linking;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import kz.ehr.mpi.matching.Demographics;
+
+/** The index's tables, read and written with set-based and batched SQL. Plain JDBC; the caller owns the transaction. */
+public final class IndexStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One row of link history. */
+    public record HistoryEntry(UUID enterpriseId, String eventType, UUID previousEnterpriseId, String providerId,
+                               String localId, Double score, String reason, String actor) {
+    }
+
+    /** An open review to insert. */
+    public record NewReview(UUID reviewId, String kind, String providerId, String localId, UUID candidate, Double score,
+                            String reason) {
+    }
+
+    private IndexStore() {
+    }
+
+    /** Enterprise ids whose source records or golden IIN share a blocking key with the batch. */
+    public static Set<UUID> candidateIds(Connection c, Collection<String> iins, Collection<java.time.LocalDate> births,
+                                         Collection<String> nameKeys, Collection<String> phones) throws SQLException {
+        Set<UUID> ids = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT enterprise_id FROM source_record WHERE iin = ANY(?)
+                UNION SELECT enterprise_id FROM enterprise_patient WHERE iin = ANY(?) AND status = 'ACTIVE'
+                UNION SELECT enterprise_id FROM source_record WHERE birth_date = ANY(?)
+                UNION SELECT enterprise_id FROM source_record WHERE name_key = ANY(?)
+                UNION SELECT enterprise_id FROM source_record WHERE phone = ANY(?)
+                """)) {
+            Array iinArray = c.createArrayOf("text", iins.toArray());
+            ps.setArray(1, iinArray);
+            ps.setArray(2, iinArray);
+            ps.setArray(3, c.createArrayOf("date", births.stream().map(Date::valueOf).toArray()));
+            ps.setArray(4, c.createArrayOf("text", nameKeys.toArray()));
+            ps.setArray(5, c.createArrayOf("text", phones.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** Enterprise ids currently linked to the given source records. */
+    public static Map<String, UUID> currentLinks(Connection c, Collection<String[]> providerAndLocal) throws SQLException {
+        Map<String, UUID> links = new HashMap<>();
+        if (providerAndLocal.isEmpty()) {
+            return links;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT s.provider_id, s.local_id, s.enterprise_id FROM source_record s
+                JOIN unnest(?::text[], ?::text[]) AS k(p, l) ON s.provider_id = k.p AND s.local_id = k.l
+                """)) {
+            ps.setArray(1, c.createArrayOf("text", providerAndLocal.stream().map(k -> k[0]).toArray()));
+            ps.setArray(2, c.createArrayOf("text", providerAndLocal.stream().map(k -> k[1]).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    links.put(SourceState.key(rs.getString(1), rs.getString(2)), rs.getObject(3, UUID.class));
+                }
+            }
+        }
+        return links;
+    }
+
+    /** Loads enterprise patients with all their source records; {@code forUpdate} locks the patient rows. */
+    public static Map<UUID, EnterpriseState> loadEnterprises(Connection c, Collection<UUID> ids, boolean forUpdate)
+            throws SQLException {
+        Map<UUID, EnterpriseState> out = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        UUID[] sorted = ids.stream().sorted().toArray(UUID[]::new);
+        try (PreparedStatement ps = c.prepareStatement("SELECT enterprise_id, status, merged_into, overrides::text FROM enterprise_patient"
+                + " WHERE enterprise_id = ANY(?) ORDER BY enterprise_id" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setArray(1, c.createArrayOf("uuid", sorted));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    EnterpriseState e = new EnterpriseState(rs.getObject(1, UUID.class));
+                    e.status = rs.getString(2);
+                    e.mergedInto = rs.getObject(3, UUID.class);
+                    e.overrides = parseOverrides(rs.getString(4));
+                    out.put(e.id, e);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT provider_id, local_id, enterprise_id, iin, iin_status, last_name, first_name, middle_name, birth_date,
+                       sex, phone, address, link_kind, link_score, occurred_at, last_event_id
+                FROM source_record WHERE enterprise_id = ANY(?)
+                """)) {
+            ps.setArray(1, c.createArrayOf("uuid", sorted));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    SourceState s = new SourceState(rs.getString(1), rs.getString(2));
+                    s.enterpriseId = rs.getObject(3, UUID.class);
+                    s.iinStatus = rs.getString(5);
+                    Date birth = rs.getDate(9);
+                    Timestamp occurred = rs.getTimestamp(15);
+                    s.setDemographics(new Demographics(rs.getString(4), rs.getString(6), rs.getString(7), rs.getString(8),
+                            birth == null ? null : birth.toLocalDate(), rs.getString(10), rs.getString(11), rs.getString(12)),
+                            occurred == null ? null : occurred.toInstant());
+                    s.linkKind = rs.getString(13);
+                    double score = rs.getDouble(14);
+                    s.linkScore = rs.wasNull() ? null : score;
+                    s.lastEventId = rs.getString(16);
+                    EnterpriseState e = out.get(s.enterpriseId);
+                    if (e != null) {
+                        e.sources.add(s);
+                    }
+                }
+            }
+        }
+        for (EnterpriseState e : out.values()) {
+            e.recomputeGolden();
+            e.dirty = false;
+        }
+        return out;
+    }
+
+    static Map<String, String> parseOverrides(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<Map<String, String>>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt overrides", e);
+        }
+    }
+
+    public static void upsertSources(Connection c, Collection<SourceState> sources) throws SQLException {
+        if (sources.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO source_record (provider_id, local_id, enterprise_id, iin, iin_status, last_name, first_name,
+                    middle_name, birth_date, sex, phone, address, last_event_id, last_norm, first_norm, name_key, link_kind,
+                    link_score, occurred_at, updated_at, linked_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
+                ON CONFLICT (provider_id, local_id) DO UPDATE SET enterprise_id = excluded.enterprise_id, iin = excluded.iin,
+                    iin_status = excluded.iin_status, last_name = excluded.last_name, first_name = excluded.first_name,
+                    middle_name = excluded.middle_name, birth_date = excluded.birth_date, sex = excluded.sex,
+                    phone = excluded.phone, address = excluded.address, last_event_id = excluded.last_event_id,
+                    last_norm = excluded.last_norm, first_norm = excluded.first_norm, name_key = excluded.name_key,
+                    link_kind = excluded.link_kind, link_score = excluded.link_score, occurred_at = excluded.occurred_at,
+                    updated_at = now(),
+                    linked_at = CASE WHEN source_record.enterprise_id = excluded.enterprise_id THEN source_record.linked_at ELSE now() END
+                """)) {
+            for (SourceState s : sources) {
+                Demographics d = s.demographics;
+                ps.setString(1, s.providerId);
+                ps.setString(2, s.localId);
+                ps.setObject(3, s.enterpriseId);
+                ps.setString(4, d.iin());
+                ps.setString(5, s.iinStatus == null ? "MISSING" : s.iinStatus);
+                ps.setString(6, d.lastName());
+                ps.setString(7, d.firstName());
+                ps.setString(8, d.middleName());
+                ps.setDate(9, d.birthDate() == null ? null : Date.valueOf(d.birthDate()));
+                ps.setString(10, d.sex());
+                // the phone is stored as its last ten digits so that the blocking index and the comparator agree
+                ps.setString(11, s.profile.phone != null ? s.profile.phone : d.phone());
+                ps.setString(12, d.address());
+                ps.setString(13, s.lastEventId == null ? "manual" : s.lastEventId);
+                ps.setString(14, s.profile.last);
+                ps.setString(15, s.profile.first);
+                ps.setString(16, s.profile.nameKey());
+                ps.setString(17, s.linkKind);
+                if (s.linkScore == null) {
+                    ps.setNull(18, Types.DOUBLE);
+                } else {
+                    ps.setDouble(18, s.linkScore);
+                }
+                ps.setTimestamp(19, s.occurredAt == null ? null : Timestamp.from(s.occurredAt));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public static void upsertEnterprises(Connection c, Collection<EnterpriseState> enterprises) throws SQLException {
+        if (enterprises.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO enterprise_patient (enterprise_id, iin, status, merged_into, last_name, first_name, middle_name,
+                    birth_date, sex, phone, address, overrides, version, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 1, now())
+                ON CONFLICT (enterprise_id) DO UPDATE SET iin = excluded.iin, status = excluded.status,
+                    merged_into = excluded.merged_into, last_name = excluded.last_name, first_name = excluded.first_name,
+                    middle_name = excluded.middle_name, birth_date = excluded.birth_date, sex = excluded.sex,
+                    phone = excluded.phone, address = excluded.address, overrides = excluded.overrides,
+                    version = enterprise_patient.version + 1, updated_at = now()
+                """)) {
+            for (EnterpriseState e : enterprises) {
+                Demographics g = e.golden;
+                ps.setObject(1, e.id);
+                ps.setString(2, g.iin());
+                ps.setString(3, e.status);
+                ps.setObject(4, e.mergedInto);
+                ps.setString(5, g.lastName());
+                ps.setString(6, g.firstName());
+                ps.setString(7, g.middleName());
+                ps.setDate(8, g.birthDate() == null ? null : Date.valueOf(g.birthDate()));
+                ps.setString(9, g.sex());
+                ps.setString(10, g.phone());
+                ps.setString(11, g.address());
+                try {
+                    ps.setString(12, JSON.writeValueAsString(e.overrides));
+                } catch (JsonProcessingException ex) {
+                    throw new IllegalStateException(ex);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public static void insertHistory(Connection c, Collection<HistoryEntry> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO link_history (enterprise_id, event_type, previous_enterprise_id, provider_id, local_id, score, reason, actor)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)) {
+            for (HistoryEntry h : entries) {
+                ps.setObject(1, h.enterpriseId());
+                ps.setString(2, h.eventType());
+                ps.setObject(3, h.previousEnterpriseId());
+                ps.setString(4, h.providerId());
+                ps.setString(5, h.localId());
+                if (h.score() == null) {
+                    ps.setNull(6, Types.DOUBLE);
+                } else {
+                    ps.setDouble(6, h.score());
+                }
+                ps.setString(7, h.reason());
+                ps.setString(8, h.actor());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public static void insertReviews(Connection c, Collection<NewReview> reviews) throws SQLException {
+        if (reviews.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO review (review_id, kind, provider_id, local_id, candidate_enterprise_id, score, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)) {
+            for (NewReview r : reviews) {
+                ps.setObject(1, r.reviewId());
+                ps.setString(2, r.kind());
+                ps.setString(3, r.providerId());
+                ps.setString(4, r.localId());
+                ps.setObject(5, r.candidate());
+                if (r.score() == null) {
+                    ps.setNull(6, Types.DOUBLE);
+                } else {
+                    ps.setDouble(6, r.score());
+                }
+                ps.setString(7, r.reason());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Pairs a person decided are different: (providerId, localId) → enterprise ids never to link automatically. */
+    public static Map<String, Set<UUID>> nonMatches(Connection c, Collection<String[]> providerAndLocal) throws SQLException {
+        Map<String, Set<UUID>> out = new HashMap<>();
+        if (providerAndLocal.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT n.provider_id, n.local_id, n.enterprise_id FROM non_match n
+                JOIN unnest(?::text[], ?::text[]) AS k(p, l) ON n.provider_id = k.p AND n.local_id = k.l
+                """)) {
+            ps.setArray(1, c.createArrayOf("text", providerAndLocal.stream().map(k -> k[0]).toArray()));
+            ps.setArray(2, c.createArrayOf("text", providerAndLocal.stream().map(k -> k[1]).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(SourceState.key(rs.getString(1), rs.getString(2)), k -> new HashSet<>())
+                            .add(rs.getObject(3, UUID.class));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Event ids of the batch seen for the first time; they are recorded as processed in the same transaction. */
+    public static Set<String> firstTimeEvents(Connection c, Collection<String> eventIds) throws SQLException {
+        Set<String> fresh = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO processed_event (event_id) SELECT DISTINCT unnest(?::text[]) ON CONFLICT DO NOTHING RETURNING event_id")) {
+            ps.setArray(1, c.createArrayOf("text", eventIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    fresh.add(rs.getString(1));
+                }
+            }
+        }
+        return fresh;
+    }
+
+    public static void insertOutbox(Connection c, List<Outgoing> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (topic, event_key, payload) VALUES (?, ?, ?)")) {
+            for (Outgoing o : events) {
+                ps.setString(1, o.topic());
+                ps.setString(2, o.key());
+                ps.setBytes(3, o.payload());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** An encoded event waiting in the outbox. */
+    public record Outgoing(String topic, String key, byte[] payload) {
+    }
+
+    static List<String[]> keysOf(Collection<SourceState> sources) {
+        List<String[]> keys = new ArrayList<>();
+        for (SourceState s : sources) {
+            keys.add(new String[] {s.providerId, s.localId});
+        }
+        return keys;
+    }
+
+    static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+}

@@ -1,0 +1,274 @@
+package kz.ehr.mpi.linking;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import kz.ehr.mpi.matching.Demographics;
+import kz.ehr.mpi.matching.MatchDecision;
+import kz.ehr.mpi.matching.MatchProfile;
+import kz.ehr.mpi.matching.Matcher;
+
+/**
+ * Links a batch of source records in one transaction: deduplicate events, block (one set-based query for
+ * the whole batch), decide each record in order against the index plus the records linked earlier in the
+ * same batch, then write everything with batched SQL and the events to the outbox.
+ * <p>
+ * Writers to the index serialise on one advisory lock, so two batches (or a batch and a manual decision)
+ * never decide against each other's half-written state; throughput comes from batch size, not parallelism.
+ * Enterprise ids of new patients are name-based UUIDs of their first source record, so rebuilding the
+ * index from the topic in the same order yields the same ids and links.
+ */
+public final class LinkingEngine {
+    /** Advisory lock key taken by every writer of links. */
+    public static final long WRITE_LOCK = 0x4d5049L;
+
+    /** A PATIENT record from ehr.patients.v1. */
+    public record Incoming(String eventId, String providerId, String localId, String iinStatus, Demographics demographics,
+                           Instant occurredAt) {
+    }
+
+    /** What a batch did. */
+    public record Result(int applied, int duplicates, int linkedToExisting, int newPatients, int reviewsOpened, int relinked) {
+    }
+
+    private final Matcher matcher;
+
+    public LinkingEngine(Matcher matcher) {
+        this.matcher = matcher;
+    }
+
+    public static void lockForWriting(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, WRITE_LOCK);
+            ps.execute();
+        }
+    }
+
+    public static UUID enterpriseIdFor(String providerId, String localId) {
+        return UUID.nameUUIDFromBytes(("enterprise\u001f" + providerId + "\u001f" + localId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Result link(Connection c, List<Incoming> batch) throws SQLException {
+        lockForWriting(c);
+        Set<String> fresh = IndexStore.firstTimeEvents(c, batch.stream().map(Incoming::eventId).toList());
+        List<Incoming> todo = new ArrayList<>();
+        for (Incoming in : batch) {
+            if (fresh.remove(in.eventId())) {
+                todo.add(in);
+            }
+        }
+        if (todo.isEmpty()) {
+            return new Result(0, batch.size(), 0, 0, 0, 0);
+        }
+        List<SourceState> incoming = new ArrayList<>();
+        for (Incoming in : todo) {
+            SourceState s = new SourceState(in.providerId(), in.localId());
+            s.setDemographics(in.demographics(), in.occurredAt());
+            s.iinStatus = in.iinStatus();
+            s.lastEventId = in.eventId();
+            incoming.add(s);
+        }
+        List<String[]> keys = IndexStore.keysOf(incoming);
+        Map<String, UUID> current = IndexStore.currentLinks(c, keys);
+        Map<String, Set<UUID>> nonMatches = IndexStore.nonMatches(c, keys);
+
+        Set<String> iins = new HashSet<>();
+        Set<LocalDate> births = new HashSet<>();
+        Set<String> nameKeys = new HashSet<>();
+        Set<String> phones = new HashSet<>();
+        for (SourceState s : incoming) {
+            MatchProfile p = s.profile;
+            addIfPresent(iins, p.iin);
+            if (p.birthDate != null) {
+                births.add(p.birthDate);
+            }
+            addIfPresent(nameKeys, p.nameKey());
+            addIfPresent(nameKeys, p.swappedNameKey());
+            addIfPresent(phones, p.phone);
+        }
+        Set<UUID> ids = IndexStore.candidateIds(c, iins, births, nameKeys, phones);
+        ids.addAll(current.values());
+        Map<UUID, EnterpriseState> enterprises = IndexStore.loadEnterprises(c, ids, false);
+
+        BatchIndex index = new BatchIndex();
+        Map<String, SourceState> sourcesByKey = new HashMap<>();
+        for (EnterpriseState e : enterprises.values()) {
+            for (SourceState s : e.sources) {
+                sourcesByKey.put(s.key(), s);
+                index.add(s.profile, e.id);
+            }
+            index.addIin(e.golden.iin(), e.id);
+        }
+
+        List<LinkChange> changes = new ArrayList<>();
+        List<IndexStore.NewReview> reviews = new ArrayList<>();
+        Set<SourceState> dirtySources = new LinkedHashSet<>();
+        int linked = 0;
+        int created = 0;
+        int relinked = 0;
+        for (int i = 0; i < incoming.size(); i++) {
+            SourceState s = incoming.get(i);
+            String cause = todo.get(i).eventId();
+            SourceState known = sourcesByKey.get(s.key());
+            if (known != null) {
+                known.setDemographics(s.demographics, s.occurredAt);
+                known.iinStatus = s.iinStatus;
+                known.lastEventId = s.lastEventId;
+                dirtySources.add(known);
+                EnterpriseState home = enterprises.get(known.enterpriseId);
+                index.add(known.profile, home.id);
+                if (!"MANUAL".equals(known.linkKind)) {
+                    MatchDecision d = matcher.decide(known.profile, candidates(index, known, enterprises, nonMatches, home.id));
+                    boolean homeHasThisIin = known.profile.iin != null && known.profile.iin.equals(home.golden.iin());
+                    if (d.outcome() == MatchDecision.Outcome.LINK_DETERMINISTIC && !homeHasThisIin) {
+                        // a corrected IIN now proves the record belongs to someone else
+                        EnterpriseState target = enterprises.get(UUID.fromString(d.enterpriseId()));
+                        move(known, home, target);
+                        known.linkKind = "DETERMINISTIC";
+                        known.linkScore = d.score();
+                        changes.add(new LinkChange("RELINKED", target, home.id, known.providerId, known.localId,
+                                known.demographics.iin(), d.score(), d.reason(), "matcher",
+                                LinkChange.eventId(cause, "RELINKED", known.providerId, known.localId, target.id)));
+                        relinked++;
+                        continue;
+                    }
+                }
+                home.recomputeGolden();
+                continue;
+            }
+            MatchDecision d = matcher.decide(s.profile, candidates(index, s, enterprises, nonMatches, null));
+            EnterpriseState target;
+            if (d.links()) {
+                target = enterprises.get(UUID.fromString(d.enterpriseId()));
+                s.linkKind = d.outcome() == MatchDecision.Outcome.LINK_DETERMINISTIC ? "DETERMINISTIC" : "PROBABILISTIC";
+                s.linkScore = d.score();
+                linked++;
+            } else {
+                target = new EnterpriseState(enterpriseIdFor(s.providerId, s.localId));
+                target.isNew = true;
+                enterprises.put(target.id, target);
+                s.linkKind = d.outcome() == MatchDecision.Outcome.REVIEW ? "REVIEW_PENDING" : "NEW";
+                s.linkScore = d.score();
+                created++;
+            }
+            s.enterpriseId = target.id;
+            target.sources.add(s);
+            target.recomputeGolden();
+            sourcesByKey.put(s.key(), s);
+            index.add(s.profile, target.id);
+            index.addIin(target.golden.iin(), target.id);
+            dirtySources.add(s);
+            changes.add(new LinkChange("LINKED", target, null, s.providerId, s.localId, s.demographics.iin(), d.score(),
+                    d.reason(), "matcher", LinkChange.eventId(cause, "LINKED", s.providerId, s.localId, target.id)));
+            if (d.outcome() == MatchDecision.Outcome.REVIEW) {
+                EnterpriseState candidate = enterprises.get(UUID.fromString(d.enterpriseId()));
+                UUID reviewId = UUID.nameUUIDFromBytes(("review\u001f" + cause + "\u001f" + candidate.id)
+                        .getBytes(StandardCharsets.UTF_8));
+                reviews.add(new IndexStore.NewReview(reviewId, d.reviewKind().name(), s.providerId, s.localId,
+                        candidate.id, d.score(), d.reason()));
+                changes.add(new LinkChange("REVIEW_OPENED", candidate, target.id, s.providerId, s.localId,
+                        s.demographics.iin(), d.score(), d.reason() + " (review " + reviewId + ")", "matcher",
+                        LinkChange.eventId(cause, "REVIEW_OPENED", s.providerId, s.localId, candidate.id)));
+            }
+        }
+        List<EnterpriseState> dirty = enterprises.values().stream().filter(e -> e.dirty || e.isNew).toList();
+        IndexStore.upsertEnterprises(c, dirty);
+        IndexStore.upsertSources(c, dirtySources);
+        IndexStore.insertHistory(c, changes.stream().map(LinkChange::history).toList());
+        IndexStore.insertReviews(c, reviews);
+        Instant now = Instant.now();
+        IndexStore.insertOutbox(c, changes.stream().map(ch -> ch.outgoing(now)).toList());
+        return new Result(todo.size(), batch.size() - todo.size(), linked, created, reviews.size(), relinked);
+    }
+
+    static void move(SourceState s, EnterpriseState from, EnterpriseState to) {
+        from.sources.remove(s);
+        to.sources.add(s);
+        s.enterpriseId = to.id;
+        from.recomputeGolden();
+        to.recomputeGolden();
+    }
+
+    private List<Matcher.Candidate> candidates(BatchIndex index, SourceState s, Map<UUID, EnterpriseState> enterprises,
+                                               Map<String, Set<UUID>> nonMatches, UUID exclude) {
+        Set<UUID> ids = index.lookup(s.profile);
+        Set<UUID> never = nonMatches.getOrDefault(s.key(), Set.of());
+        List<Matcher.Candidate> out = new ArrayList<>(ids.size());
+        for (UUID id : ids) {
+            EnterpriseState e = enterprises.get(id);
+            if (e == null || id.equals(exclude) || never.contains(id) || !"ACTIVE".equals(e.status) || e.sources.isEmpty()) {
+                continue;
+            }
+            List<MatchProfile> profiles = new ArrayList<>(e.sources.size());
+            for (SourceState src : e.sources) {
+                if (src != s) {
+                    profiles.add(src.profile);
+                }
+            }
+            if (!profiles.isEmpty()) {
+                out.add(new Matcher.Candidate(id.toString(), e.golden.iin(), profiles));
+            }
+        }
+        return out;
+    }
+
+    private static void addIfPresent(Set<String> set, String value) {
+        if (value != null) {
+            set.add(value);
+        }
+    }
+
+    /** Blocking keys → enterprise ids, for the records loaded for one batch and those linked in it. */
+    static final class BatchIndex {
+        private final Map<String, Set<UUID>> byKey = new LinkedHashMap<>();
+
+        void add(MatchProfile p, UUID enterprise) {
+            put(p.iin == null ? null : "i:" + p.iin, enterprise);
+            put(p.birthDate == null ? null : "b:" + p.birthDate, enterprise);
+            put(p.nameKey() == null ? null : "n:" + p.nameKey(), enterprise);
+            put(p.phone == null ? null : "p:" + p.phone, enterprise);
+        }
+
+        void addIin(String iin, UUID enterprise) {
+            put(iin == null ? null : "i:" + iin, enterprise);
+        }
+
+        private void put(String key, UUID enterprise) {
+            if (key != null) {
+                byKey.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(enterprise);
+            }
+        }
+
+        Set<UUID> lookup(MatchProfile p) {
+            Set<UUID> out = new HashSet<>();
+            get(out, p.iin == null ? null : "i:" + p.iin);
+            get(out, p.birthDate == null ? null : "b:" + p.birthDate);
+            get(out, p.nameKey() == null ? null : "n:" + p.nameKey());
+            get(out, p.swappedNameKey() == null ? null : "n:" + p.swappedNameKey());
+            get(out, p.phone == null ? null : "p:" + p.phone);
+            return out;
+        }
+
+        private void get(Set<UUID> out, String key) {
+            if (key != null) {
+                Set<UUID> ids = byKey.get(key);
+                if (ids != null) {
+                    out.addAll(ids);
+                }
+            }
+        }
+    }
+}

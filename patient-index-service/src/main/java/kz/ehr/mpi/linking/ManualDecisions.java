@@ -1,0 +1,345 @@
+package kz.ehr.mpi.linking;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.agroal.api.AgroalDataSource;
+import kz.ehr.mpi.MpiProblem;
+
+/**
+ * Decisions people make: link, unlink, merge, unmerge, accept or reject a review. A manual decision pins the
+ * source record (link kind MANUAL) or records a non-match, and automatic matching never overrides either.
+ * Every decision takes the index write lock and is one transaction with its history rows and outbox events.
+ */
+@ApplicationScoped
+public class ManualDecisions {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** The outcome of a decision, for the API. */
+    public record Outcome(String action, UUID enterpriseId, UUID previousEnterpriseId, UUID mergeId, List<String> events) {
+    }
+
+    @Transactional
+    public Outcome link(String providerId, String localId, UUID targetId, String actor, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            LinkingEngine.lockForWriting(c);
+            UUID current = currentLink(c, providerId, localId);
+            Map<UUID, EnterpriseState> es = IndexStore.loadEnterprises(c, ids(current, targetId), true);
+            EnterpriseState target = es.get(targetId);
+            if (target == null) {
+                throw MpiProblem.notFound("PATIENT_NOT_FOUND", "no enterprise patient " + targetId);
+            }
+            if (!"ACTIVE".equals(target.status) && !"RETIRED".equals(target.status)) {
+                throw MpiProblem.conflict("PATIENT_NOT_ACTIVE", "enterprise patient " + targetId + " is " + target.status);
+            }
+            EnterpriseState from = es.get(current);
+            SourceState s = find(from, providerId, localId);
+            List<LinkChange> changes = new ArrayList<>();
+            if (!current.equals(targetId)) {
+                LinkingEngine.move(s, from, target);
+                changes.add(new LinkChange("RELINKED", target, from.id, providerId, localId, s.demographics.iin(), null,
+                        reasonOr(reason, "MANUAL_LINK"), actor, UUID.randomUUID().toString()));
+            }
+            s.linkKind = "MANUAL";
+            s.linkScore = null;
+            forgetNonMatch(c, providerId, localId, targetId);
+            persist(c, es.values(), List.of(s), changes);
+            return new Outcome("LINK", targetId, current, null, changes.stream().map(LinkChange::type).toList());
+        }
+    }
+
+    /** Moves the source record to a patient of its own and remembers that it is not the old patient. */
+    @Transactional
+    public Outcome unlink(String providerId, String localId, String actor, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            LinkingEngine.lockForWriting(c);
+            UUID current = currentLink(c, providerId, localId);
+            Map<UUID, EnterpriseState> es = IndexStore.loadEnterprises(c, ids(current), true);
+            EnterpriseState from = es.get(current);
+            SourceState s = find(from, providerId, localId);
+            if (from.sources.size() == 1) {
+                throw MpiProblem.conflict("NOTHING_TO_UNLINK", "source record " + providerId + "/" + localId
+                        + " is the only record of its enterprise patient");
+            }
+            EnterpriseState alone = new EnterpriseState(UUID.randomUUID());
+            alone.isNew = true;
+            es.put(alone.id, alone);
+            LinkingEngine.move(s, from, alone);
+            s.linkKind = "MANUAL";
+            s.linkScore = null;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO non_match (provider_id, local_id, enterprise_id, decided_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, providerId);
+                ps.setString(2, localId);
+                ps.setObject(3, from.id);
+                ps.setString(4, actor);
+                ps.executeUpdate();
+            }
+            LinkChange change = new LinkChange("RELINKED", alone, from.id, providerId, localId, s.demographics.iin(), null,
+                    reasonOr(reason, "MANUAL_UNLINK"), actor, UUID.randomUUID().toString());
+            persist(c, es.values(), List.of(s), List.of(change));
+            return new Outcome("UNLINK", alone.id, from.id, null, List.of("RELINKED"));
+        }
+    }
+
+    @Transactional
+    public Outcome merge(UUID sourceId, UUID targetId, String actor, String reason) throws SQLException {
+        if (sourceId.equals(targetId)) {
+            throw MpiProblem.badRequest("MERGE_INTO_SELF", "targetEnterpriseId", "a patient cannot be merged into itself");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            LinkingEngine.lockForWriting(c);
+            Map<UUID, EnterpriseState> es = IndexStore.loadEnterprises(c, ids(sourceId, targetId), true);
+            EnterpriseState from = requireActive(es, sourceId);
+            EnterpriseState into = requireActive(es, targetId);
+            List<SourceState> moved = new ArrayList<>(from.sources);
+            List<String[]> movedKeys = new ArrayList<>();
+            for (SourceState s : moved) {
+                from.sources.remove(s);
+                into.sources.add(s);
+                s.enterpriseId = into.id;
+                movedKeys.add(new String[] {s.providerId, s.localId});
+            }
+            into.recomputeGolden();
+            from.recomputeGolden();
+            from.status = "MERGED";
+            from.mergedInto = into.id;
+            UUID mergeId = UUID.randomUUID();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO merge (merge_id, source_id, target_id, moved, actor, reason) VALUES (?, ?, ?, ?::jsonb, ?, ?)")) {
+                ps.setObject(1, mergeId);
+                ps.setObject(2, from.id);
+                ps.setObject(3, into.id);
+                ps.setString(4, json(movedKeys));
+                ps.setString(5, actor);
+                ps.setString(6, reason);
+                ps.executeUpdate();
+            }
+            LinkChange change = new LinkChange("MERGED", into, from.id, null, null, null, null,
+                    reasonOr(reason, "MANUAL_MERGE") + " (merge " + mergeId + ")", actor, UUID.randomUUID().toString());
+            persist(c, es.values(), moved, List.of(change));
+            return new Outcome("MERGE", into.id, from.id, mergeId, List.of("MERGED"));
+        }
+    }
+
+    /** Undoes the latest merge of {@code sourceId}: its records that are still on the survivor move back. */
+    @Transactional
+    public Outcome unmerge(UUID sourceId, String actor, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            LinkingEngine.lockForWriting(c);
+            UUID mergeId;
+            UUID targetId;
+            List<String[]> movedKeys;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT merge_id, target_id, moved::text FROM merge WHERE source_id = ? AND unmerged_at IS NULL
+                    ORDER BY at DESC LIMIT 1 FOR UPDATE
+                    """)) {
+                ps.setObject(1, sourceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw MpiProblem.conflict("NOT_MERGED", "enterprise patient " + sourceId + " has no merge to undo");
+                    }
+                    mergeId = rs.getObject(1, UUID.class);
+                    targetId = rs.getObject(2, UUID.class);
+                    movedKeys = parseKeys(rs.getString(3));
+                }
+            }
+            Map<UUID, EnterpriseState> es = IndexStore.loadEnterprises(c, ids(sourceId, targetId), true);
+            EnterpriseState restored = es.get(sourceId);
+            EnterpriseState survivor = es.get(targetId);
+            if (!"MERGED".equals(restored.status)) {
+                throw MpiProblem.conflict("NOT_MERGED", "enterprise patient " + sourceId + " is " + restored.status);
+            }
+            Set<String> wanted = new LinkedHashSet<>();
+            movedKeys.forEach(k -> wanted.add(SourceState.key(k[0], k[1])));
+            List<SourceState> back = survivor.sources.stream().filter(s -> wanted.contains(s.key())).toList();
+            for (SourceState s : back) {
+                survivor.sources.remove(s);
+                restored.sources.add(s);
+                s.enterpriseId = restored.id;
+            }
+            restored.status = "ACTIVE";
+            restored.mergedInto = null;
+            restored.recomputeGolden();
+            survivor.recomputeGolden();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE merge SET unmerged_at = now(), unmerged_by = ? WHERE merge_id = ?")) {
+                ps.setString(1, actor);
+                ps.setObject(2, mergeId);
+                ps.executeUpdate();
+            }
+            String why = reasonOr(reason, "MANUAL_UNMERGE") + " (merge " + mergeId + ")";
+            List<LinkChange> changes = List.of(
+                    new LinkChange("UNMERGED", restored, survivor.id, null, null, null, null, why, actor, UUID.randomUUID().toString()));
+            persist(c, es.values(), back, changes);
+            return new Outcome("UNMERGE", restored.id, survivor.id, mergeId, List.of("UNMERGED"));
+        }
+    }
+
+    /**
+     * Accept links the review's source record to the candidate (pinned as MANUAL); reject records a non-match.
+     * Only one decision wins: the loser finds the review no longer OPEN and gets 409.
+     */
+    @Transactional
+    public Outcome decideReview(UUID reviewId, boolean accept, String actor, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            String providerId;
+            String localId;
+            UUID candidate;
+            Double score;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE review SET status = ?, decided_by = ?, decided_at = now(), decision_reason = ?
+                    WHERE review_id = ? AND status = 'OPEN' RETURNING provider_id, local_id, candidate_enterprise_id, score
+                    """)) {
+                ps.setString(1, accept ? "ACCEPTED" : "REJECTED");
+                ps.setString(2, actor);
+                ps.setString(3, reason);
+                ps.setObject(4, reviewId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw reviewMissingOrDecided(c, reviewId);
+                    }
+                    providerId = rs.getString(1);
+                    localId = rs.getString(2);
+                    candidate = rs.getObject(3, UUID.class);
+                    double sc = rs.getDouble(4);
+                    score = rs.wasNull() ? null : sc;
+                }
+            }
+            LinkingEngine.lockForWriting(c);
+            UUID current = currentLink(c, providerId, localId);
+            Map<UUID, EnterpriseState> es = IndexStore.loadEnterprises(c, ids(current, candidate), true);
+            EnterpriseState cand = es.get(candidate);
+            EnterpriseState from = es.get(current);
+            SourceState s = find(from, providerId, localId);
+            List<LinkChange> changes = new ArrayList<>();
+            String why = (accept ? "REVIEW_ACCEPTED" : "REVIEW_REJECTED") + " (review " + reviewId + ")"
+                    + (reason == null || reason.isBlank() ? "" : ": " + reason);
+            if (accept) {
+                if (!"ACTIVE".equals(cand.status)) {
+                    throw MpiProblem.conflict("PATIENT_NOT_ACTIVE", "candidate " + candidate + " is " + cand.status);
+                }
+                if (!current.equals(candidate)) {
+                    LinkingEngine.move(s, from, cand);
+                    changes.add(new LinkChange("RELINKED", cand, from.id, providerId, localId, s.demographics.iin(), score, why,
+                            actor, UUID.randomUUID().toString()));
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO non_match (provider_id, local_id, enterprise_id, decided_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    ps.setString(1, providerId);
+                    ps.setString(2, localId);
+                    ps.setObject(3, candidate);
+                    ps.setString(4, actor);
+                    ps.executeUpdate();
+                }
+            }
+            s.linkKind = "MANUAL";
+            changes.add(new LinkChange("REVIEW_RESOLVED", cand, s.enterpriseId.equals(cand.id) ? null : s.enterpriseId,
+                    providerId, localId, s.demographics.iin(), score, why, actor, UUID.randomUUID().toString()));
+            persist(c, es.values(), List.of(s), changes);
+            return new Outcome(accept ? "ACCEPT" : "REJECT", s.enterpriseId, from.id, null,
+                    changes.stream().map(LinkChange::type).toList());
+        }
+    }
+
+    private static MpiProblem reviewMissingOrDecided(Connection c, UUID reviewId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT status, decided_by FROM review WHERE review_id = ?")) {
+            ps.setObject(1, reviewId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return MpiProblem.notFound("REVIEW_NOT_FOUND", "no review " + reviewId);
+                }
+                return MpiProblem.conflict("REVIEW_ALREADY_DECIDED", "review " + reviewId + " was already "
+                        + rs.getString(1).toLowerCase() + " by " + rs.getString(2));
+            }
+        }
+    }
+
+    private static void persist(Connection c, java.util.Collection<EnterpriseState> es, List<SourceState> sources,
+                                List<LinkChange> changes) throws SQLException {
+        IndexStore.upsertEnterprises(c, es);
+        IndexStore.upsertSources(c, sources);
+        IndexStore.insertHistory(c, changes.stream().map(LinkChange::history).toList());
+        Instant now = Instant.now();
+        IndexStore.insertOutbox(c, changes.stream().map(ch -> ch.outgoing(now)).toList());
+    }
+
+    private static UUID currentLink(Connection c, String providerId, String localId) throws SQLException {
+        UUID id = IndexStore.currentLinks(c, List.<String[]>of(new String[] {providerId, localId}))
+                .get(SourceState.key(providerId, localId));
+        if (id == null) {
+            throw MpiProblem.notFound("SOURCE_RECORD_NOT_FOUND", "no record " + localId + " from provider " + providerId
+                    + " has been linked yet");
+        }
+        return id;
+    }
+
+    private static SourceState find(EnterpriseState e, String providerId, String localId) {
+        return e.sources.stream().filter(s -> s.providerId.equals(providerId) && s.localId.equals(localId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("source record not on its enterprise patient"));
+    }
+
+    private static EnterpriseState requireActive(Map<UUID, EnterpriseState> es, UUID id) {
+        EnterpriseState e = es.get(id);
+        if (e == null) {
+            throw MpiProblem.notFound("PATIENT_NOT_FOUND", "no enterprise patient " + id);
+        }
+        if (!"ACTIVE".equals(e.status)) {
+            throw MpiProblem.conflict("PATIENT_NOT_ACTIVE", "enterprise patient " + id + " is " + e.status);
+        }
+        return e;
+    }
+
+    private static void forgetNonMatch(Connection c, String providerId, String localId, UUID enterpriseId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM non_match WHERE provider_id = ? AND local_id = ? AND enterprise_id = ?")) {
+            ps.setString(1, providerId);
+            ps.setString(2, localId);
+            ps.setObject(3, enterpriseId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Set<UUID> ids(UUID... ids) {
+        return new LinkedHashSet<>(List.of(ids));
+    }
+
+    private static String reasonOr(String reason, String code) {
+        return reason == null || reason.isBlank() ? code : code + ": " + reason;
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String[]> parseKeys(String json) {
+        try {
+            return List.of(JSON.readValue(json, String[][].class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt merge record", e);
+        }
+    }
+}

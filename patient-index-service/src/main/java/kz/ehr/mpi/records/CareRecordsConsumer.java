@@ -1,0 +1,44 @@
+package kz.ehr.mpi.records;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import kz.ehr.events.EventCodec;
+import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.events.Topics;
+import kz.ehr.events.kafka.BatchConsumerLoop;
+
+/** Consumes ehr.registry.v1 and ehr.care.v1 into the record locator. */
+@ApplicationScoped
+public class CareRecordsConsumer {
+    @Inject
+    RecordLocator locator;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private BatchConsumerLoop<HealthRecordEvent> loop;
+
+    void start(@Observes StartupEvent event) {
+        Topics.ensureAll(bootstrapServers);
+        loop = new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "patient-index-locator",
+                List.of(Topics.REGISTRY.topic, Topics.CARE.topic), topic -> EventCodec.of(HealthRecordEvent.class), 1000,
+                locator::apply).start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.close();
+        }
+    }
+
+    public boolean isAssigned() {
+        return loop != null && loop.isAssigned();
+    }
+}
