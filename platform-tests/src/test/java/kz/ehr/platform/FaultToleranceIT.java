@@ -56,6 +56,7 @@ class FaultToleranceIT {
     static LocalKafkaBroker broker;
     static RunningPlatform platform;
     static final List<Person> ALREADY_COUNTED = new ArrayList<>();
+    static final List<Person> EVERYONE = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -187,6 +188,28 @@ class FaultToleranceIT {
         assertThat(accounting.accounted).isEqualTo(sent);
     }
 
+    @Test
+    @Order(5)
+    void noServiceLogLineCarriesAnIinOrANameFromTheStream() throws Exception {
+        assertThat(EVERYONE).isNotEmpty();
+        List<String> leaks = new ArrayList<>();
+        for (ServiceProcess s : platform.all()) {
+            List<String> lines = java.nio.file.Files.readAllLines(s.log);
+            for (String line : lines) {
+                for (Person p : EVERYONE) {
+                    if (line.contains(p.iin())) {
+                        leaks.add(s.name + ": IIN of " + p.localId() + " in: " + line);
+                    }
+                }
+                if (line.contains("Сейтқали")) {
+                    leaks.add(s.name + ": a patient's surname in: " + line);
+                }
+            }
+        }
+        System.out.printf("RELIABILITY test=no-personal-data-in-logs persons=%d leaks=%d%n", EVERYONE.size(), leaks.size());
+        assertThat(leaks).isEmpty();
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
     record Accounting(int accounted, int duplicates) {
@@ -201,6 +224,7 @@ class FaultToleranceIT {
     }
 
     private static String ndjson(List<Person> people) {
+        EVERYONE.addAll(people);
         StringBuilder sb = new StringBuilder();
         for (Person p : people) {
             sb.append(SyntheticPeople.patientRecord(p)).append('\n').append(SyntheticPeople.visitRecord(p)).append('\n');

@@ -70,6 +70,10 @@ final class RunningPlatform implements AutoCloseable {
         return services.get("billing-service");
     }
 
+    java.util.Collection<ServiceProcess> all() {
+        return services.values();
+    }
+
     HttpResponse<String> submit(String ndjson) throws Exception {
         return ingestion().post("/api/v1/records", "application/x-ndjson", "Bearer " + key, ndjson);
     }
