@@ -23,14 +23,15 @@ import kz.ehr.simulator.output.SourceRecord;
  * {@code ./ehr bench}: measures what needs the whole running platform and writes docs/benchmarks.md + .json.
  * Scenarios (all by default, or {@code --only a,b}): {@code kafka} raw producer rate, {@code postgres} raw batched
  * insert rate, {@code ingestion} REST load with batch latency percentiles, {@code mpi} and {@code fraud} accuracy
- * on what the load streamed, {@code e2e} accepted → visible latency per service.
+ * on what the load streamed, {@code verify} online certificate verification rate, {@code capitation} a capitation
+ * run over the load, {@code e2e} accepted → visible latency per service.
  */
 public final class Bench {
     private Bench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> only = Set.copyOf(Arrays.asList(arg(args, "--only", "kafka,postgres,ingestion,mpi,fraud,e2e").split(",")));
+        Set<String> only = Set.copyOf(Arrays.asList(arg(args, "--only", "kafka,postgres,ingestion,mpi,fraud,verify,capitation,e2e").split(",")));
         String host = arg(args, "--host", "127.0.0.1");
         int[] ports = Arrays.stream(arg(args, "--ports", "8081,8082,8083,8084").split(",")).mapToInt(Integer::parseInt).toArray();
         Platform platform = new Platform(host, ports[0], ports[1], ports[2], ports[3]);
@@ -48,6 +49,8 @@ public final class Bench {
         int mpiPersons = Integer.parseInt(arg(args, "--mpi-persons", "1500"));
         long fraudSettle = Long.parseLong(arg(args, "--fraud-settle", "90"));
         Path docs = Path.of(arg(args, "--out", "docs"));
+        long verifySeconds = Long.parseLong(arg(args, "--verify-seconds", "15"));
+        String capitationMonth = arg(args, "--capitation-month", "2026-10");
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -129,6 +132,28 @@ public final class Bench {
             Truth t = truth;
             attempt(s, () -> FraudAccuracy.measure(platform, t.fraud, t.encounters, fraudSettle));
             scenarios.put("fraudAccuracy", s);
+            say("  " + s);
+        }
+        if (truth != null && only.contains("verify")) {
+            Truth t = truth;
+            say("certificate verification rate (" + verifySeconds + " s)…");
+            Map<String, Object> s = scenario("Certificate verification rate (online, running platform)",
+                    "One TB_CLEARANCE certificate issued for a person of the load, then POST /api/v1/verifications with its token "
+                            + "from 2 client threads for a fixed time. The certificate engineer's in-process figure is in "
+                            + "docs/benchmarks/certificate-service.md.",
+                    "./ehr bench --only ingestion,verify --persons " + persons + " --verify-seconds " + verifySeconds);
+            attempt(s, () -> PlatformOperations.verificationRate(platform, t.cleanIins, "TB_CLEARANCE", 2, verifySeconds));
+            scenarios.put("certificateVerification", s);
+            say("  " + s);
+        }
+        if (truth != null && only.contains("capitation")) {
+            say("capitation run for " + capitationMonth + "…");
+            Map<String, Object> s = scenario("Capitation run over the streamed population (running platform)",
+                    "POST /api/v1/capitation/" + capitationMonth + "/run after the load; persons are those attached on the billing date. "
+                            + "The 1 M-person figure is the billing engineer's, in docs/benchmarks/billing-service.md.",
+                    "./ehr bench --only ingestion,capitation --persons " + persons + " --capitation-month " + capitationMonth);
+            attempt(s, () -> PlatformOperations.capitationRun(platform, capitationMonth));
+            scenarios.put("capitationRun", s);
             say("  " + s);
         }
         if (only.contains("e2e")) {

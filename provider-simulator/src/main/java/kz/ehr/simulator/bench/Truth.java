@@ -19,6 +19,8 @@ final class Truth implements RecordSink {
     final List<Source> sources = new ArrayList<>();
     final Map<String, FraudType> fraud = new LinkedHashMap<>(); // providerId:recordId → label
     final Map<String, SourceRecord> lastRecordOfProvider = new HashMap<>();
+    /** True IINs of some people whose records carry them uncorrupted (for certificate issuance). */
+    final java.util.Set<String> cleanIins = new java.util.LinkedHashSet<>();
     /** providerId:recordId of every encounter sent, to judge only flags raised on this run's visits. */
     final java.util.Set<String> encounters = new java.util.HashSet<>();
     long records;
@@ -33,6 +35,9 @@ final class Truth implements RecordSink {
         target.record(r);
         records++;
         lastRecordOfProvider.put(r.providerId(), r);
+        if (cleanIins.size() < 200 && r.patient().applied().isEmpty() && r.patient().iin() != null) {
+            cleanIins.add(r.patient().iin());
+        }
         if (r.type() == kz.ehr.simulator.population.RecordType.ENCOUNTER) {
             encounters.add(r.providerId() + ":" + r.recordId());
         }
