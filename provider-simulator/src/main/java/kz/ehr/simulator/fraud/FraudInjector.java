@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import kz.ehr.simulator.population.CareEvent;
+import kz.ehr.simulator.population.DoctorSchedule;
 import kz.ehr.simulator.population.RecordType;
 import kz.ehr.simulator.population.Sex;
 import kz.ehr.simulator.population.Timeline;
@@ -22,10 +23,13 @@ public final class FraudInjector {
     private final Window window;
     private final long seed;
 
-    public FraudInjector(FraudRates rates, Window window, long seed) {
+    private final DoctorSchedule schedule;
+
+    public FraudInjector(FraudRates rates, Window window, long seed, DoctorSchedule schedule) {
         this.rates = rates;
         this.window = window;
         this.seed = seed;
+        this.schedule = schedule;
     }
 
     public void inject(Timeline t) {
@@ -48,7 +52,11 @@ public final class FraudInjector {
         for (CareEvent e : t.events) {
             if (e.type() == RecordType.ENCOUNTER && "VISIT".equals(e.block().get("kind")) && r.nextDouble() < rates.duplicate()) {
                 Map<String, Object> b = new LinkedHashMap<>(e.block());
-                OffsetDateTime start = e.at().plusMinutes(5 + r.nextInt(40));
+                // booked again into another free slot of the same doctor that day
+                OffsetDateTime start = schedule.book((String) e.block().get("doctorId"), e.at().toLocalDate(), r);
+                if (start == null) {
+                    continue;
+                }
                 b.put("start", start);
                 b.put("end", start.plusMinutes(15));
                 added.add(new CareEvent(RecordType.ENCOUNTER, e.providerId(), start, b, FraudType.DUPLICATE));
@@ -64,9 +72,13 @@ public final class FraudInjector {
         t.events.sort(Comparator.comparing(CareEvent::at));
     }
 
-    private static CareEvent visit(Timeline t, SplittableRandom r, LocalDate d, String kind, String screening, FraudType label) {
+    /** A fake visit booked into a free slot (so it does not also look like an overlap), 20:00 when the day is full. */
+    private CareEvent visit(Timeline t, SplittableRandom r, LocalDate d, String kind, String screening, FraudType label) {
         Timeline.Spell s = t.spellOn(d);
-        OffsetDateTime start = TimelineGenerator.at(d, 8 + r.nextInt(10), r.nextInt(4) * 15);
+        OffsetDateTime start = schedule.book(s.districtDoctor(), d, r);
+        if (start == null) {
+            start = TimelineGenerator.at(d, 20, 0);
+        }
         List<String> services = List.of(screening != null ? "SCR-" + screening : "B01.047.001");
         List<String> diagnoses = List.of(screening != null ? "Z12.4" : "I10");
         return new CareEvent(RecordType.ENCOUNTER, s.polyclinic().providerId(), start,

@@ -64,7 +64,7 @@ public final class Simulation {
         Window window = settings.window();
         PopulationGenerator population = new PopulationGenerator(settings.seed(), window);
         TimelineGenerator timelines = new TimelineGenerator(facilities, window, settings.seed());
-        FraudInjector fraud = new FraudInjector(settings.fraud(), window, settings.seed());
+        FraudInjector fraud = new FraudInjector(settings.fraud(), window, settings.seed(), timelines.schedule());
         OverloadedDoctors overloaded = new OverloadedDoctors(settings.fraud(), window, settings.seed());
         while (population.personsGenerated() < settings.persons()) {
             Household h = population.nextHousehold();

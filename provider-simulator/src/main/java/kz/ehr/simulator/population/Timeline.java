@@ -21,6 +21,8 @@ public final class Timeline {
     public final List<Spell> spells = new ArrayList<>();
     public final List<Stay> stays = new ArrayList<>();
     public final List<CareEvent> events = new ArrayList<>();
+    /** day|services already booked, so a genuine service is never booked twice on one day. */
+    final java.util.Set<String> serviceDays = new java.util.HashSet<>();
 
     Timeline(Person person) {
         this.person = person;

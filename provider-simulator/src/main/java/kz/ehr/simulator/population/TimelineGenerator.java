@@ -62,6 +62,7 @@ public final class TimelineGenerator {
     private final Facilities facilities;
     private final Window window;
     private final long seed;
+    private final DoctorSchedule schedule = new DoctorSchedule();
 
     public TimelineGenerator(Facilities facilities, Window window, long seed) {
         this.facilities = facilities;
@@ -73,6 +74,11 @@ public final class TimelineGenerator {
         return window;
     }
 
+    /** The appointment book shared by every person of the run (fraud injection books into it too). */
+    public DoctorSchedule schedule() {
+        return schedule;
+    }
+
     public Timeline generate(Person p) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + p.index);
         Timeline t = new Timeline(p);
@@ -82,6 +88,7 @@ public final class TimelineGenerator {
         int age = p.ageOn(window.end());
         boolean workingAge = age >= 18 && age < 63;
         boolean neverVisits = workingAge && r.nextDouble() < NEVER_VISITS;
+        hospitalizations(t, r, end);
         if (!neverVisits) {
             visits(t, r, end);
             screenings(t, r, end);
@@ -91,7 +98,6 @@ public final class TimelineGenerator {
         immunizations(t, r, end);
         exams(t, r, end, neverVisits);
         dispensary(t, r, end);
-        hospitalizations(t, r, end);
         if (p.deathDate != null) {
             Timeline.Spell s = t.spellOn(p.deathDate);
             t.events.add(new CareEvent(RecordType.DEATH, s.polyclinic().providerId(), at(p.deathDate, 10, 0),
@@ -201,8 +207,9 @@ public final class TimelineGenerator {
             }
             int ageInYear = year - p.birthDate.getYear();
             for (Screening s : Screening.values()) {
+                // cohorts by the age reached in the year, and the exact age on the day inside the group too
                 boolean target = (s.sex == null || s.sex == p.sex) && ageInYear >= s.minAge && ageInYear <= s.maxAge
-                        && (ageInYear - s.minAge) % s.every == 0;
+                        && (ageInYear - s.minAge) % s.every == 0 && p.ageOn(d) >= s.minAge && p.ageOn(d) <= s.maxAge;
                 if (target && r.nextDouble() < SCREENING_PARTICIPATION) {
                     encounter(t, r, d, "SCREENING", s.name(), List.of("Z13.8"), List.of("SCR-" + s.name()));
                 }
@@ -383,12 +390,27 @@ public final class TimelineGenerator {
         }
     }
 
-    /** Adds an outpatient encounter at the polyclinic the person is attached to on that day. */
+    /**
+     * Adds an outpatient encounter at the polyclinic the person is attached to on that day, in a free slot of the
+     * doctor; skipped (as a real booking would be) while the person is in hospital, when the same service is already
+     * booked for them that day, or when the doctor's day is full.
+     */
     private void encounter(Timeline t, SplittableRandom r, LocalDate d, String kind, String screening, List<String> diagnoses,
                            List<String> services) {
+        for (Timeline.Stay stay : t.stays) {
+            if (!d.isBefore(stay.admitted()) && !d.isAfter(stay.discharged())) {
+                return;
+            }
+        }
+        if (!t.serviceDays.add(d.toEpochDay() + "|" + services)) {
+            return;
+        }
         Timeline.Spell s = t.spellOn(d);
         String doctor = r.nextDouble() < 0.8 ? s.districtDoctor() : doctor(s.polyclinic(), r);
-        OffsetDateTime start = at(d, 8 + r.nextInt(11), r.nextInt(4) * 15);
+        OffsetDateTime start = schedule.book(doctor, d, r);
+        if (start == null) {
+            return;
+        }
         t.events.add(new CareEvent(RecordType.ENCOUNTER, s.polyclinic().providerId(), start,
                 encounterBlock(null, s.polyclinic().bin(), doctor, start, start.plusMinutes(15), kind, screening, diagnoses, services),
                 null));

@@ -160,6 +160,60 @@ class SimulationTests {
     }
 
     @Test
+    void genuine_encounters_do_not_trip_the_fraud_rules() {
+        Set<String> labelled = fraud.stream().map(f -> f[0] + "/" + f[1]).collect(Collectors.toSet());
+        Map<String, List<OffsetDateTime[]>> stays = new HashMap<>();
+        Map<String, List<OffsetDateTime[]>> doctorDays = new HashMap<>();
+        Set<String> services = new HashSet<>();
+        RECORDS.forEach((key, r) -> {
+            if (r.get("type").asText().equals("HOSPITALIZATION")) {
+                stays.computeIfAbsent(personOf(key, r), k -> new java.util.ArrayList<>()).add(new OffsetDateTime[] {
+                        OffsetDateTime.parse(r.at("/hospitalization/admittedAt").asText()),
+                        OffsetDateTime.parse(r.at("/hospitalization/dischargedAt").asText())});
+            }
+        });
+        RECORDS.forEach((key, r) -> {
+            if (labelled.contains(key) || !r.get("type").asText().equals("ENCOUNTER")) {
+                return;
+            }
+            String person = personOf(key, r);
+            String[] truth = POPULATION.get(person);
+            OffsetDateTime start = OffsetDateTime.parse(r.at("/encounter/start").asText());
+            LocalDate day = start.toLocalDate();
+            if (!truth[4].isEmpty()) {
+                assertThat(day).as("genuine visit of " + person + " before death").isBeforeOrEqualTo(LocalDate.parse(truth[4]));
+            }
+            for (OffsetDateTime[] stay : stays.getOrDefault(person, List.of())) {
+                assertThat(day.isBefore(stay[0].toLocalDate()) || day.isAfter(stay[1].toLocalDate()))
+                        .as(key + " outside hospital stays").isTrue();
+            }
+            assertThat(services.add(person + r.at("/encounter/services") + day + key.substring(0, key.indexOf('/'))))
+                    .as(key + " not a duplicate service").isTrue();
+            String screening = r.at("/encounter/screening").asText("");
+            if (screening.equals("CERVICAL") || screening.equals("BREAST")) {
+                assertThat(truth[2]).isEqualTo("F");
+            }
+            if (!screening.isEmpty()) {
+                int age = java.time.Period.between(LocalDate.parse(truth[3]), day).getYears();
+                assertThat(age).as(key + " age in the screening group").isBetween(30, 70);
+            }
+            doctorDays.computeIfAbsent(r.at("/encounter/doctorId").asText() + day, k -> new java.util.ArrayList<>())
+                    .add(new OffsetDateTime[] {start, OffsetDateTime.parse(r.at("/encounter/end").asText())});
+        });
+        doctorDays.forEach((doctorDay, slots) -> {
+            slots.sort(java.util.Comparator.comparing(x -> x[0]));
+            for (int i = 1; i < slots.size(); i++) {
+                assertThat(slots.get(i)[0]).as(doctorDay + " slots do not overlap").isAfterOrEqualTo(slots.get(i - 1)[1]);
+            }
+            assertThat(slots.size()).as(doctorDay + " within the daily cap").isLessThanOrEqualTo(40);
+        });
+    }
+
+    private static String personOf(String key, JsonNode r) {
+        return PERSON_OF.get(key.substring(0, key.indexOf('/')) + "/" + r.at("/patient/localId").asText());
+    }
+
+    @Test
     void the_same_seed_gives_the_same_files_and_another_seed_does_not() throws Exception {
         try (FilesSink sink = new FilesSink(dir.resolve("b"), true)) {
             new Simulation(Simulation.Settings.of(3000, PROVIDERS, 42)).run(sink);
