@@ -3,10 +3,13 @@ package kz.ehr.certificates.signing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -59,11 +62,20 @@ public final class KeyRing {
             Files.createDirectories(dir);
             restrict(dir, "rwx------");
         }
+        // two services starting at once on a fresh machine must not each create (and overwrite) a key
+        try (FileChannel lock = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = lock.lock()) {
+            return openLocked(file, configuredPassword);
+        }
+    }
+
+    private static KeyRing openLocked(Path file, String configuredPassword) throws IOException, GeneralSecurityException {
         char[] password = configuredPassword != null && !configuredPassword.isEmpty()
                 ? configuredPassword.toCharArray() : generatedPassword(file.resolveSibling(file.getFileName() + ".password"));
         if (!Files.exists(file)) {
             KeyRing ring = new KeyRing(file, password, List.of());
-            ring.rotate();
+            ring.rotateLocked();
             return ring;
         }
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -88,6 +100,14 @@ public final class KeyRing {
 
     /** Generates a new key that signs from now on; the previous keys stay for verification. */
     public synchronized SigningKey rotate() throws IOException, GeneralSecurityException {
+        try (FileChannel lock = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = lock.lock()) {
+            return rotateLocked();
+        }
+    }
+
+    private SigningKey rotateLocked() throws IOException, GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = g.generateKeyPair();
@@ -139,7 +159,7 @@ public final class KeyRing {
         X509Certificate cert = SelfSignedCertificate.create(freshPair, fresh.jwk().kid(), fresh.created());
         ks.setKeyEntry(fresh.jwk().kid(), freshPair.getPrivate(), password, new Certificate[] {cert});
         // write next to the file, restrict, then move: never a moment with a world-readable key or half a file
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp);
         restrict(tmp, "rw-------");

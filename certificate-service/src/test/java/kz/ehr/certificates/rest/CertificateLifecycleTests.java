@@ -162,4 +162,30 @@ class CertificateLifecycleTests {
         assertThat(driver.jsonPath().getString("iin")).isEqualTo(golden);
         assertThat(verify(driver.jsonPath().getString("token")).jsonPath().getString("status")).isEqualTo("VALID");
     }
+
+    @Test
+    void aRedeliveredOrOutdatedRegistrationDoesNotRevokeACertificateIssuedAfterADeregistration() {
+        String iin = Records.newIin();
+        Records.patient(iin);
+        String first = issueWhenEligible(iin, "NARCOLOGICAL_CLEARANCE").jsonPath().getString("token");
+        kz.ehr.events.HealthRecordEvent registration = Records.event("DISPENSARY", "damumed", "P-" + iin, iin)
+                .setDispensary(kz.ehr.events.Dispensary.newBuilder().setRegister("NARCOLOGICAL").setStatus("REGISTERED")
+                        .setDate(Records.today().minusMonths(6)).build()).build();
+        Records.send(Topics.REGISTRY, iin, registration);
+        awaitStatus(first, "REVOKED");
+        Records.dispensary(iin, "NARCOLOGICAL", "DEREGISTERED", Records.today().minusDays(1));
+        Response second = issueWhenEligible(iin, "NARCOLOGICAL_CLEARANCE");
+        String number = second.jsonPath().getString("number");
+
+        Records.send(Topics.REGISTRY, iin, registration); // the same event again, as after a crash before the commit
+        Records.dispensary(iin, "NARCOLOGICAL", "REGISTERED", Records.today().minusMonths(3)); // news from before the deregistration
+        Records.send(Topics.REGISTRY, iin, Records.event("ATTACHMENT", "damumed", "P-" + iin, iin)
+                .setAttachment(kz.ehr.events.Attachment.newBuilder().setPolyclinicBin("990340000013")
+                        .setFrom(Records.today().minusYears(1)).build()).build());
+        // same key, same partition: once the attachment is stored, the two registrations before it were applied
+        await().atMost(DEADLINE).untilAsserted(() -> given().when().get("/api/v1/persons/" + iin + "/events").then()
+                .body("events.recordType", hasItem("ATTACHMENT")));
+        given().when().get("/api/v1/certificates/" + number).then().statusCode(200).body("status", equalTo("ACTIVE"));
+        assertThat(verify(second.jsonPath().getString("token")).jsonPath().getString("status")).isEqualTo("VALID");
+    }
 }

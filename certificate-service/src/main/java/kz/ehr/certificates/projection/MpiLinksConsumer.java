@@ -1,0 +1,42 @@
+package kz.ehr.certificates.projection;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import kz.ehr.events.EventCodec;
+import kz.ehr.events.MpiLinkEvent;
+import kz.ehr.events.Topics;
+import kz.ehr.events.kafka.BatchConsumerLoop;
+
+/**
+ * Consumes mpi.links.v1 in a consumer group of its own, so that identity changes (and the revocations they
+ * cause) never wait behind a backlog of care events.
+ */
+@ApplicationScoped
+public class MpiLinksConsumer {
+    @Inject
+    MpiLinks mpiLinks;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private BatchConsumerLoop<MpiLinkEvent> loop;
+
+    void start(@Observes StartupEvent event) {
+        Topics.ensureAll(bootstrapServers);
+        loop = new BatchConsumerLoop<MpiLinkEvent>(bootstrapServers, "certificate-service-mpi",
+                List.of(Topics.MPI_LINKS.topic), topic -> EventCodec.of(MpiLinkEvent.class), 500, mpiLinks::apply).start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.close();
+        }
+    }
+}
