@@ -5,30 +5,35 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import kz.ehr.simulator.corruption.SourcePatient;
 
-/** Renders a provider record as the one-line JSON of API.md. */
+/**
+ * Renders a provider record as the one-line JSON of API.md. Written directly rather than through a Jackson tree
+ * (rendering is most of the generator's time), with the patient block of the last few views cached, since every
+ * record a provider sends about a person repeats it.
+ */
 public final class RecordJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
+    private static final JsonStringEncoder ESCAPE = JsonStringEncoder.getInstance();
+    private static final int CACHED_PATIENTS = 8;
+    private static final ThreadLocal<Object[]> PATIENT_CACHE = ThreadLocal.withInitial(() -> new Object[CACHED_PATIENTS * 2]);
 
     private RecordJson() {
     }
 
     public static String render(SourceRecord r) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("recordId", r.recordId());
-        o.put("type", r.type().name());
-        o.put("occurredAt", iso(r.occurredAt()));
-        o.set("patient", patient(r.patient()));
+        StringBuilder b = new StringBuilder(640);
+        b.append("{\"recordId\":");
+        string(b, r.recordId());
+        b.append(",\"type\":\"").append(r.type().name()).append("\",\"occurredAt\":\"").append(iso(r.occurredAt()))
+                .append("\",\"patient\":").append(patient(r.patient()));
         if (r.type().blockName() != null) {
-            o.set(r.type().blockName(), block(r.block()));
+            b.append(",\"").append(r.type().blockName()).append("\":");
+            block(b, r.block());
         }
-        return o.toString();
+        return b.append('}').toString();
     }
 
     /** ISO-8601 with offset and always with seconds (java.time drops ":00" seconds, which some parsers reject). */
@@ -36,45 +41,73 @@ public final class RecordJson {
         return ISO.format(t);
     }
 
-    static ObjectNode patient(SourcePatient p) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("localId", p.localId());
-        putIfPresent(o, "iin", p.iin());
-        putIfPresent(o, "lastName", p.lastName());
-        putIfPresent(o, "firstName", p.firstName());
-        putIfPresent(o, "middleName", p.middleName());
-        putIfPresent(o, "birthDate", p.birthDate());
-        putIfPresent(o, "sex", p.sex());
-        putIfPresent(o, "phone", p.phone());
-        putIfPresent(o, "address", p.address());
-        return o;
+    static String patient(SourcePatient p) {
+        Object[] cache = PATIENT_CACHE.get();
+        for (int i = 0; i < cache.length; i += 2) {
+            if (cache[i] == p) {
+                return (String) cache[i + 1];
+            }
+        }
+        StringBuilder b = new StringBuilder(300);
+        b.append("{\"localId\":");
+        string(b, p.localId());
+        field(b, "iin", p.iin());
+        field(b, "lastName", p.lastName());
+        field(b, "firstName", p.firstName());
+        field(b, "middleName", p.middleName());
+        field(b, "birthDate", p.birthDate());
+        field(b, "sex", p.sex());
+        field(b, "phone", p.phone());
+        field(b, "address", p.address());
+        String json = b.append('}').toString();
+        System.arraycopy(cache, 0, cache, 2, cache.length - 2);
+        cache[0] = p;
+        cache[1] = json;
+        return json;
     }
 
-    private static void putIfPresent(ObjectNode o, String name, String value) {
+    private static void field(StringBuilder b, String name, String value) {
         if (value != null) {
-            o.put(name, value);
+            b.append(",\"").append(name).append("\":");
+            string(b, value);
         }
     }
 
-    @SuppressWarnings("unchecked")
-    static ObjectNode block(Map<String, Object> block) {
-        ObjectNode o = JSON.createObjectNode();
-        block.forEach((k, v) -> {
-            if (v == null) {
-                o.putNull(k);
-            } else if (v instanceof Boolean b) {
-                o.put(k, b);
-            } else if (v instanceof Integer i) {
-                o.put(k, i);
-            } else if (v instanceof OffsetDateTime t) {
-                o.put(k, iso(t));
-            } else if (v instanceof List<?> list) {
-                ArrayNode a = o.putArray(k);
-                ((List<Object>) list).forEach(x -> a.add(String.valueOf(x)));
-            } else {
-                o.put(k, v.toString());
+    private static void block(StringBuilder b, Map<String, Object> block) {
+        b.append('{');
+        boolean first = true;
+        for (Map.Entry<String, Object> e : block.entrySet()) {
+            if (!first) {
+                b.append(',');
             }
-        });
-        return o;
+            first = false;
+            b.append('"').append(e.getKey()).append("\":");
+            Object v = e.getValue();
+            if (v == null) {
+                b.append("null");
+            } else if (v instanceof Boolean || v instanceof Integer) {
+                b.append(v);
+            } else if (v instanceof OffsetDateTime t) {
+                b.append('"').append(iso(t)).append('"');
+            } else if (v instanceof List<?> list) {
+                b.append('[');
+                for (int i = 0; i < list.size(); i++) {
+                    if (i > 0) {
+                        b.append(',');
+                    }
+                    string(b, String.valueOf(list.get(i)));
+                }
+                b.append(']');
+            } else {
+                string(b, v.toString());
+            }
+        }
+        b.append('}');
+    }
+
+    private static void string(StringBuilder b, String s) {
+        b.append('"');
+        ESCAPE.quoteAsString(s, b);
+        b.append('"');
     }
 }
