@@ -4,8 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.EnumSet;
 
 /**
  * The КПН formula of DOMAIN.md for one person and month.
@@ -28,38 +27,39 @@ public final class CapitationCalculator {
 
     public static CapitationLine line(CapitationInput in, YearMonth month, CapitationPolicy policy) {
         LocalDate billingDate = billingDate(month);
-        List<String> reasons = new ArrayList<>();
+        EnumSet<Reason> reasons = EnumSet.noneOf(Reason.class);
         AgeBand band = in.birthDate() == null ? null : AgeBand.of(in.birthDate(), billingDate);
         BigDecimal baseRate = policy.baseRate(in.region(), month.getYear());
         BigDecimal sexAge = band == null ? BigDecimal.ONE : policy.sexAgeCoefficient(in.sex(), band);
         BigDecimal regional = policy.regionalCoefficient(in.region());
+        int lookback = policy.visitLookbackMonths();
         if (band == null || in.sex() == null) {
-            reasons.add("DEMOGRAPHICS_UNKNOWN: sex or birth date unknown, sex-age coefficient 1.0 used");
+            reasons.add(Reason.DEMOGRAPHICS_UNKNOWN);
         }
 
         if (in.deathDate() != null && !in.deathDate().isAfter(billingDate)) {
-            reasons.add("DIED: died " + in.deathDate() + ", on or before the billing date " + billingDate + "; not paid");
-            return new CapitationLine(in.personKey(), in.polyclinicBin(), in.region(), in.sex(), band, baseRate, sexAge,
-                    regional, BigDecimal.ONE, BigDecimal.ONE, BigDecimal.ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, false, reasons);
+            reasons.add(Reason.DIED);
+            return new CapitationLine(in, billingDate, lookback, band, baseRate, sexAge, regional, BigDecimal.ONE, BigDecimal.ONE,
+                    BigDecimal.ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, false, reasons);
         }
 
         BigDecimal visitFactor = BigDecimal.ONE;
-        boolean fraudHeld = false;
-        LocalDate windowStart = billingDate.minusMonths(policy.visitLookbackMonths());
+        LocalDate windowStart = billingDate.minusMonths(lookback);
         boolean infant = in.birthDate() != null && AgeBand.ageOn(in.birthDate(), billingDate) < 1;
         boolean newlyAttached = in.attachedSince() != null
                 && in.attachedSince().isAfter(billingDate.minusMonths(policy.exemptAttachedUnderMonths()));
         boolean visited = in.lastCountedVisit() != null && in.lastCountedVisit().isAfter(windowStart);
         if (visited) {
-            reasons.add("VISITED: last counted visit " + in.lastCountedVisit() + ", within " + policy.visitLookbackMonths() + " months");
+            reasons.add(Reason.VISITED);
         } else if (policy.exemptInfants() && infant) {
-            reasons.add("EXEMPT_INFANT: under 1 year on the billing date, no visit penalty");
+            reasons.add(Reason.EXEMPT_INFANT);
         } else if (newlyAttached) {
-            reasons.add("EXEMPT_NEWLY_ATTACHED: attached since " + in.attachedSince() + ", less than "
-                    + policy.exemptAttachedUnderMonths() + " months, no visit penalty");
+            reasons.add(Reason.EXEMPT_NEWLY_ATTACHED);
         } else {
             visitFactor = policy.noVisitFactor();
-            fraudHeld = in.lastFlaggedVisit() != null && in.lastFlaggedVisit().isAfter(windowStart);
+            if (in.lastFlaggedVisit() != null && in.lastFlaggedVisit().isAfter(windowStart)) {
+                reasons.add(Reason.FRAUD_FLAG_HOLDS_VISIT);
+            }
         }
 
         BigDecimal insuranceFactor = BigDecimal.ONE;
@@ -88,24 +88,14 @@ public final class CapitationCalculator {
             byInsurance = withheld;
         }
         if (visitPenalty) {
-            reasons.add("NO_VISIT_12M: no counted visit after " + windowStart + (in.lastCountedVisit() == null ? ""
-                    : " (last counted " + in.lastCountedVisit() + ")") + " → visit factor " + visitFactor.toPlainString()
-                    + (byVisit.signum() > 0 ? ", withheld " + byVisit.toPlainString() + " ₸" : ", not applied (lowest factor only)"));
-        }
-        if (fraudHeld) {
-            reasons.add("FRAUD_FLAG_HOLDS_VISIT: the visit of " + in.lastFlaggedVisit()
-                    + " is flagged by the fraud monitor and does not count until cleared");
+            reasons.add(Reason.NO_VISIT_12M);
         }
         if (insurancePenalty) {
-            reasons.add("NOT_INSURED: " + (in.insured() == null ? "no ОСМС status known" : "not insured in ОСМС")
-                    + " on " + billingDate + " → insurance factor " + insuranceFactor.toPlainString()
-                    + (byInsurance.signum() > 0 ? ", withheld " + byInsurance.toPlainString() + " ₸" : ", not applied (lowest factor only)"));
+            reasons.add(Reason.NOT_INSURED);
         }
-        reasons.add("AMOUNT: " + baseRate.toPlainString() + " × " + sexAge.toPlainString() + " × " + regional.toPlainString()
-                + " × " + applied.stripTrailingZeros().toPlainString() + " = " + amount.toPlainString() + " ₸");
-        return new CapitationLine(in.personKey(), in.polyclinicBin(), in.region(), in.sex(), band, baseRate, sexAge,
-                regional, visitFactor, insuranceFactor, applied, full, amount, byVisit, byInsurance,
-                fraudHeld ? byVisit : ZERO, true, reasons);
+        boolean fraudHeld = reasons.contains(Reason.FRAUD_FLAG_HOLDS_VISIT);
+        return new CapitationLine(in, billingDate, lookback, band, baseRate, sexAge, regional, visitFactor, insuranceFactor, applied,
+                full, amount, byVisit, byInsurance, fraudHeld ? byVisit : ZERO, true, reasons);
     }
 
     public static BigDecimal money(BigDecimal v) {

@@ -37,6 +37,13 @@ public class Policies {
         this.zone = java.time.ZoneId.of(config.zone());
     }
 
+    /** For code running outside CDI (benchmarks). */
+    public Policies(CapitationPolicies capitation, FraudPolicy fraud, java.time.ZoneId zone) {
+        this.capitation = capitation;
+        this.fraud = fraud;
+        this.zone = zone;
+    }
+
     public CapitationPolicies capitation() {
         return capitation;
     }

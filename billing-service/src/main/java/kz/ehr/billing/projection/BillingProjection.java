@@ -35,6 +35,13 @@ public class BillingProjection {
     @Inject
     Policies policies;
 
+    /** For code running outside CDI (benchmarks). */
+    public static BillingProjection of(Policies policies) {
+        BillingProjection p = new BillingProjection();
+        p.policies = policies;
+        return p;
+    }
+
     record Demographics(String sex, LocalDate birthDate, String lastName, String firstName, String middleName, String phone,
                         String address) {
         Demographics merge(Demographics newer) {

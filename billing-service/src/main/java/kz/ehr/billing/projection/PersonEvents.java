@@ -28,8 +28,14 @@ public class PersonEvents {
     /** Stores a batch with one batched insert; an event id seen before is ignored. */
     @Transactional
     public void store(List<Delivery<HealthRecordEvent>> batch) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = dataSource.getConnection()) {
+            store(c, batch);
+        }
+    }
+
+    /** The same on a given connection (the caller's transaction). */
+    public static void store(Connection c, List<Delivery<HealthRecordEvent>> batch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
                      INSERT INTO person_event (event_id, person_key, record_type, provider_id, source_record_id, occurred_at, payload)
                      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING""")) {
             for (Delivery<HealthRecordEvent> d : batch) {

@@ -94,7 +94,7 @@ class CapitationCalculatorTests {
             // every tenge explained: full − withheld = amount
             assertThat(line.fullAmount().subtract(line.withheldNoVisit()).subtract(line.withheldNotInsured())).isEqualByComparingTo(line.amount());
         }
-        assertThat(line.reasons()).isNotEmpty();
+        assertThat(line.explanation()).isNotEmpty();
     }
 
     @Test
@@ -103,7 +103,7 @@ class CapitationCalculatorTests {
         CapitationLine line = CapitationCalculator.line(in, NOV, policy(CombinationPolicy.MULTIPLICATIVE));
         assertThat(line.amount()).isEqualByComparingTo("1026.00");
         assertThat(line.withheldByFraudFlags()).isEqualByComparingTo("256.50");
-        assertThat(line.reasons()).anyMatch(r -> r.startsWith("FRAUD_FLAG_HOLDS_VISIT"));
+        assertThat(line.explanation()).anyMatch(r -> r.startsWith("FRAUD_FLAG_HOLDS_VISIT"));
     }
 
     @Test
@@ -136,7 +136,7 @@ class CapitationCalculatorTests {
         assertThat(in.polyclinicBin()).isEqualTo("BIN-B");
         CapitationLine line = CapitationCalculator.line(in, NOV, policy(CombinationPolicy.MULTIPLICATIVE));
         assertThat(line.amount()).isEqualByComparingTo("1282.50");
-        assertThat(line.reasons()).anyMatch(r -> r.startsWith("EXEMPT_NEWLY_ATTACHED"));
+        assertThat(line.explanation()).anyMatch(r -> r.startsWith("EXEMPT_NEWLY_ATTACHED"));
         // in October the same person was still BIN-A's
         assertThat(h.attachmentOn(LocalDate.of(2025, 10, 31)).orElseThrow().polyclinicBin()).isEqualTo("BIN-A");
     }

@@ -27,7 +27,9 @@ import kz.ehr.billing.BillingProblem;
 import kz.ehr.billing.capitation.CapitationCalculator;
 import kz.ehr.billing.capitation.CapitationInput;
 import kz.ehr.billing.capitation.CapitationLine;
+import kz.ehr.billing.capitation.CapitationPolicies;
 import kz.ehr.billing.capitation.CapitationPolicy;
+import kz.ehr.billing.capitation.Reason;
 import kz.ehr.billing.config.Policies;
 import kz.ehr.billing.outbox.Outbox;
 import kz.ehr.billing.projection.Jdbc;
@@ -51,7 +53,8 @@ public class CapitationRuns {
     Policies policies;
 
     public record RunResult(String month, int version, String status, String policyId, LocalDate billingDate, long persons,
-                            BigDecimal amount, BigDecimal fullAmount, int polyclinics, long millis) {
+                            BigDecimal amount, BigDecimal fullAmount, int polyclinics, long millis, long readingMillis,
+                            long pricingMillis, long copyMillis) {
     }
 
     /** Per-polyclinic totals accumulated while streaming. */
@@ -88,12 +91,13 @@ public class CapitationRuns {
     public RunResult run(YearMonth month) {
         return QuarkusTransaction.requiringNew().timeout(900).call(() -> {
             try (Connection c = dataSource.getConnection()) {
-                return compute(c, month);
+                return compute(c, month, policies.capitation());
             }
         });
     }
 
-    RunResult compute(Connection c, YearMonth month) throws SQLException {
+    /** The whole run on the caller's connection and transaction; public for the benchmark. */
+    public static RunResult compute(Connection c, YearMonth month, CapitationPolicies policies) throws SQLException {
         long t0 = System.nanoTime();
         lock(c, month);
         int version = 1;
@@ -116,12 +120,13 @@ public class CapitationRuns {
         LocalDate billingDate = CapitationCalculator.billingDate(month);
         CapitationPolicy policy;
         try {
-            policy = policies.capitation().inForceOn(billingDate);
+            policy = policies.inForceOn(billingDate);
         } catch (IllegalArgumentException e) {
             throw BillingProblem.badRequest("NO_POLICY", "month", e.getMessage());
         }
         LocalDate windowStart = billingDate.minusMonths(policy.visitLookbackMonths());
         Map<String, Totals> totals = new TreeMap<>();
+        long readNanos = 0, priceNanos = 0, copyNanos = 0;
         CopyWriter copy = new CopyWriter(c, month.toString(), version);
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, p.sex, p.birth_date, p.death_date,
@@ -145,17 +150,26 @@ public class CapitationRuns {
             Jdbc.date(ps, 6, billingDate);
             Jdbc.date(ps, 7, billingDate);
             try (ResultSet rs = ps.executeQuery()) {
+                long tRead = System.nanoTime();
                 while (rs.next()) {
+                    readNanos += System.nanoTime() - tRead;
+                    long tPrice = System.nanoTime();
                     Object insured = rs.getObject(8);
                     CapitationInput in = new CapitationInput(rs.getString(1), rs.getString(2), rs.getString(3), Jdbc.date(rs, 4),
                             rs.getString(5), Jdbc.date(rs, 6), Jdbc.date(rs, 7), (Boolean) insured, Jdbc.date(rs, 9), Jdbc.date(rs, 10));
                     CapitationLine line = CapitationCalculator.line(in, month, policy);
                     totals.computeIfAbsent(in.polyclinicBin(), k -> new Totals()).add(line, in.lastCountedVisit() == null);
+                    long tCopy = System.nanoTime();
+                    priceNanos += tCopy - tPrice;
                     copy.add(line);
+                    tRead = System.nanoTime();
+                    copyNanos += tRead - tCopy;
                 }
             }
         }
+        long tFlush = System.nanoTime();
         copy.flush();
+        copyNanos += System.nanoTime() - tFlush;
         Instant now = Instant.now();
         long persons = 0;
         BigDecimal amount = BigDecimal.ZERO;
@@ -215,9 +229,11 @@ public class CapitationRuns {
         }
         Outbox.add(c, events);
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        LOG.infof("capitation %s v%d: %d persons, %d polyclinics, %s ₸ in %d ms", month, version, persons, totals.size(),
-                amount.toPlainString(), millis);
-        return new RunResult(month.toString(), version, "OPEN", policy.id(), billingDate, persons, amount, full, totals.size(), millis);
+        LOG.infof("capitation %s v%d: %d persons, %d polyclinics, %s ₸ in %d ms (reading %d ms, pricing %d ms, COPY %d ms)", month,
+                version, persons, totals.size(), amount.toPlainString(), millis, readNanos / 1_000_000, priceNanos / 1_000_000,
+                copyNanos / 1_000_000);
+        return new RunResult(month.toString(), version, "OPEN", policy.id(), billingDate, persons, amount, full, totals.size(), millis,
+                readNanos / 1_000_000, priceNanos / 1_000_000, copyNanos / 1_000_000);
     }
 
     /** Closes the latest version: immutable from now on, announced per polyclinic on billing.events.v1. */
@@ -240,7 +256,7 @@ public class CapitationRuns {
                                     + " is already closed; run it again to create version " + (rs.getInt(1) + 1));
                         }
                         r = new RunResult(month.toString(), rs.getInt(1), "CLOSED", rs.getString(3), Jdbc.date(rs, 4), rs.getLong(5),
-                                rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getInt(8), 0);
+                                rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getInt(8), 0, 0, 0, 0);
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement(
@@ -294,11 +310,12 @@ public class CapitationRuns {
         }
 
         void add(CapitationLine l) throws SQLException {
+            CapitationInput in = l.input();
             buf.append(month).append(',').append(version).append(',');
-            csv(l.polyclinicBin()).append(',');
-            csv(l.personKey()).append(',');
-            csv(l.region()).append(',');
-            csv(l.sex()).append(',');
+            csv(in.polyclinicBin()).append(',');
+            csv(in.personKey()).append(',');
+            csv(in.region()).append(',');
+            csv(in.sex()).append(',');
             csv(l.ageBand() == null ? null : l.ageBand().name()).append(',');
             buf.append(l.baseRate().toPlainString()).append(',')
                     .append(l.sexAgeCoefficient().toPlainString()).append(',')
@@ -311,10 +328,29 @@ public class CapitationRuns {
                     .append(l.withheldNoVisit().toPlainString()).append(',')
                     .append(l.withheldNotInsured().toPlainString()).append(',')
                     .append(l.withheldByFraudFlags().toPlainString()).append(',');
-            csv(String.join("\n", l.reasons())).append('\n');
+            boolean first = true;
+            buf.append('"');
+            for (Reason r : l.reasonCodes()) {
+                if (!first) {
+                    buf.append(',');
+                }
+                buf.append(r.name());
+                first = false;
+            }
+            buf.append('"').append(',');
+            date(in.attachedSince()).append(',');
+            buf.append(in.insured() == null ? "" : in.insured().toString()).append(',');
+            date(in.lastCountedVisit()).append(',');
+            date(in.lastFlaggedVisit()).append(',');
+            date(in.deathDate()).append(',');
+            buf.append(l.lookbackMonths()).append('\n');
             if (++rows >= COPY_CHUNK) {
                 flush();
             }
+        }
+
+        private StringBuilder date(LocalDate d) {
+            return d == null ? buf : buf.append(d);
         }
 
         private StringBuilder csv(String s) {
@@ -340,7 +376,8 @@ public class CapitationRuns {
                 c.unwrap(PGConnection.class).getCopyAPI().copyIn("""
                         COPY capitation_line (month, version, polyclinic_bin, person_key, region, sex, age_band, base_rate,
                           sex_age_coefficient, regional_coefficient, visit_factor, insurance_factor, applied_factor, full_amount, amount,
-                          withheld_no_visit, withheld_not_insured, withheld_by_fraud, reasons) FROM STDIN (FORMAT csv)""",
+                          withheld_no_visit, withheld_not_insured, withheld_by_fraud, reasons, attached_since, insured,
+                          last_counted_visit, last_flagged_visit, death_date, lookback_months) FROM STDIN (FORMAT csv)""",
                         new StringReader(buf.toString()));
             } catch (java.io.IOException e) {
                 throw new SQLException("COPY of capitation lines failed", e);

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,12 @@ import jakarta.inject.Inject;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import kz.ehr.billing.BillingProblem;
+import kz.ehr.billing.capitation.AgeBand;
+import kz.ehr.billing.capitation.CapitationCalculator;
+import kz.ehr.billing.capitation.CapitationInput;
+import kz.ehr.billing.capitation.CapitationLine;
+import kz.ehr.billing.capitation.Reason;
+import kz.ehr.billing.projection.Jdbc;
 
 /** Read side of capitation: runs, statements, per-person lines, CSV export and version differences. */
 @ApplicationScoped
@@ -53,7 +60,7 @@ public class CapitationStatements {
                        BigDecimal sexAgeCoefficient, BigDecimal regionalCoefficient, BigDecimal visitFactor,
                        BigDecimal insuranceFactor, BigDecimal appliedFactor, BigDecimal fullAmount, BigDecimal amount,
                        BigDecimal withheldNoVisit, BigDecimal withheldNotInsured, BigDecimal withheldByFraudFlags,
-                       List<String> reasons) {
+                       List<String> reasonCodes, List<String> reasons) {
     }
 
     public record Page<T>(List<T> items, String nextCursor) {
@@ -168,7 +175,8 @@ public class CapitationStatements {
 
     private static final String LINE_COLUMNS = """
             person_key, polyclinic_bin, region, sex, age_band, base_rate, sex_age_coefficient, regional_coefficient, visit_factor,
-            insurance_factor, applied_factor, full_amount, amount, withheld_no_visit, withheld_not_insured, withheld_by_fraud, reasons""";
+            insurance_factor, applied_factor, full_amount, amount, withheld_no_visit, withheld_not_insured, withheld_by_fraud, reasons,
+            attached_since, insured, last_counted_visit, last_flagged_visit, death_date, lookback_months, month""";
 
     public Page<Line> lines(YearMonth month, String bin, Integer version, String after, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
@@ -224,14 +232,12 @@ public class CapitationStatements {
                     + "insuranceFactor,appliedFactor,fullAmount,amount,withheldNoVisit,withheldNotInsured,withheldByFraudFlags,reasons\n");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    for (int i = 1; i <= 17; i++) {
-                        String s = rs.getString(i);
-                        if (i == 17) {
-                            s = s.replace("\n", " | ");
-                        }
-                        w.write(Csv.field(s));
-                        w.write(i == 17 ? "\n" : ",");
+                    for (int i = 1; i <= 16; i++) {
+                        w.write(Csv.field(rs.getString(i)));
+                        w.write(',');
                     }
+                    w.write(Csv.field(String.join(" | ", stored(rs).explanation())));
+                    w.write('\n');
                 }
             }
             w.flush();
@@ -279,13 +285,32 @@ public class CapitationStatements {
     }
 
     private static Line line(ResultSet rs) throws SQLException {
-        return new Line(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getBigDecimal(6),
-                rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getBigDecimal(11),
-                rs.getBigDecimal(12), rs.getBigDecimal(13), rs.getBigDecimal(14), rs.getBigDecimal(15), rs.getBigDecimal(16),
-                reasons(rs.getString(17)));
+        CapitationLine l = stored(rs);
+        return new Line(l.personKey(), l.polyclinicBin(), l.input().region(), l.input().sex(), rs.getString(5), l.baseRate(),
+                l.sexAgeCoefficient(), l.regionalCoefficient(), l.visitFactor(), l.insuranceFactor(), l.appliedFactor(), l.fullAmount(),
+                l.amount(), l.withheldNoVisit(), l.withheldNotInsured(), l.withheldByFraudFlags(),
+                l.reasonCodes().stream().map(Enum::name).toList(), l.explanation());
+    }
+
+    /** A stored line back as the domain object, so its explanation is rendered by the same code that priced it. */
+    static CapitationLine stored(ResultSet rs) throws SQLException {
+        EnumSet<Reason> codes = EnumSet.noneOf(Reason.class);
+        for (String code : reasons(rs.getString(17))) {
+            if (!code.isBlank()) {
+                codes.add(Reason.valueOf(code));
+            }
+        }
+        Object insured = rs.getObject(19);
+        CapitationInput in = new CapitationInput(rs.getString(1), rs.getString(2), rs.getString(3), Jdbc.date(rs, 18), rs.getString(4),
+                null, Jdbc.date(rs, 22), (Boolean) insured, Jdbc.date(rs, 20), Jdbc.date(rs, 21));
+        String band = rs.getString(5);
+        return new CapitationLine(in, CapitationCalculator.billingDate(YearMonth.parse(rs.getString(24))), rs.getInt(23),
+                band == null ? null : AgeBand.valueOf(band), rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getBigDecimal(8),
+                rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getBigDecimal(11), rs.getBigDecimal(12), rs.getBigDecimal(13),
+                rs.getBigDecimal(14), rs.getBigDecimal(15), rs.getBigDecimal(16), !codes.contains(Reason.DIED), codes);
     }
 
     private static List<String> reasons(String s) {
-        return s == null ? List.of() : Arrays.asList(s.split("\n"));
+        return s == null || s.isEmpty() ? List.of() : Arrays.asList(s.split(","));
     }
 }

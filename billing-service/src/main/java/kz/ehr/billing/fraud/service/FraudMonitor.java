@@ -47,6 +47,13 @@ public class FraudMonitor {
     @Inject
     Policies policies;
 
+    /** For code running outside CDI (benchmarks). */
+    public static FraudMonitor of(Policies policies) {
+        FraudMonitor m = new FraudMonitor();
+        m.policies = policies;
+        return m;
+    }
+
     /** Where a visit belongs, for flag rows and the money at stake. */
     record VisitMeta(String personKey, String polyclinicBin, String doctorId, LocalDate date, String sex, LocalDate birthDate,
                      String region) {

@@ -1,0 +1,214 @@
+package kz.ehr.billing.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
+
+import kz.ehr.billing.capitation.service.CapitationRuns;
+import kz.ehr.billing.config.Policies;
+import kz.ehr.billing.fraud.FraudPolicy;
+import kz.ehr.billing.fraud.service.FraudMonitor;
+import kz.ehr.billing.projection.Affected;
+import kz.ehr.billing.projection.BillingProjection;
+import kz.ehr.billing.projection.PersonEvents;
+import kz.ehr.events.Encounter;
+import kz.ehr.events.Envelopes;
+import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.events.PatientInfo;
+import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
+import kz.ehr.local.Databases;
+
+/**
+ * Measures (1) a month's capitation run over N attached persons against a plain streamed scan of the attachment
+ * table, and (2) the fraud screening path (projection + re-screen + flags + outbox, one transaction per batch of
+ * 1,000 visits) against that population. Database {@code ehr_billing_bench}, recreated each time.
+ * <p>
+ * {@code mvn -pl billing-service -o -q test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=kz.ehr.billing.bench.BillingBench -Dexec.args="1000000 100000"}
+ */
+public final class BillingBench {
+    static final String HOST = env("EHR_PG_HOST", "127.0.0.1");
+    static final int PORT = Integer.parseInt(env("EHR_PG_PORT", "5432"));
+    static final String USER = env("EHR_PG_USER", "postgres");
+    static final String PASSWORD = env("EHR_PG_PASSWORD", "");
+    static final String DB = "ehr_billing_bench";
+
+    public static void main(String[] args) throws Exception {
+        int persons = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int visits = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        Databases.ensure(HOST, PORT, USER, PASSWORD, DB, true);
+        String url = "jdbc:postgresql://" + HOST + ":" + PORT + "/" + DB + "?reWriteBatchedInserts=true";
+        Flyway.configure().dataSource(url, USER, PASSWORD).locations("classpath:db/migration").load().migrate();
+        Policies policies = new Policies(new kz.ehr.billing.capitation.CapitationPolicies(List.of(
+                policy("2020-01-01", "1.0", "1.0"), policy("2025-10-01", "0.8", "0.9"))), FraudPolicy.defaults(), ZoneId.of("Asia/Almaty"));
+
+        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD)) {
+            long t = System.nanoTime();
+            load(c, persons);
+            System.out.printf("loaded %,d persons/attachments/insurance and ~%,d visits in %.1f s%n", persons, persons, secs(t));
+
+            c.setAutoCommit(false);
+            long scanRows = 0;
+            t = System.nanoTime();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM attachment")) {
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rs.getString(1);
+                        rs.getString(2);
+                        rs.getString(4);
+                        rs.getDate(6);
+                        scanRows++;
+                    }
+                }
+            }
+            double scan = secs(t);
+            c.commit();
+            System.out.printf("floor: streamed sequential scan of attachment, %,d rows: %.2f s%n", scanRows, scan);
+
+            t = System.nanoTime();
+            CapitationRuns.RunResult r = CapitationRuns.compute(c, YearMonth.of(2025, 11), policies.capitation());
+            c.commit();
+            double run = secs(t);
+            System.out.printf("capitation run 2025-11 v%d: %,d persons, %d polyclinics, %s ₸: %.2f s (%.1f× the scan)%n", r.version(),
+                    r.persons(), r.polyclinics(), r.amount().toPlainString(), run, run / scan);
+            System.out.printf("  of which: reading the joined facts %.2f s, pricing %.2f s, COPY of lines %.2f s%n", r.readingMillis() / 1e3,
+                    r.pricingMillis() / 1e3, r.copyMillis() / 1e3);
+            t = System.nanoTime();
+            r = CapitationRuns.compute(c, YearMonth.of(2025, 11), policies.capitation());
+            c.commit();
+            double rerun = secs(t);
+            System.out.printf("recompute of the open month (deletes the previous lines first): %.2f s%n", rerun);
+
+            screening(c, policies, persons, visits);
+        }
+    }
+
+    static void screening(Connection c, Policies policies, int persons, int visits) throws Exception {
+        BillingProjection projection = BillingProjection.of(policies);
+        FraudMonitor monitor = FraudMonitor.of(policies);
+        Random random = new Random(42);
+        int batchSize = 1_000;
+        int warmup = 5;
+        long measured = 0;
+        long t0 = 0;
+        long[] steps = new long[4];
+        for (int b = 0; b < warmup + visits / batchSize; b++) {
+            if (b == warmup) {
+                t0 = System.nanoTime();
+            }
+            List<Delivery<HealthRecordEvent>> batch = new ArrayList<>(batchSize);
+            for (int i = 0; i < batchSize; i++) {
+                int p = random.nextInt(persons);
+                String iin = personKey(p);
+                int doctor = random.nextInt(5_000);
+                LocalDate day = LocalDate.of(2025, 10, 1).plusDays(random.nextInt(30));
+                Instant start = day.atTime(8 + random.nextInt(10), random.nextInt(4) * 15).atZone(ZoneId.of("Asia/Almaty")).toInstant();
+                String id = UUID.randomUUID().toString();
+                HealthRecordEvent e = HealthRecordEvent.newBuilder()
+                        .setEnvelope(Envelopes.of(id, "ENCOUNTER", "bench", "enc-" + id, start, Instant.now(), null))
+                        .setRecordType("ENCOUNTER")
+                        .setPatient(PatientInfo.newBuilder().setLocalId("L" + p).setIin(iin).setIinStatus("VALID").build())
+                        .setEncounter(Encounter.newBuilder().setPolyclinicBin(bin(p + (random.nextInt(20) == 0 ? 1 : 0)))
+                                .setDoctorId("D" + doctor).setStart(start).setEnd(start.plusSeconds(900)).setKind("VISIT")
+                                .setServices(List.of("S" + random.nextInt(50))).build())
+                        .build();
+                batch.add(new Delivery<>("ehr.care.v1", 0, b * (long) batchSize + i, iin, e, new byte[64]));
+            }
+            long t1 = System.nanoTime();
+            PersonEvents.store(c, batch);
+            long t2 = System.nanoTime();
+            Affected affected = projection.applyHealthRecords(c, batch);
+            long t3 = System.nanoTime();
+            monitor.rescreen(c, affected);
+            long t4 = System.nanoTime();
+            c.commit();
+            long t5 = System.nanoTime();
+            if (b >= warmup) {
+                steps[0] += t2 - t1;
+                steps[1] += t3 - t2;
+                steps[2] += t4 - t3;
+                steps[3] += t5 - t4;
+            }
+            if (b >= warmup) {
+                measured += batch.size();
+            }
+        }
+        double s = secs(t0);
+        long flags;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM fraud_flag")) {
+            rs.next();
+            flags = rs.getLong(1);
+        }
+        c.commit();
+        System.out.printf("fraud screening: %,d visits in %.2f s = %,.0f visits/s (batches of %d, one transaction each; %,d flags raised)%n",
+                measured, s, measured / s, batchSize, flags);
+        System.out.printf("  of which: raw event log %.2f s, projection %.2f s, re-screen+flags+outbox %.2f s, commit %.2f s%n",
+                steps[0] / 1e9, steps[1] / 1e9, steps[2] / 1e9, steps[3] / 1e9);
+    }
+
+    static String personKey(int i) {
+        return "9" + String.format("%011d", i);
+    }
+
+    static String bin(int i) {
+        return "BIN" + String.format("%04d", i % 500);
+    }
+
+    static kz.ehr.billing.capitation.CapitationPolicy policy(String from, String noVisit, String notInsured) {
+        return new kz.ehr.billing.capitation.CapitationPolicy("capitation-" + from, LocalDate.parse(from), new java.math.BigDecimal("1710"),
+                java.util.Map.of(), java.util.Map.of("ALMATY", new java.math.BigDecimal("1.10")),
+                kz.ehr.billing.capitation.CapitationPolicy.calibrationSexAgeTable(), new java.math.BigDecimal(noVisit),
+                new java.math.BigDecimal(notInsured), kz.ehr.billing.capitation.CombinationPolicy.MULTIPLICATIVE, 12, 12, true,
+                java.util.Set.of("VISIT", "HOME_VISIT", "SCREENING", "VACCINATION", "TELEMEDICINE"), true);
+    }
+
+    /** Synthetic population with batched set-based SQL: 500 polyclinics, ~10% uninsured, ~70% seen in the last year. */
+    static void load(Connection c, int n) throws Exception {
+        try (Statement st = c.createStatement()) {
+            st.execute("""
+                    INSERT INTO person (person_key, sex, birth_date, last_name, first_name, phone)
+                    SELECT '9' || lpad(i::text, 11, '0'), CASE WHEN i %% 2 = 0 THEN 'M' ELSE 'F' END,
+                           date '1940-01-01' + (i * 7919 %% 31000), 'Фамилия', 'Имя', '+7701' || lpad((i %% 10000000)::text, 7, '0')
+                    FROM generate_series(0, %1$d - 1) i""".formatted(n));
+            st.execute("""
+                    INSERT INTO attachment (rec_key, person_key, source_key, polyclinic_bin, region, from_date, record_version)
+                    SELECT 'bench:a' || i, '9' || lpad(i::text, 11, '0'), 'bench:L' || i, 'BIN' || lpad((i %% 500)::text, 4, '0'),
+                           CASE WHEN i %% 3 = 0 THEN 'ALMATY' ELSE 'ASTANA' END, date '2015-01-01' + (i %% 4000), 1
+                    FROM generate_series(0, %1$d - 1) i""".formatted(n));
+            st.execute("""
+                    INSERT INTO insurance (rec_key, person_key, source_key, insured, from_date, record_version)
+                    SELECT 'bench:i' || i, '9' || lpad(i::text, 11, '0'), 'bench:L' || i, i %% 10 <> 0, date '2020-01-01', 1
+                    FROM generate_series(0, %1$d - 1) i""".formatted(n));
+            st.execute("""
+                    INSERT INTO visit (rec_key, person_key, source_key, polyclinic_bin, doctor_id, start_at, visit_date, kind, services,
+                                       flagged, record_version)
+                    SELECT 'bench:v' || i, '9' || lpad(i::text, 11, '0'), 'bench:L' || i, 'BIN' || lpad((i %% 500)::text, 4, '0'),
+                           'H' || (i %% 20000), (date '2024-06-01' + (i %% 520))::timestamptz, date '2024-06-01' + (i %% 520), 'VISIT',
+                           '{A01}', i %% 97 = 0, 1
+                    FROM generate_series(0, %1$d - 1) i""".formatted(n));
+            st.execute("ANALYZE");
+        }
+    }
+
+    static double secs(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
