@@ -97,7 +97,8 @@ public final class IndexStore {
             return out;
         }
         UUID[] sorted = ids.stream().sorted().toArray(UUID[]::new);
-        try (PreparedStatement ps = c.prepareStatement("SELECT enterprise_id, status, merged_into, overrides::text FROM enterprise_patient"
+        try (PreparedStatement ps = c.prepareStatement("SELECT enterprise_id, status, merged_into, overrides::text, iin, last_name, first_name, middle_name,"
+                + " birth_date, sex, phone, address FROM enterprise_patient"
                 + " WHERE enterprise_id = ANY(?) ORDER BY enterprise_id" + (forUpdate ? " FOR UPDATE" : ""))) {
             ps.setArray(1, c.createArrayOf("uuid", sorted));
             try (ResultSet rs = ps.executeQuery()) {
@@ -106,6 +107,10 @@ public final class IndexStore {
                     e.status = rs.getString(2);
                     e.mergedInto = rs.getObject(3, UUID.class);
                     e.overrides = parseOverrides(rs.getString(4));
+                    Date gb = rs.getDate(9);
+                    // the stored golden record is current: it is rewritten in every transaction that changes a link
+                    e.golden = new Demographics(rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                            gb == null ? null : gb.toLocalDate(), rs.getString(10), rs.getString(11), rs.getString(12));
                     out.put(e.id, e);
                 }
             }
@@ -137,15 +142,11 @@ public final class IndexStore {
                 }
             }
         }
-        for (EnterpriseState e : out.values()) {
-            e.recomputeGolden();
-            e.dirty = false;
-        }
         return out;
     }
 
     static Map<String, String> parseOverrides(String json) {
-        if (json == null || json.isBlank()) {
+        if (json == null || json.isBlank() || json.equals("{}")) {
             return Map.of();
         }
         try {

@@ -62,7 +62,9 @@ public final class LinkingEngine {
     }
 
     public Result link(Connection c, List<Incoming> batch) throws SQLException {
+        Timings timings = new Timings();
         lockForWriting(c);
+        timings.mark("lock");
         Set<String> fresh = IndexStore.firstTimeEvents(c, batch.stream().map(Incoming::eventId).toList());
         List<Incoming> todo = new ArrayList<>();
         for (Incoming in : batch) {
@@ -81,10 +83,12 @@ public final class LinkingEngine {
             s.lastEventId = in.eventId();
             incoming.add(s);
         }
+        timings.mark("dedupe+profiles");
         List<String[]> keys = IndexStore.keysOf(incoming);
         Map<String, UUID> current = IndexStore.currentLinks(c, keys);
         Map<String, Set<UUID>> nonMatches = IndexStore.nonMatches(c, keys);
 
+        timings.mark("links+nonmatch");
         Set<String> iins = new HashSet<>();
         Set<LocalDate> births = new HashSet<>();
         Set<String> nameKeys = new HashSet<>();
@@ -101,8 +105,10 @@ public final class LinkingEngine {
         }
         Set<UUID> ids = IndexStore.candidateIds(c, iins, births, nameKeys, phones);
         ids.addAll(current.values());
+        timings.mark("candidates");
         Map<UUID, EnterpriseState> enterprises = IndexStore.loadEnterprises(c, ids, false);
 
+        timings.mark("load");
         BatchIndex index = new BatchIndex();
         Map<String, SourceState> sourcesByKey = new HashMap<>();
         for (EnterpriseState e : enterprises.values()) {
@@ -184,13 +190,18 @@ public final class LinkingEngine {
                         LinkChange.eventId(cause, "REVIEW_OPENED", s.providerId, s.localId, candidate.id)));
             }
         }
+        timings.mark("decide");
         List<EnterpriseState> dirty = enterprises.values().stream().filter(e -> e.dirty || e.isNew).toList();
         IndexStore.upsertEnterprises(c, dirty);
+        timings.mark("upsertEnterprises");
         IndexStore.upsertSources(c, dirtySources);
+        timings.mark("upsertSources");
         IndexStore.insertHistory(c, changes.stream().map(LinkChange::history).toList());
         IndexStore.insertReviews(c, reviews);
         Instant now = Instant.now();
         IndexStore.insertOutbox(c, changes.stream().map(ch -> ch.outgoing(now)).toList());
+        timings.mark("history+reviews+outbox");
+        timings.report(ids.size());
         return new Result(todo.size(), batch.size() - todo.size(), linked, created, reviews.size(), relinked);
     }
 
@@ -228,6 +239,27 @@ public final class LinkingEngine {
     private static void addIfPresent(Set<String> set, String value) {
         if (value != null) {
             set.add(value);
+        }
+    }
+
+    /** Phase timings of one batch, printed when the system property mpi.timings is set (benchmarks only). */
+    static final class Timings {
+        private static final boolean ON = Boolean.getBoolean("mpi.timings");
+        private final StringBuilder sb = new StringBuilder();
+        private long last = System.nanoTime();
+
+        void mark(String phase) {
+            if (ON) {
+                long now = System.nanoTime();
+                sb.append(phase).append('=').append((now - last) / 1_000_000).append("ms ");
+                last = now;
+            }
+        }
+
+        void report(int candidates) {
+            if (ON) {
+                System.err.println("batch: " + sb + "candidates=" + candidates);
+            }
         }
     }
 

@@ -41,7 +41,7 @@ public final class FellegiSunterScorer {
         v[MatchField.BIRTH_DATE.ordinal()] = Comparators.birthDate(a.birthDigits, b.birthDigits);
         v[MatchField.SEX.ordinal()] = Comparators.exact(a.sex, b.sex);
         v[MatchField.PHONE.ordinal()] = Comparators.exact(a.phone, b.phone);
-        v[MatchField.ADDRESS.ordinal()] = Comparators.address(a.addressTokens, b.addressTokens);
+        v[MatchField.ADDRESS.ordinal()] = Comparators.address(a.addressTokens(), b.addressTokens());
         return v;
     }
 

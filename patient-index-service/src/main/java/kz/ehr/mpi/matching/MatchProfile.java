@@ -24,7 +24,8 @@ public final class MatchProfile {
     public final String birthDigits;
     public final String sex;
     public final String phone;
-    public final String[] addressTokens;
+    private String[] addressTokens;
+    private boolean addressDone;
 
     private MatchProfile(Demographics d, LocalDate latestBirth) {
         this.raw = d;
@@ -42,10 +43,19 @@ public final class MatchProfile {
         this.sex = "M".equals(s) || "F".equals(s) ? s : null;
         String p = d.phone() == null ? "" : d.phone().replaceAll("\\D", "");
         this.phone = p.length() >= 10 ? p.substring(p.length() - 10) : null;
-        this.addressTokens = d.address() == null ? null : Arrays.stream(d.address().split("[^\\p{L}\\p{N}]+"))
-                .map(t -> t.chars().allMatch(Character::isDigit) ? t : Transliteration.skeleton(t))
-                .filter(t -> t.length() >= 2 || (!t.isEmpty() && Character.isDigit(t.charAt(0))))
-                .distinct().sorted().toArray(String[]::new);
+    }
+
+    /** Address tokens (skeletons and house numbers), computed on first use: most profiles are never compared on it. */
+    public String[] addressTokens() {
+        if (!addressDone) {
+            String a = raw.address();
+            addressTokens = a == null ? null : Arrays.stream(a.split("[^\\p{L}\\p{N}]+"))
+                    .map(t -> t.chars().allMatch(Character::isDigit) ? t : Transliteration.skeleton(t))
+                    .filter(t -> t.length() >= 2 || (!t.isEmpty() && Character.isDigit(t.charAt(0))))
+                    .distinct().sorted().toArray(String[]::new);
+            addressDone = true;
+        }
+        return addressTokens;
     }
 
     /** @param referenceDate when the record was made; a birth date after it is implausible */

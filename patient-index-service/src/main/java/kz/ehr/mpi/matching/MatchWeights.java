@@ -52,9 +52,10 @@ public final class MatchWeights {
         m.put(MatchField.SEX, new double[] {0.985, 0.015});
         u.put(MatchField.SEX, new double[] {0.5, 0.5});
         m.put(MatchField.PHONE, new double[] {0.6, 0.4});
-        u.put(MatchField.PHONE, new double[] {1e-4, 0.9999});
+        // families share a phone and an address, so agreement there is weaker evidence than it looks
+        u.put(MatchField.PHONE, new double[] {0.003, 0.997});
         m.put(MatchField.ADDRESS, new double[] {0.5, 0.2, 0.3});
-        u.put(MatchField.ADDRESS, new double[] {0.01, 0.02, 0.97});
+        u.put(MatchField.ADDRESS, new double[] {0.02, 0.03, 0.95});
         return new MatchWeights(m, u);
     }
 

@@ -95,6 +95,10 @@ public final class Matcher {
                     bestScore, "DIFFERENT_IIN: demographics match but the valid IINs differ")
                     : null;
         }
+        if (bestScore >= upper && looksLikeARelative(bestLevels)) {
+            return new MatchDecision(MatchDecision.Outcome.REVIEW, MatchDecision.ReviewKind.POSSIBLE_MATCH, c.enterpriseId(),
+                    bestScore, "POSSIBLE_MATCH: strong family resemblance but a different first name or sex");
+        }
         if (bestScore >= upper) {
             return new MatchDecision(MatchDecision.Outcome.LINK_PROBABILISTIC, null, c.enterpriseId(), bestScore,
                     "PROBABILISTIC: score above the upper threshold");
@@ -104,6 +108,17 @@ public final class Matcher {
                     bestScore, "POSSIBLE_MATCH: score between the thresholds");
         }
         return null;
+    }
+
+    /**
+     * Twins and siblings share surname, patronymic, birth date, address and often the phone: summed, that
+     * outweighs any single disagreement. A clearly different first name, or a different sex without an
+     * identical first name, is what tells them apart, so such pairs are never linked without a person.
+     */
+    private static boolean looksLikeARelative(int[] levels) {
+        int first = levels[MatchField.FIRST_NAME.ordinal()];
+        int sex = levels[MatchField.SEX.ordinal()];
+        return first == MatchField.FIRST_NAME.disagreement() || (sex == 1 && first != 0);
     }
 
     /** Names do not contradict: missing, or last or first name similar in the better orientation. */

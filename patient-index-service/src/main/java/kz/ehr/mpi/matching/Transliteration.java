@@ -53,7 +53,10 @@ public final class Transliteration {
             String special = LATIN_SPECIAL.get(c);
             latin.append(special != null ? special : String.valueOf(c));
         }
-        String stripped = Normalizer.normalize(latin, Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+        String stripped = latin.toString();
+        if (!isPlainAscii(stripped)) {
+            stripped = Normalizer.normalize(stripped, Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+        }
         StringBuilder letters = new StringBuilder(stripped.length());
         for (int i = 0; i < stripped.length(); i++) {
             char c = stripped.charAt(i);
@@ -66,6 +69,15 @@ public final class Transliteration {
             s = s.replace(fold[0], fold[1]);
         }
         return collapseDoubles(s);
+    }
+
+    private static boolean isPlainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String collapseDoubles(String s) {

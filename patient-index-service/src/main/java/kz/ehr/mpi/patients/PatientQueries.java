@@ -39,8 +39,22 @@ public class PatientQueries {
     @Inject
     Matcher matcher;
 
+    private javax.sql.DataSource plain;
+
+    /** The same queries outside the container, for benchmarks and tools. */
+    public static PatientQueries standalone(javax.sql.DataSource dataSource, Matcher matcher) {
+        PatientQueries q = new PatientQueries();
+        q.plain = dataSource;
+        q.matcher = matcher;
+        return q;
+    }
+
+    private Connection connection() throws SQLException {
+        return plain != null ? plain.getConnection() : dataSource.getConnection();
+    }
+
     public Optional<PatientViews.SourceLink> sourceRecord(String providerId, String localId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = connection();
              PreparedStatement ps = c.prepareStatement(
                      "SELECT enterprise_id, iin, link_kind, link_score FROM source_record WHERE provider_id = ? AND local_id = ?")) {
             ps.setString(1, providerId);
@@ -57,7 +71,7 @@ public class PatientQueries {
     }
 
     public PatientViews.Patient patient(UUID enterpriseId) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connection()) {
             EnterpriseState e = IndexStore.loadEnterprises(c, List.of(enterpriseId), false).get(enterpriseId);
             if (e == null) {
                 throw MpiProblem.notFound("PATIENT_NOT_FOUND", "no enterprise patient " + enterpriseId);
@@ -85,7 +99,7 @@ public class PatientQueries {
 
     /** Active patients whose golden IIN, or one of whose source records, carries the IIN. */
     public List<PatientViews.Patient> byIin(String iin) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connection()) {
             Set<UUID> ids = new LinkedHashSet<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT enterprise_id FROM enterprise_patient WHERE iin = ? AND status = 'ACTIVE'
@@ -121,7 +135,7 @@ public class PatientQueries {
                     "give at least one of lastName, firstName, birthDate, phone or iin");
         }
         Set<UUID> ids = new LinkedHashSet<>();
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = connection()) {
             List<String> parts = new ArrayList<>();
             List<Object> params = new ArrayList<>();
             if (q.iin != null) {
@@ -197,7 +211,7 @@ public class PatientQueries {
                 throw MpiProblem.badRequest("BAD_CURSOR", "cursor", "cursor \"" + cursor + "\" was not issued by this API");
             }
         }
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = connection();
              PreparedStatement ps = c.prepareStatement("""
                      SELECT r.event_id, r.provider_id, r.local_id, r.record_id, r.record_type, r.occurred_at, r.facility, r.codes
                      FROM located_record r
@@ -232,7 +246,7 @@ public class PatientQueries {
     }
 
     public List<PatientViews.HistoryEntry> history(UUID enterpriseId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = connection();
              PreparedStatement ps = c.prepareStatement("""
                      SELECT id, event_type, enterprise_id, previous_enterprise_id, provider_id, local_id, score, reason, actor, at
                      FROM link_history WHERE enterprise_id = ? OR previous_enterprise_id = ? ORDER BY id
@@ -256,7 +270,7 @@ public class PatientQueries {
     }
 
     public List<PatientViews.Review> reviews(String status, int limit) throws SQLException {
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = connection();
              PreparedStatement ps = c.prepareStatement("""
                      SELECT r.review_id, r.kind, r.status, r.provider_id, r.local_id, s.enterprise_id, r.candidate_enterprise_id,
                             r.score, r.reason, r.decided_by, r.decided_at, r.decision_reason, r.created_at

@@ -59,7 +59,7 @@ class ComparatorsTests {
     void addressLevels(String a, String b, int level) {
         MatchProfile pa = MatchProfile.of(new Demographics(null, null, null, null, null, null, null, a), LocalDate.of(2026, 1, 1));
         MatchProfile pb = MatchProfile.of(new Demographics(null, null, null, null, null, null, null, b), LocalDate.of(2026, 1, 1));
-        assertThat(Comparators.address(pa.addressTokens, pb.addressTokens)).isEqualTo(level);
+        assertThat(Comparators.address(pa.addressTokens(), pb.addressTokens())).isEqualTo(level);
     }
 
     @ParameterizedTest(name = "{0} valid={1}")

@@ -1,0 +1,215 @@
+package kz.ehr.mpi.bench;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import kz.ehr.events.Envelopes;
+import kz.ehr.mpi.linking.LinkingEngine;
+import kz.ehr.mpi.matching.Demographics;
+import kz.ehr.mpi.matching.FellegiSunterScorer;
+import kz.ehr.mpi.matching.Iin;
+import kz.ehr.mpi.matching.MatchProfile;
+import kz.ehr.mpi.matching.MatchWeights;
+import kz.ehr.mpi.matching.Matcher;
+import kz.ehr.mpi.patients.PatientQueries;
+
+/**
+ * Linking rate, IIN lookup and fuzzy search latency with a large index, through the service's own engine and
+ * queries against PostgreSQL database ehr_mpi_bench. The index is loaded with COPY (skipped when it already
+ * holds the requested number of patients).
+ * <pre>
+ * mvn -pl patient-index-service -o -q test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=kz.ehr.mpi.bench.ScaleBenchmark -Dexec.args="--patients 1000000 --link 20000 --queries 1000"
+ * </pre>
+ */
+public final class ScaleBenchmark {
+    static final String[] ROOTS = {"Ахмет", "Сейткали", "Жумабек", "Нурлан", "Касым", "Омар", "Сулеймен", "Абдрахман", "Бекмух",
+            "Иван", "Петр", "Смирн", "Кузнец", "Попов", "Василь", "Соколов", "Мухамед", "Ескендир", "Тулеген", "Садык", "Ермек",
+            "Кенжеб", "Байжан", "Рахым", "Искак", "Шаймерден", "Токтар", "Амангельд", "Есен", "Кайрат"};
+    static final String[] SYL = {"ба", "ке", "ну", "ра", "жан", "тай", "бек", "сул", "мар", "ди", "ер", "ас", "ку", "то", "ле",
+            "са", "мы", "гу", "за", "ом"};
+    static final String[] MALE = {"Ерлан", "Нурлан", "Асхат", "Даулет", "Арман", "Бауыржан", "Серик", "Айдос", "Ержан", "Марат",
+            "Дамир", "Тимур", "Алексей", "Сергей", "Иван", "Руслан", "Азамат", "Болат", "Канат", "Жандос"};
+    static final String[] FEMALE = {"Айгуль", "Жанар", "Асель", "Динара", "Гульнара", "Айжан", "Мадина", "Алия", "Сауле",
+            "Камила", "Ольга", "Елена", "Анна", "Томирис", "Аружан", "Жанна", "Индира", "Салтанат", "Дана", "Ляззат"};
+
+    record Person(String iin, String last, String first, String middle, LocalDate birth, String sex, String phone) {
+    }
+
+    static Person person(long i) {
+        Random r = new Random(i * 7919 + 17);
+        String sex = r.nextBoolean() ? "M" : "F";
+        String root;
+        if (r.nextInt(3) == 0) {
+            root = ROOTS[r.nextInt(ROOTS.length)];
+        } else {
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < 2 + r.nextInt(2); k++) {
+                sb.append(SYL[r.nextInt(SYL.length)]);
+            }
+            root = Character.toUpperCase(sb.charAt(0)) + sb.substring(1);
+        }
+        String last = root + ("M".equals(sex) ? "ов" : "ова");
+        String first = "M".equals(sex) ? MALE[r.nextInt(MALE.length)] : FEMALE[r.nextInt(FEMALE.length)];
+        String middle = MALE[r.nextInt(MALE.length)] + ("M".equals(sex) ? "ович" : "овна");
+        while (true) {
+            LocalDate birth = LocalDate.of(1930, 1, 1).plusDays(r.nextInt(95 * 365));
+            int centuryDigit = (birth.getYear() >= 2000 ? 5 : 3) + ("F".equals(sex) ? 1 : 0);
+            String stem = String.format("%02d%02d%02d%d%04d", birth.getYear() % 100, birth.getMonthValue(), birth.getDayOfMonth(),
+                    centuryDigit, r.nextInt(10_000));
+            for (int check = 0; check <= 9; check++) {
+                if (Iin.isValid(stem + check)) {
+                    return new Person(stem + check, last, first, middle, birth, sex, "+7701" + String.format("%07d", r.nextInt(10_000_000)));
+                }
+            }
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int patients = Integer.parseInt(MatchingEvaluation.opt(args, "--patients", "1000000"));
+        int link = Integer.parseInt(MatchingEvaluation.opt(args, "--link", "20000"));
+        int queries = Integer.parseInt(MatchingEvaluation.opt(args, "--queries", "1000"));
+        int batchSize = Integer.parseInt(MatchingEvaluation.opt(args, "--batch", "1000"));
+        PGSimpleDataSource ds = BenchDatabase.fresh("ehr_mpi_bench", false);
+        long existing;
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT count(*) FROM source_record WHERE provider_id = 'bench-base'")) {
+            rs.next();
+            existing = rs.getLong(1);
+        }
+        if (existing != patients) {
+            load(ds, patients);
+        } else {
+            System.out.printf("index already holds %d patients (ehr_mpi_bench); reusing it%n", existing);
+        }
+        // earlier runs' linked records are removed so every run starts from the same index
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM source_record WHERE provider_id <> 'bench-base'");
+            st.execute("DELETE FROM enterprise_patient e WHERE NOT EXISTS (SELECT 1 FROM source_record s WHERE s.enterprise_id = e.enterprise_id)");
+            st.execute("TRUNCATE processed_event, link_history, review, outbox");
+        }
+        Matcher matcher = new Matcher(new FellegiSunterScorer(MatchWeights.defaults()), 29, 12);
+
+        // linking: half are further records of indexed people (other provider, some without IIN, some with a
+        // transliterated name), half are people the index has never seen
+        Random r = new Random(99);
+        List<LinkingEngine.Incoming> incoming = new ArrayList<>();
+        for (int i = 0; i < link; i++) {
+            Demographics d;
+            if (i % 2 == 0) {
+                Person p = person(r.nextInt(patients));
+                boolean dropIin = r.nextInt(4) == 0;
+                d = new Demographics(dropIin ? null : p.iin(), p.last(), p.first(), r.nextInt(3) == 0 ? null : p.middle(), p.birth(),
+                        p.sex(), r.nextBoolean() ? p.phone() : null, null);
+            } else {
+                Person p = person(patients + 1_000_000L + i);
+                d = new Demographics(p.iin(), p.last(), p.first(), p.middle(), p.birth(), p.sex(), p.phone(), null);
+            }
+            incoming.add(new LinkingEngine.Incoming(Envelopes.stableEventId("bench", String.valueOf(i)), "bench-new", "N-" + i,
+                    d.iin() == null ? "MISSING" : "VALID", d, Instant.parse("2026-01-01T00:00:00Z")));
+        }
+        LinkingEngine engine = new LinkingEngine(matcher);
+        long t0 = System.nanoTime();
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < incoming.size(); i += batchSize) {
+                engine.link(c, incoming.subList(i, Math.min(incoming.size(), i + batchSize)));
+                c.commit();
+            }
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("linking: %d records in %.1f s = %.0f records/s (batch %d, index %d patients)%n", link, s, link / s,
+                batchSize, patients);
+
+        PatientQueries q = PatientQueries.standalone(BenchDatabase.pooled(ds), matcher);
+        long[] iinNanos = new long[queries];
+        int found = 0;
+        for (int i = 0; i < queries; i++) {
+            Person p = person(r.nextInt(patients));
+            long a = System.nanoTime();
+            found += q.byIin(p.iin()).isEmpty() ? 0 : 1;
+            iinNanos[i] = System.nanoTime() - a;
+        }
+        report("IIN lookup (GET /patients?iin=, golden record + sources)", iinNanos, found + "/" + queries + " found");
+
+        long[] searchNanos = new long[queries];
+        int top1 = 0;
+        for (int i = 0; i < queries; i++) {
+            long idx = r.nextInt(patients);
+            Person p = person(idx);
+            String misspelt = p.last().substring(0, p.last().length() - 2) + "в" + p.last().charAt(p.last().length() - 1);
+            long a = System.nanoTime();
+            var res = q.search(new Demographics(null, misspelt, p.first(), null, p.birth(), null, null, null), 20);
+            searchNanos[i] = System.nanoTime() - a;
+            if (!res.candidates().isEmpty() && p.iin().equals(res.candidates().get(0).golden().iin())) {
+                top1++;
+            }
+        }
+        report("fuzzy search (misspelt surname + first name + birth date)", searchNanos, top1 + "/" + queries + " right person ranked first");
+
+        long[] nameOnly = new long[Math.min(queries, 300)];
+        for (int i = 0; i < nameOnly.length; i++) {
+            Person p = person(r.nextInt(patients));
+            long a = System.nanoTime();
+            q.search(new Demographics(null, p.last(), p.first(), null, null, null, null, null), 20);
+            nameOnly[i] = System.nanoTime() - a;
+        }
+        report("fuzzy search (surname + first name only, no birth date)", nameOnly, "");
+    }
+
+    static void report(String what, long[] nanos, String note) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        System.out.printf("%s: n=%d p50=%.1f ms p95=%.1f ms p99=%.1f ms max=%.1f ms %s%n", what, sorted.length,
+                sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.95)] / 1e6,
+                sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6, sorted[sorted.length - 1] / 1e6, note);
+    }
+
+    static void load(PGSimpleDataSource ds, int patients) throws Exception {
+        long t0 = System.nanoTime();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("TRUNCATE source_record, enterprise_patient, processed_event, link_history, review, outbox, non_match, merge");
+            CopyManager copy = ((PGConnection) c.unwrap(PGConnection.class)).getCopyAPI();
+            int chunk = 50_000;
+            for (int from = 0; from < patients; from += chunk) {
+                StringBuilder ep = new StringBuilder();
+                StringBuilder sr = new StringBuilder();
+                for (int i = from; i < Math.min(patients, from + chunk); i++) {
+                    Person p = person(i);
+                    UUID id = LinkingEngine.enterpriseIdFor("bench-base", "B-" + i);
+                    MatchProfile prof = MatchProfile.of(new Demographics(p.iin(), p.last(), p.first(), p.middle(), p.birth(), p.sex(),
+                            p.phone(), null), LocalDate.of(2026, 1, 1));
+                    ep.append(id).append('\t').append(p.iin()).append('\t').append(p.last()).append('\t').append(p.first())
+                            .append('\t').append(p.middle()).append('\t').append(p.birth()).append('\t').append(p.sex()).append('\t')
+                            .append(p.phone()).append('\n');
+                    sr.append("bench-base\tB-").append(i).append('\t').append(id).append('\t').append(p.iin()).append("\tVALID\t")
+                            .append(p.last()).append('\t').append(p.first()).append('\t').append(p.middle()).append('\t')
+                            .append(p.birth()).append('\t').append(p.sex()).append('\t').append(prof.phone).append("\tload\t")
+                            .append(prof.last).append('\t').append(prof.first).append('\t').append(prof.nameKey())
+                            .append("\tDETERMINISTIC\t2026-01-01T00:00:00Z\n");
+                }
+                copy.copyIn("COPY enterprise_patient (enterprise_id, iin, last_name, first_name, middle_name, birth_date, sex, phone) FROM STDIN",
+                        new StringReader(ep.toString()));
+                copy.copyIn("COPY source_record (provider_id, local_id, enterprise_id, iin, iin_status, last_name, first_name, middle_name,"
+                        + " birth_date, sex, phone, last_event_id, last_norm, first_norm, name_key, link_kind, occurred_at) FROM STDIN",
+                        new StringReader(sr.toString()));
+            }
+            st.execute("ANALYZE enterprise_patient");
+            st.execute("ANALYZE source_record");
+        }
+        System.out.printf("loaded %d enterprise patients with COPY in %.1f s%n", patients, (System.nanoTime() - t0) / 1e9);
+    }
+}
