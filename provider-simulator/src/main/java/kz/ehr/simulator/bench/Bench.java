@@ -37,19 +37,20 @@ public final class Bench {
         Platform platform = new Platform(host, ports[0], ports[1], ports[2], ports[3]);
         Map<String, String> keys = keys(arg(args, "--keys", System.getenv().getOrDefault("EHR_PROVIDER_KEYS", "")));
         String kafka = arg(args, "--kafka", "127.0.0.1:9092");
-        long persons = Long.parseLong(arg(args, "--persons", "5000"));
+        long persons = Long.parseLong(arg(args, "--persons", "3000"));
         long seed = Long.parseLong(arg(args, "--seed", "7"));
+        double errorScale = Double.parseDouble(arg(args, "--error-scale", "1"));
         int batch = Integer.parseInt(arg(args, "--batch", "1000"));
         int concurrency = Integer.parseInt(arg(args, "--concurrency", "2"));
-        long kafkaRecords = Long.parseLong(arg(args, "--kafka-records", "300000"));
-        long pgRows = Long.parseLong(arg(args, "--pg-rows", "200000"));
+        long kafkaRecords = Long.parseLong(arg(args, "--kafka-records", "200000"));
+        long pgRows = Long.parseLong(arg(args, "--pg-rows", "100000"));
         int pgBatch = Integer.parseInt(arg(args, "--pg-batch", "1000"));
         int samples = Integer.parseInt(arg(args, "--samples", "30"));
         long e2eTimeout = Long.parseLong(arg(args, "--e2e-timeout", "30"));
         int mpiPersons = Integer.parseInt(arg(args, "--mpi-persons", "1500"));
-        long fraudSettle = Long.parseLong(arg(args, "--fraud-settle", "90"));
+        long fraudSettle = Long.parseLong(arg(args, "--fraud-settle", "60"));
         Path docs = Path.of(arg(args, "--out", "docs"));
-        long verifySeconds = Long.parseLong(arg(args, "--verify-seconds", "15"));
+        long verifySeconds = Long.parseLong(arg(args, "--verify-seconds", "10"));
         String capitationMonth = arg(args, "--capitation-month", "2026-10");
 
         Map<String, Object> report = new LinkedHashMap<>();
@@ -98,7 +99,7 @@ public final class Bench {
         if (only.contains("ingestion")) {
             require(keys);
             say("ingestion load: " + persons + " persons over REST (batches of " + batch + ", " + concurrency + " in flight)…");
-            IngestionLoad.Result load = IngestionLoad.run(platform, keys, persons, seed, batch, concurrency);
+            IngestionLoad.Result load = IngestionLoad.run(platform, keys, persons, seed, errorScale, batch, concurrency);
             truth = load.truth();
             Map<String, Object> s = scenario("Ingestion throughput and batch latency (REST)",
                     "The simulator's load mode: a synthetic population from all providers as NDJSON batches to POST /api/v1/records; "
@@ -117,7 +118,8 @@ public final class Bench {
                     "Every pair of source records of the first persons of the load: same true person vs same enterprise id from "
                             + "GET /api/v1/source-records/{providerId}/{localId}. The simulator's error profiles apply (typos, "
                             + "transliteration, swapped names, missing/wrong IIN, day-month swap, maiden names).",
-                    "./ehr bench --only ingestion,mpi --persons " + persons + " --seed " + seed + " --mpi-persons " + mpiPersons);
+                    "./ehr bench --only ingestion,mpi --persons " + persons + " --seed " + seed + " --error-scale " + errorScale
+                            + " --mpi-persons " + mpiPersons);
             attempt(s, () -> MpiAccuracy.measure(platform, t.sources, mpiPersons));
             scenarios.put("mpiAccuracy", s);
             say("  " + s);

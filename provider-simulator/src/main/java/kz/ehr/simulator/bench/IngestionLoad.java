@@ -14,10 +14,13 @@ final class IngestionLoad {
     record Result(Truth truth, Map<String, Object> figures) {
     }
 
-    static Result run(Platform platform, Map<String, String> keys, long persons, long seed, int batch, int concurrency) throws Exception {
+    static Result run(Platform platform, Map<String, String> keys, long persons, long seed, double errorScale, int batch, int concurrency)
+            throws Exception {
         RestSink rest = new RestSink(platform.ingestion, keys, batch, concurrency, 0);
         Truth truth = new Truth(rest);
-        Simulation simulation = new Simulation(Simulation.Settings.of(persons, List.copyOf(keys.keySet()), seed));
+        Simulation.Settings defaults = Simulation.Settings.of(persons, List.copyOf(keys.keySet()), seed);
+        Simulation simulation = new Simulation(new Simulation.Settings(persons, defaults.providers(), seed, defaults.window(), errorScale,
+                defaults.fraud()));
         long t0 = System.nanoTime();
         simulation.run(truth);
         rest.drain();
@@ -27,6 +30,7 @@ final class IngestionLoad {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("persons", persons);
         f.put("providers", List.copyOf(keys.keySet()));
+        f.put("errorScale", errorScale);
         f.put("batchSize", batch);
         f.put("concurrentBatches", concurrency);
         f.put("recordsSent", rest.sent());
