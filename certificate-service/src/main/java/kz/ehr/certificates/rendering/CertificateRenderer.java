@@ -53,22 +53,33 @@ public class CertificateRenderer {
         }
     }
 
+    /** Error correction M (survives a creased printout), or L when the token is too long for M. */
     static BufferedImage qrImage(String text, int moduleSize) {
-        Map<EncodeHintType, Object> hints = new EnumMap<>(EncodeHintType.class);
-        hints.put(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M);
-        hints.put(EncodeHintType.MARGIN, 4);
+        BitMatrix m;
         try {
-            BitMatrix m = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0, hints);
-            BufferedImage img = new BufferedImage(m.getWidth() * moduleSize, m.getHeight() * moduleSize, BufferedImage.TYPE_BYTE_BINARY);
-            for (int y = 0; y < img.getHeight(); y++) {
-                for (int x = 0; x < img.getWidth(); x++) {
-                    img.setRGB(x, y, m.get(x / moduleSize, y / moduleSize) ? 0x000000 : 0xFFFFFF);
-                }
+            m = encode(text, ErrorCorrectionLevel.M);
+        } catch (WriterException tooLongForM) {
+            // a long health passport: less redundancy rather than no QR at all
+            try {
+                m = encode(text, ErrorCorrectionLevel.L);
+            } catch (WriterException e) {
+                throw new IllegalStateException("certificate token does not fit one QR code", e);
             }
-            return img;
-        } catch (WriterException e) {
-            throw new IllegalStateException("certificate token does not fit one QR code", e);
         }
+        BufferedImage img = new BufferedImage(m.getWidth() * moduleSize, m.getHeight() * moduleSize, BufferedImage.TYPE_BYTE_BINARY);
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                img.setRGB(x, y, m.get(x / moduleSize, y / moduleSize) ? 0x000000 : 0xFFFFFF);
+            }
+        }
+        return img;
+    }
+
+    private static BitMatrix encode(String text, ErrorCorrectionLevel level) throws WriterException {
+        Map<EncodeHintType, Object> hints = new EnumMap<>(EncodeHintType.class);
+        hints.put(EncodeHintType.ERROR_CORRECTION, level);
+        hints.put(EncodeHintType.MARGIN, 4);
+        return new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0, hints);
     }
 
     public byte[] pdf(IssuedCertificate cert) {
