@@ -26,6 +26,26 @@ public final class CapitationCalculator {
     }
 
     public static CapitationLine line(CapitationInput in, YearMonth month, CapitationPolicy policy) {
+        return line(in, month, policy, null);
+    }
+
+    /** The money of one combination of rate parts and penalties; the same for every person sharing them. */
+    public record Priced(BigDecimal applied, BigDecimal full, BigDecimal amount, BigDecimal byVisit, BigDecimal byInsurance) {
+    }
+
+    record PriceKey(BigDecimal baseRate, BigDecimal sexAge, BigDecimal regional, BigDecimal visitFactor, BigDecimal insuranceFactor) {
+    }
+
+    /** Memo of {@link #price} for a run over many persons: a few hundred distinct combinations price a million lines. */
+    public static final class PriceCache {
+        private final java.util.HashMap<PriceKey, Priced> prices = new java.util.HashMap<>();
+    }
+
+    /**
+     * As {@link #line(CapitationInput, YearMonth, CapitationPolicy)}; with a cache, the money of a combination
+     * already priced is reused (same formula, same rounding).
+     */
+    public static CapitationLine line(CapitationInput in, YearMonth month, CapitationPolicy policy, PriceCache cache) {
         LocalDate billingDate = billingDate(month);
         EnumSet<Reason> reasons = EnumSet.noneOf(Reason.class);
         AgeBand band = in.birthDate() == null ? null : AgeBand.of(in.birthDate(), billingDate);
@@ -67,7 +87,32 @@ public final class CapitationCalculator {
             insuranceFactor = policy.notInsuredFactor();
         }
 
-        BigDecimal applied = switch (policy.combination()) {
+        Priced p;
+        if (cache == null) {
+            p = price(baseRate, sexAge, regional, visitFactor, insuranceFactor, policy.combination());
+        } else {
+            final BigDecimal vf = visitFactor;
+            final BigDecimal inf = insuranceFactor;
+            p = cache.prices.computeIfAbsent(new PriceKey(baseRate, sexAge, regional, vf, inf),
+                    k -> price(k.baseRate(), k.sexAge(), k.regional(), vf, inf, policy.combination()));
+        }
+        boolean visitPenalty = visitFactor.compareTo(BigDecimal.ONE) < 0;
+        boolean insurancePenalty = insuranceFactor.compareTo(BigDecimal.ONE) < 0;
+        if (visitPenalty) {
+            reasons.add(Reason.NO_VISIT_12M);
+        }
+        if (insurancePenalty) {
+            reasons.add(Reason.NOT_INSURED);
+        }
+        boolean fraudHeld = reasons.contains(Reason.FRAUD_FLAG_HOLDS_VISIT);
+        return new CapitationLine(in, billingDate, lookback, band, baseRate, sexAge, regional, visitFactor, insuranceFactor, p.applied(),
+                p.full(), p.amount(), p.byVisit(), p.byInsurance(), fraudHeld ? p.byVisit() : ZERO, true, reasons);
+    }
+
+    /** The formula's money: full rate, paid amount and the withheld parts, rounded as documented above. */
+    static Priced price(BigDecimal baseRate, BigDecimal sexAge, BigDecimal regional, BigDecimal visitFactor, BigDecimal insuranceFactor,
+                        CombinationPolicy combination) {
+        BigDecimal applied = switch (combination) {
             case MULTIPLICATIVE -> visitFactor.multiply(insuranceFactor);
             case LOWEST_ONLY -> visitFactor.min(insuranceFactor);
         };
@@ -79,7 +124,7 @@ public final class CapitationCalculator {
         BigDecimal byInsurance = ZERO;
         boolean visitPenalty = visitFactor.compareTo(BigDecimal.ONE) < 0;
         boolean insurancePenalty = insuranceFactor.compareTo(BigDecimal.ONE) < 0;
-        if (visitPenalty && insurancePenalty && policy.combination() == CombinationPolicy.MULTIPLICATIVE) {
+        if (visitPenalty && insurancePenalty && combination == CombinationPolicy.MULTIPLICATIVE) {
             byVisit = money(fullRate.multiply(BigDecimal.ONE.subtract(visitFactor)));
             byInsurance = withheld.subtract(byVisit);
         } else if (visitPenalty && (!insurancePenalty || visitFactor.compareTo(insuranceFactor) <= 0)) {
@@ -87,15 +132,7 @@ public final class CapitationCalculator {
         } else if (insurancePenalty) {
             byInsurance = withheld;
         }
-        if (visitPenalty) {
-            reasons.add(Reason.NO_VISIT_12M);
-        }
-        if (insurancePenalty) {
-            reasons.add(Reason.NOT_INSURED);
-        }
-        boolean fraudHeld = reasons.contains(Reason.FRAUD_FLAG_HOLDS_VISIT);
-        return new CapitationLine(in, billingDate, lookback, band, baseRate, sexAge, regional, visitFactor, insuranceFactor, applied,
-                full, amount, byVisit, byInsurance, fraudHeld ? byVisit : ZERO, true, reasons);
+        return new Priced(applied, full, amount, byVisit, byInsurance);
     }
 
     public static BigDecimal money(BigDecimal v) {

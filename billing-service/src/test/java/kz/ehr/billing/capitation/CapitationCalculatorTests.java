@@ -98,6 +98,23 @@ class CapitationCalculatorTests {
     }
 
     @Test
+    void theRunsPriceCacheGivesTheSameLinesAsTheFormula() {
+        CapitationCalculator.PriceCache cache = new CapitationCalculator.PriceCache();
+        for (int pass = 0; pass < 2; pass++) {
+            cases().forEach(a -> {
+                Object[] args = a.get();
+                CapitationInput in = (CapitationInput) args[1];
+                CapitationPolicy policy = (CapitationPolicy) args[2];
+                CapitationLine plain = CapitationCalculator.line(in, NOV, policy);
+                // one cache per policy, as in a run
+                CapitationLine cached = CapitationCalculator.line(in, NOV, policy, policy.combination() == CombinationPolicy.LOWEST_ONLY
+                        || policy.id().equals("old") ? new CapitationCalculator.PriceCache() : cache);
+                assertThat(cached).isEqualTo(plain);
+            });
+        }
+    }
+
+    @Test
     void aVisitHeldByAFraudFlagIsWithheldAsProtectedMoney() {
         CapitationInput in = new CapitationInput("850315300019", "BIN-A", null, LONG_AGO, "M", BORN, null, true, null, RECENT_VISIT);
         CapitationLine line = CapitationCalculator.line(in, NOV, policy(CombinationPolicy.MULTIPLICATIVE));

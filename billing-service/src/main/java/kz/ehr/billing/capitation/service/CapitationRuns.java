@@ -127,6 +127,7 @@ public class CapitationRuns {
         LocalDate windowStart = billingDate.minusMonths(policy.visitLookbackMonths());
         Map<String, Totals> totals = new TreeMap<>();
         long readNanos = 0, priceNanos = 0, copyNanos = 0;
+        CapitationCalculator.PriceCache prices = new CapitationCalculator.PriceCache();
         CopyWriter copy = new CopyWriter(c, month.toString(), version);
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, p.sex, p.birth_date, p.death_date,
@@ -157,7 +158,7 @@ public class CapitationRuns {
                     Object insured = rs.getObject(8);
                     CapitationInput in = new CapitationInput(rs.getString(1), rs.getString(2), rs.getString(3), Jdbc.date(rs, 4),
                             rs.getString(5), Jdbc.date(rs, 6), Jdbc.date(rs, 7), (Boolean) insured, Jdbc.date(rs, 9), Jdbc.date(rs, 10));
-                    CapitationLine line = CapitationCalculator.line(in, month, policy);
+                    CapitationLine line = CapitationCalculator.line(in, month, policy, prices);
                     totals.computeIfAbsent(in.polyclinicBin(), k -> new Totals()).add(line, in.lastCountedVisit() == null);
                     long tCopy = System.nanoTime();
                     priceNanos += tCopy - tPrice;
@@ -295,6 +296,17 @@ public class CapitationRuns {
         }
     }
 
+    record Numbers(BigDecimal a, BigDecimal b, BigDecimal c, BigDecimal d, BigDecimal e, BigDecimal f, BigDecimal g, BigDecimal h,
+                   BigDecimal i, BigDecimal j, BigDecimal k) {
+        String csv() {
+            StringBuilder sb = new StringBuilder();
+            for (BigDecimal v : List.of(a, b, c, d, e, f, g, h, i, j, k)) {
+                sb.append(v.toPlainString()).append(',');
+            }
+            return sb.toString();
+        }
+    }
+
     /** Buffers lines as CSV and sends them with COPY every {@link #COPY_CHUNK} rows. */
     static final class CopyWriter {
         private final Connection c;
@@ -302,6 +314,7 @@ public class CapitationRuns {
         private final int version;
         private final StringBuilder buf = new StringBuilder(1 << 22);
         private int rows;
+        private final Map<Numbers, String> numbers = new java.util.HashMap<>();
 
         CopyWriter(Connection c, String month, int version) {
             this.c = c;
@@ -317,17 +330,10 @@ public class CapitationRuns {
             csv(in.region()).append(',');
             csv(in.sex()).append(',');
             csv(l.ageBand() == null ? null : l.ageBand().name()).append(',');
-            buf.append(l.baseRate().toPlainString()).append(',')
-                    .append(l.sexAgeCoefficient().toPlainString()).append(',')
-                    .append(l.regionalCoefficient().toPlainString()).append(',')
-                    .append(l.visitFactor().toPlainString()).append(',')
-                    .append(l.insuranceFactor().toPlainString()).append(',')
-                    .append(l.appliedFactor().toPlainString()).append(',')
-                    .append(l.fullAmount().toPlainString()).append(',')
-                    .append(l.amount().toPlainString()).append(',')
-                    .append(l.withheldNoVisit().toPlainString()).append(',')
-                    .append(l.withheldNotInsured().toPlainString()).append(',')
-                    .append(l.withheldByFraudFlags().toPlainString()).append(',');
+            // a few hundred distinct money tuples cover a million lines: format each once
+            buf.append(numbers.computeIfAbsent(new Numbers(l.baseRate(), l.sexAgeCoefficient(), l.regionalCoefficient(), l.visitFactor(),
+                    l.insuranceFactor(), l.appliedFactor(), l.fullAmount(), l.amount(), l.withheldNoVisit(), l.withheldNotInsured(),
+                    l.withheldByFraudFlags()), Numbers::csv));
             boolean first = true;
             buf.append('"');
             for (Reason r : l.reasonCodes()) {
