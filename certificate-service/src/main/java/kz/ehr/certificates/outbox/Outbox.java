@@ -36,6 +36,10 @@ public final class Outbox {
                 .build();
     }
 
+    public static byte[] encode(CertificateEvent e) {
+        return CODEC.encode(e);
+    }
+
     public static void add(Connection c, CertificateEvent... events) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO outbox (event_id, topic, event_key, payload) VALUES (?, ?, ?, ?)

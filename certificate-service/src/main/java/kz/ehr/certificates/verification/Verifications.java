@@ -6,6 +6,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.micrometer.core.annotation.Timed;
+
 import kz.ehr.certificates.config.CertificatesConfig;
 import kz.ehr.certificates.revocation.RevocationIndex;
 import kz.ehr.certificates.signing.SigningKeys;
@@ -30,6 +32,7 @@ public class Verifications {
                 config.verifiedSignatureCache());
     }
 
+    @Timed(value = "certificates.verify", percentiles = {0.5, 0.99}, description = "verification inside the service")
     public VerificationResult verify(String token) {
         return verifier.verify(token);
     }

@@ -114,6 +114,11 @@ public final class CertificateBench {
                     issueLatency.getMaxValue() / 1000.0);
             System.out.printf("verification: %d in %ds = %.0f/s; latency ms p50=%.1f p99=%.1f max=%.1f%n", verified, verifySeconds,
                     verified / (double) verifySeconds, ms(verifyLatency, 50), ms(verifyLatency, 99), verifyLatency.getMaxValue() / 1000.0);
+            // the service's own view (no HTTP, no queueing in the client): Micrometer timers
+            HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/q/metrics")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            metrics.body().lines().filter(l -> l.startsWith("certificates_issue_seconds") || l.startsWith("certificates_verify_seconds"))
+                    .filter(l -> !l.contains("_bucket")).forEach(l -> System.out.println("server: " + l));
         } finally {
             if (app != null) {
                 app.destroy();
