@@ -52,8 +52,8 @@ public final class FraudInjector {
         for (CareEvent e : t.events) {
             if (e.type() == RecordType.ENCOUNTER && "VISIT".equals(e.block().get("kind")) && r.nextDouble() < rates.duplicate()) {
                 Map<String, Object> b = new LinkedHashMap<>(e.block());
-                // booked again into another free slot of the same doctor that day
-                OffsetDateTime start = schedule.book((String) e.block().get("doctorId"), e.at().toLocalDate(), r);
+                // booked again, later that day, into another free slot of the same doctor
+                OffsetDateTime start = schedule.bookAfter((String) e.block().get("doctorId"), e.at(), r);
                 if (start == null) {
                     continue;
                 }

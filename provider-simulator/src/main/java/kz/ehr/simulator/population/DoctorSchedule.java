@@ -19,16 +19,29 @@ public final class DoctorSchedule {
 
     /** A free slot's start on that day, or null when the doctor's day is full. */
     public OffsetDateTime book(String doctorId, LocalDate day, RandomGenerator r) {
+        return bookFrom(doctorId, day, 0, r);
+    }
+
+    /** A free slot later than {@code after} on its day (a second booking comes after the first), or null. */
+    public OffsetDateTime bookAfter(String doctorId, OffsetDateTime after, RandomGenerator r) {
+        int first = (after.getHour() - 8) * 4 + after.getMinute() / 15 + 1;
+        return bookFrom(doctorId, after.toLocalDate(), Math.max(0, first), r);
+    }
+
+    private OffsetDateTime bookFrom(String doctorId, LocalDate day, int firstSlot, RandomGenerator r) {
         String key = doctorId + day.toEpochDay();
         long used = booked.getOrDefault(key, 0L);
-        if (Long.bitCount(used) >= MAX_PER_DAY) {
+        if (Long.bitCount(used) >= MAX_PER_DAY || firstSlot >= SLOTS) {
             return null;
         }
-        int slot = r.nextInt(SLOTS);
-        while ((used & (1L << slot)) != 0) {
-            slot = (slot + 1) % SLOTS;
+        int start = firstSlot + r.nextInt(SLOTS - firstSlot);
+        for (int i = 0; i < SLOTS - firstSlot; i++) {
+            int slot = firstSlot + (start - firstSlot + i) % (SLOTS - firstSlot);
+            if ((used & (1L << slot)) == 0) {
+                booked.put(key, used | (1L << slot));
+                return TimelineGenerator.at(day, 8 + slot / 4, (slot % 4) * 15);
+            }
         }
-        booked.put(key, used | (1L << slot));
-        return TimelineGenerator.at(day, 8 + slot / 4, (slot % 4) * 15);
+        return null;
     }
 }

@@ -148,9 +148,18 @@ class SimulationTests {
                 genuine.add(signature(key, r));
             }
         });
+        Map<String, OffsetDateTime> genuineStart = new HashMap<>();
+        RECORDS.forEach((key, r) -> {
+            if (!labelled.contains(key) && r.get("type").asText().equals("ENCOUNTER")) {
+                genuineStart.put(signature(key, r), OffsetDateTime.parse(r.at("/encounter/start").asText()));
+            }
+        });
         fraud.stream().filter(f -> f[2].equals("DUPLICATE")).forEach(f -> {
             String key = f[0] + "/" + f[1];
             assertThat(genuine).contains(signature(key, RECORDS.get(key)));
+            // the labelled copy is the second booking of the day
+            assertThat(OffsetDateTime.parse(RECORDS.get(key).at("/encounter/start").asText()))
+                    .isAfter(genuineStart.get(signature(key, RECORDS.get(key))));
         });
     }
 
