@@ -80,8 +80,10 @@ final class FraudAccuracy {
                 "recall", MpiAccuracy.round4(c[0] == 0 ? 0 : (double) c[1] / c[0]))));
         m.put("recallByFraudType", byType);
         m.put("flaggedVisitsByRule", new java.util.TreeMap<>(rules));
-        m.put("note", "false positives include genuine visits the monitor flags by design (e.g. visits to people not attached "
-                + "to that polyclinic, which the simulator generates after attachment changes)");
+        m.put("note", "false positives are genuine visits the monitor flagged: the simulator books every genuine visit at the "
+                + "polyclinic the person is attached to that day, in a free non-overlapping slot, outside hospital stays, once per "
+                + "service and day and inside screening target groups (SimulationTests checks this), so each one is worth a look "
+                + "in flaggedVisitsByRule");
         return m;
     }
 }
