@@ -178,20 +178,23 @@ public final class Simulator {
 
     /** {@code --keys p:k,p:k}, or the single {@code --provider/--key} pair the launcher has always passed. */
     static Map<String, String> keys(String[] args) {
-        Map<String, String> keys = new LinkedHashMap<>();
-        String list = arg(args, "--keys", null);
-        if (list != null && !list.isBlank()) {
-            for (String pair : list.split(",")) {
-                int colon = pair.indexOf(':');
-                if (colon > 0) {
-                    keys.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
-                }
-            }
-        }
+        Map<String, String> keys = parseKeys(arg(args, "--keys", ""));
         String provider = arg(args, "--provider", null);
         String key = arg(args, "--key", null);
         if (keys.isEmpty() && provider != null && key != null) {
             keys.put(provider, key);
+        }
+        return keys;
+    }
+
+    /** {@code providerId:key,providerId:key} (the EHR_PROVIDER_KEYS format) in the given order. */
+    public static Map<String, String> parseKeys(String list) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String pair : list.split(",")) {
+            int colon = pair.indexOf(':');
+            if (colon > 0) {
+                keys.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+            }
         }
         return keys;
     }

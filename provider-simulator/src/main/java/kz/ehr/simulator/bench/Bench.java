@@ -35,7 +35,7 @@ public final class Bench {
         String host = arg(args, "--host", "127.0.0.1");
         int[] ports = Arrays.stream(arg(args, "--ports", "8081,8082,8083,8084").split(",")).mapToInt(Integer::parseInt).toArray();
         Platform platform = new Platform(host, ports[0], ports[1], ports[2], ports[3]);
-        Map<String, String> keys = keys(arg(args, "--keys", System.getenv().getOrDefault("EHR_PROVIDER_KEYS", "")));
+        Map<String, String> keys = kz.ehr.simulator.Simulator.parseKeys(arg(args, "--keys", System.getenv().getOrDefault("EHR_PROVIDER_KEYS", "")));
         String kafka = arg(args, "--kafka", "127.0.0.1:9092");
         long persons = Long.parseLong(arg(args, "--persons", "3000"));
         long seed = Long.parseLong(arg(args, "--seed", "7"));
@@ -219,17 +219,6 @@ public final class Bench {
                 }
             }
         });
-    }
-
-    static Map<String, String> keys(String list) {
-        Map<String, String> keys = new LinkedHashMap<>();
-        for (String pair : list.split(",")) {
-            int colon = pair.indexOf(':');
-            if (colon > 0) {
-                keys.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
-            }
-        }
-        return keys;
     }
 
     private static void require(Map<String, String> keys) {
