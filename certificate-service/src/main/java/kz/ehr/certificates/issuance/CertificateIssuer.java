@@ -84,9 +84,9 @@ public class CertificateIssuer {
         Instant expires = decision.expiresOn().atStartOfDay(zone).toInstant();
         String number = newNumber(type, today);
         Map<String, Object> claims = claims(number, type, facts, decision, now, expires);
-        KeyRing.SigningKey key = keys.ring().current();
-        String token = CertificateJws.sign(claims, key.jwk().kid(), key.privateKey());
-        String kid = key.jwk().kid();
+        KeyRing.Signed signed = keys.ring().sign(claims, CertificateJws.TYPE);
+        String token = signed.token();
+        String kid = signed.kid();
         CertificateEvent issued = Outbox.event("ISSUED", number, type.name(), iin, now, expires, null, null, kid, null);
         try (Connection c = dataSource.getConnection();
              // one round trip for the certificate and its ISSUED event: issuance latency is mostly round trips

@@ -21,6 +21,7 @@ import kz.ehr.certificates.issuance.CertificateIssuer;
 import kz.ehr.certificates.issuance.IssuanceException;
 import kz.ehr.certificates.signing.KeyRing;
 import kz.ehr.certificates.signing.SigningKeys;
+import kz.ehr.certificates.verifier.CertificateJws;
 
 /** What verifiers download (JWKS, revocation lists per key) and the operator's key rotation. */
 @Path("/")
@@ -74,6 +75,9 @@ public class KeysResource {
         m.put("kid", kid);
         m.put("generatedAt", Instant.now().toString());
         m.put("revoked", issuer.revokedBy(kid));
-        return m;
+        // the signed copy is what offline verifiers believe: a list served from a mirror cannot be trimmed
+        Map<String, Object> out = new LinkedHashMap<>(m);
+        out.put("jws", keys.ring().sign(m, CertificateJws.REVOCATIONS_TYPE).token());
+        return out;
     }
 }

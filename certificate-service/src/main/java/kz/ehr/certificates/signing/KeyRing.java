@@ -38,8 +38,29 @@ import kz.ehr.certificates.verifier.EcJwk;
  * Private keys never leave this class except into the keystore file.
  */
 public final class KeyRing {
-    /** One key; {@code created} orders keys (the newest signs). */
-    public record SigningKey(EcJwk jwk, PrivateKey privateKey, Instant created) {
+    /** One key; {@code created} orders keys (the newest signs). The private half is not reachable from outside. */
+    public static final class SigningKey {
+        private final EcJwk jwk;
+        private final PrivateKey privateKey;
+        private final Instant created;
+
+        SigningKey(EcJwk jwk, PrivateKey privateKey, Instant created) {
+            this.jwk = jwk;
+            this.privateKey = privateKey;
+            this.created = created;
+        }
+
+        public EcJwk jwk() {
+            return jwk;
+        }
+
+        public Instant created() {
+            return created;
+        }
+    }
+
+    /** A compact JWS and the key that signed it. */
+    public record Signed(String token, String kid) {
     }
 
     private final Path file;
@@ -141,10 +162,15 @@ public final class KeyRing {
         return null;
     }
 
-    /** Signs the claims with the current key; returns the compact JWS. */
+    /** Signs the claims as a certificate with the current key; returns the compact JWS. */
     public String sign(Map<String, Object> claims) {
+        return sign(claims, CertificateJws.TYPE).token();
+    }
+
+    /** Signs a document of media type {@code typ} with the current key. */
+    public Signed sign(Map<String, Object> claims, String typ) {
         SigningKey k = current();
-        return CertificateJws.sign(claims, k.jwk().kid(), k.privateKey());
+        return new Signed(CertificateJws.sign(claims, typ, k.jwk().kid(), k.privateKey), k.jwk().kid());
     }
 
     private void save(List<SigningKey> next, KeyPair freshPair, SigningKey fresh) throws IOException, GeneralSecurityException {

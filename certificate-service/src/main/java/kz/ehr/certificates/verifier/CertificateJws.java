@@ -34,8 +34,15 @@ public final class CertificateJws {
         }
     }
 
+    /** Media type of a signed revocation list. */
+    public static final String REVOCATIONS_TYPE = "kz-ehr-revocations+jws";
+
     public static String sign(Map<String, Object> claims, String kid, PrivateKey key) {
-        Map<String, Object> header = new TreeMap<>(Map.of("alg", "ES256", "kid", kid, "typ", TYPE));
+        return sign(claims, TYPE, kid, key);
+    }
+
+    public static String sign(Map<String, Object> claims, String typ, String kid, PrivateKey key) {
+        Map<String, Object> header = new TreeMap<>(Map.of("alg", "ES256", "kid", kid, "typ", typ));
         String signingInput = B64.encodeToString(canonical(header)) + "." + B64.encodeToString(canonical(claims));
         try {
             Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
@@ -56,6 +63,45 @@ public final class CertificateJws {
                     });
         } catch (Exception e) {
             throw new IllegalArgumentException("not a certificate token", e);
+        }
+    }
+
+    /**
+     * The payload of a signed document (a revocation list) whose signature holds under one of {@code keys} and whose
+     * {@code typ} is {@code expectedTyp}.
+     *
+     * @throws IllegalArgumentException naming what is wrong, when anything is
+     */
+    public static Map<String, Object> verifiedDocument(String jws, String expectedTyp, java.util.function.Function<String, EcJwk> keys) {
+        String[] parts = jws.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("not a compact JWS");
+        }
+        try {
+            Map<String, Object> header = JSON.readValue(Base64.getUrlDecoder().decode(parts[0]),
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
+                    });
+            if (!"ES256".equals(header.get("alg")) || !expectedTyp.equals(header.get("typ"))) {
+                throw new IllegalArgumentException("unexpected alg or typ");
+            }
+            EcJwk key = header.get("kid") instanceof String kid ? keys.apply(kid) : null;
+            if (key == null) {
+                throw new IllegalArgumentException("signed by an unknown key");
+            }
+            byte[] sig = Base64.getUrlDecoder().decode(parts[2]);
+            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+            s.initVerify(key.publicKey());
+            s.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (sig.length != 64 || !B64.encodeToString(sig).equals(parts[2]) || !s.verify(sig)) {
+                throw new IllegalArgumentException("signature does not match");
+            }
+            return JSON.readValue(Base64.getUrlDecoder().decode(parts[1]),
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
+                    });
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalArgumentException("unreadable signed document: " + e.getMessage(), e);
         }
     }
 }

@@ -36,23 +36,32 @@ public final class Jwks {
         return out;
     }
 
-    /** Revoked certificate numbers with their reasons, from one or more revocation list documents. */
-    public static Map<String, String> parseRevocations(String json) {
+    /**
+     * Revoked certificate numbers (as {@code kid/number}) with their reasons, from a revocation list document of one
+     * key or of all keys ({@code {"lists":[…]}}). Only the signed part ({@code jws}) of each list is believed; a list
+     * without a valid signature by a key of the JWKS is refused as a whole.
+     */
+    public static Map<String, String> parseRevocations(String json, java.util.function.Function<String, EcJwk> keys) {
+        Map<String, Object> doc;
         try {
-            Map<String, Object> doc = CertificateJws.JSON.readValue(json, new TypeReference<Map<String, Object>>() {
+            doc = CertificateJws.JSON.readValue(json, new TypeReference<Map<String, Object>>() {
             });
-            Map<String, String> out = new HashMap<>();
-            Object lists = doc.containsKey("lists") ? doc.get("lists") : List.of(doc);
-            for (Object list : (List<?>) lists) {
-                Map<?, ?> l = (Map<?, ?>) list;
-                for (Object entry : (List<?>) l.get("revoked")) {
-                    Map<?, ?> e = (Map<?, ?>) entry;
-                    out.put(l.get("kid") + "/" + e.get("no"), String.valueOf(e.get("reason")));
-                }
-            }
-            return out;
         } catch (Exception e) {
             throw new IllegalArgumentException("not a revocation list document", e);
         }
+        Map<String, String> out = new HashMap<>();
+        Object lists = doc.containsKey("lists") ? doc.get("lists") : List.of(doc);
+        for (Object list : (List<?>) lists) {
+            Object jws = list instanceof Map<?, ?> m ? m.get("jws") : null;
+            if (!(jws instanceof String signed)) {
+                throw new IllegalArgumentException("revocation list without signature");
+            }
+            Map<String, Object> verified = CertificateJws.verifiedDocument(signed, CertificateJws.REVOCATIONS_TYPE, keys);
+            for (Object entry : (List<?>) verified.get("revoked")) {
+                Map<?, ?> e = (Map<?, ?>) entry;
+                out.put(verified.get("kid") + "/" + e.get("no"), String.valueOf(e.get("reason")));
+            }
+        }
+        return out;
     }
 }

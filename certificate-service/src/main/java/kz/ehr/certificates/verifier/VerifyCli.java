@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * Offline verification: {@code java -cp … kz.ehr.certificates.verifier.VerifyCli --jwks jwks.json
  * [--revocations revocations.json] --token <JWS or KZC1:… QR text>}. Prints the result as JSON; exit code 0 for
- * VALID, 1 for any other status, 2 for bad usage.
+ * VALID, 1 for any other status, 2 for bad usage or a revocation list whose signature does not hold.
  */
 public final class VerifyCli {
     private VerifyCli() {
@@ -39,8 +39,14 @@ public final class VerifyCli {
             return usage();
         }
         Map<String, EcJwk> keys = Jwks.parse(Files.readString(Path.of(jwks), StandardCharsets.UTF_8));
-        Map<String, String> revoked = revocations == null ? Map.of()
-                : Jwks.parseRevocations(Files.readString(Path.of(revocations), StandardCharsets.UTF_8));
+        Map<String, String> revoked;
+        try {
+            revoked = revocations == null ? Map.of()
+                    : Jwks.parseRevocations(Files.readString(Path.of(revocations), StandardCharsets.UTF_8), keys::get);
+        } catch (IllegalArgumentException e) {
+            System.err.println("refusing the revocation list: " + e.getMessage());
+            return 2;
+        }
         TokenVerifier verifier = new TokenVerifier(keys::get,
                 (kid, no) -> Optional.ofNullable(revoked.get(kid + "/" + no)), Clock.systemUTC(), 0);
         VerificationResult r = verifier.verify(token.startsWith("@") ? Files.readString(Path.of(token.substring(1))) : token);

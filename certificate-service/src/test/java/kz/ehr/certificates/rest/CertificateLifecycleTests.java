@@ -62,7 +62,7 @@ class CertificateLifecycleTests {
     }
 
     @Test
-    void aDriverWithAFitExamGetsAVerifiableCertificateThatANarcologicalRegistrationRevokes() {
+    void aDriverWithAFitExamGetsAVerifiableCertificateThatANarcologicalRegistrationRevokes() throws Exception {
         String iin = Records.newIin();
         Records.patient(iin);
         Records.exam(iin, "DRIVER", "FIT", Records.today().minusDays(30));
@@ -104,6 +104,18 @@ class CertificateLifecycleTests {
                 .body("code", equalTo("NOT_ELIGIBLE")).body("reasons.code", equalTo(List.of("REGISTERED_NARCOLOGICAL")));
         given().when().get("/api/v1/revocations/" + valid.jsonPath().getString("kid")).then().statusCode(200)
                 .body("revoked.no", hasItem(number));
+
+        // offline: the published JWKS and the signed revocation lists are all a verifier needs
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("offline-verifier");
+        java.nio.file.Path jwks = java.nio.file.Files.writeString(dir.resolve("jwks.json"),
+                given().when().get("/.well-known/jwks.json").then().statusCode(200).extract().asString());
+        java.nio.file.Path lists = java.nio.file.Files.writeString(dir.resolve("revocations.json"),
+                given().when().get("/api/v1/revocations").then().statusCode(200).extract().asString());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int exit = kz.ehr.certificates.verifier.VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--revocations", lists.toString(),
+                "--token", issued.jsonPath().getString("qr")}, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("\"REVOKED\"").contains("REGISTERED_NARCOLOGICAL");
     }
 
     @Test

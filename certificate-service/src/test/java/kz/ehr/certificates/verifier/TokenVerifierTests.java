@@ -185,9 +185,22 @@ class TokenVerifierTests {
     void theCliVerifiesOfflineWithTheJwksAndARevocationList(@TempDir Path dir) throws Exception {
         Path jwks = dir.resolve("jwks.json");
         Files.writeString(jwks, CertificateJws.JSON.writeValueAsString(Map.of("keys", List.of(jwk.toJson("current")))));
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("kid", jwk.kid());
+        list.put("revoked", List.of(Map.of("no", "F083-7", "reason", "PATIENT_DECEASED")));
+        Map<String, Object> signedList = new LinkedHashMap<>(list);
+        signedList.put("jws", CertificateJws.sign(list, CertificateJws.REVOCATIONS_TYPE, jwk.kid(), ours.getPrivate()));
         Path revocations = dir.resolve("revocations.json");
-        Files.writeString(revocations, CertificateJws.JSON.writeValueAsString(Map.of("lists", List.of(
-                Map.of("kid", jwk.kid(), "revoked", List.of(Map.of("no", "F083-7", "reason", "PATIENT_DECEASED")))))));
+        Files.writeString(revocations, CertificateJws.JSON.writeValueAsString(Map.of("lists", List.of(signedList))));
+        // a mirror that drops an entry from the signed list is caught: only the signed part is believed
+        Map<String, Object> trimmed = new LinkedHashMap<>(list);
+        trimmed.put("revoked", List.of());
+        String forgedJws = CertificateJws.sign(trimmed, CertificateJws.REVOCATIONS_TYPE, jwk.kid(), newKey().getPrivate());
+        Path forged = dir.resolve("forged.json");
+        Files.writeString(forged, CertificateJws.JSON.writeValueAsString(Map.of("lists", List.of(Map.of("kid", jwk.kid(),
+                "revoked", List.of(), "jws", forgedJws)))));
+        Path unsigned = dir.resolve("unsigned.json");
+        Files.writeString(unsigned, CertificateJws.JSON.writeValueAsString(Map.of("lists", List.of(list))));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--token", QrPayload.encode(valid())}, new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(code).isZero();
@@ -199,6 +212,10 @@ class TokenVerifierTests {
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"REVOKED\"").contains("PATIENT_DECEASED");
+        for (Path bad : List.of(forged, unsigned)) {
+            assertThat(VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--revocations", bad.toString(), "--token", revoked},
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))).isEqualTo(2);
+        }
     }
 
     @ParameterizedTest(name = "base45 \"{0}\" = {1}")
