@@ -3,70 +3,78 @@ package kz.ehr.ingestion.idempotency;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * SHA-256 of a record's canonical JSON (object keys sorted, no insignificant whitespace), so a resend that
- * only reorders fields or reformats the line is still recognised as the same content.
+ * SHA-256 over a canonical form of a record (object keys sorted; type-tagged, length-prefixed values), so a resend
+ * that only reorders fields or reformats the line is still recognised as the same content. The canonical form is fed
+ * to the digest directly rather than rendered as JSON text first: no escaping, no intermediate string.
  */
 public final class ContentHash {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     private ContentHash() {
     }
 
     public static byte[] of(JsonNode record) {
-        StringBuilder sb = new StringBuilder(512);
-        canonical(record, sb);
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        feed(record, digest);
+        return digest.digest();
     }
 
-    static void canonical(JsonNode node, StringBuilder sb) {
+    private static void feed(JsonNode node, MessageDigest d) {
         if (node.isObject()) {
-            List<String> names = new ArrayList<>(node.size());
+            String[] names = new String[node.size()];
+            int i = 0;
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                names.add(it.next());
+                names[i++] = it.next();
             }
-            Collections.sort(names);
-            sb.append('{');
-            boolean first = true;
+            Arrays.sort(names);
+            d.update((byte) '{');
+            length(names.length, d);
             for (String name : names) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                quote(name, sb);
-                sb.append(':');
-                canonical(node.get(name), sb);
+                text(name, d);
+                feed(node.get(name), d);
             }
-            sb.append('}');
         } else if (node.isArray()) {
-            sb.append('[');
+            d.update((byte) '[');
+            length(node.size(), d);
             for (int i = 0; i < node.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                canonical(node.get(i), sb);
+                feed(node.get(i), d);
             }
-            sb.append(']');
         } else if (node.isTextual()) {
-            quote(node.textValue(), sb);
+            d.update((byte) 's');
+            text(node.textValue(), d);
+        } else if (node.isNull()) {
+            d.update((byte) '0');
+        } else if (node.isBoolean()) {
+            d.update((byte) (node.booleanValue() ? 't' : 'f'));
         } else {
-            sb.append(node.toString());
+            d.update((byte) 'n'); // numbers by their JSON text: 1 and 1.0 differ, as they do on the wire
+            text(node.toString(), d);
         }
     }
 
-    private static void quote(String s, StringBuilder sb) {
-        sb.append('"');
-        JsonStringEncoder.getInstance().quoteAsString(s, sb);
-        sb.append('"');
+    private static void text(String s, MessageDigest d) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        length(b.length, d);
+        d.update(b);
+    }
+
+    private static void length(int n, MessageDigest d) {
+        d.update((byte) (n >>> 24));
+        d.update((byte) (n >>> 16));
+        d.update((byte) (n >>> 8));
+        d.update((byte) n);
     }
 }

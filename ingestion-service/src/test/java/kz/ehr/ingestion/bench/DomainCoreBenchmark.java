@@ -34,8 +34,8 @@ public final class DomainCoreBenchmark {
         long[] phase = new long[4];
         long records = 0;
         long sink = 0;
-        long end = System.nanoTime() + Long.getLong("bench.seconds", 20L) * 1_000_000_000L;
-        long warmEnd = System.nanoTime() + 5_000_000_000L;
+        long end = System.nanoTime() + (Long.getLong("bench.warmup", 20L) + Long.getLong("bench.seconds", 30L)) * 1_000_000_000L;
+        long warmEnd = System.nanoTime() + Long.getLong("bench.warmup", 20L) * 1_000_000_000L;
         boolean measuring = false;
         int b = 0;
         while (System.nanoTime() < end) {

@@ -65,10 +65,15 @@ public final class IngestionBenchmark {
         LocalKafkaBroker broker = LocalKafkaBroker.start(kafkaDir, LocalKafkaBroker.freePort(), LocalKafkaBroker.freePort());
         Databases.ensure("127.0.0.1", 5432, "postgres", "", "ehr_ingestion_bench", true);
         int port = LocalKafkaBroker.freePort();
-        ProcessBuilder launch = new ProcessBuilder("java", "-Xmx1g",
-                "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
+        String extraJvmArgs = System.getProperty("bench.serviceJvmArgs", "");
+        if (!extraJvmArgs.isBlank()) {
+            command.addAll(List.of(extraJvmArgs.trim().split("\\s+"))); // e.g. a JFR recording to profile the service
+        }
+        command.addAll(List.of("-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/ehr_ingestion_bench",
-                "-Dquarkus.http.port=" + port, "-jar", jar.toString())
+                "-Dquarkus.http.port=" + port, "-jar", jar.toString()));
+        ProcessBuilder launch = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(module.resolve("target/bench-service.log").toFile())
                 .directory(module.toFile());
         launch.environment().put("EHR_PROVIDER_KEYS", "bench:" + KEY);
@@ -79,7 +84,8 @@ public final class IngestionBenchmark {
             waitReady(port, service);
             System.out.printf("service up on %d, broker %s%n", port, broker.bootstrapServers());
             SyntheticRecords sample = new SyntheticRecords(99, "sample");
-            Result rest = restLoad(port, clients, batchSize, warmup, seconds);
+            Result rest = restLoad(port, clients, batchSize, warmup, seconds,
+                    () -> service.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO));
             int eventSize = averageEventSize(sample, 2000);
             double raw = rawProducerRate(broker.bootstrapServers(), sample, rawSeconds);
             System.out.println();
@@ -92,6 +98,8 @@ public final class IngestionBenchmark {
                     rest.hist.getValueAtPercentile(50) / 1000.0, rest.hist.getValueAtPercentile(90) / 1000.0,
                     rest.hist.getValueAtPercentile(99) / 1000.0, rest.hist.getMaxValue() / 1000.0);
             System.out.printf("| average NDJSON record (bytes) | %d |%n", rest.bytesPerRecord);
+            System.out.printf("| service CPU per accepted record (all threads, in the window) | %.1f µs |%n", rest.serviceCpuMicrosPerRecord);
+            System.out.printf("| machine load average at the end | %s |%n", Files.readString(Path.of("/proc/loadavg")).trim());
             System.out.printf("| average encoded event (bytes) | %d |%n", eventSize);
             System.out.printf("| raw producer records/s (acks=all, same broker, same events, %d s) | %.0f |%n", rawSeconds, raw);
             System.out.printf("| ratio REST / raw producer | %.2f |%n", rest.recordsPerSecond / raw);
@@ -107,7 +115,8 @@ public final class IngestionBenchmark {
         System.exit(0);
     }
 
-    record Result(double recordsPerSecond, long batches, long failures, Histogram hist, int bytesPerRecord) {
+    record Result(double recordsPerSecond, long batches, long failures, Histogram hist, int bytesPerRecord,
+                  double serviceCpuMicrosPerRecord) {
     }
 
     static void waitReady(int port, Process service) throws Exception {
@@ -131,7 +140,8 @@ public final class IngestionBenchmark {
         throw new IllegalStateException("the service did not become ready in 120 s");
     }
 
-    static Result restLoad(int port, int clients, int batchSize, int warmupSeconds, int seconds) throws Exception {
+    static Result restLoad(int port, int clients, int batchSize, int warmupSeconds, int seconds,
+                           java.util.function.Supplier<java.time.Duration> serviceCpu) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/records");
         Histogram hist = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
@@ -139,33 +149,39 @@ public final class IngestionBenchmark {
         AtomicLong batches = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
-        long start = System.nanoTime();
-        long measureFrom = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
-        long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
         String run = Long.toString(System.currentTimeMillis(), 36);
         CountDownLatch done = new CountDownLatch(clients);
+        CountDownLatch prepared = new CountDownLatch(clients);
+        CountDownLatch go = new CountDownLatch(1);
+        long[] window = new long[2];
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
             Thread t = new Thread(() -> {
                 SyntheticRecords gen = new SyntheticRecords(client, run + "-c" + client);
                 try {
-                    // batches are generated ahead of time per client so the generator does not compete inside the timing
-                    byte[] next = gen.batch(batchSize).getBytes(StandardCharsets.UTF_8);
-                    while (System.nanoTime() < end) {
-                        byte[] body = next;
+                    // a few templates per client, generated before the clock starts; each request fills in new record ids
+                    SyntheticRecords.Template[] templates = new SyntheticRecords.Template[4];
+                    for (int k = 0; k < templates.length; k++) {
+                        templates[k] = gen.template(batchSize);
+                    }
+                    prepared.countDown();
+                    go.await();
+                    long batchNumber = 0;
+                    while (window[1] == 0 || System.nanoTime() < window[1]) {
+                        byte[] body = templates[(int) (batchNumber % templates.length)].fill(batchNumber);
+                        batchNumber++;
                         HttpRequest req = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + KEY)
                                 .header("Content-Type", "application/x-ndjson")
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
                         long t0 = System.nanoTime();
                         HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
                         long t1 = System.nanoTime();
-                        next = gen.batch(batchSize).getBytes(StandardCharsets.UTF_8);
                         if (Boolean.getBoolean("bench.verbose")) {
                             System.err.printf("client %d: %d in %d ms: %s%n", client, r.statusCode(), (t1 - t0) / 1_000_000,
                                     r.body().substring(0, Math.min(200, r.body().length())));
                         }
-                        if (t0 >= measureFrom && t1 <= end) {
+                        if (t0 >= window[0] && t1 <= window[1]) {
                             if (r.statusCode() == 200 && r.body().contains("\"accepted\":" + batchSize)) {
                                 synchronized (hist) {
                                     hist.recordValue(Math.min(hist.getHighestTrackableValue(), (t1 - t0) / 1000));
@@ -191,10 +207,19 @@ public final class IngestionBenchmark {
             threads.add(t);
             t.start();
         }
+        prepared.await();
+        long start = System.nanoTime();
+        window[0] = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
+        window[1] = window[0] + TimeUnit.SECONDS.toNanos(seconds);
+        go.countDown();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds)); // the clients warm the service up (JIT) before the window
+        java.time.Duration cpuBefore = serviceCpu.get();
         done.await();
+        java.time.Duration cpuUsed = serviceCpu.get().minus(cpuBefore);
         double rate = records.get() / (double) seconds;
         int perRecord = records.get() == 0 ? 0 : (int) (bytes.get() / records.get());
-        return new Result(rate, batches.get(), failures.get(), hist, perRecord);
+        double cpuMicrosPerRecord = records.get() == 0 ? 0 : cpuUsed.toNanos() / 1000.0 / records.get();
+        return new Result(rate, batches.get(), failures.get(), hist, perRecord, cpuMicrosPerRecord);
     }
 
     /** The encoded size of the events the service publishes for these records. */

@@ -48,6 +48,52 @@ final class SyntheticRecords {
         }
     }
 
+    /**
+     * A batch template whose record ids carry an 8-character slot; {@link Template#fill} writes a batch number into
+     * every slot, so each request has new record ids without generating 1,000 records on the client's CPU.
+     */
+    static final class Template {
+        static final String SLOT = "########";
+        final byte[] bytes;
+        final int[] slots;
+
+        Template(String ndjson) {
+            this.bytes = ndjson.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.util.List<Integer> found = new java.util.ArrayList<>();
+            byte[] slot = SLOT.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            outer:
+            for (int i = 0; i + slot.length <= bytes.length; i++) {
+                for (int k = 0; k < slot.length; k++) {
+                    if (bytes[i + k] != slot[k]) {
+                        continue outer;
+                    }
+                }
+                found.add(i);
+                i += slot.length - 1;
+            }
+            this.slots = found.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        byte[] fill(long batchNumber) {
+            byte[] out = bytes.clone();
+            String n = String.format("%08d", batchNumber % 100_000_000L);
+            for (int at : slots) {
+                for (int k = 0; k < 8; k++) {
+                    out[at + k] = (byte) n.charAt(k);
+                }
+            }
+            return out;
+        }
+    }
+
+    Template template(int n) {
+        StringBuilder sb = new StringBuilder(n * 620);
+        for (int i = 0; i < n; i++) {
+            sb.append(record(runId + "-" + Template.SLOT + "-" + i)).append('\n');
+        }
+        return new Template(sb.toString());
+    }
+
     /** One NDJSON batch of {@code n} new records. */
     String batch(int n) {
         StringBuilder sb = new StringBuilder(n * 620);
@@ -58,6 +104,10 @@ final class SyntheticRecords {
     }
 
     String record() {
+        return record(runId + "-" + seq);
+    }
+
+    String record(String recordId) {
         long id = seq++;
         boolean male = random.nextBoolean();
         LocalDate birth = LocalDate.of(1940 + random.nextInt(80), 1 + random.nextInt(12), 1 + random.nextInt(28));
@@ -77,7 +127,6 @@ final class SyntheticRecords {
                         random.nextInt(1000), random.nextInt(100), random.nextInt(100), 1 + random.nextInt(200), 1 + random.nextInt(300));
         String bin = BINS[random.nextInt(BINS.length)];
         int kind = random.nextInt(100);
-        String recordId = runId + "-" + id;
         if (kind < 60) {
             return """
                     {"recordId":"%s","type":"ENCOUNTER","occurredAt":"%s",%s,"encounter":{"encounterId":"E-%d","polyclinicBin":"%s","doctorId":"D-%d","start":"%s","end":"%s","kind":"VISIT","diagnoses":["%s"],"services":["%s","%s"],"referral":false}}"""

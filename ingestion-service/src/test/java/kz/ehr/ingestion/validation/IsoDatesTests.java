@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,38 +21,23 @@ class IsoDatesTests {
             "2025-03-01 10:15:00Z", "2025-03-01T10:15:00.Z", "2025-03-01T10:15:00.1234567890Z", "+2025-03-01T10:15:00Z",
             "2025-03-01T10:15:00+19:00", "2025-03-01T10:15:60Z", "2025-3-01T10:15:00Z", "abcd-ef-ghTij:kl:mnZ"})
     void instantsAgreeWithJavaTime(String s) {
-        Object expected;
+        assertThat(outcome(() -> IsoDates.instant(s))).isEqualTo(outcome(() -> OffsetDateTime.parse(s).toInstant()));
+    }
+
+    /** The parsed value, or "invalid" when the parser throws DateTimeParseException. */
+    static Object outcome(Supplier<Object> parse) {
         try {
-            expected = OffsetDateTime.parse(s).toInstant();
+            return parse.get();
         } catch (DateTimeParseException e) {
-            expected = "invalid";
+            return "invalid";
         }
-        Object actual;
-        try {
-            actual = IsoDates.instant(s);
-        } catch (DateTimeParseException e) {
-            actual = "invalid";
-        }
-        assertThat(actual).isEqualTo(expected);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"2025-03-01", "2024-02-29", "2025-02-29", "2025-13-01", "2025-00-10", "2025-1-01", "20250301",
             "2025/03/01", "+2025-03-01", "0000-01-01"})
     void datesAgreeWithJavaTime(String s) {
-        Object expected;
-        try {
-            expected = LocalDate.parse(s);
-        } catch (DateTimeParseException e) {
-            expected = "invalid";
-        }
-        Object actual;
-        try {
-            actual = IsoDates.date(s);
-        } catch (DateTimeParseException e) {
-            actual = "invalid";
-        }
-        assertThat(actual).isEqualTo(expected);
+        assertThat(outcome(() -> IsoDates.date(s))).isEqualTo(outcome(() -> LocalDate.parse(s)));
     }
 
     @ParameterizedTest
