@@ -256,12 +256,14 @@ public class BillingProjection {
         StringBuilder union = new StringBuilder();
         for (String table : KEYED_TABLES) {
             union.append(union.isEmpty() ? "" : " UNION ").append("SELECT person_key FROM ").append(table)
-                    .append(" t JOIN unnest(?::text[], ?::text[]) m(sk, pk) ON t.source_key = m.sk AND t.person_key <> m.pk");
+                    .append(" t JOIN unnest(?::text[], ?::text[]) m(sk, pk) ON t.source_key = m.sk AND t.person_key <> m.pk")
+                    .append(" WHERE t.source_key = ANY(?)");
         }
         try (PreparedStatement ps = c.prepareStatement(union.toString())) {
             for (int i = 0; i < KEYED_TABLES.size(); i++) {
-                ps.setArray(2 * i + 1, c.createArrayOf("text", sources));
-                ps.setArray(2 * i + 2, c.createArrayOf("text", persons));
+                ps.setArray(3 * i + 1, c.createArrayOf("text", sources));
+                ps.setArray(3 * i + 2, c.createArrayOf("text", persons));
+                ps.setArray(3 * i + 3, c.createArrayOf("text", sources));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -271,9 +273,11 @@ public class BillingProjection {
         }
         for (String table : KEYED_TABLES) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " t SET person_key = m.pk FROM unnest(?::text[], ?::text[]) m(sk, pk)"
-                    + " WHERE t.source_key = m.sk AND t.person_key <> m.pk")) {
+                    + " WHERE t.source_key = m.sk AND t.person_key <> m.pk AND t.source_key = ANY(?)")) {
+                // the ANY gives the planner the source_key index; a bare unnest() join may scan the whole table
                 ps.setArray(1, c.createArrayOf("text", sources));
                 ps.setArray(2, c.createArrayOf("text", persons));
+                ps.setArray(3, c.createArrayOf("text", sources));
                 ps.executeUpdate();
             }
         }
@@ -288,12 +292,18 @@ public class BillingProjection {
         // the newest known value wins; a record that lacks a field keeps what billing knew
         String pick = "coalesce(excluded.%1$s, person.%1$s)";
         StringBuilder set = new StringBuilder();
+        StringBuilder newer = new StringBuilder();
+        StringBuilder current = new StringBuilder();
         for (String col : List.of("sex", "birth_date", "last_name", "first_name", "middle_name", "phone", "address")) {
             set.append(col).append(" = ").append(pick.formatted(col)).append(", ");
+            newer.append(newer.isEmpty() ? "" : ", ").append(pick.formatted(col));
+            current.append(current.isEmpty() ? "" : ", ").append("person.").append(col);
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO person (person_key, sex, birth_date, last_name, first_name, middle_name, phone, address)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_key) DO UPDATE SET""" + " " + set + "updated_at = now()")) {
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_key) DO UPDATE SET""" + " " + set + "updated_at = now()"
+                // most events (visits, registry facts) carry no new demographics: do not rewrite the row for them
+                + " WHERE (" + newer + ") IS DISTINCT FROM (" + current + ")")) {
             List<String> keys = new ArrayList<>(people.keySet());
             java.util.Collections.sort(keys); // a stable lock order between concurrent writers
             for (String key : keys) {

@@ -75,6 +75,10 @@ public final class BillingBench {
             }
 
             c.setAutoCommit(false);
+            if (args.length > 3 && "screening-only".equals(args[3])) {
+                screening(c, policies, persons, visits);
+                return;
+            }
             long scanRows = 0;
             t = System.nanoTime();
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM attachment")) {

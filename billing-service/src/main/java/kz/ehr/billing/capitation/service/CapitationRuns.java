@@ -141,7 +141,9 @@ public class CapitationRuns {
                                   max(visit_date) FILTER (WHERE flagged) last_flagged
                            FROM visit WHERE visit_date <= ? AND visit_date > ? AND kind = ANY(?)
                            GROUP BY person_key) lv ON lv.person_key = a.person_key
-                WHERE a.from_date <= ? AND (a.effective_to IS NULL OR a.effective_to >= ?)""")) {
+                WHERE a.from_date <= ? AND (a.effective_to IS NULL OR a.effective_to >= ?)
+                ORDER BY a.polyclinic_bin, a.person_key""")) {
+            // in index order, the lines' (month, version, bin, person) index grows at its right edge instead of splitting pages all over
             ps.setFetchSize(10_000);
             Jdbc.date(ps, 1, billingDate);
             Jdbc.date(ps, 2, billingDate);

@@ -186,8 +186,49 @@ public class FraudMonitor {
             if (inserts > 0) insert.executeBatch();
             if (withdrawals > 0) withdraw.executeBatch();
         }
-        refreshFlagged(c, touchedVisits);
+        // the flags of every touched visit are all in hand: decide "held" here rather than with a per-row subquery
+        Map<String, Boolean> held = new HashMap<>();
+        touchedVisits.forEach(v -> held.put(v, false));
+        Set<String> withdrawn = new HashSet<>();
+        for (ExistingFlag old : existing.values()) {
+            boolean inScope = personRules.contains(old.ruleId()) ? personScope.contains(old.visitKey()) : doctorScope.contains(old.visitKey());
+            if (inScope && "OPEN".equals(old.state()) && !desired.containsKey(old.visitKey() + "|" + old.ruleId())) {
+                withdrawn.add(old.visitKey() + "|" + old.ruleId());
+            }
+        }
+        for (ExistingFlag old : existing.values()) {
+            if (held.containsKey(old.visitKey()) && ("CONFIRMED".equals(old.state())
+                    || ("OPEN".equals(old.state()) && !withdrawn.contains(old.visitKey() + "|" + old.ruleId())))) {
+                held.put(old.visitKey(), true);
+            }
+        }
+        for (Finding f : desired.values()) {
+            if (held.containsKey(f.visitKey())) {
+                ExistingFlag old = existing.get(f.visitKey() + "|" + f.ruleId());
+                if (old == null || "WITHDRAWN".equals(old.state()) || "OPEN".equals(old.state()) || "CONFIRMED".equals(old.state())) {
+                    held.put(f.visitKey(), true);
+                }
+            }
+        }
+        setFlagged(c, held);
         Outbox.add(c, events);
+    }
+
+    private static void setFlagged(Connection c, Map<String, Boolean> held) throws SQLException {
+        if (held.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE visit SET flagged = ? WHERE rec_key = ANY(?) AND flagged <> ?")) {
+            for (boolean value : new boolean[] {true, false}) {
+                Object[] keys = held.entrySet().stream().filter(e -> e.getValue() == value).map(Map.Entry::getKey).toArray();
+                if (keys.length > 0) {
+                    ps.setBoolean(1, value);
+                    ps.setArray(2, c.createArrayOf("text", keys));
+                    ps.setBoolean(3, value);
+                    ps.executeUpdate();
+                }
+            }
+        }
     }
 
     /** Keeps visit.flagged equal to "an OPEN or CONFIRMED flag holds this visit". */
@@ -196,10 +237,10 @@ public class FraudMonitor {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE visit v SET flagged = x.held FROM (
-                  SELECT k, EXISTS (SELECT 1 FROM fraud_flag f WHERE f.visit_key = k AND f.state IN ('OPEN', 'CONFIRMED')) held
-                  FROM unnest(?::text[]) k) x
-                WHERE v.rec_key = x.k AND v.flagged <> x.held""")) {
+                UPDATE visit v SET flagged = NOT v.flagged
+                WHERE v.rec_key = ANY(?) AND v.flagged <> EXISTS (SELECT 1 FROM fraud_flag f
+                      WHERE f.visit_key = v.rec_key AND f.state IN ('OPEN', 'CONFIRMED'))""")) {
+            // by primary key: joining an unnest() here let the planner scan the whole visit table
             ps.setArray(1, c.createArrayOf("text", visitKeys.toArray()));
             ps.executeUpdate();
         }
