@@ -64,7 +64,13 @@ final class FraudAccuracy {
             }
         }
         Map<String, Long> rules = new HashMap<>();
-        flagged.values().forEach(rs -> rs.forEach(r -> rules.merge(r, 1L, Long::sum)));
+        Map<String, Long> falseByRule = new HashMap<>();
+        flagged.forEach((visit, rs) -> rs.forEach(r -> {
+            rules.merge(r, 1L, Long::sum);
+            if (!labels.containsKey(visit)) {
+                falseByRule.merge(r, 1L, Long::sum);
+            }
+        }));
         double precision = flagged.isEmpty() ? 0 : (double) tp / flagged.size();
         double recall = labels.isEmpty() ? 0 : (double) tp / labels.size();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -80,6 +86,7 @@ final class FraudAccuracy {
                 "recall", MpiAccuracy.round4(c[0] == 0 ? 0 : (double) c[1] / c[0]))));
         m.put("recallByFraudType", byType);
         m.put("flaggedVisitsByRule", new java.util.TreeMap<>(rules));
+        m.put("falsePositivesByRule", new java.util.TreeMap<>(falseByRule));
         m.put("note", "false positives are genuine visits the monitor flagged: the simulator books every genuine visit at the "
                 + "polyclinic the person is attached to that day, in a free non-overlapping slot, outside hospital stays, once per "
                 + "service and day and inside screening target groups (SimulationTests checks this), so each one is worth a look "
