@@ -34,6 +34,12 @@ public interface CertificatesConfig {
 
     ExamWindow examWindow();
 
+    ExamPurposes examPurposes();
+
+    /** Types that need a recent fluorography without findings as evidence. */
+    @WithDefault("F075,F086,TB_CLEARANCE")
+    Set<CertificateType> fluorographyRequiredFor();
+
     /** How long a fluorography counts as evidence (075/у, 086/у, TB clearance). */
     @WithDefault("P1Y")
     Period fluorographyWindow();
@@ -96,6 +102,14 @@ public interface CertificatesConfig {
         @WithDefault("P1Y") Period f026();
     }
 
+    /** Which exam purposes count as evidence for each exam-based type (the latest matching exam decides). */
+    interface ExamPurposes {
+        @WithDefault("EMPLOYMENT,STUDY") Set<String> f075();
+        @WithDefault("DRIVER") Set<String> f083();
+        @WithDefault("STUDY") Set<String> f086();
+        @WithDefault("SCHOOL,KINDERGARTEN") Set<String> f026();
+    }
+
     /** The plain-Java policy the eligibility rules read. */
     default EligibilityPolicy policy() {
         Map<CertificateType, Period> validity = new EnumMap<>(CertificateType.class);
@@ -113,7 +127,13 @@ public interface CertificatesConfig {
         exam.put(CertificateType.F083, examWindow().f083());
         exam.put(CertificateType.F086, examWindow().f086());
         exam.put(CertificateType.F026, examWindow().f026());
+        Map<CertificateType, Set<String>> purposes = new EnumMap<>(CertificateType.class);
+        purposes.put(CertificateType.F075, Set.copyOf(examPurposes().f075()));
+        purposes.put(CertificateType.F083, Set.copyOf(examPurposes().f083()));
+        purposes.put(CertificateType.F086, Set.copyOf(examPurposes().f086()));
+        purposes.put(CertificateType.F026, Set.copyOf(examPurposes().f026()));
         return new EligibilityPolicy(validity, exam, fluorographyWindow(), childMaxAgeYears(),
-                Set.copyOf(abnormalFluorographyValues().stream().map(String::toUpperCase).toList()));
+                Set.copyOf(abnormalFluorographyValues().stream().map(String::toUpperCase).toList()), purposes,
+                Set.copyOf(fluorographyRequiredFor()));
     }
 }

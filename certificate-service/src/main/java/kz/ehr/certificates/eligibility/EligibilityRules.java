@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides whether a person can have a certificate of a type today. Every failing rule is reported, not
@@ -48,13 +49,14 @@ public final class EligibilityRules {
             }
         }
 
-        if (type.needsExam()) {
+        Set<String> purposes = policy.examPurposesOf(type);
+        if (!purposes.isEmpty()) {
             Optional<PersonFacts.Exam> latest = person.exams().stream()
-                    .filter(e -> type.examPurposes.contains(e.purpose()) && !e.date().isAfter(today))
+                    .filter(e -> purposes.contains(e.purpose()) && !e.date().isAfter(today))
                     .max(Comparator.comparing(PersonFacts.Exam::date));
             Period window = policy.examWindowOf(type);
             if (latest.isEmpty()) {
-                reasons.add(new Ineligibility("EXAM_MISSING", "no exam conclusion for purpose " + String.join(" or ", sorted(type.examPurposes))));
+                reasons.add(new Ineligibility("EXAM_MISSING", "no exam conclusion for purpose " + String.join(" or ", sorted(purposes))));
             } else {
                 PersonFacts.Exam exam = latest.get();
                 if ("UNFIT".equals(exam.conclusion())) {
@@ -79,7 +81,7 @@ public final class EligibilityRules {
             }
         }
 
-        if (type.needsFluorography) {
+        if (policy.needsFluorography(type)) {
             Optional<PersonFacts.Observation> fluorography = person.observations().stream()
                     .filter(o -> "FLUOROGRAPHY".equals(o.code()) && o.date() != null && !o.date().isAfter(today))
                     .max(Comparator.comparing(PersonFacts.Observation::date));

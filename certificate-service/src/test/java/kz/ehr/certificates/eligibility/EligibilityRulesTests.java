@@ -168,4 +168,18 @@ class EligibilityRulesTests {
                 .containsEntry("hospitalizations", List.of("2023-03-01/2023-03-05"))
                 .containsEntry("checkups", List.of("2025-05-01")).containsEntry("immunizations", List.of("2019-01-03 BCG #1"));
     }
+
+    @Test
+    void requiredEvidenceIsConfiguration() {
+        EligibilityPolicy p = policy();
+        EligibilityPolicy employmentOnlyNoFluorography = new EligibilityPolicy(p.validity(), p.examWindow(), p.fluorographyWindow(),
+                p.childMaxAgeYears(), p.abnormalFluorographyValues(), Map.of(CertificateType.F075, Set.of("EMPLOYMENT")), Set.of());
+        EligibilityRules rules = new EligibilityRules(employmentOnlyNoFluorography);
+        LocalDate recent = TODAY.minusMonths(1);
+        assertThat(rules.evaluate(CertificateType.F075, adult(b -> b.exam("STUDY", "FIT", recent, "D", "B")), TODAY).codes())
+                .containsExactly("EXAM_MISSING");
+        assertThat(rules.evaluate(CertificateType.F075, adult(b -> b.exam("EMPLOYMENT", "FIT", recent, "D", "B")), TODAY).codes())
+                .isEmpty();
+        assertThat(rules.evaluate(CertificateType.TB_CLEARANCE, adult(b -> b), TODAY).codes()).isEmpty();
+    }
 }
