@@ -137,6 +137,12 @@ class CapitationFlowTests {
         assertThat(outreach.getList("items.iin", String.class)).containsExactly(BOTH);
         assertThat(outreach.getString("items[0].phone")).startsWith("+7701");
         given().get("/api/v1/outreach?polyclinic=" + BIN).then().statusCode(400).body("code", equalTo("MISSING_ACTOR")).body("field", equalTo("X-User"));
+        String outreachCsv = given().header("X-User", "call-centre-1").get("/api/v1/outreach?polyclinic=" + BIN
+                + "&noVisitMonths=60&asOf=2025-11-30&format=csv").then().statusCode(200).extract().asString();
+        assertThat(outreachCsv.lines()).hasSize(2).first().asString().startsWith("iin,lastName");
+        assertThat(outreachCsv).contains(BOTH).contains("+7701");
+        given().get("/api/v1/fraud/flags/{id}", heldFlag).then().statusCode(200)
+                .body("flag.state", equalTo("DISMISSED")).body("decisions[0].comment", equalTo("referral on paper"));
 
         given().get("/api/v1/fraud/protected/2025-10").then().statusCode(200).body("polyclinics.polyclinicBin", hasItem(BIN));
         given().post("/api/v1/capitation/2025-13/run").then().statusCode(400).body("code", equalTo("INVALID_MONTH")).body("field", equalTo("month"));
