@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 public final class CertificateJws {
     public static final String TYPE = "kz-ehr-cert+jws";
     static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> OBJECT = new com.fasterxml.jackson.core.type.TypeReference<>() {
+    };
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private CertificateJws() {
@@ -59,8 +61,7 @@ public final class CertificateJws {
         try {
             String payload = token.substring(token.indexOf('.') + 1, token.lastIndexOf('.'));
             return JSON.readValue(Base64.getUrlDecoder().decode(payload),
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
-                    });
+                    OBJECT);
         } catch (Exception e) {
             throw new IllegalArgumentException("not a certificate token", e);
         }
@@ -79,8 +80,7 @@ public final class CertificateJws {
         }
         try {
             Map<String, Object> header = JSON.readValue(Base64.getUrlDecoder().decode(parts[0]),
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
-                    });
+                    OBJECT);
             if (!"ES256".equals(header.get("alg")) || !expectedTyp.equals(header.get("typ"))) {
                 throw new IllegalArgumentException("unexpected alg or typ");
             }
@@ -96,8 +96,7 @@ public final class CertificateJws {
                 throw new IllegalArgumentException("signature does not match");
             }
             return JSON.readValue(Base64.getUrlDecoder().decode(parts[1]),
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
-                    });
+                    OBJECT);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (Exception e) {

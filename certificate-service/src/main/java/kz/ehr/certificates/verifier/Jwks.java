@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 
 /** Reads a JWKS document ({@code {"keys":[…]}}) into keys by kid; keys that are not P-256 EC are skipped. */
 public final class Jwks {
@@ -14,8 +13,7 @@ public final class Jwks {
     public static Map<String, EcJwk> parse(String json) {
         Map<String, Object> doc;
         try {
-            doc = CertificateJws.JSON.readValue(json, new TypeReference<Map<String, Object>>() {
-            });
+            doc = CertificateJws.JSON.readValue(json, CertificateJws.OBJECT);
         } catch (Exception e) {
             throw new IllegalArgumentException("not a JWKS document", e);
         }
@@ -44,8 +42,7 @@ public final class Jwks {
     public static Map<String, String> parseRevocations(String json, java.util.function.Function<String, EcJwk> keys) {
         Map<String, Object> doc;
         try {
-            doc = CertificateJws.JSON.readValue(json, new TypeReference<Map<String, Object>>() {
-            });
+            doc = CertificateJws.JSON.readValue(json, CertificateJws.OBJECT);
         } catch (Exception e) {
             throw new IllegalArgumentException("not a revocation list document", e);
         }

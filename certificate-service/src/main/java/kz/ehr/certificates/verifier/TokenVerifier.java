@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 
 /**
  * Verifies a certificate token (compact JWS, or the QR text {@code KZC1:…}) against a set of public keys.
@@ -30,8 +29,6 @@ public final class TokenVerifier {
 
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private static final Base64.Encoder B64E = Base64.getUrlEncoder().withoutPadding();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
 
     private final Function<String, EcJwk> keys;
     private final RevocationLookup revocations;
@@ -107,7 +104,7 @@ public final class TokenVerifier {
         }
         Map<String, Object> header;
         try {
-            header = CertificateJws.JSON.readValue(B64D.decode(token.substring(0, dot1)), MAP);
+            header = CertificateJws.JSON.readValue(B64D.decode(token.substring(0, dot1)), CertificateJws.OBJECT);
         } catch (Exception e) {
             return VerificationResult.of(VerificationStatus.MALFORMED, null, "unreadable header");
         }
@@ -152,7 +149,7 @@ public final class TokenVerifier {
             return VerificationResult.of(VerificationStatus.INVALID_SIGNATURE, kid, "signature does not match");
         }
         try {
-            Map<String, Object> claims = CertificateJws.JSON.readValue(B64D.decode(token.substring(dot1 + 1, dot2)), MAP);
+            Map<String, Object> claims = CertificateJws.JSON.readValue(B64D.decode(token.substring(dot1 + 1, dot2)), CertificateJws.OBJECT);
             if (claims == null) {
                 return VerificationResult.of(VerificationStatus.MALFORMED, kid, "empty payload");
             }
