@@ -43,22 +43,26 @@ public final class IndexStore {
     }
 
     /** Enterprise ids whose source records or golden IIN share a blocking key with the batch. */
-    public static Set<UUID> candidateIds(Connection c, Collection<String> iins, Collection<java.time.LocalDate> births,
-                                         Collection<String> nameKeys, Collection<String> phones) throws SQLException {
+    public static Set<UUID> candidateIds(Connection c, Collection<String> iins, Collection<String> birthKeys,
+                                         Collection<String> nameKeys, Collection<String> phones,
+                                         Collection<java.time.LocalDate> bareBirthDates) throws SQLException {
         Set<UUID> ids = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT enterprise_id FROM source_record WHERE iin = ANY(?)
                 UNION SELECT enterprise_id FROM enterprise_patient WHERE iin = ANY(?) AND status = 'ACTIVE'
-                UNION SELECT enterprise_id FROM source_record WHERE birth_date = ANY(?)
+                UNION SELECT enterprise_id FROM source_record WHERE birth_key = ANY(?)
                 UNION SELECT enterprise_id FROM source_record WHERE name_key = ANY(?)
                 UNION SELECT enterprise_id FROM source_record WHERE phone = ANY(?)
+                UNION SELECT enterprise_id FROM source_record WHERE birth_date = ANY(?)
                 """)) {
             Array iinArray = c.createArrayOf("text", iins.toArray());
             ps.setArray(1, iinArray);
             ps.setArray(2, iinArray);
-            ps.setArray(3, c.createArrayOf("date", births.stream().map(Date::valueOf).toArray()));
+            ps.setArray(3, c.createArrayOf("text", birthKeys.toArray()));
             ps.setArray(4, c.createArrayOf("text", nameKeys.toArray()));
             ps.setArray(5, c.createArrayOf("text", phones.toArray()));
+            // records without a first name have no initial to block on: their birth date alone is the block
+            ps.setArray(6, c.createArrayOf("date", bareBirthDates.stream().map(Date::valueOf).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getObject(1, UUID.class));
@@ -164,15 +168,15 @@ public final class IndexStore {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO source_record (provider_id, local_id, enterprise_id, iin, iin_status, last_name, first_name,
                     middle_name, birth_date, sex, phone, address, last_event_id, last_norm, first_norm, name_key, link_kind,
-                    link_score, occurred_at, updated_at, linked_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
+                    link_score, occurred_at, birth_key, updated_at, linked_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
                 ON CONFLICT (provider_id, local_id) DO UPDATE SET enterprise_id = excluded.enterprise_id, iin = excluded.iin,
                     iin_status = excluded.iin_status, last_name = excluded.last_name, first_name = excluded.first_name,
                     middle_name = excluded.middle_name, birth_date = excluded.birth_date, sex = excluded.sex,
                     phone = excluded.phone, address = excluded.address, last_event_id = excluded.last_event_id,
                     last_norm = excluded.last_norm, first_norm = excluded.first_norm, name_key = excluded.name_key,
                     link_kind = excluded.link_kind, link_score = excluded.link_score, occurred_at = excluded.occurred_at,
-                    updated_at = now(),
+                    birth_key = excluded.birth_key, updated_at = now(),
                     linked_at = CASE WHEN source_record.enterprise_id = excluded.enterprise_id THEN source_record.linked_at ELSE now() END
                 """)) {
             for (SourceState s : sources) {
@@ -201,6 +205,7 @@ public final class IndexStore {
                     ps.setDouble(18, s.linkScore);
                 }
                 ps.setTimestamp(19, s.occurredAt == null ? null : Timestamp.from(s.occurredAt));
+                ps.setString(20, s.profile.birthKey());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -90,20 +89,27 @@ public final class LinkingEngine {
 
         timings.mark("links+nonmatch");
         Set<String> iins = new HashSet<>();
-        Set<LocalDate> births = new HashSet<>();
+        Set<String> births = new HashSet<>();
+        Set<java.time.LocalDate> bareBirths = new HashSet<>();
         Set<String> nameKeys = new HashSet<>();
         Set<String> phones = new HashSet<>();
         for (SourceState s : incoming) {
             MatchProfile p = s.profile;
             addIfPresent(iins, p.iin);
+            addIfPresent(births, p.birthKey());
+            addIfPresent(births, p.swappedBirthKey());
             if (p.birthDate != null) {
-                births.add(p.birthDate);
+                // indexed records without a first name carry the key "date|?"
+                births.add(p.birthDate + "|?");
+                if (p.first == null) {
+                    bareBirths.add(p.birthDate);
+                }
             }
             addIfPresent(nameKeys, p.nameKey());
             addIfPresent(nameKeys, p.swappedNameKey());
             addIfPresent(phones, p.phone);
         }
-        Set<UUID> ids = IndexStore.candidateIds(c, iins, births, nameKeys, phones);
+        Set<UUID> ids = IndexStore.candidateIds(c, iins, births, nameKeys, phones, bareBirths);
         ids.addAll(current.values());
         timings.mark("candidates");
         Map<UUID, EnterpriseState> enterprises = IndexStore.loadEnterprises(c, ids, false);
@@ -269,7 +275,8 @@ public final class LinkingEngine {
 
         void add(MatchProfile p, UUID enterprise) {
             put(p.iin == null ? null : "i:" + p.iin, enterprise);
-            put(p.birthDate == null ? null : "b:" + p.birthDate, enterprise);
+            put(p.birthKey() == null ? null : "b:" + p.birthKey(), enterprise);
+            put(p.birthDate == null ? null : "d:" + p.birthDate, enterprise);
             put(p.nameKey() == null ? null : "n:" + p.nameKey(), enterprise);
             put(p.phone == null ? null : "p:" + p.phone, enterprise);
         }
@@ -287,7 +294,15 @@ public final class LinkingEngine {
         Set<UUID> lookup(MatchProfile p) {
             Set<UUID> out = new HashSet<>();
             get(out, p.iin == null ? null : "i:" + p.iin);
-            get(out, p.birthDate == null ? null : "b:" + p.birthDate);
+            get(out, p.birthKey() == null ? null : "b:" + p.birthKey());
+            get(out, p.swappedBirthKey() == null ? null : "b:" + p.swappedBirthKey());
+            if (p.birthDate != null) {
+                get(out, "b:" + p.birthDate + "|?");
+                if (p.first == null) {
+                    // without a first name the birth date alone is the block
+                    get(out, "d:" + p.birthDate);
+                }
+            }
             get(out, p.nameKey() == null ? null : "n:" + p.nameKey());
             get(out, p.swappedNameKey() == null ? null : "n:" + p.swappedNameKey());
             get(out, p.phone == null ? null : "p:" + p.phone);

@@ -78,11 +78,21 @@ public final class MatchProfile {
 
     /** Blocking key in the record's own orientation. */
     public String nameKey() {
-        return NameNormalizer.nameKey(last, birthYear());
+        return NameNormalizer.nameKey(last, birthYear(), first);
+    }
+
+    /** Blocking key: birth date and the first letter of the first name (robust to surname changes and IIN typos). */
+    public String birthKey() {
+        return birthDate == null ? null : birthDate + "|" + (first == null ? "?" : first.substring(0, 1));
+    }
+
+    /** The birth key as if first and last name were swapped. */
+    public String swappedBirthKey() {
+        return birthDate == null || lastSkeleton == null ? null : birthDate + "|" + lastSkeleton.substring(0, 1);
     }
 
     /** Blocking key as if first and last name were swapped. */
     public String swappedNameKey() {
-        return NameNormalizer.nameKey(first, birthYear());
+        return NameNormalizer.nameKey(first, birthYear(), lastSkeleton);
     }
 }

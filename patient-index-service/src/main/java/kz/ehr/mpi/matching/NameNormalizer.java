@@ -44,12 +44,16 @@ public final class NameNormalizer {
         return s;
     }
 
-    /** Blocking key from a surname and birth year: four skeleton letters are robust to endings and most typos. */
-    public static String nameKey(String surnameForm, Integer birthYear) {
+    /**
+     * Blocking key from a surname, birth year and first-name initial: four skeleton letters are robust to endings
+     * and most typos; the initial keeps blocks of common surnames small.
+     */
+    public static String nameKey(String surnameForm, Integer birthYear, String givenForm) {
         if (surnameForm == null || surnameForm.isEmpty()) {
             return null;
         }
         String prefix = surnameForm.length() > 4 ? surnameForm.substring(0, 4) : surnameForm;
-        return prefix + "|" + (birthYear == null ? "?" : birthYear);
+        return prefix + "|" + (birthYear == null ? "?" : birthYear) + "|"
+                + (givenForm == null || givenForm.isEmpty() ? "?" : givenForm.substring(0, 1));
     }
 }

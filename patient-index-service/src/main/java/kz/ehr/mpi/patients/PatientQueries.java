@@ -152,13 +152,12 @@ public class PatientQueries {
             }
             if (q.last != null) {
                 if (q.birthDate != null) {
-                    // name and a nearby birth year: day-month swaps and typos in the date still find the person
-                    parts.add("(SELECT enterprise_id FROM source_record WHERE last_norm % ? AND birth_date BETWEEN ? AND ? LIMIT 500)");
-                    params.add(q.last);
-                    params.add(Date.valueOf(q.birthDate.withDayOfYear(1).minusYears(1)));
-                    params.add(Date.valueOf(q.birthDate.withDayOfYear(1).plusYears(2).minusDays(1)));
-                    parts.add("(SELECT enterprise_id FROM source_record WHERE name_key = ?)");
-                    params.add(NameNormalizer.nameKey(q.last, q.birthYear()));
+                    // with a birth date the linker's own blocking keys are enough and stay index lookups: the
+                    // surname-prefix + birth-year key finds day-month swaps and date typos, the birth date finds
+                    // surname changes and misspellings
+                    parts.add("(SELECT enterprise_id FROM source_record WHERE name_key = ? OR name_key = ?)");
+                    params.add(NameNormalizer.nameKey(q.last, q.birthYear(), q.first));
+                    params.add(q.swappedNameKey() == null ? "" : q.swappedNameKey());
                 } else {
                     parts.add("(SELECT enterprise_id FROM source_record WHERE last_norm % ? ORDER BY similarity(last_norm, ?) DESC LIMIT 200)");
                     params.add(q.last);

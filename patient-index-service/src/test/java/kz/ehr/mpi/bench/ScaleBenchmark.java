@@ -160,7 +160,7 @@ public final class ScaleBenchmark {
         }
         report("fuzzy search (misspelt surname + first name + birth date)", searchNanos, top1 + "/" + queries + " right person ranked first");
 
-        long[] nameOnly = new long[Math.min(queries, 300)];
+        long[] nameOnly = new long[Math.min(queries, 100)];
         for (int i = 0; i < nameOnly.length; i++) {
             Person p = person(r.nextInt(patients));
             long a = System.nanoTime();
@@ -199,12 +199,12 @@ public final class ScaleBenchmark {
                             .append(p.last()).append('\t').append(p.first()).append('\t').append(p.middle()).append('\t')
                             .append(p.birth()).append('\t').append(p.sex()).append('\t').append(prof.phone).append("\tload\t")
                             .append(prof.last).append('\t').append(prof.first).append('\t').append(prof.nameKey())
-                            .append("\tDETERMINISTIC\t2026-01-01T00:00:00Z\n");
+                            .append("\tDETERMINISTIC\t2026-01-01T00:00:00Z\t").append(prof.birthKey()).append('\n');
                 }
                 copy.copyIn("COPY enterprise_patient (enterprise_id, iin, last_name, first_name, middle_name, birth_date, sex, phone) FROM STDIN",
                         new StringReader(ep.toString()));
                 copy.copyIn("COPY source_record (provider_id, local_id, enterprise_id, iin, iin_status, last_name, first_name, middle_name,"
-                        + " birth_date, sex, phone, last_event_id, last_norm, first_norm, name_key, link_kind, occurred_at) FROM STDIN",
+                        + " birth_date, sex, phone, last_event_id, last_norm, first_norm, name_key, link_kind, occurred_at, birth_key) FROM STDIN",
                         new StringReader(sr.toString()));
             }
             st.execute("ANALYZE enterprise_patient");
