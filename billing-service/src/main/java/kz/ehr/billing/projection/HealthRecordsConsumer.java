@@ -25,6 +25,8 @@ import kz.ehr.events.kafka.BatchConsumerLoop;
 public class HealthRecordsConsumer {
     @Inject
     BillingIngest ingest;
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -35,7 +37,7 @@ public class HealthRecordsConsumer {
         loop = new BatchConsumerLoop<SpecificRecordBase>(bootstrapServers, "billing-service",
                 List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic, Topics.MPI_LINKS.topic),
                 topic -> Topics.MPI_LINKS.topic.equals(topic) ? EventCodec.of(MpiLinkEvent.class) : EventCodec.of(HealthRecordEvent.class),
-                1000, ingest::handle).start();
+                1000, ingest::handle).withDatabase(dataSource).start();
     }
 
     public boolean isAssigned() {

@@ -19,6 +19,8 @@ import kz.ehr.events.kafka.BatchConsumerLoop;
 @ApplicationScoped
 public class HealthRecordsConsumer {
     @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+    @Inject
     RecordsProjector projector;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -29,7 +31,7 @@ public class HealthRecordsConsumer {
         Topics.ensureAll(bootstrapServers);
         loop = new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "certificate-service",
                 List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic),
-                topic -> EventCodec.of(HealthRecordEvent.class), 1000, projector::apply).start();
+                topic -> EventCodec.of(HealthRecordEvent.class), 1000, projector::apply).withDatabase(dataSource).start();
     }
 
     void stop(@Observes ShutdownEvent event) {

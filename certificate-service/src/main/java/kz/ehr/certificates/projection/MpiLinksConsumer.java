@@ -22,6 +22,8 @@ import kz.ehr.events.kafka.BatchConsumerLoop;
 @ApplicationScoped
 public class MpiLinksConsumer {
     @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+    @Inject
     MpiLinks mpiLinks;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -31,7 +33,7 @@ public class MpiLinksConsumer {
     void start(@Observes StartupEvent event) {
         Topics.ensureAll(bootstrapServers);
         loop = new BatchConsumerLoop<MpiLinkEvent>(bootstrapServers, "certificate-service-mpi",
-                List.of(Topics.MPI_LINKS.topic), topic -> EventCodec.of(MpiLinkEvent.class), 500, mpiLinks::apply).start();
+                List.of(Topics.MPI_LINKS.topic), topic -> EventCodec.of(MpiLinkEvent.class), 500, mpiLinks::apply).withDatabase(dataSource).start();
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -22,6 +22,8 @@ public class ProviderRecordsConsumer {
     @Inject
     RecordIntake intake;
     @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+    @Inject
     IngestionConfig config;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -34,7 +36,8 @@ public class ProviderRecordsConsumer {
         }
         Topics.ensureAll(bootstrapServers);
         loop = new BatchConsumerLoop<ProviderRecord>(bootstrapServers, "ingestion", List.of(Topics.PROVIDER_RECORDS.topic),
-                topic -> EventCodec.of(ProviderRecord.class), config.consumer().maxPollRecords(), intake::consume).start();
+                topic -> EventCodec.of(ProviderRecord.class), config.consumer().maxPollRecords(), intake::consume)
+                .withDatabase(dataSource).start();
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -51,7 +51,16 @@ public class RecordPublisher {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             for (ProducerRecord<String, byte[]> r : records) {
-                acks.add(p.send(r));
+                // with the broker gone every send() can block for max.block.ms waiting for metadata:
+                // give up at the batch deadline, or at the first send that has already failed
+                if (System.nanoTime() > deadline) {
+                    throw new org.apache.kafka.common.errors.TimeoutException("publish deadline passed while sending the batch");
+                }
+                Future<RecordMetadata> ack = p.send(r);
+                if (ack.isDone()) {
+                    ack.get();
+                }
+                acks.add(ack);
             }
             for (Future<RecordMetadata> ack : acks) {
                 ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
