@@ -88,8 +88,9 @@ public final class Matcher {
             return new MatchDecision(MatchDecision.Outcome.REVIEW, MatchDecision.ReviewKind.IIN_CONFLICT, c.enterpriseId(),
                     bestScore, "IIN_CONFLICT: same IIN but clearly different demographics");
         }
-        if (incoming.iinValid && goldenValid) {
-            // two different valid IINs are two people unless a person decides otherwise
+        if (trusted(incoming) && goldenValid && goldenTrusted(c)) {
+            // two different valid IINs are two people unless a person decides otherwise; an IIN that passes the
+            // check digit but contradicts its own record's birth date or sex is a typo, not a second identity
             return demographic >= upper
                     ? new MatchDecision(MatchDecision.Outcome.REVIEW, MatchDecision.ReviewKind.DIFFERENT_IIN, c.enterpriseId(),
                     bestScore, "DIFFERENT_IIN: demographics match but the valid IINs differ")
@@ -119,6 +120,19 @@ public final class Matcher {
         int first = levels[MatchField.FIRST_NAME.ordinal()];
         int sex = levels[MatchField.SEX.ordinal()];
         return first == MatchField.FIRST_NAME.disagreement() || (sex == 1 && first != 0);
+    }
+
+    private static boolean trusted(MatchProfile p) {
+        return p.iinValid && Iin.agreesWith(p.iin, p.birthDate, p.sex);
+    }
+
+    private static boolean goldenTrusted(Candidate c) {
+        for (MatchProfile s : c.sources()) {
+            if (c.goldenIin().equals(s.iin) && trusted(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Names do not contradict: missing, or last or first name similar in the better orientation. */

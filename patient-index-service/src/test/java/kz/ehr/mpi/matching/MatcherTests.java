@@ -57,6 +57,7 @@ class MatcherTests {
                 Arguments.of("twin brother with his own valid IIN", m("iin", "850315300029", "first", "Дамир", "phone", null), Outcome.NEW, null),
                 Arguments.of("twin brother without IIN is reviewed, never linked", m("iin", null, "first", "Дамир", "phone", null), Outcome.REVIEW, ReviewKind.POSSIBLE_MATCH),
                 Arguments.of("same demographics, other valid IIN", m("iin", "850315300029"), Outcome.REVIEW, ReviewKind.DIFFERENT_IIN),
+                Arguments.of("valid IIN whose century contradicts the birth date is a typo", m("iin", "850315500011"), Outcome.LINK_PROBABILISTIC, null),
                 Arguments.of("same IIN, someone else entirely", m("last", "Ким", "first", "Ольга", "middle", "Юрьевна", "birth", LocalDate.of(1962, 7, 1), "sex", "F", "phone", null, "address", null), Outcome.REVIEW, ReviewKind.IIN_CONFLICT),
                 Arguments.of("only surname and year-off birth date", m("iin", null, "first", null, "middle", null, "phone", null, "address", null, "birth", LocalDate.of(1986, 3, 15)), Outcome.REVIEW, ReviewKind.POSSIBLE_MATCH),
                 Arguments.of("absurd birth date is ignored, rest matches", m("iin", null, "birth", LocalDate.of(1500, 1, 1)), Outcome.LINK_PROBABILISTIC, null),
