@@ -19,6 +19,8 @@ import kz.ehr.events.kafka.BatchConsumerLoop;
 @ApplicationScoped
 public class PatientRecordsConsumer {
     @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+    @Inject
     PatientLinker linker;
     @Inject
     kz.ehr.mpi.config.MpiConfig config;
@@ -31,7 +33,7 @@ public class PatientRecordsConsumer {
         Topics.ensureAll(bootstrapServers);
         loop = new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "patient-index",
                 List.of(Topics.PATIENTS.topic), topic -> EventCodec.of(HealthRecordEvent.class), config.batchSize(),
-                linker::apply).start();
+                linker::apply).withDatabase(dataSource).start();
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -19,6 +19,8 @@ import kz.ehr.events.kafka.BatchConsumerLoop;
 @ApplicationScoped
 public class CareRecordsConsumer {
     @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+    @Inject
     RecordLocator locator;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -29,7 +31,7 @@ public class CareRecordsConsumer {
         Topics.ensureAll(bootstrapServers);
         loop = new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "patient-index-locator",
                 List.of(Topics.REGISTRY.topic, Topics.CARE.topic), topic -> EventCodec.of(HealthRecordEvent.class), 1000,
-                locator::apply).start();
+                locator::apply).withDatabase(dataSource).start();
     }
 
     void stop(@Observes ShutdownEvent event) {
