@@ -145,7 +145,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** {@code java -jar local-platform.jar [--port 9092] [--controller-port 9093] [--data-dir .ehr/kafka]} */
+    /** {@code java -cp 'local-platform.jar:lib/*' kz.ehr.local.LocalKafkaBroker [--port 9092] [--controller-port 9093] [--data-dir .ehr/kafka]} */
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         int port = Integer.parseInt(arg(args, "--port", "9092"));
