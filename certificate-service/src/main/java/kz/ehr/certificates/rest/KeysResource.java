@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.annotation.security.RolesAllowed;
+import kz.ehr.security.Roles;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -63,6 +65,7 @@ public class KeysResource {
 
     /** Ops only (keep it behind the internal network): a new key signs from now on, old certificates stay valid. */
     @POST
+    @RolesAllowed(Roles.OPS)
     @Path("api/v1/keys/rotation")
     @Produces(MediaType.APPLICATION_JSON)
     public Response rotate() throws Exception {

@@ -109,7 +109,11 @@ class KeysAndDocumentsTests {
         Response first = issueWhenEligible(iin, "NARCOLOGICAL_CLEARANCE");
         String oldKid = first.jsonPath().getString("kid");
 
-        String newKid = given().when().post("/api/v1/keys/rotation").then().statusCode(201).extract().path("kid");
+        given().when().post("/api/v1/keys/rotation").then().statusCode(401);
+        given().auth().oauth2(kz.ehr.testsupport.TestTokens.forged("mallory", "ops")).when().post("/api/v1/keys/rotation").then().statusCode(401);
+        given().auth().oauth2(kz.ehr.testsupport.TestTokens.of("dana", "auditor")).when().post("/api/v1/keys/rotation").then().statusCode(403);
+        String newKid = given().auth().oauth2(kz.ehr.testsupport.TestTokens.of("dana", "ops"))
+                .when().post("/api/v1/keys/rotation").then().statusCode(201).extract().path("kid");
         assertThat(newKid).isNotEqualTo(oldKid);
         Response second = issueWhenEligible(iin, "NARCOLOGICAL_CLEARANCE");
         assertThat(second.jsonPath().getString("kid")).isEqualTo(newKid);
