@@ -1,10 +1,12 @@
 package kz.ehr.mpi.rest;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 import kz.ehr.mpi.MpiProblem;
+import kz.ehr.security.Caller;
 
 /** Parses path and query parameters into domain values or a 400 naming the parameter. */
 final class Params {
@@ -27,6 +29,34 @@ final class Params {
             return LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw MpiProblem.badRequest("INVALID_DATE", field, field + " \"" + value + "\" is not a YYYY-MM-DD date");
+        }
+    }
+
+    /** Why a patient's personal data is read (header X-Purpose): required, it goes into the audit row. */
+    static String purpose(String value) {
+        if (value == null || value.isBlank()) {
+            throw MpiProblem.badRequest("PURPOSE_REQUIRED", Caller.PURPOSE_HEADER,
+                    "reading a patient's data needs header X-Purpose saying why (e.g. TREATMENT, REVIEW)");
+        }
+        return value;
+    }
+
+    /** Why a person took a manual decision: required, it goes into the link history and the audit row. */
+    static String reason(String value) {
+        if (value == null || value.isBlank()) {
+            throw MpiProblem.badRequest("REASON_REQUIRED", "reason", "a manual decision needs a reason in the body");
+        }
+        return value.strip();
+    }
+
+    static Instant instant(String value, String field) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw MpiProblem.badRequest("INVALID_TIME", field, field + " \"" + value + "\" is not an ISO-8601 instant (2026-11-28T08:00:00Z)");
         }
     }
 

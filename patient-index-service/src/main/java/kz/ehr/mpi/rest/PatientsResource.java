@@ -18,6 +18,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import jakarta.annotation.security.RolesAllowed;
+
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import kz.ehr.mpi.MpiProblem;
 import kz.ehr.mpi.audit.AuditLog;
@@ -26,8 +29,13 @@ import kz.ehr.mpi.linking.ManualDecisions;
 import kz.ehr.mpi.matching.Demographics;
 import kz.ehr.mpi.patients.PatientQueries;
 import kz.ehr.mpi.patients.PatientViews;
+import kz.ehr.security.Caller;
+import kz.ehr.security.Roles;
 
-/** Enterprise patients: golden record, lookup by IIN, fuzzy search, records, history, merge and unmerge. Reads are audited. */
+/**
+ * Enterprise patients: golden record, lookup by IIN, fuzzy search, records, history, merge and unmerge. Reads are for
+ * clinicians and reviewers, need a purpose and are audited; merge and unmerge are reviewers' decisions with a reason.
+ */
 @Path("/api/v1/patients")
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,6 +48,12 @@ public class PatientsResource {
     AuditLog audit;
     @Inject
     MpiConfig config;
+    @Inject
+    SecurityIdentity identity;
+
+    private Caller reader(String purpose) {
+        return Caller.of(identity, Params.purpose(purpose));
+    }
 
     /** Body of a merge: this patient disappears into the target. */
     public record MergeRequest(String targetEnterpriseId, String reason) {
@@ -50,11 +64,12 @@ public class PatientsResource {
     }
 
     @GET
+    @RolesAllowed({Roles.CLINICIAN, Roles.REVIEWER})
     @Path("/{enterpriseId}")
-    public Response patient(@PathParam("enterpriseId") String id, @HeaderParam("X-User") String user,
-                            @HeaderParam("X-Purpose") String purpose) throws SQLException {
+    public Response patient(@PathParam("enterpriseId") String id, @HeaderParam("X-Purpose") String purpose) throws SQLException {
+        Caller caller = reader(purpose);
         UUID enterpriseId = Params.uuid(id, "enterpriseId");
-        audit.record(AuditLog.Caller.of(user, purpose), "READ_PATIENT", enterpriseId, null);
+        audit.record(caller, "READ_PATIENT", enterpriseId, null);
         PatientViews.Patient p = queries.patient(enterpriseId);
         if ("MERGED".equals(p.status()) && p.mergedInto() != null) {
             // like a moved resource: the survivor is the patient now, the old id keeps resolving
@@ -64,13 +79,13 @@ public class PatientsResource {
     }
 
     @GET
-    public List<PatientViews.Patient> byIin(@QueryParam("iin") String iin, @HeaderParam("X-User") String user,
-                                            @HeaderParam("X-Purpose") String purpose) throws SQLException {
+    @RolesAllowed({Roles.CLINICIAN, Roles.REVIEWER})
+    public List<PatientViews.Patient> byIin(@QueryParam("iin") String iin, @HeaderParam("X-Purpose") String purpose) throws SQLException {
+        Caller caller = reader(purpose);
         if (iin == null || !iin.matches("\\d{12}")) {
             throw MpiProblem.badRequest("IIN_REQUIRED", "iin", "give iin as 12 digits");
         }
         List<PatientViews.Patient> found = queries.byIin(iin);
-        AuditLog.Caller caller = AuditLog.Caller.of(user, purpose);
         if (found.isEmpty()) {
             audit.record(caller, "FIND_BY_IIN", null, "no match");
         }
@@ -81,13 +96,15 @@ public class PatientsResource {
     }
 
     @GET
+    @RolesAllowed({Roles.CLINICIAN, Roles.REVIEWER})
     @Path("/search")
     public PatientViews.SearchResult search(@QueryParam("lastName") String lastName, @QueryParam("firstName") String firstName,
                                             @QueryParam("middleName") String middleName, @QueryParam("birthDate") String birthDate,
                                             @QueryParam("sex") String sex, @QueryParam("phone") String phone,
                                             @QueryParam("iin") String iin, @QueryParam("limit") Integer limit,
-                                            @HeaderParam("X-User") String user, @HeaderParam("X-Purpose") String purpose)
+                                            @HeaderParam("X-Purpose") String purpose)
             throws SQLException {
+        Caller caller = reader(purpose);
         Demographics query = new Demographics(iin, lastName, firstName, middleName, Params.date(birthDate, "birthDate"), sex,
                 phone, null);
         PatientViews.SearchResult result = queries.search(query, Params.limit(limit, config.searchLimit(), 100));
@@ -99,53 +116,56 @@ public class PatientsResource {
             }
         }
         // the audit keeps which fields were searched and what was shown, never the searched values
-        audit.record(AuditLog.Caller.of(user, purpose), "SEARCH", null, "by " + String.join(",", given) + " → "
+        audit.record(caller, "SEARCH", null, "by " + String.join(",", given) + " → "
                 + result.candidates().stream().map(c -> c.enterpriseId().toString()).toList());
         return result;
     }
 
     @GET
+    @RolesAllowed({Roles.CLINICIAN, Roles.REVIEWER})
     @Path("/{enterpriseId}/records")
     public PatientViews.RecordsPage records(@PathParam("enterpriseId") String id, @QueryParam("cursor") String cursor,
-                                            @QueryParam("limit") Integer limit, @HeaderParam("X-User") String user,
-                                            @HeaderParam("X-Purpose") String purpose) throws SQLException {
+                                            @QueryParam("limit") Integer limit, @HeaderParam("X-Purpose") String purpose) throws SQLException {
+        Caller caller = reader(purpose);
         UUID enterpriseId = Params.uuid(id, "enterpriseId");
-        audit.record(AuditLog.Caller.of(user, purpose), "READ_RECORDS", enterpriseId, null);
+        audit.record(caller, "READ_RECORDS", enterpriseId, null);
         return queries.records(enterpriseId, cursor, Params.limit(limit, 100, 1000));
     }
 
     @GET
+    @RolesAllowed({Roles.CLINICIAN, Roles.REVIEWER})
     @Path("/{enterpriseId}/history")
-    public List<PatientViews.HistoryEntry> history(@PathParam("enterpriseId") String id, @HeaderParam("X-User") String user,
+    public List<PatientViews.HistoryEntry> history(@PathParam("enterpriseId") String id,
                                                    @HeaderParam("X-Purpose") String purpose) throws SQLException {
+        Caller caller = reader(purpose);
         UUID enterpriseId = Params.uuid(id, "enterpriseId");
-        audit.record(AuditLog.Caller.of(user, purpose), "READ_HISTORY", enterpriseId, null);
+        audit.record(caller, "READ_HISTORY", enterpriseId, null);
         return queries.history(enterpriseId);
     }
 
     @POST
+    @RolesAllowed(Roles.REVIEWER)
     @Path("/{enterpriseId}/merge")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ManualDecisions.Outcome merge(@PathParam("enterpriseId") String id, MergeRequest body,
-                                         @HeaderParam("X-User") String user) throws SQLException {
+    public ManualDecisions.Outcome merge(@PathParam("enterpriseId") String id, MergeRequest body) throws SQLException {
         if (body == null || body.targetEnterpriseId() == null) {
             throw MpiProblem.badRequest("TARGET_REQUIRED", "targetEnterpriseId", "name the patient to merge into");
         }
-        AuditLog.Caller caller = AuditLog.Caller.of(user, null);
+        Caller caller = Caller.of(identity, Params.reason(body.reason()));
         ManualDecisions.Outcome o = decisions.merge(Params.uuid(id, "enterpriseId"),
-                Params.uuid(body.targetEnterpriseId(), "targetEnterpriseId"), caller.actor(), body.reason());
+                Params.uuid(body.targetEnterpriseId(), "targetEnterpriseId"), caller.who(), caller.purpose());
         audit.record(caller, "MERGE", o.enterpriseId(), "merged " + o.previousEnterpriseId());
         return o;
     }
 
     @POST
+    @RolesAllowed(Roles.REVIEWER)
     @Path("/{enterpriseId}/unmerge")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ManualDecisions.Outcome unmerge(@PathParam("enterpriseId") String id, ReasonRequest body,
-                                           @HeaderParam("X-User") String user) throws SQLException {
-        AuditLog.Caller caller = AuditLog.Caller.of(user, null);
-        ManualDecisions.Outcome o = decisions.unmerge(Params.uuid(id, "enterpriseId"), caller.actor(),
-                body == null ? null : body.reason());
+    public ManualDecisions.Outcome unmerge(@PathParam("enterpriseId") String id, ReasonRequest body) throws SQLException {
+        UUID enterpriseId = Params.uuid(id, "enterpriseId");
+        Caller caller = Caller.of(identity, Params.reason(body == null ? null : body.reason()));
+        ManualDecisions.Outcome o = decisions.unmerge(enterpriseId, caller.who(), caller.purpose());
         audit.record(caller, "UNMERGE", o.enterpriseId(), "from " + o.previousEnterpriseId());
         return o;
     }

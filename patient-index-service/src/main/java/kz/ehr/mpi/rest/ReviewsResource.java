@@ -2,12 +2,12 @@ package kz.ehr.mpi.rest;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,15 +15,21 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import jakarta.annotation.security.RolesAllowed;
+
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import kz.ehr.mpi.MpiProblem;
 import kz.ehr.mpi.audit.AuditLog;
 import kz.ehr.mpi.linking.ManualDecisions;
 import kz.ehr.mpi.patients.PatientQueries;
 import kz.ehr.mpi.patients.PatientViews;
+import kz.ehr.security.Caller;
+import kz.ehr.security.Roles;
 
-/** The review queue: pairs the matcher would not decide alone. */
+/** The review queue: pairs the matcher would not decide alone. Reviewers only; a decision needs a reason. */
 @Path("/api/v1/reviews")
+@RolesAllowed(Roles.REVIEWER)
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
 public class ReviewsResource {
@@ -33,6 +39,8 @@ public class ReviewsResource {
     ManualDecisions decisions;
     @Inject
     AuditLog audit;
+    @Inject
+    SecurityIdentity identity;
 
     /** Body of a review decision. */
     public record DecisionRequest(String reason) {
@@ -50,23 +58,21 @@ public class ReviewsResource {
     @POST
     @Path("/{reviewId}/accept")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ManualDecisions.Outcome accept(@PathParam("reviewId") String id, DecisionRequest body,
-                                          @HeaderParam("X-User") String user) throws SQLException {
-        return decide(id, true, body, user);
+    public ManualDecisions.Outcome accept(@PathParam("reviewId") String id, DecisionRequest body) throws SQLException {
+        return decide(id, true, body);
     }
 
     @POST
     @Path("/{reviewId}/reject")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ManualDecisions.Outcome reject(@PathParam("reviewId") String id, DecisionRequest body,
-                                          @HeaderParam("X-User") String user) throws SQLException {
-        return decide(id, false, body, user);
+    public ManualDecisions.Outcome reject(@PathParam("reviewId") String id, DecisionRequest body) throws SQLException {
+        return decide(id, false, body);
     }
 
-    private ManualDecisions.Outcome decide(String id, boolean accept, DecisionRequest body, String user) throws SQLException {
-        AuditLog.Caller caller = AuditLog.Caller.of(user, null);
-        ManualDecisions.Outcome o = decisions.decideReview(Params.uuid(id, "reviewId"), accept, caller.actor(),
-                body == null ? null : body.reason());
+    private ManualDecisions.Outcome decide(String id, boolean accept, DecisionRequest body) throws SQLException {
+        UUID reviewId = Params.uuid(id, "reviewId");
+        Caller caller = Caller.of(identity, Params.reason(body == null ? null : body.reason()));
+        ManualDecisions.Outcome o = decisions.decideReview(reviewId, accept, caller.who(), caller.purpose());
         audit.record(caller, accept ? "REVIEW_ACCEPT" : "REVIEW_REJECT", o.enterpriseId(), "review " + id);
         return o;
     }

@@ -23,6 +23,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import kz.ehr.events.Encounter;
 import kz.ehr.events.Envelopes;
 import kz.ehr.events.HealthRecordEvent;
@@ -33,6 +34,8 @@ import kz.ehr.mpi.TestPeople;
 import kz.ehr.mpi.TestPeople.Person;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestKafka;
+import kz.ehr.testsupport.TestTokens;
+import kz.ehr.security.Roles;
 
 @QuarkusTest
 @WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_mpi_test"))
@@ -54,9 +57,22 @@ class PatientIndexTests {
         return sb.toString();
     }
 
+    /** A reviewer who also treats patients, reading with a stated purpose: the default caller of these tests. */
+    static RequestSpecification staff() {
+        return given().auth().oauth2(TestTokens.of("dana", Roles.REVIEWER, Roles.CLINICIAN)).header("X-Purpose", "REVIEW");
+    }
+
+    static RequestSpecification reviewer(String who) {
+        return given().auth().oauth2(TestTokens.of(who, Roles.REVIEWER)).header("X-Purpose", "REVIEW");
+    }
+
+    static RequestSpecification clinician(String who) {
+        return given().auth().oauth2(TestTokens.of(who, Roles.CLINICIAN)).header("X-Purpose", "TREATMENT");
+    }
+
     static String enterpriseOf(String providerId, String localId) {
         return await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            Response r = given().get("/api/v1/source-records/{p}/{l}", providerId, localId);
+            Response r = staff().get("/api/v1/source-records/{p}/{l}", providerId, localId);
             return r.statusCode() == 200 ? r.jsonPath().getString("enterpriseId") : null;
         }, id -> id != null);
     }
@@ -86,7 +102,7 @@ class PatientIndexTests {
 
         assertThat(enterpriseOf("kmis", "K-" + local)).isEqualTo(id);
         assertThat(enterpriseOf("medelement", "M-" + local)).isEqualTo(id);
-        given().get("/api/v1/patients/{id}", id).then().statusCode(200)
+        staff().get("/api/v1/patients/{id}", id).then().statusCode(200)
                 .body("golden.iin", equalTo(p.iin()))
                 .body("golden.lastName", equalTo(p.lastName()))
                 .body("sourceRecords.size()", equalTo(3));
@@ -120,7 +136,7 @@ class PatientIndexTests {
             TestKafka.send(Topics.CARE.topic, src[0] + ":" + src[1], care);
         }
 
-        await().atMost(WAIT).untilAsserted(() -> given().header("X-User", "dr-test").header("X-Purpose", "TREATMENT")
+        await().atMost(WAIT).untilAsserted(() -> clinician("dr-test")
                 .get("/api/v1/patients/{id}/records", id).then().statusCode(200)
                 .body("records.size()", equalTo(2))
                 .body("records.codes.flatten()", org.hamcrest.Matchers.hasItems("A15.0", "I21.4"))
@@ -140,7 +156,7 @@ class PatientIndexTests {
         TestPeople.send(patient("damumed", marker, p));
         assertThat(enterpriseOf("damumed", marker)).isEqualTo(id);
 
-        List<Map<String, Object>> history = given().get("/api/v1/patients/{id}/history", id).then().statusCode(200)
+        List<Map<String, Object>> history = staff().get("/api/v1/patients/{id}/history", id).then().statusCode(200)
                 .extract().jsonPath().getList("$");
         assertThat(history).filteredOn(h -> local.equals(h.get("localId"))).hasSize(1);
         assertThat(history).filteredOn(h -> "LINKED".equals(h.get("eventType"))).hasSize(2);
@@ -154,7 +170,7 @@ class PatientIndexTests {
         TestPeople.send(TestPeople.patientEvent("damumed", nobody2, null, null, null, null, LocalDate.of(1990, 1, 1), "M", null));
         // two anonymous records are never merged with each other
         assertThat(enterpriseOf("damumed", nobody1)).isNotEqualTo(enterpriseOf("damumed", nobody2));
-        given().get("/api/v1/source-records/damumed/{l}", nobody1).then().body("linkKind", equalTo("NEW"));
+        staff().get("/api/v1/source-records/damumed/{l}", nobody1).then().body("linkKind", equalTo("NEW"));
 
         Person p = TestPeople.random("F");
         TestPeople.send(patient("damumed", "A-" + p.iin(), p));
@@ -166,7 +182,7 @@ class PatientIndexTests {
         // an absurd birth date counts as missing: the IIN still links, and it never reaches the golden record
         assertThat(enterpriseOf("kmis", "A-" + p.iin())).isEqualTo(id);
         enterpriseOf("kmis", "B-" + p.iin());
-        given().get("/api/v1/patients/{id}", id).then().body("golden.birthDate", equalTo(p.birthDate().toString()));
+        staff().get("/api/v1/patients/{id}", id).then().body("golden.birthDate", equalTo(p.birthDate().toString()));
     }
 
     @Test
@@ -180,29 +196,29 @@ class PatientIndexTests {
         String ida = enterpriseOf("damumed", la);
         String idb = enterpriseOf("damumed", lb);
 
-        given().contentType("application/json").body(Map.of("targetEnterpriseId", ida))
+        staff().contentType("application/json").body(Map.of("targetEnterpriseId", ida, "reason", "same passport"))
                 .post("/api/v1/patients/{id}/merge", ida).then().statusCode(400)
                 .contentType("application/problem+json").body("code", equalTo("MERGE_INTO_SELF"))
                 .body("field", equalTo("targetEnterpriseId"));
-        given().contentType("application/json").body(Map.of())
+        staff().contentType("application/json").body(Map.of("reason", "checked the documents"))
                 .post("/api/v1/patients/{id}/unmerge", idb).then().statusCode(409).body("code", equalTo("NOT_MERGED"));
 
-        given().header("X-User", "registrar-1").contentType("application/json")
+        reviewer("registrar-1").contentType("application/json")
                 .body(Map.of("targetEnterpriseId", ida, "reason", "same person, confirmed by documents"))
                 .post("/api/v1/patients/{id}/merge", idb).then().statusCode(200).body("events[0]", equalTo("MERGED"));
         assertThat(enterpriseOf("damumed", lb)).isEqualTo(ida);
-        given().redirects().follow(false).get("/api/v1/patients/{id}", idb).then().statusCode(301)
+        staff().redirects().follow(false).get("/api/v1/patients/{id}", idb).then().statusCode(301)
                 .header("Location", org.hamcrest.Matchers.endsWith("/api/v1/patients/" + ida));
-        given().get("/api/v1/patients/{id}", ida).then().body("sourceRecords.size()", equalTo(2));
+        staff().get("/api/v1/patients/{id}", ida).then().body("sourceRecords.size()", equalTo(2));
 
-        given().header("X-User", "registrar-2").contentType("application/json").body(Map.of("reason", "documents were wrong"))
+        reviewer("registrar-2").contentType("application/json").body(Map.of("reason", "documents were wrong"))
                 .post("/api/v1/patients/{id}/unmerge", idb).then().statusCode(200);
         assertThat(enterpriseOf("damumed", lb)).isEqualTo(idb);
-        given().get("/api/v1/patients/{id}", idb).then().statusCode(200).body("status", equalTo("ACTIVE"));
-        given().contentType("application/json").body(Map.of())
+        staff().get("/api/v1/patients/{id}", idb).then().statusCode(200).body("status", equalTo("ACTIVE"));
+        staff().contentType("application/json").body(Map.of("reason", "checked the documents"))
                 .post("/api/v1/patients/{id}/unmerge", idb).then().statusCode(409).body("code", equalTo("NOT_MERGED"));
 
-        List<Map<String, Object>> history = given().get("/api/v1/patients/{id}/history", idb).then().extract().jsonPath().getList("$");
+        List<Map<String, Object>> history = staff().get("/api/v1/patients/{id}/history", idb).then().extract().jsonPath().getList("$");
         assertThat(history).extracting(h -> h.get("eventType")).contains("LINKED", "MERGED", "UNMERGED");
         assertThat(history).filteredOn(h -> "MERGED".equals(h.get("eventType"))).extracting(h -> h.get("actor"))
                 .containsExactly("registrar-1");
@@ -223,16 +239,16 @@ class PatientIndexTests {
         TestPeople.send(TestPeople.patientEvent("kmis", l2, null, p.lastName(), null, null, p.birthDate(), "F", null));
         String id2 = enterpriseOf("kmis", l2);
         assertThat(id2).isNotEqualTo(id1);
-        String reviewId = await().atMost(WAIT).until(() -> given().get("/api/v1/reviews").then().extract().jsonPath()
+        String reviewId = await().atMost(WAIT).until(() -> staff().get("/api/v1/reviews").then().extract().jsonPath()
                 .<Map<String, Object>>getList("$").stream().filter(r -> l2.equals(r.get("localId")))
                 .map(r -> (String) r.get("reviewId")).findFirst().orElse(null), r -> r != null);
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Callable<Integer>> calls = new ArrayList<>();
-            calls.add(() -> given().header("X-User", "a").contentType("application/json").body(Map.of())
+            calls.add(() -> reviewer("a").contentType("application/json").body(Map.of("reason", "checked the documents"))
                     .post("/api/v1/reviews/{id}/accept", reviewId).statusCode());
-            calls.add(() -> given().header("X-User", "b").contentType("application/json").body(Map.of())
+            calls.add(() -> reviewer("b").contentType("application/json").body(Map.of("reason", "checked the documents"))
                     .post("/api/v1/reviews/{id}/reject", reviewId).statusCode());
             List<Integer> codes = new ArrayList<>();
             for (Future<Integer> f : pool.invokeAll(calls)) {
@@ -242,9 +258,9 @@ class PatientIndexTests {
         } finally {
             pool.shutdownNow();
         }
-        given().contentType("application/json").body(Map.of()).post("/api/v1/reviews/{id}/accept", reviewId)
+        staff().contentType("application/json").body(Map.of("reason", "checked the documents")).post("/api/v1/reviews/{id}/accept", reviewId)
                 .then().statusCode(409).body("code", equalTo("REVIEW_ALREADY_DECIDED"));
-        given().contentType("application/json").body(Map.of()).post("/api/v1/reviews/{id}/accept", UUID.randomUUID())
+        staff().contentType("application/json").body(Map.of("reason", "checked the documents")).post("/api/v1/reviews/{id}/accept", UUID.randomUUID())
                 .then().statusCode(404).body("code", equalTo("REVIEW_NOT_FOUND"));
     }
 
@@ -259,7 +275,7 @@ class PatientIndexTests {
         TestPeople.send(TestPeople.patientEvent("kmis", l2, p.iin(), other.lastName(), other.firstName(), other.middleName(),
                 other.birthDate(), "F", null));
         assertThat(enterpriseOf("kmis", l2)).isNotEqualTo(id1);
-        await().atMost(WAIT).until(() -> given().get("/api/v1/reviews").then().extract().jsonPath()
+        await().atMost(WAIT).until(() -> staff().get("/api/v1/reviews").then().extract().jsonPath()
                 .<Map<String, Object>>getList("$").stream()
                 .anyMatch(r -> l2.equals(r.get("localId")) && "IIN_CONFLICT".equals(r.get("kind"))
                         && id1.equals(r.get("candidateEnterpriseId"))));
@@ -273,21 +289,32 @@ class PatientIndexTests {
                 p.birthDate(), "M", "+77019876543"));
         String id = enterpriseOf("damumed", local);
 
-        given().header("X-User", "dr-1").queryParam("iin", p.iin()).get("/api/v1/patients").then().statusCode(200)
+        reviewer("dr-1").queryParam("iin", p.iin()).get("/api/v1/patients").then().statusCode(200)
                 .body("size()", equalTo(1)).body("[0].enterpriseId", equalTo(id));
-        given().queryParam("iin", "12").get("/api/v1/patients").then().statusCode(400).body("code", equalTo("IIN_REQUIRED"));
+        staff().queryParam("iin", "12").get("/api/v1/patients").then().statusCode(400).body("code", equalTo("IIN_REQUIRED"));
 
         // misspelt, transliterated surname and the birth date: the right person ranks first with a score
         String misspelt = latin(p.lastName()).substring(0, latin(p.lastName()).length() - 1) + "ff";
-        given().header("X-User", "dr-1").queryParam("lastName", misspelt).queryParam("firstName", latin(p.firstName()))
+        reviewer("dr-1").queryParam("lastName", misspelt).queryParam("firstName", latin(p.firstName()))
                 .queryParam("birthDate", p.birthDate().toString()).get("/api/v1/patients/search").then().statusCode(200)
                 .body("candidates[0].enterpriseId", equalTo(id))
                 .body("candidates[0].score", org.hamcrest.Matchers.greaterThan(15f));
-        given().queryParam("phone", "8 701 987 65 43").get("/api/v1/patients/search").then().statusCode(200)
+        staff().queryParam("phone", "8 701 987 65 43").get("/api/v1/patients/search").then().statusCode(200)
                 .body("candidates.enterpriseId", org.hamcrest.Matchers.hasItem(id));
-        given().get("/api/v1/patients/search").then().statusCode(400).body("code", equalTo("SEARCH_TOO_BROAD"));
-        given().queryParam("birthDate", "1990-13-45").get("/api/v1/patients/search").then().statusCode(400)
+        staff().get("/api/v1/patients/search").then().statusCode(400).body("code", equalTo("SEARCH_TOO_BROAD"));
+        staff().queryParam("birthDate", "1990-13-45").get("/api/v1/patients/search").then().statusCode(400)
                 .body("field", equalTo("birthDate"));
+
+        // a read without a stated purpose is refused, and the auditor sees who read whom and why
+        String reader = "dr-" + UUID.randomUUID();
+        given().auth().oauth2(TestTokens.of(reader, Roles.CLINICIAN)).get("/api/v1/patients/{id}", id).then().statusCode(400)
+                .contentType("application/problem+json").body("code", equalTo("PURPOSE_REQUIRED")).body("field", equalTo("X-Purpose"));
+        clinician(reader).get("/api/v1/patients/{id}", id).then().statusCode(200);
+        given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("who", reader).queryParam("enterpriseId", id)
+                .get("/api/v1/audit").then().statusCode(200)
+                .body("entries.size()", equalTo(1))
+                .body("entries[0].action", equalTo("READ_PATIENT"))
+                .body("entries[0].purpose", equalTo("TREATMENT"));
     }
 
     @Test
@@ -300,7 +327,7 @@ class PatientIndexTests {
         String id = enterpriseOf("damumed", l1);
         assertThat(enterpriseOf("kmis", l2)).isEqualTo(id);
 
-        String alone = given().header("X-User", "registrar").contentType("application/json").body(Map.of("reason", "twins"))
+        String alone = reviewer("registrar").contentType("application/json").body(Map.of("reason", "twins"))
                 .post("/api/v1/source-records/kmis/{l}/unlink", l2).then().statusCode(200).extract().path("enterpriseId");
         assertThat(alone).isNotEqualTo(id);
         // a new version of the unlinked record stays where the person put it
@@ -310,10 +337,13 @@ class PatientIndexTests {
         enterpriseOf("kmis", marker);
         assertThat(enterpriseOf("kmis", l2)).isEqualTo(alone);
 
-        given().header("X-User", "registrar").contentType("application/json").body(Map.of("enterpriseId", id))
+        reviewer("registrar").contentType("application/json").body(Map.of("enterpriseId", id, "reason", "same passport"))
                 .post("/api/v1/source-records/kmis/{l}/link", l2).then().statusCode(200);
         assertThat(enterpriseOf("kmis", l2)).isEqualTo(id);
-        given().contentType("application/json").body(Map.of("enterpriseId", "not-a-uuid"))
+        reviewer("registrar").contentType("application/json").body(Map.of("enterpriseId", id))
+                .post("/api/v1/source-records/kmis/{l}/unlink", l2).then().statusCode(400)
+                .body("code", equalTo("REASON_REQUIRED")).body("field", equalTo("reason"));
+        staff().contentType("application/json").body(Map.of("enterpriseId", "not-a-uuid"))
                 .post("/api/v1/source-records/kmis/{l}/link", l2).then().statusCode(400).body("field", equalTo("enterpriseId"));
     }
 }
