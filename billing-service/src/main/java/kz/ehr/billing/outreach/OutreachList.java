@@ -17,9 +17,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
+import kz.ehr.billing.audit.AuditLog;
 import kz.ehr.billing.capitation.service.Csv;
 import kz.ehr.billing.config.Policies;
 import kz.ehr.billing.projection.Jdbc;
+import kz.ehr.security.Caller;
 
 /**
  * The people attached to a polyclinic whom nobody has seen (no counted visit) for N months, with contact data for
@@ -39,12 +41,13 @@ public class OutreachList {
     public record Page(String polyclinic, int noVisitMonths, String asOf, List<Person> items, String nextCursor) {
     }
 
-    public Page page(String polyclinic, int noVisitMonths, LocalDate asOf, String after, int limit, String actor, String purpose)
+    public Page page(String polyclinic, int noVisitMonths, LocalDate asOf, String after, int limit, Caller caller)
             throws SQLException {
         List<Person> people = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             query(c, polyclinic, noVisitMonths, asOf, after, limit + 1, people);
-            audit(c, actor, purpose, "outreach polyclinic=" + polyclinic + " noVisitMonths=" + noVisitMonths + " after=" + after,
+            AuditLog.record(c, caller, AuditLog.Action.READ_OUTREACH, null,
+                    "outreach polyclinic=" + polyclinic + " noVisitMonths=" + noVisitMonths + " asOf=" + asOf + " after=" + after,
                     Math.min(limit, people.size()));
         }
         String next = null;
@@ -55,7 +58,7 @@ public class OutreachList {
         return new Page(polyclinic, noVisitMonths, asOf.toString(), people, next);
     }
 
-    public void csv(String polyclinic, int noVisitMonths, LocalDate asOf, String actor, String purpose, OutputStream out)
+    public void csv(String polyclinic, int noVisitMonths, LocalDate asOf, Caller caller, OutputStream out)
             throws SQLException, IOException {
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         w.write("iin,lastName,firstName,middleName,phone,address,lastVisit,attachedSince\n");
@@ -77,7 +80,8 @@ public class OutreachList {
                 }
                 after = chunk.get(chunk.size() - 1).iin();
             }
-            audit(c, actor, purpose, "outreach CSV polyclinic=" + polyclinic + " noVisitMonths=" + noVisitMonths, total);
+            AuditLog.record(c, caller, AuditLog.Action.EXPORT_OUTREACH_CSV, null,
+                    "outreach polyclinic=" + polyclinic + " noVisitMonths=" + noVisitMonths + " asOf=" + asOf, total);
         }
         w.flush();
     }
@@ -112,17 +116,6 @@ public class OutreachList {
                             rs.getString(6), last == null ? null : last.toString(), rs.getString(8)));
                 }
             }
-        }
-    }
-
-    private static void audit(Connection c, String actor, String purpose, String resource, int rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO data_access_audit (actor, purpose, resource, rows_read) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, actor);
-            ps.setString(2, purpose);
-            ps.setString(3, resource);
-            ps.setInt(4, rows);
-            ps.executeUpdate();
         }
     }
 }

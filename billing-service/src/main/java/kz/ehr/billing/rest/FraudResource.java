@@ -2,6 +2,7 @@ package kz.ehr.billing.rest;
 
 import java.sql.SQLException;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -11,23 +12,30 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import kz.ehr.billing.BillingProblem;
 import kz.ehr.billing.fraud.ReviewState;
 import kz.ehr.billing.fraud.service.FraudFlags;
+import kz.ehr.security.Caller;
+import kz.ehr.security.Roles;
 
-/** The fraud monitor's flags, reviewers' decisions and the money it protected. */
+/** The fraud monitor's flags, reviewers' decisions and the money it protected. Only a reviewer decides. */
 @Path("/api/v1/fraud")
 @Blocking
 @Produces("application/json")
 public class FraudResource {
     @Inject
     FraudFlags flags;
+    @Inject
+    SecurityIdentity identity;
 
-    public record DecisionRequest(String decision, String reviewer, String comment) {
+    /** The reviewer is the token's principal; a {@code reviewer} field in the body is ignored. */
+    public record DecisionRequest(String decision, String comment) {
     }
 
     @GET
+    @RolesAllowed({Roles.REVIEWER, Roles.OPS, Roles.AUDITOR})
     @Path("/flags")
     public FraudFlags.Page list(@QueryParam("polyclinic") String polyclinic, @QueryParam("rule") String rule,
             @QueryParam("state") String state, @QueryParam("doctor") String doctor, @QueryParam("from") String from,
@@ -44,6 +52,7 @@ public class FraudResource {
     }
 
     @GET
+    @RolesAllowed({Roles.REVIEWER, Roles.OPS, Roles.AUDITOR})
     @Path("/flags/{flagId}")
     public FraudFlags.FlagDetail get(@PathParam("flagId") String flagId) throws SQLException {
         return flags.get(flagId);
@@ -51,14 +60,12 @@ public class FraudResource {
 
     /** Confirms or dismisses an open flag; the reviewer and comment are audited. */
     @POST
+    @RolesAllowed(Roles.REVIEWER)
     @Path("/flags/{flagId}/decision")
     @Consumes("application/json")
     public FraudFlags.FlagDetail decide(@PathParam("flagId") String flagId, DecisionRequest body) {
         if (body == null || body.decision() == null) {
             throw BillingProblem.badRequest("MISSING_DECISION", "decision", "decision (CONFIRMED or DISMISSED) is required");
-        }
-        if (body.reviewer() == null || body.reviewer().isBlank()) {
-            throw BillingProblem.badRequest("MISSING_REVIEWER", "reviewer", "reviewer is required: decisions are audited");
         }
         if (body.comment() == null || body.comment().isBlank()) {
             throw BillingProblem.badRequest("MISSING_COMMENT", "comment", "comment is required: say why the flag is confirmed or dismissed");
@@ -69,11 +76,12 @@ public class FraudResource {
         } catch (IllegalArgumentException e) {
             throw BillingProblem.badRequest("INVALID_DECISION", "decision", "decision must be CONFIRMED or DISMISSED");
         }
-        return flags.decide(flagId, decision, body.reviewer(), body.comment());
+        return flags.decide(flagId, decision, Caller.of(identity, null).who(), body.comment());
     }
 
     /** Money the monitor protected in a month: flags on its visits and what its latest statement withheld because of them. */
     @GET
+    @RolesAllowed({Roles.REVIEWER, Roles.OPS, Roles.AUDITOR})
     @Path("/protected/{month}")
     public FraudFlags.MonthProtection protection(@PathParam("month") String month) throws SQLException {
         return flags.protection(Params.month(month));

@@ -3,6 +3,7 @@ package kz.ehr.billing.rest;
 import java.sql.SQLException;
 import java.time.LocalDate;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -12,23 +13,30 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import kz.ehr.billing.BillingProblem;
 import kz.ehr.billing.outreach.OutreachList;
+import kz.ehr.security.Caller;
+import kz.ehr.security.Roles;
 
-/** Attached people nobody has seen, for the call centre; reads are audited (X-User, X-Purpose). */
+/** Attached people nobody has seen, with contact data for the call centre: ops only, X-Purpose required, audited. */
 @Path("/api/v1/outreach")
 @Blocking
 public class OutreachResource {
     @Inject
     OutreachList outreach;
+    @Inject
+    SecurityIdentity identity;
 
     @GET
+    @RolesAllowed(Roles.OPS)
     @Produces({"application/json", "text/csv"})
     public Response list(@QueryParam("polyclinic") String polyclinic, @QueryParam("noVisitMonths") Integer months,
             @QueryParam("asOf") String asOf, @QueryParam("after") String after, @QueryParam("limit") Integer limit,
             @QueryParam("format") String format, @HeaderParam("Accept") String accept,
-            @HeaderParam("X-User") String user, @HeaderParam("X-Purpose") String purpose) throws SQLException {
+            @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
+        Caller caller = Params.caller(identity, purpose);
         if (polyclinic == null || polyclinic.isBlank()) {
             throw BillingProblem.badRequest("MISSING_POLYCLINIC", "polyclinic", "polyclinic (BIN) is required");
         }
@@ -36,15 +44,11 @@ public class OutreachResource {
         if (m < 1 || m > 120) {
             throw BillingProblem.badRequest("INVALID_MONTHS", "noVisitMonths", "noVisitMonths must be between 1 and 120");
         }
-        if (user == null || user.isBlank()) {
-            throw BillingProblem.badRequest("MISSING_ACTOR", "X-User", "X-User is required: reads of contact data are audited");
-        }
-        String why = purpose == null || purpose.isBlank() ? "outreach" : purpose;
         LocalDate on = asOf == null ? LocalDate.now() : Params.date("asOf", asOf);
         if (Params.wantsCsv(format, accept)) {
             StreamingOutput body = out -> {
                 try {
-                    outreach.csv(polyclinic, m, on, user, why, out);
+                    outreach.csv(polyclinic, m, on, caller, out);
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
@@ -52,6 +56,6 @@ public class OutreachResource {
             return Response.ok(body, "text/csv; charset=UTF-8")
                     .header("Content-Disposition", "attachment; filename=\"outreach-" + polyclinic + "-" + m + "m.csv\"").build();
         }
-        return Response.ok(outreach.page(polyclinic, m, on, after, Params.limit(limit), user, why), "application/json").build();
+        return Response.ok(outreach.page(polyclinic, m, on, after, Params.limit(limit), caller), "application/json").build();
     }
 }

@@ -1,10 +1,14 @@
 package kz.ehr.billing.rest;
 
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import kz.ehr.billing.BillingProblem;
+import kz.ehr.security.Caller;
 
 /** Parsing of path and query parameters into domain values, with problems that name the field at fault. */
 final class Params {
@@ -28,6 +32,28 @@ final class Params {
         } catch (DateTimeParseException e) {
             throw BillingProblem.badRequest("INVALID_DATE", field, field + " \"" + s + "\" is not yyyy-MM-dd");
         }
+    }
+
+    /** A date (start of that day, UTC) or an ISO-8601 instant. */
+    static Instant instant(String field, String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return s.length() == 10 ? LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC) : Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw BillingProblem.badRequest("INVALID_DATE", field, field + " \"" + s + "\" is neither yyyy-MM-dd nor an ISO-8601 instant");
+        }
+    }
+
+    /** Reads of a patient's personal data say why (header X-Purpose); the purpose goes into the audit row. */
+    static Caller caller(SecurityIdentity identity, String purpose) {
+        Caller caller = Caller.of(identity, purpose);
+        if (caller.purpose() == null) {
+            throw BillingProblem.badRequest("PURPOSE_REQUIRED", Caller.PURPOSE_HEADER,
+                    "header X-Purpose is required: reads of personal data are audited with their purpose");
+        }
+        return caller;
     }
 
     static int limit(Integer limit) {

@@ -3,30 +3,45 @@ package kz.ehr.billing.rest;
 import java.sql.SQLException;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import kz.ehr.billing.audit.AuditLog;
 import kz.ehr.billing.projection.PersonEvents;
+import kz.ehr.security.Caller;
+import kz.ehr.security.Roles;
 
-/** What billing knows about a person: the facts capitation and the fraud monitor read. */
+/** What billing knows about a person: the facts capitation and the fraud monitor read. Ops only, with a purpose, audited. */
 @Path("/api/v1/persons")
 @Blocking
 public class PersonsResource {
     @Inject
     PersonEvents personEvents;
+    @Inject
+    AuditLog audit;
+    @Inject
+    SecurityIdentity identity;
 
     public record PersonEvidence(String personKey, List<PersonEvents.StoredEvent> events) {
     }
 
     @GET
+    @RolesAllowed(Roles.OPS)
     @Path("/{personKey}/events")
     @Produces(MediaType.APPLICATION_JSON)
-    public PersonEvidence events(@PathParam("personKey") String personKey) throws SQLException {
-        return new PersonEvidence(personKey, personEvents.of(personKey));
+    public PersonEvidence events(@PathParam("personKey") String personKey, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
+            throws SQLException {
+        Caller caller = Params.caller(identity, purpose);
+        var events = personEvents.of(personKey);
+        audit.record(caller, AuditLog.Action.READ_PERSON_EVENTS, personKey, "person events", events.size());
+        return new PersonEvidence(personKey, events);
     }
 }

@@ -17,10 +17,13 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import kz.ehr.events.BillingEvent;
 import kz.ehr.events.Topics;
+import kz.ehr.security.Roles;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestKafka;
+import kz.ehr.testsupport.TestTokens;
 
 /**
  * Through the real broker and PostgreSQL: events → projection → fraud monitor → capitation statement → review →
@@ -36,12 +39,20 @@ class CapitationFlowTests {
     static final String VISITED = "900510300001", NO_VISIT = "900510300002", UNINSURED = "900510300003", BOTH = "900510300004",
             DEAD = "900510300005", HELD = "900510300006";
 
+    static RequestSpecification ops() {
+        return given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS)).header("X-Purpose", "capitation test");
+    }
+
+    static RequestSpecification reviewer() {
+        return given().auth().oauth2(TestTokens.of("dana", Roles.REVIEWER));
+    }
+
     static int events(String iin) {
-        return given().get("/api/v1/persons/{iin}/events", iin).then().statusCode(200).extract().jsonPath().getList("events").size();
+        return ops().get("/api/v1/persons/{iin}/events", iin).then().statusCode(200).extract().jsonPath().getList("events").size();
     }
 
     static JsonPath flags(String query) {
-        return given().get("/api/v1/fraud/flags?" + query).then().statusCode(200).extract().jsonPath();
+        return reviewer().get("/api/v1/fraud/flags?" + query).then().statusCode(200).extract().jsonPath();
     }
 
     @Test
@@ -69,8 +80,8 @@ class CapitationFlowTests {
         String heldFlag = flags("rule=NOT_ATTACHED_NO_REFERRAL&polyclinic=" + OTHER_BIN).getString("items[0].flagId");
         assertThat(heldFlag).isNotNull();
 
-        given().post("/api/v1/capitation/2025-11/run").then().statusCode(200).body("version", equalTo(1)).body("status", equalTo("OPEN"));
-        JsonPath st = given().get("/api/v1/capitation/2025-11/polyclinics/{bin}", BIN).then().statusCode(200).extract().jsonPath();
+        ops().post("/api/v1/capitation/2025-11/run").then().statusCode(200).body("version", equalTo(1)).body("status", equalTo("OPEN"));
+        JsonPath st = ops().get("/api/v1/capitation/2025-11/polyclinics/{bin}", BIN).then().statusCode(200).extract().jsonPath();
         assertThat(st.getLong("persons")).isEqualTo(6);
         assertThat(st.getMap("personsByFactor")).isEqualTo(Map.of("100", 1, "90", 1, "80", 2, "72", 1, "unpaid", 1));
         // 1282.50 + 1026.00 + 1154.25 + 923.40 + 0 + 1026.00
@@ -79,9 +90,9 @@ class CapitationFlowTests {
         assertThat(new BigDecimal(st.getString("withheldByReason.NOT_INSURED"))).isEqualByComparingTo("230.85");
         assertThat(new BigDecimal(st.getString("protectedByFraudMonitor"))).isEqualByComparingTo("256.50");
 
-        JsonPath page1 = given().get("/api/v1/capitation/2025-11/polyclinics/{bin}/lines?limit=4", BIN).then().statusCode(200).extract().jsonPath();
+        JsonPath page1 = ops().get("/api/v1/capitation/2025-11/polyclinics/{bin}/lines?limit=4", BIN).then().statusCode(200).extract().jsonPath();
         assertThat(page1.getList("items")).hasSize(4);
-        JsonPath page2 = given().get("/api/v1/capitation/2025-11/polyclinics/{bin}/lines?limit=4&after=" + page1.getString("nextCursor"), BIN)
+        JsonPath page2 = ops().get("/api/v1/capitation/2025-11/polyclinics/{bin}/lines?limit=4&after=" + page1.getString("nextCursor"), BIN)
                 .then().statusCode(200).extract().jsonPath();
         assertThat(page2.getList("items")).hasSize(2);
         assertThat(page2.getString("nextCursor")).isNull();
@@ -93,24 +104,24 @@ class CapitationFlowTests {
         assertThat(new BigDecimal(both.get("insuranceFactor").toString())).isEqualByComparingTo("0.9");
         assertThat((List<String>) both.get("reasons")).anyMatch(r -> r.startsWith("NO_VISIT_12M")).anyMatch(r -> r.startsWith("NOT_INSURED"));
 
-        String csv = given().accept("text/csv").get("/api/v1/capitation/2025-11/polyclinics/{bin}/lines", BIN)
+        String csv = ops().accept("text/csv").get("/api/v1/capitation/2025-11/polyclinics/{bin}/lines", BIN)
                 .then().statusCode(200).extract().asString();
         assertThat(csv.lines()).hasSize(7).first().asString().startsWith("iin,polyclinicBin");
         assertThat(csv).contains(DEAD).contains("DIED: died 2025-10-10");
 
         // the reviewer dismisses the flag on HELD's visit: it counts again once the month is recomputed
-        given().contentType("application/json").body(Map.of("decision", "DISMISSED", "reviewer", "auditor-7", "comment", "referral on paper"))
+        reviewer().contentType("application/json").body(Map.of("decision", "DISMISSED", "comment", "referral on paper"))
                 .post("/api/v1/fraud/flags/{id}/decision", heldFlag).then().statusCode(200)
-                .body("flag.state", equalTo("DISMISSED")).body("decisions[0].reviewer", equalTo("auditor-7"));
-        given().contentType("application/json").body(Map.of("decision", "CONFIRMED", "reviewer", "auditor-7", "comment", "again"))
+                .body("flag.state", equalTo("DISMISSED")).body("decisions[0].reviewer", equalTo("dana"));
+        reviewer().contentType("application/json").body(Map.of("decision", "CONFIRMED", "comment", "again"))
                 .post("/api/v1/fraud/flags/{id}/decision", heldFlag).then().statusCode(409).contentType("application/problem+json")
                 .body("code", equalTo("FLAG_NOT_OPEN"));
-        given().post("/api/v1/capitation/2025-11/run").then().statusCode(200).body("version", equalTo(1));
-        JsonPath afterDismissal = given().get("/api/v1/capitation/2025-11/polyclinics/{bin}/lines?limit=10", BIN).then().extract().jsonPath();
+        ops().post("/api/v1/capitation/2025-11/run").then().statusCode(200).body("version", equalTo(1));
+        JsonPath afterDismissal = ops().get("/api/v1/capitation/2025-11/polyclinics/{bin}/lines?limit=10", BIN).then().extract().jsonPath();
         assertThat(new BigDecimal(afterDismissal.getString("items.find { it.iin == '" + HELD + "' }.amount"))).isEqualByComparingTo("1282.50");
 
-        given().post("/api/v1/capitation/2025-11/close").then().statusCode(200).body("status", equalTo("CLOSED"));
-        given().post("/api/v1/capitation/2025-11/close").then().statusCode(409).body("code", equalTo("ALREADY_CLOSED"));
+        ops().post("/api/v1/capitation/2025-11/close").then().statusCode(200).body("status", equalTo("CLOSED"));
+        ops().post("/api/v1/capitation/2025-11/close").then().statusCode(409).body("code", equalTo("ALREADY_CLOSED"));
         List<BillingEvent> closed = TestKafka.readUntil(Topics.BILLING_EVENTS.topic, BillingEvent.class,
                 e -> "STATEMENT_CLOSED".equals(e.getBillingEventType()) && BIN.equals(e.getPolyclinicBin()) && "2025-11".equals(e.getMonth()), WAIT);
         assertThat(closed).hasSize(1);
@@ -121,31 +132,39 @@ class CapitationFlowTests {
         // a late visit for NO_VISIT: the closed version stays, a new version lists the difference
         Records.visit(NO_VISIT, BIN, "D-100", "2025-11-03T05:00:00Z", List.of("A01"), false);
         await().atMost(WAIT).until(() -> events(NO_VISIT) == 3);
-        given().post("/api/v1/capitation/2025-11/run").then().statusCode(200).body("version", equalTo(2));
-        JsonPath v2 = given().get("/api/v1/capitation/2025-11").then().statusCode(200).extract().jsonPath();
+        ops().post("/api/v1/capitation/2025-11/run").then().statusCode(200).body("version", equalTo(2));
+        JsonPath v2 = ops().get("/api/v1/capitation/2025-11").then().statusCode(200).extract().jsonPath();
         assertThat(v2.getInt("version")).isEqualTo(2);
         assertThat(new BigDecimal(v2.getString("changesFromPreviousVersion.find { it.polyclinicBin == '" + BIN + "' }.difference")))
                 .isEqualByComparingTo("256.50");
-        JsonPath changes = given().get("/api/v1/capitation/2025-11/changes").then().statusCode(200).extract().jsonPath();
+        JsonPath changes = ops().get("/api/v1/capitation/2025-11/changes").then().statusCode(200).extract().jsonPath();
         assertThat(changes.getList("items.iin", String.class)).contains(NO_VISIT);
-        assertThat(new BigDecimal(given().get("/api/v1/capitation/2025-11/polyclinics/{bin}?version=1", BIN).then().extract()
+        assertThat(new BigDecimal(ops().get("/api/v1/capitation/2025-11/polyclinics/{bin}?version=1", BIN).then().extract()
                 .jsonPath().getString("amount"))).isEqualByComparingTo("5668.65");
 
         // outreach: attached, alive, nobody saw them in 12 months (the dead and the visited are not listed)
-        JsonPath outreach = given().header("X-User", "call-centre-1").get("/api/v1/outreach?polyclinic=" + BIN + "&noVisitMonths=12&asOf=2025-11-30")
+        JsonPath outreach = ops().get("/api/v1/outreach?polyclinic=" + BIN + "&noVisitMonths=12&asOf=2025-11-30")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(outreach.getList("items.iin", String.class)).containsExactly(BOTH);
         assertThat(outreach.getString("items[0].phone")).startsWith("+7701");
-        given().get("/api/v1/outreach?polyclinic=" + BIN).then().statusCode(400).body("code", equalTo("MISSING_ACTOR")).body("field", equalTo("X-User"));
-        String outreachCsv = given().header("X-User", "call-centre-1").get("/api/v1/outreach?polyclinic=" + BIN
+        given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS)).get("/api/v1/outreach?polyclinic=" + BIN).then().statusCode(400)
+                .body("code", equalTo("PURPOSE_REQUIRED")).body("field", equalTo("X-Purpose"));
+        String outreachCsv = ops().get("/api/v1/outreach?polyclinic=" + BIN
                 + "&noVisitMonths=60&asOf=2025-11-30&format=csv").then().statusCode(200).extract().asString();
         assertThat(outreachCsv.lines()).hasSize(2).first().asString().startsWith("iin,lastName");
         assertThat(outreachCsv).contains(BOTH).contains("+7701");
-        given().get("/api/v1/fraud/flags/{id}", heldFlag).then().statusCode(200)
+        reviewer().get("/api/v1/fraud/flags/{id}", heldFlag).then().statusCode(200)
                 .body("flag.state", equalTo("DISMISSED")).body("decisions[0].comment", equalTo("referral on paper"));
 
-        given().get("/api/v1/fraud/protected/2025-10").then().statusCode(200).body("polyclinics.polyclinicBin", hasItem(BIN));
-        given().post("/api/v1/capitation/2025-13/run").then().statusCode(400).body("code", equalTo("INVALID_MONTH")).body("field", equalTo("month"));
+        // the decision and the contact-data reads are in the audit trail under the token's principal
+        var auditor = TestTokens.of("olzhas", Roles.AUDITOR);
+        given().auth().oauth2(auditor).get("/api/v1/audit?action=FRAUD_DECISION").then().statusCode(200)
+                .body("items.who", equalTo(List.of("dana")));
+        given().auth().oauth2(auditor).get("/api/v1/audit?action=EXPORT_OUTREACH_CSV&who=aigerim").then().statusCode(200)
+                .body("items.purpose", equalTo(List.of("capitation test")));
+
+        reviewer().get("/api/v1/fraud/protected/2025-10").then().statusCode(200).body("polyclinics.polyclinicBin", hasItem(BIN));
+        ops().post("/api/v1/capitation/2025-13/run").then().statusCode(400).body("code", equalTo("INVALID_MONTH")).body("field", equalTo("month"));
     }
 
     @Test
@@ -157,8 +176,8 @@ class CapitationFlowTests {
         String iin = "800101400077";
         Records.link("E-77", iin, localId);
         await().atMost(WAIT).untilAsserted(() -> {
-            given().post("/api/v1/capitation/2026-01/run").then().statusCode(200);
-            given().get("/api/v1/capitation/2026-01/polyclinics/100140000003/lines").then().statusCode(200)
+            ops().post("/api/v1/capitation/2026-01/run").then().statusCode(200);
+            ops().get("/api/v1/capitation/2026-01/polyclinics/100140000003/lines").then().statusCode(200)
                     .body("items.iin", equalTo(List.of(iin)));
         });
     }

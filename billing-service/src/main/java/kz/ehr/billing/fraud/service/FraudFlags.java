@@ -18,11 +18,13 @@ import jakarta.inject.Inject;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import kz.ehr.billing.BillingProblem;
+import kz.ehr.billing.audit.AuditLog;
 import kz.ehr.billing.fraud.FraudFlag;
 import kz.ehr.billing.fraud.ReviewState;
 import kz.ehr.billing.outbox.Outbox;
 import kz.ehr.billing.projection.Jdbc;
 import kz.ehr.events.BillingEvent;
+import kz.ehr.security.Caller;
 
 /** Querying flags, reviewers' audited decisions, and the money the monitor protected per month. */
 @ApplicationScoped
@@ -176,6 +178,8 @@ public class FraudFlags {
                     ps.setString(4, comment);
                     ps.executeUpdate();
                 }
+                AuditLog.record(c, new Caller(reviewer, comment), AuditLog.Action.FRAUD_DECISION, null,
+                        "fraud flag " + flagId + " " + rule + " → " + decision.name(), 1);
                 FraudMonitor.refreshFlagged(c, Set.of(visitKey));
                 BillingEvent e = Outbox.event(UUID.randomUUID().toString(), "FRAUD_FLAG_RESOLVED", bin, visitKey);
                 e.setFlagId(flagId);
