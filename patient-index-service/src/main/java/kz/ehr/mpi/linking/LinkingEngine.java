@@ -109,12 +109,10 @@ public final class LinkingEngine {
             addIfPresent(nameKeys, p.swappedNameKey());
             addIfPresent(phones, p.phone);
         }
-        Set<UUID> ids = IndexStore.candidateIds(c, iins, births, nameKeys, phones, bareBirths);
-        ids.addAll(current.values());
-        timings.mark("candidates");
-        Map<UUID, EnterpriseState> enterprises = IndexStore.loadEnterprises(c, ids, false);
-
-        timings.mark("load");
+        Map<UUID, EnterpriseState> enterprises = IndexStore.loadCandidates(c, iins, births, nameKeys, phones, bareBirths,
+                new HashSet<>(current.values()));
+        int loaded = enterprises.size();
+        timings.mark("candidates+load");
         BatchIndex index = new BatchIndex();
         Map<String, SourceState> sourcesByKey = new HashMap<>();
         for (EnterpriseState e : enterprises.values()) {
@@ -207,7 +205,7 @@ public final class LinkingEngine {
         Instant now = Instant.now();
         IndexStore.insertOutbox(c, changes.stream().map(ch -> ch.outgoing(now)).toList());
         timings.mark("history+reviews+outbox");
-        timings.report(ids.size());
+        timings.report(loaded);
         return new Result(todo.size(), batch.size() - todo.size(), linked, created, reviews.size(), relinked);
     }
 
