@@ -72,6 +72,34 @@ public interface CertificatesConfig {
     @WithDefault("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
     String pdfFont();
 
+    /** Limits on the public, unauthenticated {@code POST /api/v1/verifications}. */
+    Verification verification();
+
+    interface Verification {
+        /**
+         * Verifications per second one client (remote address of the connection) may sustain. X-Forwarded-For is
+         * not believed unless Quarkus' proxy support is switched on for a trusted proxy
+         * ({@code quarkus.http.proxy.proxy-address-forwarding}, {@code quarkus.http.proxy.trusted-proxies}).
+         */
+        @WithDefault("50")
+        double ratePerSecond();
+
+        /** How many verifications a client may make at once before the rate applies (the bucket's size). */
+        @WithDefault("100")
+        int burst();
+
+        /**
+         * Most clients whose buckets are kept; idle full buckets are dropped first, and beyond this number new
+         * clients share one bucket, so a flood of addresses cannot exhaust memory nor escape the limit.
+         */
+        @WithDefault("100000")
+        int maxTrackedClients();
+
+        /** Largest request body in bytes; a token, even the biggest health passport's, is far smaller. More → 413. */
+        @WithDefault("16384")
+        int maxBodyBytes();
+    }
+
     interface Keys {
         /** PKCS12 keystore of the signing keys; created on first start with permissions 600. Keep it out of the repository. */
         @WithDefault("${user.home}/.ehr/certificate-keys/signing-keys.p12")

@@ -190,18 +190,4 @@ public class CertificateIssuer {
         }
         return out;
     }
-
-    /** Records who read a person's certificate and why. */
-    public void audit(String actor, String action, String number, String iin, String purpose) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO access_audit (actor, action, certificate_number, iin, purpose) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, actor);
-            ps.setString(2, action);
-            ps.setString(3, number);
-            ps.setString(4, iin);
-            ps.setString(5, purpose);
-            ps.executeUpdate();
-        }
-    }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.sql.SQLException;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -17,14 +18,21 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import kz.ehr.certificates.audit.AccessAudit;
 import kz.ehr.certificates.issuance.CertificateIssuer;
 import kz.ehr.certificates.issuance.IssuanceException;
 import kz.ehr.certificates.issuance.IssuedCertificate;
 import kz.ehr.certificates.rendering.CertificateRenderer;
 import kz.ehr.certificates.verifier.QrPayload;
+import kz.ehr.security.Caller;
+import kz.ehr.security.Roles;
 
-/** Issue a certificate, and read it back as JSON, QR code or PDF (reads are audited: they show personal data). */
+/**
+ * Issue a certificate, and read it back as JSON, QR code or PDF: a clinician's system, with the reason in X-Purpose.
+ * Every issue, refusal and read is audited: they all show the person's data.
+ */
 @Path("/api/v1/certificates")
 @Blocking
 public class CertificatesResource {
@@ -32,6 +40,10 @@ public class CertificatesResource {
     CertificateIssuer issuer;
     @Inject
     CertificateRenderer renderer;
+    @Inject
+    AccessAudit audit;
+    @Inject
+    SecurityIdentity identity;
 
     public record IssueRequest(String iin, String type) {
     }
@@ -51,47 +63,62 @@ public class CertificatesResource {
     }
 
     @POST
+    @RolesAllowed(Roles.CLINICIAN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response issue(IssueRequest request) throws SQLException {
+    public Response issue(IssueRequest request, @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
+        Caller caller = Callers.withPurpose(identity, purpose);
         if (request == null) {
             throw new IssuanceException(IssuanceException.Kind.INVALID_REQUEST, "BODY_MISSING", null,
                     "send {\"iin\", \"type\"}", null);
         }
-        IssuedCertificate c = issuer.issue(request.iin(), request.type());
+        IssuedCertificate c;
+        try {
+            c = issuer.issue(request.iin(), request.type());
+        } catch (IssuanceException e) {
+            if (e.kind == IssuanceException.Kind.NOT_ELIGIBLE) {
+                // the reasons tell about registrations and exams: that is a read of the person's health data
+                audit.record(caller, AccessAudit.Action.ISSUE_REFUSED, null, request.iin());
+            }
+            throw e;
+        }
+        audit.record(caller, AccessAudit.Action.ISSUE, c.number(), c.iin());
         return Response.created(URI.create("/api/v1/certificates/" + c.number())).entity(CertificateView.of(c)).build();
     }
 
     @GET
+    @RolesAllowed(Roles.CLINICIAN)
     @Path("/{number}")
     @Produces(MediaType.APPLICATION_JSON)
-    public CertificateView get(@PathParam("number") String number, @HeaderParam("X-Actor") @DefaultValue("anonymous") String actor,
-                               @HeaderParam("X-Purpose") String purpose) throws SQLException {
-        return CertificateView.of(audited(number, actor, "READ", purpose));
+    public CertificateView get(@PathParam("number") String number, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
+            throws SQLException {
+        return CertificateView.of(audited(number, AccessAudit.Action.READ, purpose));
     }
 
     @GET
+    @RolesAllowed(Roles.CLINICIAN)
     @Path("/{number}/qr.png")
     @Produces("image/png")
     public byte[] qr(@PathParam("number") String number, @QueryParam("scale") @DefaultValue("4") int scale,
-                     @HeaderParam("X-Actor") @DefaultValue("anonymous") String actor, @HeaderParam("X-Purpose") String purpose)
-            throws SQLException {
-        return renderer.qrPng(audited(number, actor, "READ_QR", purpose), Math.max(1, Math.min(scale, 12)));
+                     @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
+        return renderer.qrPng(audited(number, AccessAudit.Action.READ_QR, purpose), Math.max(1, Math.min(scale, 12)));
     }
 
     @GET
+    @RolesAllowed(Roles.CLINICIAN)
     @Path("/{number}/pdf")
     @Produces("application/pdf")
-    public Response pdf(@PathParam("number") String number, @HeaderParam("X-Actor") @DefaultValue("anonymous") String actor,
-                        @HeaderParam("X-Purpose") String purpose) throws SQLException {
-        byte[] pdf = renderer.pdf(audited(number, actor, "READ_PDF", purpose));
+    public Response pdf(@PathParam("number") String number, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
+            throws SQLException {
+        byte[] pdf = renderer.pdf(audited(number, AccessAudit.Action.READ_PDF, purpose));
         return Response.ok(pdf).header("Content-Disposition", "inline; filename=\"" + number + ".pdf\"").build();
     }
 
-    private IssuedCertificate audited(String number, String actor, String action, String purpose) throws SQLException {
+    private IssuedCertificate audited(String number, AccessAudit.Action action, String purpose) throws SQLException {
+        Caller caller = Callers.withPurpose(identity, purpose);
         IssuedCertificate c = issuer.find(number).orElseThrow(() -> new IssuanceException(IssuanceException.Kind.NOT_FOUND,
                 "CERTIFICATE_NOT_FOUND", null, "no certificate " + number, null));
-        issuer.audit(actor, action, number, c.iin(), purpose);
+        audit.record(caller, action, number, c.iin());
         return c;
     }
 }

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.annotation.security.RolesAllowed;
 import kz.ehr.security.Roles;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,14 +19,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import kz.ehr.certificates.audit.AccessAudit;
+import kz.ehr.security.Caller;
 import kz.ehr.certificates.issuance.CertificateIssuer;
 import kz.ehr.certificates.issuance.IssuanceException;
 import kz.ehr.certificates.signing.KeyRing;
 import kz.ehr.certificates.signing.SigningKeys;
 import kz.ehr.certificates.verifier.CertificateJws;
 
-/** What verifiers download (JWKS, revocation lists per key) and the operator's key rotation. */
+/** What verifiers download (JWKS, revocation lists per key; public) and the operator's key rotation (ops, audited). */
 @Path("/")
 @Blocking
 public class KeysResource {
@@ -33,6 +37,10 @@ public class KeysResource {
     SigningKeys keys;
     @Inject
     CertificateIssuer issuer;
+    @Inject
+    AccessAudit audit;
+    @Inject
+    SecurityIdentity identity;
 
     @GET
     @Path(".well-known/jwks.json")
@@ -68,8 +76,9 @@ public class KeysResource {
     @RolesAllowed(Roles.OPS)
     @Path("api/v1/keys/rotation")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response rotate() throws Exception {
+    public Response rotate(@HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws Exception {
         KeyRing.SigningKey fresh = keys.rotate();
+        audit.record(Caller.of(identity, purpose), AccessAudit.Action.KEY_ROTATION, null, null);
         return Response.status(201).entity(Map.of("kid", fresh.jwk().kid(), "created", fresh.created().toString())).build();
     }
 

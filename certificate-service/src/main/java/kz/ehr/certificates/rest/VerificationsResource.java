@@ -8,6 +8,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -18,13 +19,23 @@ import kz.ehr.certificates.verifier.VerificationResult;
 /**
  * Online verification of a token or QR text; the answer is always 200 with a status, never an error. It runs on the
  * I/O threads: a check touches no database (keys and revocations are in memory) and costs at most one ECDSA
- * verification (~1-2 ms of CPU), so the hop to a worker thread would cost more than it protects.
+ * verification (~1-2 ms of CPU), so the hop to a worker thread would cost more than it protects. Public, so rate-
+ * and size-limited per client ({@link PublicVerificationLimits}).
  */
 @Path("/api/v1/verifications")
 @NonBlocking
 public class VerificationsResource {
     @Inject
     Verifications verifications;
+    @Inject
+    kz.ehr.certificates.config.CertificatesConfig config;
+
+    private int maxTokenChars;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        maxTokenChars = config.verification().maxBodyBytes();
+    }
 
     public record VerificationRequest(String token) {
     }
@@ -37,7 +48,14 @@ public class VerificationsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public VerificationView verify(VerificationRequest request) {
-        VerificationResult r = verifications.verify(request == null ? null : request.token());
+        String token = request == null ? null : request.token();
+        if (token != null && token.length() > maxTokenChars) {
+            // a chunked body carries no Content-Length for the filter to refuse
+            throw new jakarta.ws.rs.WebApplicationException(Response.status(413).type(Problem.MEDIA_TYPE)
+                    .entity(Problem.of(413, "BODY_TOO_LARGE", "Request body too large",
+                            "a token is at most " + maxTokenChars + " characters", "token")).build());
+        }
+        VerificationResult r = verifications.verify(token);
         return new VerificationView(r.status().name(), r.kid(), r.detail(), r.claims());
     }
 }

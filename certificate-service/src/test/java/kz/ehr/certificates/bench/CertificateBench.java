@@ -69,7 +69,11 @@ public final class CertificateBench {
             List<String> cmd = List.of("-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
                     "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/ehr_certificates_bench",
                     "-Dehr.certificates.keys.keystore-path=" + work.resolve("keys/signing-keys.p12"),
-                    "-Dehr.certificates.verified-signature-cache=" + cache, "-Dquarkus.log.level=WARN");
+                    "-Dehr.certificates.verified-signature-cache=" + cache, "-Dquarkus.log.level=WARN",
+                    // issuing needs a clinician's token; the bench signs its own with the test key
+                    "-Dmp.jwt.verify.publickey.location=" + kz.ehr.testsupport.TestTokens.publicKeyFile(),
+                    // all clients come from 127.0.0.1: the per-client verification limit would measure itself
+                    "-Dehr.certificates.verification.rate-per-second=1000000000", "-Dehr.certificates.verification.burst=1000000");
             List<String> javaCmd = new ArrayList<>(List.of("java", "-Xmx512m"));
             javaCmd.addAll(cmd);
             javaCmd.add("-jar");
@@ -207,8 +211,12 @@ public final class CertificateBench {
         throw new IllegalStateException("service not ready; see " + log);
     }
 
+    /** A clinician's token (1 h, longer than any run); verification ignores it. */
+    static final String CLINICIAN = "Bearer " + kz.ehr.testsupport.TestTokens.of("bench", kz.ehr.security.Roles.CLINICIAN);
+
     static HttpResponse<String> post(String url, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", CLINICIAN).header("X-Purpose", "benchmark")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -22,6 +22,9 @@ import kz.ehr.events.SourceRef;
 import kz.ehr.events.Topics;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestKafka;
+import kz.ehr.testsupport.TestTokens;
+import kz.ehr.security.Caller;
+import kz.ehr.security.Roles;
 
 /** Events in through the real broker, certificates out through REST and certificates.events.v1. */
 @QuarkusTest
@@ -39,8 +42,17 @@ class CertificateLifecycleTests {
         return last[0];
     }
 
+    /** A clinician's system, stating why. */
+    static io.restassured.specification.RequestSpecification clinician() {
+        return given().auth().oauth2(TestTokens.of("dr-aliya", Roles.CLINICIAN)).header(Caller.PURPOSE_HEADER, "fitness check");
+    }
+
+    static io.restassured.specification.RequestSpecification ops() {
+        return given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS)).header(Caller.PURPOSE_HEADER, "support ticket 42");
+    }
+
     static Response issue(String iin, String type) {
-        return given().contentType("application/json").body(Map.of("iin", iin, "type", type))
+        return clinician().contentType("application/json").body(Map.of("iin", iin, "type", type))
                 .when().post("/api/v1/certificates").then().extract().response();
     }
 
@@ -87,7 +99,7 @@ class CertificateLifecycleTests {
         assertThat(issuedEvent.getIin()).isEqualTo(iin);
         assertThat(issuedEvent.getKeyId()).isEqualTo(valid.jsonPath().getString("kid"));
 
-        given().when().get("/api/v1/persons/" + iin + "/events").then().statusCode(200)
+        ops().when().get("/api/v1/persons/" + iin + "/events").then().statusCode(200)
                 .body("personKey", equalTo(iin)).body("events.recordType", hasItem("EXAM"));
 
         Records.dispensary(iin, "NARCOLOGICAL", "REGISTERED", Records.today());
@@ -133,7 +145,7 @@ class CertificateLifecycleTests {
         issue("850315300018", "F083").then().statusCode(400).contentType("application/problem+json")
                 .body("code", equalTo("IIN_CHECKSUM")).body("field", equalTo("iin"));
         issue(iin, "F999").then().statusCode(400).body("code", equalTo("UNKNOWN_CERTIFICATE_TYPE")).body("field", equalTo("type"));
-        given().when().get("/api/v1/certificates/F083-19700101-000000").then().statusCode(404)
+        clinician().when().get("/api/v1/certificates/F083-19700101-000000").then().statusCode(404)
                 .body("code", equalTo("CERTIFICATE_NOT_FOUND"));
     }
 
@@ -195,9 +207,9 @@ class CertificateLifecycleTests {
                 .setAttachment(kz.ehr.events.Attachment.newBuilder().setPolyclinicBin("990340000013")
                         .setFrom(Records.today().minusYears(1)).build()).build());
         // same key, same partition: once the attachment is stored, the two registrations before it were applied
-        await().atMost(DEADLINE).untilAsserted(() -> given().when().get("/api/v1/persons/" + iin + "/events").then()
+        await().atMost(DEADLINE).untilAsserted(() -> ops().when().get("/api/v1/persons/" + iin + "/events").then()
                 .body("events.recordType", hasItem("ATTACHMENT")));
-        given().when().get("/api/v1/certificates/" + number).then().statusCode(200).body("status", equalTo("ACTIVE"));
+        clinician().when().get("/api/v1/certificates/" + number).then().statusCode(200).body("status", equalTo("ACTIVE"));
         assertThat(verify(second.jsonPath().getString("token")).jsonPath().getString("status")).isEqualTo("VALID");
     }
 }

@@ -1,0 +1,70 @@
+package kz.ehr.certificates.rest;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import kz.ehr.certificates.config.CertificatesConfig;
+import kz.ehr.certificates.verification.ClientRateLimiter;
+
+/**
+ * Guards the one endpoint anybody may call without a token: a per-client rate limit (429 + Retry-After) and a body
+ * size limit (413), both answered before the body is read. The client is the connection's remote address;
+ * X-Forwarded-For counts only where Quarkus' proxy support trusts the proxy that sent it (then Vert.x has already
+ * put the forwarded address into {@code remoteAddress()}).
+ */
+@ApplicationScoped
+public class PublicVerificationLimits {
+    @Inject
+    CertificatesConfig config;
+
+    private ClientRateLimiter limiter;
+
+    @PostConstruct
+    void init() {
+        CertificatesConfig.Verification v = config.verification();
+        limiter = new ClientRateLimiter(v.ratePerSecond(), v.burst(), v.maxTrackedClients(), System::nanoTime);
+    }
+
+    @ServerRequestFilter
+    public Response check(ContainerRequestContext context, HttpServerRequest request, SimpleResourceInfo resource) {
+        if (resource == null || resource.getResourceClass() != VerificationsResource.class) {
+            return null;
+        }
+        SocketAddress remote = request.remoteAddress();
+        String client = remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
+        ClientRateLimiter.Decision decision = limiter.tryAcquire(client);
+        if (!decision.allowed()) {
+            return problem(Problem.of(429, "RATE_LIMITED", "Too many verifications",
+                    "more than " + config.verification().ratePerSecond() + " verifications per second (burst "
+                            + config.verification().burst() + ") from one client; retry after the time in Retry-After", null))
+                    .header(HttpHeaders.RETRY_AFTER, decision.retryAfterSeconds()).build();
+        }
+        String length = context.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && tooLarge(length)) {
+            return problem(Problem.of(413, "BODY_TOO_LARGE", "Request body too large",
+                    "a verification request is at most " + config.verification().maxBodyBytes() + " bytes", null)).build();
+        }
+        return null;
+    }
+
+    private boolean tooLarge(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.trim()) > config.verification().maxBodyBytes();
+        } catch (NumberFormatException e) {
+            return false; // Vert.x itself refuses a malformed Content-Length
+        }
+    }
+
+    private static Response.ResponseBuilder problem(Problem p) {
+        return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p);
+    }
+}
