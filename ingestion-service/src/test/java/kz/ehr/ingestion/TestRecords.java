@@ -11,7 +11,8 @@ import io.restassured.response.ValidatableResponse;
 public final class TestRecords {
     public static final String DAMUMED = "Bearer test-key-damumed";
     public static final String KMIS = "Bearer test-key-kmis";
-    public static final String OPS = "Bearer test-ops-token";
+    /** A staff member with the ops role (signed with the test key the test profile trusts). */
+    public static final String OPS = "Bearer " + kz.ehr.testsupport.TestTokens.of("aigerim", kz.ehr.security.Roles.OPS);
 
     private TestRecords() {
     }

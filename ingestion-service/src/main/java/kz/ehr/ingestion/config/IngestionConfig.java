@@ -13,9 +13,6 @@ public interface IngestionConfig {
     /** Provider credentials seeded at start, {@code providerId:key,providerId:key}; from EHR_PROVIDER_KEYS. */
     Optional<String> providerKeys();
 
-    /** Bearer token for the ops endpoints (key issue/revoke, all providers' statistics); unset disables them. */
-    Optional<String> opsToken();
-
     /** Most records one POST may carry; more is answered 413. */
     @WithDefault("10000")
     int maxBatchRecords();

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -19,14 +20,17 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
-import kz.ehr.ingestion.config.IngestionConfig;
+import kz.ehr.ingestion.audit.AuditLog;
 import kz.ehr.ingestion.providers.ProviderKeys;
 import kz.ehr.ingestion.stats.ProviderStatistics;
+import kz.ehr.security.Caller;
+import kz.ehr.security.Roles;
 
 /**
  * For providers and ops: statistics, the recent-rejection list (to fix and resend), and key rotation (ops only).
- * A provider authenticates with its own key and sees only itself; ops use the ops token.
+ * A provider authenticates with its own key and sees only itself; staff with a signed token carrying the ops role.
  */
 @Path("/api/v1/providers")
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,23 +43,26 @@ public class ProvidersResource {
     @Inject
     ProviderKeys keys;
     @Inject
-    IngestionConfig config;
+    SecurityIdentity identity;
+    @Inject
+    AuditLog audit;
 
     public record RejectionPage(List<ProviderStatistics.Rejection> items, Long nextCursor) {
     }
 
     @GET
+    @RolesAllowed(Roles.OPS)
     @Path("/stats")
-    public Response allStats(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) throws SQLException {
-        Optional<Response> denied = require(authorization, null);
-        return denied.isPresent() ? denied.get() : Response.ok(statistics.all(Instant.now())).build();
+    public Response allStats() throws SQLException {
+        return Response.ok(statistics.all(Instant.now())).build();
     }
 
     @GET
     @Path("/{providerId}/stats")
     public Response stats(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                           @PathParam("providerId") String providerId) throws SQLException {
-        Optional<Response> denied = require(authorization, providerId);
+        Callers.Identified caller = callers.identify(authorization);
+        Optional<Response> denied = mayRead(caller, providerId);
         if (denied.isPresent()) {
             return denied.get();
         }
@@ -64,74 +71,84 @@ public class ProvidersResource {
                 0, 0, 0, 0, 0, 0, java.util.Map.of(), null, null, new ProviderStatistics.RecordsPerMinute(0, 0, 0)))).build();
     }
 
+    /**
+     * Rejected originals carry patients' data: every read is audited, and staff must say why (X-Purpose). A provider
+     * reading its own rejections may give a reason in X-Purpose (or the older {@code reason} parameter).
+     */
     @GET
     @Path("/{providerId}/rejections")
     public Response rejections(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                               @HeaderParam(Caller.PURPOSE_HEADER) String purpose,
                                @PathParam("providerId") String providerId,
                                @QueryParam("limit") @DefaultValue("50") int limit,
                                @QueryParam("before") Long before,
                                @QueryParam("reason") String reason) throws SQLException {
-        Optional<Response> denied = require(authorization, providerId);
+        Callers.Identified caller = callers.identify(authorization);
+        Optional<Response> denied = mayRead(caller, providerId);
         if (denied.isPresent()) {
             return denied.get();
+        }
+        String why = Caller.of(null, purpose != null && !purpose.isBlank() ? purpose : reason).purpose();
+        if (!caller.isProvider() && (purpose == null || purpose.isBlank())) {
+            return Problems.response(400, "PURPOSE_REQUIRED", Caller.PURPOSE_HEADER,
+                    "rejected records hold patients' data: say why you read them in header " + Caller.PURPOSE_HEADER
+                            + "; it goes into the audit log").build();
         }
         if (limit < 1 || limit > 500) {
             return Problems.response(400, "INVALID_PARAMETER", "limit", "limit must be between 1 and 500").build();
         }
-        // rejected payloads carry patients' data: every read is audited
-        statistics.audit(callers.identify(authorization).orElseThrow(), "READ_REJECTIONS", providerId, reason);
+        audit.record(caller.who(), AuditLog.Action.READ_REJECTIONS, providerId, why);
         List<ProviderStatistics.Rejection> items = statistics.rejections(providerId, before, limit);
         Long next = items.size() == limit ? items.get(items.size() - 1).id() : null;
         return Response.ok(new RejectionPage(items, next)).build();
     }
 
     @GET
+    @RolesAllowed(Roles.OPS)
     @Path("/{providerId}/keys")
-    public Response listKeys(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                             @PathParam("providerId") String providerId) throws SQLException {
-        Optional<Response> denied = require(authorization, null);
-        return denied.isPresent() ? denied.get() : Response.ok(keys.keys(providerId)).build();
+    public Response listKeys(@PathParam("providerId") String providerId) throws SQLException {
+        return Response.ok(keys.keys(providerId)).build();
     }
 
     @POST
+    @RolesAllowed(Roles.OPS)
     @Path("/{providerId}/keys")
-    public Response issueKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                             @PathParam("providerId") String providerId) throws SQLException {
-        Optional<Response> denied = require(authorization, null);
-        if (denied.isPresent()) {
-            return denied.get();
-        }
+    public Response issueKey(@PathParam("providerId") String providerId, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
+            throws SQLException {
         if (!ProviderKeys.PROVIDER_ID.matcher(providerId).matches()) {
             return Problems.response(400, "INVALID_PARAMETER", "providerId",
                     "provider id must match " + ProviderKeys.PROVIDER_ID.pattern()).build();
         }
-        return Response.status(201).entity(keys.issue(providerId)).build();
+        ProviderKeys.IssuedKey issued = keys.issue(providerId);
+        Caller staff = Caller.of(identity, purpose);
+        audit.record(staff.who(), AuditLog.Action.ISSUE_KEY, providerId + "/" + issued.keyId(), staff.purpose());
+        return Response.status(201).entity(issued).build();
     }
 
     @DELETE
+    @RolesAllowed(Roles.OPS)
     @Path("/{providerId}/keys/{keyId}")
-    public Response revokeKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                              @PathParam("providerId") String providerId, @PathParam("keyId") String keyId) throws SQLException {
-        Optional<Response> denied = require(authorization, null);
-        if (denied.isPresent()) {
-            return denied.get();
+    public Response revokeKey(@PathParam("providerId") String providerId, @PathParam("keyId") String keyId,
+                              @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
+        if (!keys.revoke(providerId, keyId)) {
+            return Problems.response(404, "KEY_NOT_FOUND", "keyId", "no active key " + keyId + " for provider " + providerId).build();
         }
-        return keys.revoke(providerId, keyId) ? Response.noContent().build()
-                : Problems.response(404, "KEY_NOT_FOUND", "keyId", "no active key " + keyId + " for provider " + providerId).build();
+        Caller staff = Caller.of(identity, purpose);
+        audit.record(staff.who(), AuditLog.Action.REVOKE_KEY, providerId + "/" + keyId, staff.purpose());
+        return Response.noContent().build();
     }
 
-    /** @param providerId the provider whose data is asked for, or null for ops-only endpoints */
-    private Optional<Response> require(String authorization, String providerId) throws SQLException {
-        Optional<String> caller = callers.identify(authorization);
-        if (caller.isEmpty()) {
+    /** A provider may read only its own data; staff need the ops role. */
+    private static Optional<Response> mayRead(Callers.Identified caller, String providerId) {
+        if (caller.isProvider()) {
+            return caller.providerId().equals(providerId) ? Optional.empty()
+                    : Optional.of(Problems.response(403, "FORBIDDEN", null, "a provider may see only its own data").build());
+        }
+        if (caller.staff() == null) {
             return Optional.of(Problems.response(401, "UNAUTHENTICATED", "Authorization",
-                    "send Authorization: Bearer <provider key or ops token>").build());
+                    "send Authorization: Bearer <provider key or staff token with the ops role>").build());
         }
-        boolean allowed = providerId == null ? Callers.OPS.equals(caller.get()) : Callers.maySee(caller.get(), providerId);
-        if (!allowed) {
-            return Optional.of(Problems.response(403, "FORBIDDEN", null, providerId == null
-                    ? "this endpoint is for ops (the ops token)" : "a provider may see only its own data").build());
-        }
-        return Optional.empty();
+        return caller.isOps() ? Optional.empty()
+                : Optional.of(Problems.response(403, "FORBIDDEN", null, "this endpoint is for the provider itself or ops").build());
     }
 }

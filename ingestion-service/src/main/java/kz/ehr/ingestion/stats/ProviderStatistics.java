@@ -227,18 +227,6 @@ public class ProviderStatistics {
         return out;
     }
 
-    /** Records who read a provider's rejected payloads (they contain patients' data). */
-    public void audit(String actor, String action, String subject, String reason) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (actor, action, subject, reason) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, actor);
-            ps.setString(2, action);
-            ps.setString(3, subject);
-            ps.setString(4, reason);
-            ps.executeUpdate();
-        }
-    }
-
     /** Drops rejections and per-minute counters past their retention. */
     public int prune(Instant now) throws SQLException {
         try (Connection c = dataSource.getConnection();
