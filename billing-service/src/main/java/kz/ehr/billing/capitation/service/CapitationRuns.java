@@ -54,7 +54,7 @@ public class CapitationRuns {
 
     public record RunResult(String month, int version, String status, String policyId, LocalDate billingDate, long persons,
                             BigDecimal amount, BigDecimal fullAmount, int polyclinics, long millis, long readingMillis,
-                            long pricingMillis, long copyMillis) {
+                            long pricingMillis, long copyMillis, long indexMillis) {
     }
 
     /** Per-polyclinic totals accumulated while streaming. */
@@ -88,16 +88,28 @@ public class CapitationRuns {
         }
     }
 
+    /** Opens a connection outside the run's transaction: the lines are written through it while the run reads. */
+    @FunctionalInterface
+    public interface Connections {
+        Connection open() throws SQLException;
+    }
+
     public RunResult run(YearMonth month) {
         return QuarkusTransaction.requiringNew().timeout(900).call(() -> {
             try (Connection c = dataSource.getConnection()) {
-                return compute(c, month, policies.capitation());
+                // the writer's connection is taken on its own thread, outside this transaction
+                return compute(c, dataSource::getConnection, month, policies.capitation());
             }
         });
     }
 
-    /** The whole run on the caller's connection and transaction; public for the benchmark. */
-    public static RunResult compute(Connection c, YearMonth month, CapitationPolicies policies) throws SQLException {
+    /**
+     * The whole run on the caller's connection and transaction; public for the benchmark. Lines are written into a
+     * fresh, detached partition through a second connection while this one reads and prices, then indexed once and
+     * attached here: the version becomes visible with this transaction's commit, all of it or nothing. A crash
+     * leaves only a detached table nobody reads, dropped by the month's next run.
+     */
+    public static RunResult compute(Connection c, Connections writers, YearMonth month, CapitationPolicies policies) throws SQLException {
         long t0 = System.nanoTime();
         lock(c, month);
         int version = 1;
@@ -109,14 +121,6 @@ public class CapitationRuns {
                 }
             }
         }
-        for (String table : List.of("capitation_line", "capitation_statement", "capitation_run")) {
-            // only an OPEN version can be here: a CLOSED one made version move on
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE month = ? AND version = ?")) {
-                ps.setString(1, month.toString());
-                ps.setInt(2, version);
-                ps.executeUpdate();
-            }
-        }
         LocalDate billingDate = CapitationCalculator.billingDate(month);
         CapitationPolicy policy;
         try {
@@ -124,55 +128,74 @@ public class CapitationRuns {
         } catch (IllegalArgumentException e) {
             throw BillingProblem.badRequest("NO_POLICY", "month", e.getMessage());
         }
+        LineTables tables = new LineTables(c, month, version);
+        tables.dropLeftovers();
         LocalDate windowStart = billingDate.minusMonths(policy.visitLookbackMonths());
         Map<String, Totals> totals = new TreeMap<>();
         long readNanos = 0, priceNanos = 0, copyNanos = 0;
         CapitationCalculator.PriceCache prices = new CapitationCalculator.PriceCache();
-        CopyWriter copy = new CopyWriter(c, month.toString(), version);
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, p.sex, p.birth_date, p.death_date,
-                       ins.insured, lv.last_counted, lv.last_flagged
-                FROM attachment a
-                LEFT JOIN person p ON p.person_key = a.person_key
-                LEFT JOIN (SELECT DISTINCT ON (person_key) person_key, insured FROM insurance
-                           WHERE (from_date IS NULL OR from_date <= ?) AND (to_date IS NULL OR to_date >= ?)
-                           ORDER BY person_key, from_date DESC NULLS LAST) ins ON ins.person_key = a.person_key
-                LEFT JOIN (SELECT person_key, max(visit_date) FILTER (WHERE NOT flagged) last_counted,
-                                  max(visit_date) FILTER (WHERE flagged) last_flagged
-                           FROM visit WHERE visit_date <= ? AND visit_date > ? AND kind = ANY(?)
-                           GROUP BY person_key) lv ON lv.person_key = a.person_key
-                WHERE a.from_date <= ? AND (a.effective_to IS NULL OR a.effective_to >= ?)
-                ORDER BY a.polyclinic_bin, a.person_key""")) {
-            // in index order, the lines' (month, version, bin, person) index grows at its right edge instead of splitting pages all over
-            ps.setFetchSize(10_000);
-            Jdbc.date(ps, 1, billingDate);
-            Jdbc.date(ps, 2, billingDate);
-            Jdbc.date(ps, 3, billingDate);
-            Jdbc.date(ps, 4, windowStart);
-            ps.setArray(5, c.createArrayOf("text", policy.countedVisitKinds().toArray()));
-            Jdbc.date(ps, 6, billingDate);
-            Jdbc.date(ps, 7, billingDate);
-            try (ResultSet rs = ps.executeQuery()) {
-                long tRead = System.nanoTime();
-                while (rs.next()) {
-                    readNanos += System.nanoTime() - tRead;
-                    long tPrice = System.nanoTime();
-                    Object insured = rs.getObject(8);
-                    CapitationInput in = new CapitationInput(rs.getString(1), rs.getString(2), rs.getString(3), Jdbc.date(rs, 4),
-                            rs.getString(5), Jdbc.date(rs, 6), Jdbc.date(rs, 7), (Boolean) insured, Jdbc.date(rs, 9), Jdbc.date(rs, 10));
-                    CapitationLine line = CapitationCalculator.line(in, month, policy, prices);
-                    totals.computeIfAbsent(in.polyclinicBin(), k -> new Totals()).add(line, in.lastCountedVisit() == null);
-                    long tCopy = System.nanoTime();
-                    priceNanos += tCopy - tPrice;
-                    copy.add(line);
-                    tRead = System.nanoTime();
-                    copyNanos += tRead - tCopy;
+        LineWriter lines = new LineWriter(writers, tables);
+        try {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, p.sex, p.birth_date, p.death_date,
+                           ins.insured, lv.last_counted, lv.last_flagged
+                    FROM attachment a
+                    LEFT JOIN person p ON p.person_key = a.person_key
+                    LEFT JOIN (SELECT DISTINCT ON (person_key) person_key, insured FROM insurance
+                               WHERE (from_date IS NULL OR from_date <= ?) AND (to_date IS NULL OR to_date >= ?)
+                               ORDER BY person_key, from_date DESC NULLS LAST) ins ON ins.person_key = a.person_key
+                    LEFT JOIN (SELECT person_key, max(visit_date) FILTER (WHERE NOT flagged) last_counted,
+                                      max(visit_date) FILTER (WHERE flagged) last_flagged
+                               FROM visit WHERE visit_date <= ? AND visit_date > ? AND kind = ANY(?)
+                               GROUP BY person_key) lv ON lv.person_key = a.person_key
+                    WHERE a.from_date <= ? AND (a.effective_to IS NULL OR a.effective_to >= ?)""")) {
+                // no ORDER BY: the partition is indexed after the load, so rows may come in whatever order the joins give
+                ps.setFetchSize(10_000);
+                // binary results from the first execution: dates arrive as day numbers instead of text to parse
+                ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
+                Jdbc.date(ps, 1, billingDate);
+                Jdbc.date(ps, 2, billingDate);
+                Jdbc.date(ps, 3, billingDate);
+                Jdbc.date(ps, 4, windowStart);
+                ps.setArray(5, c.createArrayOf("text", policy.countedVisitKinds().toArray()));
+                Jdbc.date(ps, 6, billingDate);
+                Jdbc.date(ps, 7, billingDate);
+                try (ResultSet rs = ps.executeQuery()) {
+                    long tRead = System.nanoTime();
+                    while (rs.next()) {
+                        readNanos += System.nanoTime() - tRead;
+                        long tPrice = System.nanoTime();
+                        Object insured = rs.getObject(8);
+                        CapitationInput in = new CapitationInput(rs.getString(1), rs.getString(2), rs.getString(3), Jdbc.date(rs, 4),
+                                rs.getString(5), Jdbc.date(rs, 6), Jdbc.date(rs, 7), (Boolean) insured, Jdbc.date(rs, 9), Jdbc.date(rs, 10));
+                        CapitationLine line = CapitationCalculator.line(in, month, policy, prices);
+                        totals.computeIfAbsent(in.polyclinicBin(), k -> new Totals()).add(line, in.lastCountedVisit() == null);
+                        long tCopy = System.nanoTime();
+                        priceNanos += tCopy - tPrice;
+                        lines.add(line);
+                        tRead = System.nanoTime();
+                        copyNanos += tRead - tCopy;
+                    }
                 }
             }
+            long tFlush = System.nanoTime();
+            lines.finish();
+            copyNanos += System.nanoTime() - tFlush;
+        } finally {
+            lines.abortIfUnfinished();
         }
-        long tFlush = System.nanoTime();
-        copy.flush();
-        copyNanos += System.nanoTime() - tFlush;
+        long tIndex = System.nanoTime();
+        lines.writePrices(c, month.toString(), version);
+        tables.indexAndAttach();
+        long indexMillis = (System.nanoTime() - tIndex) / 1_000_000;
+        for (String table : List.of("capitation_statement", "capitation_run")) {
+            // only an OPEN version can be here: a CLOSED one made version move on
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE month = ? AND version = ?")) {
+                ps.setString(1, month.toString());
+                ps.setInt(2, version);
+                ps.executeUpdate();
+            }
+        }
         Instant now = Instant.now();
         long persons = 0;
         BigDecimal amount = BigDecimal.ZERO;
@@ -232,11 +255,11 @@ public class CapitationRuns {
         }
         Outbox.add(c, events);
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        LOG.infof("capitation %s v%d: %d persons, %d polyclinics, %s ₸ in %d ms (reading %d ms, pricing %d ms, COPY %d ms)", month,
-                version, persons, totals.size(), amount.toPlainString(), millis, readNanos / 1_000_000, priceNanos / 1_000_000,
-                copyNanos / 1_000_000);
+        LOG.infof("capitation %s v%d: %d persons, %d polyclinics, %s ₸ in %d ms (reading %d ms, pricing %d ms, waiting for COPY %d ms,"
+                + " index + attach %d ms)", month, version, persons, totals.size(), amount.toPlainString(), millis, readNanos / 1_000_000,
+                priceNanos / 1_000_000, copyNanos / 1_000_000, indexMillis);
         return new RunResult(month.toString(), version, "OPEN", policy.id(), billingDate, persons, amount, full, totals.size(), millis,
-                readNanos / 1_000_000, priceNanos / 1_000_000, copyNanos / 1_000_000);
+                readNanos / 1_000_000, priceNanos / 1_000_000, copyNanos / 1_000_000, indexMillis);
     }
 
     /** Closes the latest version: immutable from now on, announced per polyclinic on billing.events.v1. */
@@ -259,7 +282,7 @@ public class CapitationRuns {
                                     + " is already closed; run it again to create version " + (rs.getInt(1) + 1));
                         }
                         r = new RunResult(month.toString(), rs.getInt(1), "CLOSED", rs.getString(3), Jdbc.date(rs, 4), rs.getLong(5),
-                                rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getInt(8), 0, 0, 0, 0);
+                                rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getInt(8), 0, 0, 0, 0, 0);
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement(
@@ -298,100 +321,4 @@ public class CapitationRuns {
         }
     }
 
-    record Numbers(BigDecimal a, BigDecimal b, BigDecimal c, BigDecimal d, BigDecimal e, BigDecimal f, BigDecimal g, BigDecimal h,
-                   BigDecimal i, BigDecimal j, BigDecimal k) {
-        String csv() {
-            StringBuilder sb = new StringBuilder();
-            for (BigDecimal v : List.of(a, b, c, d, e, f, g, h, i, j, k)) {
-                sb.append(v.toPlainString()).append(',');
-            }
-            return sb.toString();
-        }
-    }
-
-    /** Buffers lines as CSV and sends them with COPY every {@link #COPY_CHUNK} rows. */
-    static final class CopyWriter {
-        private final Connection c;
-        private final String month;
-        private final int version;
-        private final StringBuilder buf = new StringBuilder(1 << 22);
-        private int rows;
-        private final Map<Numbers, String> numbers = new java.util.HashMap<>();
-
-        CopyWriter(Connection c, String month, int version) {
-            this.c = c;
-            this.month = month;
-            this.version = version;
-        }
-
-        void add(CapitationLine l) throws SQLException {
-            CapitationInput in = l.input();
-            buf.append(month).append(',').append(version).append(',');
-            csv(in.polyclinicBin()).append(',');
-            csv(in.personKey()).append(',');
-            csv(in.region()).append(',');
-            csv(in.sex()).append(',');
-            csv(l.ageBand() == null ? null : l.ageBand().name()).append(',');
-            // a few hundred distinct money tuples cover a million lines: format each once
-            buf.append(numbers.computeIfAbsent(new Numbers(l.baseRate(), l.sexAgeCoefficient(), l.regionalCoefficient(), l.visitFactor(),
-                    l.insuranceFactor(), l.appliedFactor(), l.fullAmount(), l.amount(), l.withheldNoVisit(), l.withheldNotInsured(),
-                    l.withheldByFraudFlags()), Numbers::csv));
-            boolean first = true;
-            buf.append('"');
-            for (Reason r : l.reasonCodes()) {
-                if (!first) {
-                    buf.append(',');
-                }
-                buf.append(r.name());
-                first = false;
-            }
-            buf.append('"').append(',');
-            date(in.attachedSince()).append(',');
-            buf.append(in.insured() == null ? "" : in.insured().toString()).append(',');
-            date(in.lastCountedVisit()).append(',');
-            date(in.lastFlaggedVisit()).append(',');
-            date(in.deathDate()).append(',');
-            buf.append(l.lookbackMonths()).append('\n');
-            if (++rows >= COPY_CHUNK) {
-                flush();
-            }
-        }
-
-        private StringBuilder date(LocalDate d) {
-            return d == null ? buf : buf.append(d);
-        }
-
-        private StringBuilder csv(String s) {
-            if (s == null) {
-                return buf;
-            }
-            buf.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char ch = s.charAt(i);
-                if (ch == '"') {
-                    buf.append('"');
-                }
-                buf.append(ch);
-            }
-            return buf.append('"');
-        }
-
-        void flush() throws SQLException {
-            if (rows == 0) {
-                return;
-            }
-            try {
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn("""
-                        COPY capitation_line (month, version, polyclinic_bin, person_key, region, sex, age_band, base_rate,
-                          sex_age_coefficient, regional_coefficient, visit_factor, insurance_factor, applied_factor, full_amount, amount,
-                          withheld_no_visit, withheld_not_insured, withheld_by_fraud, reasons, attached_since, insured,
-                          last_counted_visit, last_flagged_visit, death_date, lookback_months) FROM STDIN (FORMAT csv)""",
-                        new StringReader(buf.toString()));
-            } catch (java.io.IOException e) {
-                throw new SQLException("COPY of capitation lines failed", e);
-            }
-            buf.setLength(0);
-            rows = 0;
-        }
-    }
 }

@@ -173,18 +173,23 @@ public class CapitationStatements {
         }
     }
 
+    /** A line with its price (every money value and reason code), in the column order {@link #stored} reads. */
     private static final String LINE_COLUMNS = """
-            person_key, polyclinic_bin, region, sex, age_band, base_rate, sex_age_coefficient, regional_coefficient, visit_factor,
-            insurance_factor, applied_factor, full_amount, amount, withheld_no_visit, withheld_not_insured, withheld_by_fraud, reasons,
-            attached_since, insured, last_counted_visit, last_flagged_visit, death_date, lookback_months, month""";
+            l.person_key, l.polyclinic_bin, p.region, p.sex, p.age_band, p.base_rate, p.sex_age_coefficient, p.regional_coefficient,
+            p.visit_factor, p.insurance_factor, p.applied_factor, p.full_amount, p.amount, p.withheld_no_visit, p.withheld_not_insured,
+            p.withheld_by_fraud, p.reasons, l.attached_since, l.insured, l.last_counted_visit, l.last_flagged_visit, l.death_date,
+            p.lookback_months, l.month""";
+    private static final String PRICED_LINES = """
+             FROM capitation_line l JOIN capitation_price p ON p.month = l.month AND p.version = l.version AND p.price_id = l.price_id
+            """;
 
     public Page<Line> lines(YearMonth month, String bin, Integer version, String after, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             VersionRef v = version(c, month, version);
             List<Line> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + LINE_COLUMNS + """
-                     FROM capitation_line WHERE month = ? AND version = ? AND polyclinic_bin = ? AND person_key > ?
-                    ORDER BY person_key LIMIT ?""")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + LINE_COLUMNS + PRICED_LINES + """
+                    WHERE l.month = ? AND l.version = ? AND l.polyclinic_bin = ? AND l.person_key > ?
+                    ORDER BY l.person_key LIMIT ?""")) {
                 ps.setString(1, month.toString());
                 ps.setInt(2, v.version());
                 ps.setString(3, bin);
@@ -221,8 +226,8 @@ public class CapitationStatements {
 
     private void writeCsv(Connection c, YearMonth month, String bin, Integer version, OutputStream out) throws SQLException, IOException {
         VersionRef v = version(c, month, version);
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + LINE_COLUMNS
-                + " FROM capitation_line WHERE month = ? AND version = ? AND polyclinic_bin = ? ORDER BY person_key")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + LINE_COLUMNS + PRICED_LINES
+                + " WHERE l.month = ? AND l.version = ? AND l.polyclinic_bin = ? ORDER BY l.person_key")) {
             ps.setFetchSize(5_000);
             ps.setString(1, month.toString());
             ps.setInt(2, v.version());
@@ -255,8 +260,10 @@ public class CapitationStatements {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT coalesce(n.person_key, o.person_key) k, o.polyclinic_bin, n.polyclinic_bin, coalesce(o.amount, 0),
                            coalesce(n.amount, 0), o.reasons, n.reasons
-                    FROM (SELECT * FROM capitation_line WHERE month = ? AND version = ?) n
-                    FULL JOIN (SELECT * FROM capitation_line WHERE month = ? AND version = ?) o ON o.person_key = n.person_key
+                    FROM (SELECT l.person_key, l.polyclinic_bin, p.amount, p.reasons""" + PRICED_LINES + """
+                          WHERE l.month = ? AND l.version = ?) n
+                    FULL JOIN (SELECT l.person_key, l.polyclinic_bin, p.amount, p.reasons""" + PRICED_LINES + """
+                               WHERE l.month = ? AND l.version = ?) o ON o.person_key = n.person_key
                     WHERE (n.amount IS DISTINCT FROM o.amount OR n.polyclinic_bin IS DISTINCT FROM o.polyclinic_bin
                            OR n.reasons IS DISTINCT FROM o.reasons)
                       AND coalesce(n.person_key, o.person_key) > ?
