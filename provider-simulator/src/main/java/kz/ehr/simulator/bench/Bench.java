@@ -34,7 +34,10 @@ public final class Bench {
         Set<String> only = Set.copyOf(Arrays.asList(arg(args, "--only", "kafka,postgres,ingestion,mpi,fraud,verify,capitation,e2e").split(",")));
         String host = arg(args, "--host", "127.0.0.1");
         int[] ports = Arrays.stream(arg(args, "--ports", "8081,8082,8083,8084").split(",")).mapToInt(Integer::parseInt).toArray();
-        Platform platform = new Platform(host, ports[0], ports[1], ports[2], ports[3]);
+        // staff endpoints (MPI reads, certificates, capitation, fraud flags) need a token with every role: the
+        // launcher mints one into EHR_STAFF_TOKEN, so it appears neither in the process list nor in the report
+        Platform platform = new Platform(host, ports[0], ports[1], ports[2], ports[3],
+                arg(args, "--staff-token", System.getenv("EHR_STAFF_TOKEN")));
         Map<String, String> keys = kz.ehr.simulator.Simulator.parseKeys(arg(args, "--keys", System.getenv().getOrDefault("EHR_PROVIDER_KEYS", "")));
         String kafka = arg(args, "--kafka", "127.0.0.1:9092");
         long persons = Long.parseLong(arg(args, "--persons", "3000"));
@@ -236,7 +239,7 @@ public final class Bench {
     private static List<String> redact(String[] args) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if ((args[i].equals("--keys") || args[i].equals("--pg-password")) && i + 1 < args.length) {
+            if ((args[i].equals("--keys") || args[i].equals("--pg-password") || args[i].equals("--staff-token")) && i + 1 < args.length) {
                 i++;
                 continue;
             }
