@@ -38,9 +38,11 @@ class DockerComposeTests {
         assertThat(props.getProperty("quarkus.http.port")).isEqualTo(String.valueOf(port));
         Map<String, Object> env = (Map<String, Object>) definition.get("environment");
         String allConfig = props.toString();
-        for (String key : List.of("EHR_KAFKA", "EHR_PG_HOST", "EHR_PG_PORT", "EHR_PG_USER", "EHR_PG_PASSWORD")) {
+        for (String key : List.of("EHR_KAFKA", "EHR_PG_HOST", "EHR_PG_PORT", "EHR_PG_USER", "EHR_PG_PASSWORD", "EHR_AUTH_PUBLIC_KEY")) {
             assertThat(env).containsKey(key);
             assertThat(allConfig).as("%s reads %s", service, key).contains("${" + key);
         }
+        // the staff tokens' public key is mounted where EHR_AUTH_PUBLIC_KEY points
+        assertThat((List<String>) definition.get("volumes")).anyMatch(v -> v.endsWith(":" + env.get("EHR_AUTH_PUBLIC_KEY") + ":ro"));
     }
 }

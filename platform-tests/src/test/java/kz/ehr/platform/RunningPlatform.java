@@ -11,12 +11,16 @@ import java.util.concurrent.Callable;
 
 import kz.ehr.local.LocalKafkaBroker;
 import kz.ehr.testsupport.TestPlatform;
+import kz.ehr.testsupport.TestTokens;
 
 /** The four packaged services as processes against one broker, each with a fresh database. */
 final class RunningPlatform implements AutoCloseable {
     static final String[] MODULES = {"ingestion-service", "patient-index-service", "certificate-service", "billing-service"};
     static final Map<String, String> DATABASE_PREFIX = Map.of("ingestion-service", "ehr_ingestion",
             "patient-index-service", "ehr_mpi", "certificate-service", "ehr_certificates", "billing-service", "ehr_billing");
+
+    /** The public half of the test signing key, as a file a service process can read. */
+    static final Path STAFF_TOKEN_KEY = TestTokens.publicKeyFile();
 
     final String providerId = "e2e-provider";
     final String key = "e2e-key-" + UUID.randomUUID();
@@ -29,6 +33,12 @@ final class RunningPlatform implements AutoCloseable {
 
     /** As {@link #start(String, String)}, with databases from {@code freshDatabase} (name → JDBC URL). */
     static RunningPlatform start(String kafka, String dbSuffix, java.util.function.UnaryOperator<String> freshDatabase) throws Exception {
+        return start(kafka, dbSuffix, freshDatabase, Map.of());
+    }
+
+    /** As above, with extra system properties per module (e.g. lower limits for the security checks). */
+    static RunningPlatform start(String kafka, String dbSuffix, java.util.function.UnaryOperator<String> freshDatabase,
+                                 Map<String, Map<String, String>> extraProperties) throws Exception {
         RunningPlatform platform = new RunningPlatform();
         // ehr.apps.root lets a developer run these tests against a snapshot of packaged services
         Path root = Path.of(System.getProperty("ehr.apps.root", System.getProperty("ehr.repo.root", ".."))).toAbsolutePath().normalize();
@@ -41,6 +51,9 @@ final class RunningPlatform implements AutoCloseable {
                 if (!TestPlatform.pgPassword().isEmpty()) {
                     props.put("quarkus.datasource.password", TestPlatform.pgPassword());
                 }
+                // staff tokens: the services trust the test key, as ./ehr up makes them trust .ehr/auth/public.pem
+                props.put("mp.jwt.verify.publickey.location", STAFF_TOKEN_KEY.toString());
+                props.putAll(extraProperties.getOrDefault(module, Map.of()));
                 platform.services.put(module, ServiceProcess.start(root, module, LocalKafkaBroker.freePort(), props,
                         Map.of("EHR_PROVIDER_KEYS", platform.providerId + ":" + platform.key)));
             }

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import kz.ehr.security.Roles;
+import kz.ehr.testsupport.TestTokens;
+
 /** One packaged service run as its own process, as ./ehr up runs it. */
 final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -67,9 +70,31 @@ final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
+    /**
+     * A staff read: a token with every role and a stated purpose, as the services require for patients' data
+     * (the token is signed per call with the test key every service of {@link RunningPlatform} trusts).
+     */
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return request("GET", path, "Bearer " + allRoles(), Map.of("X-Purpose", "platform test"), null);
+    }
+
+    static String allRoles() {
+        return TestTokens.of("platform-tests", Roles.ALL.toArray(String[]::new));
+    }
+
+    /** Any call: {@code authorization} may be null, {@code body} null for none (sent as JSON otherwise). */
+    HttpResponse<String> request(String method, String path, String authorization, Map<String, String> headers, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null && headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
+            b.header("Content-Type", "application/json");
+        }
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        headers.forEach(b::header);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String contentType, String authorization, String body)
@@ -84,13 +109,17 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Polls /q/health/ready until it answers 200 or the deadline passes. */
     void awaitReady(Duration timeout) throws InterruptedException, IOException {
+        awaitReady(timeout, "/q/health/ready");
+    }
+
+    private void awaitReady(Duration timeout, String health) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + tail());
             }
             try {
-                if (get("/q/health/ready").statusCode() == 200) {
+                if (request("GET", health, null, Map.of(), null).statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {
