@@ -42,6 +42,10 @@ class AccessControlTests {
         }
     }
 
+    /** Made once: a forged token needs a fresh RSA key pair, which is slow on a busy machine. */
+    static final String FORGED = TestTokens.forged("mallory", Roles.ALL.toArray(String[]::new));
+    static final String EXPIRED = TestTokens.expired("olga", Roles.ALL.toArray(String[]::new));
+
     static final List<Endpoint> ENDPOINTS = List.of(
             new Endpoint("POST", "/api/v1/certificates", "{\"iin\":\"850315300019\",\"type\":\"F063\"}", Roles.CLINICIAN),
             new Endpoint("GET", "/api/v1/certificates/F063-20261128-0000000000", null, Roles.CLINICIAN),
@@ -56,8 +60,8 @@ class AccessControlTests {
 
     static final List<Caller_> CALLERS = List.of(
             new Caller_("no token", () -> null, null),
-            new Caller_("forged token with every role", () -> TestTokens.forged("mallory", Roles.ALL.toArray(String[]::new)), null),
-            new Caller_("expired token with every role", () -> TestTokens.expired("olga", Roles.ALL.toArray(String[]::new)), null),
+            new Caller_("forged token with every role", () -> FORGED, null),
+            new Caller_("expired token with every role", () -> EXPIRED, null),
             new Caller_("ops", () -> TestTokens.of("aigerim", Roles.OPS), Roles.OPS),
             new Caller_("reviewer", () -> TestTokens.of("dana", Roles.REVIEWER), Roles.REVIEWER),
             new Caller_("auditor", () -> TestTokens.of("marat", Roles.AUDITOR), Roles.AUDITOR),
