@@ -62,8 +62,11 @@ public final class IndexStore {
             // a batch's blocks are a few thousand index lookups in a table of millions; with the planner's
             // spinning-disk default it would rather scan whole tables (seconds instead of a few hundred ms)
             st.execute("SET LOCAL random_page_cost = 1.1");
+            // the arrays' sizes decide the plan: a cached generic plan cannot know them
+            st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
         }
         Map<UUID, EnterpriseState> out = new HashMap<>();
+        List<UUID> withoutCopy = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 WITH hit AS (
                     SELECT enterprise_id FROM source_record WHERE iin = ANY(?)
@@ -74,10 +77,9 @@ public final class IndexStore {
                     UNION SELECT enterprise_id FROM source_record WHERE birth_date = ANY(?)
                     UNION SELECT unnest(?::uuid[])
                 )
-                SELECT %s, %s
+                SELECT %s, e.sources_compact
                 FROM hit JOIN enterprise_patient e ON e.enterprise_id = hit.enterprise_id
-                LEFT JOIN source_record s ON s.enterprise_id = e.enterprise_id
-                """.formatted(ENTERPRISE_COLUMNS, SOURCE_COLUMNS))) {
+                """.formatted(ENTERPRISE_COLUMNS))) {
             Array iinArray = c.createArrayOf("text", iins.toArray());
             ps.setArray(1, iinArray);
             ps.setArray(2, iinArray);
@@ -89,17 +91,20 @@ public final class IndexStore {
             ps.setArray(7, c.createArrayOf("uuid", alsoIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    UUID id = rs.getObject(1, UUID.class);
-                    EnterpriseState e = out.get(id);
-                    if (e == null) {
-                        e = readEnterprise(rs, 1);
-                        out.put(id, e);
+                    EnterpriseState e = readEnterprise(rs, 1);
+                    String compact = rs.getString(13);
+                    if (compact == null) {
+                        withoutCopy.add(e.id);
+                    } else {
+                        e.sources.addAll(CompactSources.decode(compact, e.id));
                     }
-                    if (rs.getString(13) != null) {
-                        e.sources.add(readSource(rs, 13));
-                    }
+                    out.put(e.id, e);
                 }
             }
+        }
+        if (!withoutCopy.isEmpty()) {
+            // rows written before the copy existed (migration V6 fills them; this keeps a missed one correct)
+            loadSources(c, withoutCopy, out);
         }
         return inStableOrder(out);
     }
@@ -182,21 +187,30 @@ public final class IndexStore {
                 }
             }
         }
+        loadSources(c, List.of(sorted), out);
+        return out;
+    }
+
+    private static void loadSources(Connection c, Collection<UUID> ids, Map<UUID, EnterpriseState> into) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + SOURCE_COLUMNS
                 + " FROM source_record s WHERE s.enterprise_id = ANY(?)")) {
-            ps.setArray(1, c.createArrayOf("uuid", sorted));
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     SourceState s = readSource(rs, 1);
-                    EnterpriseState e = out.get(s.enterpriseId);
+                    EnterpriseState e = into.get(s.enterpriseId);
                     if (e != null) {
                         e.sources.add(s);
                     }
                 }
             }
         }
-        out.values().forEach(e -> e.sources.sort(java.util.Comparator.comparing(SourceState::key)));
-        return out;
+        for (UUID id : ids) {
+            EnterpriseState e = into.get(id);
+            if (e != null) {
+                e.sources.sort(java.util.Comparator.comparing(SourceState::key));
+            }
+        }
     }
 
     static Map<String, String> parseOverrides(String json) {
@@ -268,12 +282,13 @@ public final class IndexStore {
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO enterprise_patient (enterprise_id, iin, status, merged_into, last_name, first_name, middle_name,
-                    birth_date, sex, phone, address, overrides, version, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 1, now())
+                    birth_date, sex, phone, address, overrides, sources_compact, version, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, 1, now())
                 ON CONFLICT (enterprise_id) DO UPDATE SET iin = excluded.iin, status = excluded.status,
                     merged_into = excluded.merged_into, last_name = excluded.last_name, first_name = excluded.first_name,
                     middle_name = excluded.middle_name, birth_date = excluded.birth_date, sex = excluded.sex,
                     phone = excluded.phone, address = excluded.address, overrides = excluded.overrides,
+                    sources_compact = excluded.sources_compact,
                     version = enterprise_patient.version + 1, updated_at = now()
                 """)) {
             for (EnterpriseState e : enterprises) {
@@ -294,6 +309,8 @@ public final class IndexStore {
                 } catch (JsonProcessingException ex) {
                     throw new IllegalStateException(ex);
                 }
+                // every caller holds the patient with all its sources (loaded whole or created here)
+                ps.setString(13, CompactSources.encode(e.sources));
                 ps.addBatch();
             }
             ps.executeBatch();

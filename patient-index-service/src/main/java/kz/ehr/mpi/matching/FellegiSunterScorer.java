@@ -45,6 +45,30 @@ public final class FellegiSunterScorer {
         return v;
     }
 
+    /**
+     * The highest score {@code compare} could give this pair, from the fields that cost nothing to compare (IIN,
+     * birth date, sex, phone, address) plus the best weight of each name field present. A pair whose bound is below
+     * every threshold can be dismissed without comparing names.
+     */
+    public double upperBound(MatchProfile a, MatchProfile b) {
+        double bound = weights.weight(MatchField.IIN, Comparators.iin(a.iin, b.iin))
+                + weights.weight(MatchField.BIRTH_DATE, Comparators.birthDate(a.birthDigits, b.birthDigits))
+                + weights.weight(MatchField.SEX, Comparators.exact(a.sex, b.sex))
+                + weights.weight(MatchField.PHONE, Comparators.exact(a.phone, b.phone))
+                + weights.weight(MatchField.ADDRESS, Comparators.address(a.addressTokens(), b.addressTokens()));
+        // names count at their best whatever the orientation (compare may swap first and last name)
+        bound += Math.max(0, weights.best(MatchField.LAST_NAME)) + Math.max(0, weights.best(MatchField.FIRST_NAME));
+        if (a.middle != null && b.middle != null) {
+            bound += Math.max(0, weights.best(MatchField.MIDDLE_NAME));
+        }
+        return bound;
+    }
+
+    /** The IIN's contribution to the pair's score. */
+    public double iinWeight(MatchProfile a, MatchProfile b) {
+        return weights.weight(MatchField.IIN, Comparators.iin(a.iin, b.iin));
+    }
+
     public double score(int[] levels) {
         double s = 0;
         for (MatchField f : MatchField.values()) {

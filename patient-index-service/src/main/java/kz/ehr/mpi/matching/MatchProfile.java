@@ -24,12 +24,17 @@ public final class MatchProfile {
     public final String birthDigits;
     public final String sex;
     public final String phone;
+    // blocking keys: every loaded candidate is indexed by them, so they are built once
+    private final String nameKey;
+    private final String birthKey;
+    private final String swappedBirthKey;
+    private final String swappedNameKey;
     private String[] addressTokens;
     private boolean addressDone;
 
     private MatchProfile(Demographics d, LocalDate latestBirth) {
         this.raw = d;
-        String digits = d.iin() == null ? "" : d.iin().replaceAll("\\D", "");
+        String digits = digitsOf(d.iin());
         this.iin = digits.length() == 12 ? digits : null;
         this.iinValid = Iin.isValid(iin);
         this.last = emptyToNull(NameNormalizer.surname(d.lastName()));
@@ -41,8 +46,14 @@ public final class MatchProfile {
         this.birthDigits = birthDate == null ? null : birthDate.toString().replace("-", "");
         String s = d.sex() == null ? null : d.sex().trim().toUpperCase(Locale.ROOT);
         this.sex = "M".equals(s) || "F".equals(s) ? s : null;
-        String p = d.phone() == null ? "" : d.phone().replaceAll("\\D", "");
+        String p = digitsOf(d.phone());
         this.phone = p.length() >= 10 ? p.substring(p.length() - 10) : null;
+        Integer year = birthDate == null ? null : birthDate.getYear();
+        String date = birthDate == null ? null : birthDate.toString();
+        this.nameKey = NameNormalizer.nameKey(last, year, first);
+        this.birthKey = date == null ? null : date + "|" + (first == null ? "?" : first.substring(0, 1));
+        this.swappedBirthKey = date == null || lastSkeleton == null ? null : date + "|" + lastSkeleton.substring(0, 1);
+        this.swappedNameKey = NameNormalizer.nameKey(first, year, lastSkeleton);
     }
 
     /** Address tokens (skeletons and house numbers), computed on first use: most profiles are never compared on it. */
@@ -63,6 +74,21 @@ public final class MatchProfile {
         return new MatchProfile(d, referenceDate);
     }
 
+    /** The digits of a value ("" for null): a plain loop, this runs for every candidate of every batch. */
+    static String digitsOf(String value) {
+        if (value == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch >= '0' && ch <= '9') {
+                sb.append(ch);
+            }
+        }
+        return sb.length() == value.length() ? value : sb.toString();
+    }
+
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
     }
@@ -78,21 +104,21 @@ public final class MatchProfile {
 
     /** Blocking key in the record's own orientation. */
     public String nameKey() {
-        return NameNormalizer.nameKey(last, birthYear(), first);
+        return nameKey;
     }
 
     /** Blocking key: birth date and the first letter of the first name (robust to surname changes and IIN typos). */
     public String birthKey() {
-        return birthDate == null ? null : birthDate + "|" + (first == null ? "?" : first.substring(0, 1));
+        return birthKey;
     }
 
     /** The birth key as if first and last name were swapped. */
     public String swappedBirthKey() {
-        return birthDate == null || lastSkeleton == null ? null : birthDate + "|" + lastSkeleton.substring(0, 1);
+        return swappedBirthKey;
     }
 
     /** Blocking key as if first and last name were swapped. */
     public String swappedNameKey() {
-        return NameNormalizer.nameKey(first, birthYear(), lastSkeleton);
+        return swappedNameKey;
     }
 }

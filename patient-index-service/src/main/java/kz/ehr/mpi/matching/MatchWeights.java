@@ -76,6 +76,15 @@ public final class MatchWeights {
         return level < 0 ? 0.0 : weights[field.ordinal()][level];
     }
 
+    /** The highest weight any level of the field can give. */
+    public double best(MatchField field) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (double w : weights[field.ordinal()]) {
+            best = Math.max(best, w);
+        }
+        return best;
+    }
+
     public double[] m(MatchField field) {
         return m.get(field).clone();
     }

@@ -59,6 +59,9 @@ public final class Matcher {
     }
 
     private MatchDecision decideOne(MatchProfile incoming, Candidate c) {
+        if (cannotReachAThreshold(incoming, c)) {
+            return null;
+        }
         int[] bestLevels = null;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (MatchProfile source : c.sources()) {
@@ -109,6 +112,25 @@ public final class Matcher {
                     bestScore, "POSSIBLE_MATCH: score between the thresholds");
         }
         return null;
+    }
+
+    /**
+     * Most blocked candidates share a surname prefix or a birth date and nothing else. When no source of the
+     * candidate could score up to the lower threshold, nor its demographics up to the upper one (the DIFFERENT_IIN
+     * review), every rule below returns nothing, so names need not be compared. A candidate with the record's own IIN
+     * as its golden IIN is always compared: the deterministic and IIN-conflict rules do not depend on the score.
+     */
+    private boolean cannotReachAThreshold(MatchProfile incoming, Candidate c) {
+        if (incoming.iin != null && incoming.iin.equals(c.goldenIin())) {
+            return false;
+        }
+        for (MatchProfile source : c.sources()) {
+            double bound = scorer.upperBound(incoming, source);
+            if (bound >= lower || bound - scorer.iinWeight(incoming, source) >= upper) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

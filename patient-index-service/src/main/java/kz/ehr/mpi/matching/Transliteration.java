@@ -3,6 +3,7 @@ package kz.ehr.mpi.matching;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Folds a name written in Cyrillic (Russian and Kazakh letters) or in any of the Latin schemes seen in
@@ -36,11 +37,32 @@ public final class Transliteration {
     private Transliteration() {
     }
 
+    /**
+     * Names repeat enormously across a population (a few thousand first names and patronymics, surnames shared by
+     * families), and every candidate loaded for a batch needs the skeletons of its names: remember them. Bounded by
+     * starting over when full, which keeps the common names and costs one recomputation each.
+     */
+    private static final int MEMO_LIMIT = 200_000;
+    private static final Map<String, String> MEMO = new ConcurrentHashMap<>();
+
     /** The ASCII skeleton of one name, or "" when nothing letter-like is left. */
     public static String skeleton(String name) {
         if (name == null) {
             return "";
         }
+        String known = MEMO.get(name);
+        if (known != null) {
+            return known;
+        }
+        String computed = compute(name);
+        if (MEMO.size() >= MEMO_LIMIT) {
+            MEMO.clear();
+        }
+        MEMO.put(name, computed);
+        return computed;
+    }
+
+    private static String compute(String name) {
         String lower = Normalizer.normalize(name, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
         StringBuilder latin = new StringBuilder(lower.length() + 8);
         for (int i = 0; i < lower.length(); i++) {
