@@ -72,6 +72,8 @@ public final class IngestionBenchmark {
         }
         command.addAll(List.of("-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/ehr_ingestion_bench",
+                // every service needs the staff tokens' public key to start; the bench only uses a provider key
+                "-Dmp.jwt.verify.publickey.location=" + kz.ehr.testsupport.TestTokens.publicKeyFile(),
                 "-Dquarkus.http.port=" + port, "-jar", jar.toString()));
         ProcessBuilder launch = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(module.resolve("target/bench-service.log").toFile())
