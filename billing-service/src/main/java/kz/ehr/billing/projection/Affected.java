@@ -6,7 +6,8 @@ import java.util.Set;
 
 /** What a batch touched: the persons and doctor-days whose visits must be (re-)screened. */
 public record Affected(Set<String> persons, Set<DoctorDayKey> doctorDays) {
-    public record DoctorDayKey(String doctorId, LocalDate date) {
+    /** Doctor ids are the provider's own: a doctor-day is scoped to the polyclinic that booked it. */
+    public record DoctorDayKey(String polyclinicBin, String doctorId, LocalDate date) {
     }
 
     public static Affected empty() {

@@ -158,7 +158,7 @@ public class BillingProjection {
                         vis.addBatch();
                         nVis++;
                         if (v.getDoctorId() != null) {
-                            affected.doctorDays().add(new Affected.DoctorDayKey(v.getDoctorId(), date));
+                            affected.doctorDays().add(new Affected.DoctorDayKey(v.getPolyclinicBin(), v.getDoctorId(), date));
                         }
                     }
                     case "HOSPITALIZATION" -> {
@@ -288,7 +288,31 @@ public class BillingProjection {
     }
 
     /** Inserts persons or updates them with the fields the newer record carries. */
-    private static void upsertPeople(Connection c, Map<String, Demographics> people) throws SQLException {
+    private static void upsertPeople(Connection c, Map<String, Demographics> incoming) throws SQLException {
+        // most events (visits, registry facts) repeat what billing knows: read first and write only what changes, since
+        // an upsert that changes nothing still locks (and so writes) every row it touches
+        Map<String, Demographics> known = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT person_key, sex, birth_date, last_name, first_name, middle_name, phone, address FROM person
+                WHERE person_key = ANY(?)""")) {
+            ps.setArray(1, c.createArrayOf("text", incoming.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    known.put(rs.getString(1), new Demographics(rs.getString(2), Jdbc.date(rs, 3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), rs.getString(8)));
+                }
+            }
+        }
+        Map<String, Demographics> people = new HashMap<>();
+        incoming.forEach((key, d) -> {
+            Demographics current = known.get(key);
+            if (current == null || !current.merge(d).equals(current)) {
+                people.put(key, d);
+            }
+        });
+        if (people.isEmpty()) {
+            return;
+        }
         // the newest known value wins; a record that lacks a field keeps what billing knew
         String pick = "coalesce(excluded.%1$s, person.%1$s)";
         StringBuilder set = new StringBuilder();

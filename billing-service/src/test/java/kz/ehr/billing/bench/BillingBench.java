@@ -117,6 +117,15 @@ public final class BillingBench {
     }
 
     static void screening(Connection c, Policies policies, int persons, int visits) throws Exception {
+        // a reused population starts each screening run without the previous runs' synthetic encounters and their flags
+        try (Statement st = c.createStatement()) {
+            st.execute("DELETE FROM fraud_flag WHERE visit_key LIKE 'bench:enc-%' AND flag_id NOT IN (SELECT flag_id FROM fraud_decision)");
+            st.execute("DELETE FROM visit WHERE rec_key LIKE 'bench:enc-%'");
+            st.execute("DELETE FROM person_event WHERE provider_id = 'bench'");
+            st.execute("DELETE FROM outbox");
+            st.execute("UPDATE visit SET near_mark = false WHERE near_mark");
+        }
+        c.commit();
         BillingProjection projection = BillingProjection.of(policies);
         FraudMonitor monitor = FraudMonitor.of(policies);
         Random random = new Random(42);

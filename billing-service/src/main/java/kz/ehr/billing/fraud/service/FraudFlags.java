@@ -71,6 +71,9 @@ public class FraudFlags {
         if (f.state() != null) {
             sql.append(" AND state = ?");
             args.add(f.state());
+        } else {
+            // a flag the monitor withdrew itself (a late fact removed its cause) is no flag any more; ask state=WITHDRAWN
+            sql.append(" AND state <> 'WITHDRAWN'");
         }
         if (f.doctor() != null) {
             sql.append(" AND doctor_id = ?");

@@ -69,10 +69,12 @@ public class FraudMonitor {
         Set<String> personScope = new HashSet<>();
         Set<String> doctorScope = new HashSet<>();
         Set<Affected.DoctorDayKey> days = new HashSet<>(affected.doctorDays());
+        // visits an OPEN or CONFIRMED flag holds: the only ones besides new findings whose stored flags matter
+        Set<String> flaggedNow = new HashSet<>();
 
         if (!affected.persons().isEmpty()) {
             Map<String, Boolean> storedNearMark = new HashMap<>();
-            Map<String, PersonContext> persons = loadPersons(c, affected.persons(), storedNearMark);
+            Map<String, PersonContext> persons = loadPersons(c, affected.persons(), storedNearMark, flaggedNow);
             List<String> nearMarkOn = new ArrayList<>();
             List<String> nearMarkOff = new ArrayList<>();
             for (PersonContext p : persons.values()) {
@@ -87,7 +89,7 @@ public class FraudMonitor {
                     if (now != storedNearMark.get(v.visitKey())) {
                         (now ? nearMarkOn : nearMarkOff).add(v.visitKey());
                         if (v.doctorId() != null) {
-                            days.add(new Affected.DoctorDayKey(v.doctorId(), v.date()));
+                            days.add(new Affected.DoctorDayKey(v.polyclinicBin(), v.doctorId(), v.date()));
                         }
                     }
                 }
@@ -96,24 +98,31 @@ public class FraudMonitor {
             setNearMark(c, nearMarkOff, false);
         }
         if (!days.isEmpty()) {
-            for (DoctorDay day : loadDoctorDays(c, days, meta)) {
+            for (DoctorDay day : loadDoctorDays(c, days, flaggedNow)) {
                 findings.addAll(screen.screenDoctorDay(day));
                 day.visits().forEach(s -> doctorScope.add(s.visitKey()));
             }
         }
-        reconcile(c, findings, personScope, doctorScope, meta);
+        reconcile(c, findings, personScope, doctorScope, meta, flaggedNow);
     }
 
     private void reconcile(Connection c, List<Finding> findings, Set<String> personScope, Set<String> doctorScope,
-                           Map<String, VisitMeta> meta) throws SQLException {
-        Set<String> scope = new HashSet<>(personScope);
-        scope.addAll(doctorScope);
-        if (scope.isEmpty()) {
+                           Map<String, VisitMeta> meta, Set<String> flaggedNow) throws SQLException {
+        // stored flags matter for visits with a finding now (not raised twice, decisions stand) and for visits an
+        // OPEN flag may hold (withdrawn when its cause is gone); an OPEN flag always sets visit.flagged
+        Set<String> probe = new HashSet<>();
+        findings.forEach(f -> probe.add(f.visitKey()));
+        for (String v : flaggedNow) {
+            if (personScope.contains(v) || doctorScope.contains(v)) {
+                probe.add(v);
+            }
+        }
+        if (probe.isEmpty()) {
             return;
         }
         Map<String, ExistingFlag> existing = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT flag_id, visit_key, rule_id, state FROM fraud_flag WHERE visit_key = ANY(?)")) {
-            ps.setArray(1, c.createArrayOf("text", scope.toArray()));
+            ps.setArray(1, c.createArrayOf("text", probe.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ExistingFlag f = new ExistingFlag(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
@@ -123,6 +132,11 @@ public class FraudMonitor {
         }
         Map<String, Finding> desired = new LinkedHashMap<>();
         findings.forEach(f -> desired.putIfAbsent(f.visitKey() + "|" + f.ruleId(), f));
+        Set<String> needMeta = new HashSet<>();
+        desired.values().forEach(f -> needMeta.add(f.visitKey()));
+        existing.values().forEach(f -> needMeta.add(f.visitKey()));
+        needMeta.removeAll(meta.keySet());
+        loadMeta(c, needMeta, meta);
         Set<String> personRules = new HashSet<>(FraudScreen.personRuleIds());
 
         List<BillingEvent> events = new ArrayList<>();
@@ -269,8 +283,8 @@ public class FraudMonitor {
         }
     }
 
-    private static Map<String, PersonContext> loadPersons(Connection c, Set<String> keys, Map<String, Boolean> storedNearMark)
-            throws SQLException {
+    private static Map<String, PersonContext> loadPersons(Connection c, Set<String> keys, Map<String, Boolean> storedNearMark,
+                                                          Set<String> flaggedNow) throws SQLException {
         java.sql.Array arr = c.createArrayOf("text", keys.toArray());
         record P(String sex, LocalDate birth, LocalDate death) {
         }
@@ -308,7 +322,7 @@ public class FraudMonitor {
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT person_key, rec_key, polyclinic_bin, doctor_id, start_at, end_at, visit_date, kind, screening, services,
-                       referral, near_mark FROM visit WHERE person_key = ANY(?)""")) {
+                       referral, near_mark, flagged FROM visit WHERE person_key = ANY(?)""")) {
             ps.setArray(1, arr);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -317,6 +331,9 @@ public class FraudMonitor {
                             rs.getString(1), rs.getString(3), rs.getString(4), Jdbc.instant(rs, 5), Jdbc.instant(rs, 6),
                             Jdbc.date(rs, 7), rs.getString(8), rs.getString(9), Arrays.asList(services), rs.getBoolean(11)));
                     storedNearMark.put(rs.getString(2), rs.getBoolean(12));
+                    if (rs.getBoolean(13)) {
+                        flaggedNow.add(rs.getString(2));
+                    }
                 }
             }
         }
@@ -329,30 +346,50 @@ public class FraudMonitor {
         return out;
     }
 
-    private static List<DoctorDay> loadDoctorDays(Connection c, Set<Affected.DoctorDayKey> days, Map<String, VisitMeta> meta)
+    /** Every visit of the doctor-days; the facts for flag rows are loaded later, only for visits that get a flag. */
+    private static List<DoctorDay> loadDoctorDays(Connection c, Set<Affected.DoctorDayKey> days, Set<String> flaggedNow)
             throws SQLException {
         Map<Affected.DoctorDayKey, List<DoctorDay.Slot>> slots = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT v.rec_key, v.doctor_id, v.visit_date, v.start_at, v.end_at, v.near_mark, v.polyclinic_bin, v.person_key,
-                       p.sex, p.birth_date,
-                       (SELECT a.region FROM attachment a WHERE a.person_key = v.person_key ORDER BY a.from_date DESC LIMIT 1)
-                FROM visit v JOIN unnest(?::text[], ?::date[]) d(doc, day) ON v.doctor_id = d.doc AND v.visit_date = d.day
-                LEFT JOIN person p ON p.person_key = v.person_key""")) {
+                SELECT v.rec_key, v.doctor_id, v.visit_date, v.start_at, v.end_at, v.near_mark, v.polyclinic_bin, v.flagged
+                FROM visit v JOIN unnest(?::text[], ?::date[], ?::text[]) d(doc, day, bin)
+                  ON v.doctor_id = d.doc AND v.visit_date = d.day AND v.polyclinic_bin = d.bin""")) {
             List<Affected.DoctorDayKey> list = new ArrayList<>(days);
             ps.setArray(1, c.createArrayOf("text", list.stream().map(Affected.DoctorDayKey::doctorId).toArray()));
             ps.setArray(2, c.createArrayOf("date", list.stream().map(d -> java.sql.Date.valueOf(d.date())).toArray()));
+            ps.setArray(3, c.createArrayOf("text", list.stream().map(Affected.DoctorDayKey::polyclinicBin).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Affected.DoctorDayKey key = new Affected.DoctorDayKey(rs.getString(2), Jdbc.date(rs, 3));
+                    Affected.DoctorDayKey key = new Affected.DoctorDayKey(rs.getString(7), rs.getString(2), Jdbc.date(rs, 3));
                     slots.computeIfAbsent(key, k -> new ArrayList<>())
                             .add(new DoctorDay.Slot(rs.getString(1), Jdbc.instant(rs, 4), Jdbc.instant(rs, 5), rs.getBoolean(6)));
-                    meta.putIfAbsent(rs.getString(1), new VisitMeta(rs.getString(8), rs.getString(7), rs.getString(2), key.date(),
-                            rs.getString(9), Jdbc.date(rs, 10), rs.getString(11)));
+                    if (rs.getBoolean(8)) {
+                        flaggedNow.add(rs.getString(1));
+                    }
                 }
             }
         }
         List<DoctorDay> out = new ArrayList<>();
         slots.forEach((k, v) -> out.add(new DoctorDay(k.doctorId(), k.date(), v)));
         return out;
+    }
+
+    /** Where a visit belongs and its person's demographics, for the flag row and the money at stake. */
+    private static void loadMeta(Connection c, Set<String> visitKeys, Map<String, VisitMeta> meta) throws SQLException {
+        if (visitKeys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT v.rec_key, v.person_key, v.polyclinic_bin, v.doctor_id, v.visit_date, p.sex, p.birth_date,
+                       (SELECT a.region FROM attachment a WHERE a.person_key = v.person_key ORDER BY a.from_date DESC LIMIT 1)
+                FROM visit v LEFT JOIN person p ON p.person_key = v.person_key WHERE v.rec_key = ANY(?)""")) {
+            ps.setArray(1, c.createArrayOf("text", visitKeys.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    meta.put(rs.getString(1), new VisitMeta(rs.getString(2), rs.getString(3), rs.getString(4), Jdbc.date(rs, 5),
+                            rs.getString(6), Jdbc.date(rs, 7), rs.getString(8)));
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,208 @@
+package kz.ehr.billing.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import kz.ehr.billing.fraud.service.FraudMonitor;
+import kz.ehr.billing.projection.BillingProjection;
+import kz.ehr.events.Attachment;
+import kz.ehr.events.Death;
+import kz.ehr.events.Encounter;
+import kz.ehr.events.Envelopes;
+import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.events.Hospitalization;
+import kz.ehr.events.PatientInfo;
+import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
+import kz.ehr.security.Roles;
+import kz.ehr.testsupport.KafkaAndPostgresResource;
+import kz.ehr.testsupport.TestTokens;
+
+/**
+ * The monitor over the real projection tables, batch by batch as the consumer applies them, for hand-built streams
+ * where facts arrive late or out of order. Expected: the flags that stand at the end (OPEN), per visit.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_billing_test"))
+class FraudMonitorTests {
+    static final AtomicInteger SERIAL = new AtomicInteger();
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    BillingProjection projection;
+    @Inject
+    FraudMonitor monitor;
+
+    /** Each batch in its own transaction, as the consumer applies it; returns the stored key of every named visit. */
+    Map<String, String> apply(List<List<Fact>> batches, String suffix) {
+        Map<String, String> visitKeys = new TreeMap<>();
+        for (List<Fact> facts : batches) {
+            List<Delivery<HealthRecordEvent>> batch = new ArrayList<>();
+            for (Fact f : facts) {
+                HealthRecordEvent e = build(f, suffix);
+                if (f.visit() != null) {
+                    visitKeys.put(f.visit(), "damumed:" + e.getEnvelope().getSourceRecordId());
+                }
+                batch.add(new Delivery<>("ehr.care.v1", 0, batch.size(), e.getPatient().getIin(), e, new byte[0]));
+            }
+            QuarkusTransaction.requiringNew().run(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    monitor.rescreen(c, projection.applyHealthRecords(c, batch));
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        return visitKeys;
+    }
+
+    @Test
+    void aFlagTheMonitorWithdrewIsListedOnlyWhenAskedFor() {
+        String suffix = "%05d".formatted(SERIAL.incrementAndGet());
+        apply(List.of(List.of(visit("v1", "P", A, "D1", "2025-10-06T04:00:00Z", "S1")), List.of(attach("P", A, "2020-01-01"))), suffix);
+        var reviewer = TestTokens.of("dana", Roles.REVIEWER);
+        given().auth().oauth2(reviewer).get("/api/v1/fraud/flags?doctor=D1-" + suffix).then().statusCode(200).body("items", hasSize(0));
+        given().auth().oauth2(reviewer).get("/api/v1/fraud/flags?state=WITHDRAWN&doctor=D1-" + suffix).then().statusCode(200)
+                .body("items.ruleId", equalTo(List.of("NOT_ATTACHED_NO_REFERRAL")));
+    }
+
+    /**
+     * One fact of a hand-built stream, plain data (the Avro event is built inside the test, in Quarkus' class loader).
+     * {@code visit} names a visit so the expectations can refer to it; persons "P"/"Q" and doctor ids are made unique
+     * per case when it runs, so cases never see each other's rows.
+     */
+    record Fact(String type, String person, String visit, String bin, String doctor, String from, String to, String service) {
+    }
+
+    static Fact attach(String person, String bin, String from) {
+        return new Fact("ATTACHMENT", person, null, bin, null, from, null, null);
+    }
+
+    static Fact died(String person, String date) {
+        return new Fact("DEATH", person, null, null, null, date, null, null);
+    }
+
+    static Fact admitted(String person, String facility, String from, String to) {
+        return new Fact("HOSPITALIZATION", person, null, facility, null, from, to, null);
+    }
+
+    static Fact visit(String name, String person, String bin, String doctor, String startUtc, String service) {
+        return new Fact("ENCOUNTER", person, name, bin, doctor, startUtc, null, service);
+    }
+
+    static HealthRecordEvent build(Fact f, String suffix) {
+        String id = UUID.randomUUID().toString();
+        String iin = ("P".equals(f.person()) ? "8003014" : "8003015") + suffix;
+        HealthRecordEvent.Builder b = HealthRecordEvent.newBuilder()
+                .setEnvelope(Envelopes.of(id, f.type(), "damumed", f.visit() == null ? "rec-" + id : f.visit() + "-" + suffix,
+                        Instant.now(), Instant.now(), null))
+                .setRecordType(f.type())
+                .setPatient(PatientInfo.newBuilder().setLocalId("L-" + iin).setIin(iin).setIinStatus("VALID").setSex("F")
+                        .setBirthDate(LocalDate.of(1980, 3, 1)).build());
+        switch (f.type()) {
+            case "ATTACHMENT" -> b.setAttachment(Attachment.newBuilder().setPolyclinicBin(f.bin()).setFrom(LocalDate.parse(f.from())).build());
+            case "DEATH" -> b.setDeath(Death.newBuilder().setDate(LocalDate.parse(f.from())).build());
+            case "HOSPITALIZATION" -> b.setHospitalization(Hospitalization.newBuilder().setFacilityBin(f.bin())
+                    .setAdmittedAt(Instant.parse(f.from())).setDischargedAt(Instant.parse(f.to())).build());
+            default -> b.setEncounter(Encounter.newBuilder().setPolyclinicBin(f.bin()).setDoctorId(f.doctor() + "-" + suffix)
+                    .setStart(Instant.parse(f.from())).setEnd(Instant.parse(f.from()).plusSeconds(900)).setKind("VISIT")
+                    .setServices(List.of(f.service())).setReferral(false).build());
+        }
+        return b.build();
+    }
+
+    static final String A = "100140000201", B = "100140000202", HOSPITAL = "100140000299";
+
+    static Stream<Arguments> streams() {
+        return Stream.of(
+                Arguments.of("a visit that arrives before its person's attachment is cleared when the attachment arrives",
+                        List.of(List.of(visit("v1", "P", A, "D1", "2025-10-06T04:00:00Z", "S1")), List.of(attach("P", A, "2020-01-01"))),
+                        Map.of()),
+                Arguments.of("a visit by a polyclinic the person is not attached to, without referral, stays flagged",
+                        List.of(List.of(attach("P", A, "2020-01-01")), List.of(visit("v1", "P", B, "D1", "2025-10-06T04:00:00Z", "S1"))),
+                        Map.of("v1", Set.of("NOT_ATTACHED_NO_REFERRAL"))),
+                Arguments.of("an attachment change mid-month: each visit belongs to the polyclinic of its day",
+                        List.of(List.of(attach("P", A, "2020-01-01"), attach("P", B, "2025-10-15")),
+                                List.of(visit("v1", "P", A, "D1", "2025-10-06T04:00:00Z", "S1"),
+                                        visit("v2", "P", B, "D2", "2025-10-20T04:00:00Z", "S1"),
+                                        visit("v3", "P", A, "D1", "2025-10-21T04:00:00Z", "S1"))),
+                        Map.of("v3", Set.of("NOT_ATTACHED_NO_REFERRAL"))),
+                Arguments.of("doctor ids are the polyclinic's own: the same id at two polyclinics at the same time is no overlap",
+                        List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", B, "2020-01-01")),
+                                List.of(visit("v1", "P", A, "D1", "2025-10-06T04:00:00Z", "S1")),
+                                List.of(visit("v2", "Q", B, "D1", "2025-10-06T04:05:00Z", "S1"))),
+                        Map.of()),
+                Arguments.of("one doctor in two places at once: the visit starting later is flagged, whichever arrives first",
+                        List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", A, "2020-01-01")),
+                                List.of(visit("v2", "Q", A, "D1", "2025-10-06T04:05:00Z", "S1")),
+                                List.of(visit("v1", "P", A, "D1", "2025-10-06T04:00:00Z", "S1"))),
+                        Map.of("v2", Set.of("DOCTOR_OVERLAPPING_SLOTS"))),
+                Arguments.of("back-to-back slots are no overlap",
+                        List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", A, "2020-01-01"),
+                                visit("v1", "P", A, "D1", "2025-10-06T04:00:00Z", "S1"),
+                                visit("v2", "Q", A, "D1", "2025-10-06T04:15:00Z", "S1"))),
+                        Map.of()),
+                Arguments.of("a late death turns the visits after it into flags, not the ones before",
+                        List.of(List.of(attach("P", A, "2020-01-01"), visit("v1", "P", A, "D1", "2025-10-01T04:00:00Z", "S1"),
+                                visit("v2", "P", A, "D1", "2025-10-20T04:00:00Z", "S1")), List.of(died("P", "2025-10-10"))),
+                        Map.of("v2", Set.of("VISIT_AFTER_DEATH"))),
+                Arguments.of("a hospital stay elsewhere arriving late flags the outpatient visit during it",
+                        List.of(List.of(attach("P", A, "2020-01-01"), visit("v1", "P", A, "D1", "2025-10-08T04:00:00Z", "S1")),
+                                List.of(admitted("P", HOSPITAL, "2025-10-07T00:00:00Z", "2025-10-12T00:00:00Z"))),
+                        Map.of("v1", Set.of("VISIT_DURING_HOSPITAL_STAY"))),
+                Arguments.of("a duplicate booked earlier the same day but arriving later: the earlier booking stands",
+                        List.of(List.of(attach("P", A, "2020-01-01"), visit("v2", "P", A, "D1", "2025-10-06T06:00:00Z", "S1")),
+                                List.of(visit("v1", "P", A, "D2", "2025-10-06T04:00:00Z", "S1"))),
+                        Map.of("v2", Set.of("DUPLICATE_SERVICE"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("streams")
+    void theFlagsThatStandAfterTheStream(String name, List<List<Fact>> batches, Map<String, Set<String>> expected) throws SQLException {
+        String suffix = "%05d".formatted(SERIAL.incrementAndGet());
+        Map<String, String> visitKeys = apply(batches, suffix);
+        Map<String, Set<String>> standing = new TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT visit_key, rule_id FROM fraud_flag WHERE visit_key = ANY(?) AND state = 'OPEN'")) {
+            ps.setArray(1, c.createArrayOf("text", visitKeys.values().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    String visit = visitKeys.entrySet().stream().filter(v -> v.getValue().equals(key)).findFirst().orElseThrow().getKey();
+                    standing.computeIfAbsent(visit, k -> new TreeSet<>()).add(rs.getString(2));
+                }
+            }
+        }
+        assertThat(standing).isEqualTo(new TreeMap<>(expected));
+    }
+}
