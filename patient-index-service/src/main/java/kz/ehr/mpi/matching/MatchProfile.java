@@ -51,8 +51,8 @@ public final class MatchProfile {
         Integer year = birthDate == null ? null : birthDate.getYear();
         String date = birthDate == null ? null : birthDate.toString();
         this.nameKey = NameNormalizer.nameKey(last, year, first);
-        this.birthKey = date == null ? null : date + "|" + (first == null ? "?" : first.substring(0, 1));
-        this.swappedBirthKey = date == null || lastSkeleton == null ? null : date + "|" + lastSkeleton.substring(0, 1);
+        this.birthKey = date == null ? null : date + "|" + NameNormalizer.givenKey(first);
+        this.swappedBirthKey = date == null || lastSkeleton == null ? null : date + "|" + NameNormalizer.givenKey(lastSkeleton);
         this.swappedNameKey = NameNormalizer.nameKey(first, year, lastSkeleton);
     }
 
@@ -107,7 +107,7 @@ public final class MatchProfile {
         return nameKey;
     }
 
-    /** Blocking key: birth date and the first letter of the first name (robust to surname changes and IIN typos). */
+    /** Blocking key: birth date and the start of the first name (robust to surname changes and IIN typos). */
     public String birthKey() {
         return birthKey;
     }

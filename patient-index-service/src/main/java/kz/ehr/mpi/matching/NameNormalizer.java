@@ -45,15 +45,25 @@ public final class NameNormalizer {
     }
 
     /**
-     * Blocking key from a surname, birth year and first-name initial: four skeleton letters are robust to endings
-     * and most typos; the initial keeps blocks of common surnames small.
+     * Blocking key from a surname, birth year and the start of the first name: four skeleton letters are robust to
+     * endings and most typos; three letters of the first name keep blocks of common surnames small (an initial
+     * alone lumps Айгуль, Асель, Алия and Айжан together).
      */
     public static String nameKey(String surnameForm, Integer birthYear, String givenForm) {
         if (surnameForm == null || surnameForm.isEmpty()) {
             return null;
         }
         String prefix = surnameForm.length() > 4 ? surnameForm.substring(0, 4) : surnameForm;
-        return prefix + "|" + (birthYear == null ? "?" : birthYear) + "|"
-                + (givenForm == null || givenForm.isEmpty() ? "?" : givenForm.substring(0, 1));
+        return prefix + "|" + (birthYear == null ? "?" : birthYear) + "|" + givenKey(givenForm);
     }
+
+    /** The first-name part of the blocking keys: its first three skeleton letters, "?" when there is none. */
+    public static String givenKey(String givenForm) {
+        if (givenForm == null || givenForm.isEmpty()) {
+            return "?";
+        }
+        return givenForm.length() > GIVEN_KEY_LETTERS ? givenForm.substring(0, GIVEN_KEY_LETTERS) : givenForm;
+    }
+
+    private static final int GIVEN_KEY_LETTERS = 3;
 }

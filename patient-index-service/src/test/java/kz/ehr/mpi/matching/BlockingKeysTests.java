@@ -39,6 +39,8 @@ class BlockingKeysTests {
             "swapped name fields, Ахметова, Айгуль, 1987-06-02, Айгуль, Ахметова, 1987-06-02",
             "swapped and day-month swap, Ахметова, Айгуль, 1987-06-02, Айгуль, Ахметова, 1987-02-06",
             "typo late in the surname, Ахметова, Айгуль, 1987-06-02, Ахметава, Айгуль, 1987-06-02",
+            "typo late in the first name and a day-month swap, Ахметова, Айгуль, 1987-06-02, Ахметова, Айгкль, 1987-02-06",
+            "Kazakh letters in the first name, Ахметова, Айгүл, 1987-06-02, Akhmetova, Aigul, 1987-06-03",
             "first name missing on the new record, Ахметова, Айгуль, 1987-06-02, Ахметова, , 1987-06-02",
             "first name missing on the indexed record, Ахметова, , 1987-06-02, Ахметова, Айгуль, 1987-06-02",
     })
@@ -50,6 +52,7 @@ class BlockingKeysTests {
     @CsvSource({
             "other surname and year, Ахметова, Айгуль, 1987-06-02, Петрова, Айгуль, 1990-06-02",
             "same surname but other initial and date, Ахметова, Айгуль, 1987-06-02, Ахметова, Динара, 1987-07-02",
+            "same surname and year with first names sharing only the initial, Ахметова, Айгуль, 1987-06-02, Ахметова, Асель, 1987-07-02",
     })
     void unrelatedPeopleStayInDifferentBlocks(String title, String l1, String f1, String b1, String l2, String f2, String b2) {
         assertThat(shareAKey(p(l2, f2, b2), p(l1, f1, b1))).as(title).isFalse();
