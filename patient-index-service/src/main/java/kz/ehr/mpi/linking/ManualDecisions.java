@@ -194,6 +194,45 @@ public class ManualDecisions {
         }
     }
 
+    /** Golden-record fields a person may set by hand (the keys of {@code enterprise_patient.overrides}). */
+    public static final List<String> OVERRIDABLE = List.of("iin", "lastName", "firstName", "middleName", "birthDate", "sex",
+            "phone", "address");
+
+    /**
+     * Sets ({@code value} given) or removes ({@code value} null) a manual golden-record value: it wins over
+     * survivorship until removed, the change is in the link history and on mpi.links.v1 with the new golden record.
+     */
+    @Transactional
+    public Outcome overrideGolden(UUID enterpriseId, String field, String value, String actor, String reason) throws SQLException {
+        if (!OVERRIDABLE.contains(field)) {
+            throw MpiProblem.badRequest("UNKNOWN_FIELD", "field", "golden field is one of " + String.join(", ", OVERRIDABLE));
+        }
+        try (Connection c = dataSource.getConnection()) {
+            LinkingEngine.lockForWriting(c);
+            Map<UUID, EnterpriseState> es = IndexStore.loadEnterprises(c, ids(enterpriseId), true);
+            EnterpriseState e = requireActive(es, enterpriseId);
+            if (value == null && !e.overrides.containsKey(field)) {
+                throw MpiProblem.conflict("NOT_OVERRIDDEN", "golden " + field + " of " + enterpriseId + " has no manual value");
+            }
+            Map<String, String> overrides = new java.util.TreeMap<>(e.overrides);
+            String type;
+            if (value == null) {
+                overrides.remove(field);
+                type = "GOLDEN_OVERRIDE_REMOVED";
+            } else {
+                overrides.put(field, value);
+                type = "GOLDEN_OVERRIDDEN";
+            }
+            e.overrides = overrides;
+            e.recomputeGolden();
+            // the value itself travels in the golden snapshot, never in the history's reason text
+            LinkChange change = new LinkChange(type, e, null, null, null, null, null, reasonOr(reason, type) + " (" + field + ")",
+                    actor, UUID.randomUUID().toString());
+            persist(c, es.values(), List.of(), List.of(change));
+            return new Outcome(value == null ? "REMOVE_OVERRIDE" : "OVERRIDE", e.id, null, null, List.of(type));
+        }
+    }
+
     /**
      * Accept links the review's source record to the candidate (pinned as MANUAL); reject records a non-match.
      * Only one decision wins: the loser finds the review no longer OPEN and gets 409.

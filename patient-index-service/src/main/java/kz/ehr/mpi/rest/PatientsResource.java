@@ -10,7 +10,9 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -61,6 +63,10 @@ public class PatientsResource {
 
     /** Body of an unmerge. */
     public record ReasonRequest(String reason) {
+    }
+
+    /** Body of a golden-record override: the value that wins over survivorship, and why. */
+    public record OverrideRequest(String value, String reason) {
     }
 
     @GET
@@ -167,6 +173,35 @@ public class PatientsResource {
         Caller caller = Caller.of(identity, Params.reason(body == null ? null : body.reason()));
         ManualDecisions.Outcome o = decisions.unmerge(enterpriseId, caller.who(), caller.purpose());
         audit.record(caller, "UNMERGE", o.enterpriseId(), "from " + o.previousEnterpriseId());
+        return o;
+    }
+
+    @PUT
+    @RolesAllowed(Roles.REVIEWER)
+    @Path("/{enterpriseId}/golden/{field}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ManualDecisions.Outcome overrideGolden(@PathParam("enterpriseId") String id, @PathParam("field") String field,
+                                                  OverrideRequest body) throws SQLException {
+        UUID enterpriseId = Params.uuid(id, "enterpriseId");
+        if (body == null || body.value() == null || body.value().isBlank()) {
+            throw MpiProblem.badRequest("VALUE_REQUIRED", "value", "give the value the golden " + field + " must show");
+        }
+        Caller caller = Caller.of(identity, Params.reason(body.reason()));
+        String value = GoldenValues.validated(field, body.value().strip());
+        ManualDecisions.Outcome o = decisions.overrideGolden(enterpriseId, field, value, caller.who(), caller.purpose());
+        audit.record(caller, "GOLDEN_OVERRIDE", enterpriseId, "field " + field + " set by hand");
+        return o;
+    }
+
+    @DELETE
+    @RolesAllowed(Roles.REVIEWER)
+    @Path("/{enterpriseId}/golden/{field}")
+    public ManualDecisions.Outcome removeOverride(@PathParam("enterpriseId") String id, @PathParam("field") String field,
+                                                  @QueryParam("reason") String reason) throws SQLException {
+        UUID enterpriseId = Params.uuid(id, "enterpriseId");
+        Caller caller = Caller.of(identity, Params.reason(reason));
+        ManualDecisions.Outcome o = decisions.overrideGolden(enterpriseId, field, null, caller.who(), caller.purpose());
+        audit.record(caller, "GOLDEN_OVERRIDE_REMOVED", enterpriseId, "field " + field + " back to survivorship");
         return o;
     }
 }

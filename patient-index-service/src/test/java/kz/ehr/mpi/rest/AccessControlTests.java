@@ -56,6 +56,8 @@ class AccessControlTests {
             new Endpoint("POST", "/api/v1/patients/" + ID + "/unmerge", "{\"reason\":\"r\"}", REVIEWERS),
             new Endpoint("POST", "/api/v1/source-records/damumed/P-1/link", "{\"enterpriseId\":\"" + ID + "\",\"reason\":\"r\"}", REVIEWERS),
             new Endpoint("POST", "/api/v1/source-records/damumed/P-1/unlink", "{\"reason\":\"r\"}", REVIEWERS),
+            new Endpoint("PUT", "/api/v1/patients/" + ID + "/golden/lastName", "{\"value\":\"Ахметова\",\"reason\":\"r\"}", REVIEWERS),
+            new Endpoint("DELETE", "/api/v1/patients/" + ID + "/golden/lastName?reason=r", null, REVIEWERS),
             new Endpoint("GET", "/api/v1/reviews", null, REVIEWERS),
             new Endpoint("POST", "/api/v1/reviews/" + ID + "/accept", "{\"reason\":\"r\"}", REVIEWERS),
             new Endpoint("POST", "/api/v1/reviews/" + ID + "/reject", "{\"reason\":\"r\"}", REVIEWERS),

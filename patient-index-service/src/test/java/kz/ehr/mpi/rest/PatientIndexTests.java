@@ -346,4 +346,41 @@ class PatientIndexTests {
         staff().contentType("application/json").body(Map.of("enterpriseId", "not-a-uuid"))
                 .post("/api/v1/source-records/kmis/{l}/link", l2).then().statusCode(400).body("field", equalTo("enterpriseId"));
     }
+
+    @Test
+    void aReviewerSetsAGoldenFieldByHandItWinsIsPublishedAndCanBeRemoved() {
+        Person p = TestPeople.random("F");
+        String local = "G-" + UUID.randomUUID();
+        TestPeople.send(patient("damumed", local, p));
+        String id = enterpriseOf("damumed", local);
+
+        reviewer("zarina").contentType("application/json").body(Map.of("value", "Сейткалиева", "reason", "marriage certificate"))
+                .put("/api/v1/patients/{id}/golden/lastName", id).then().statusCode(200)
+                .body("events[0]", equalTo("GOLDEN_OVERRIDDEN"));
+        // a further record with the old surname does not outvote the manual value
+        TestPeople.send(patient("kmis", local, p));
+        assertThat(enterpriseOf("kmis", local)).isEqualTo(id);
+        staff().get("/api/v1/patients/{id}", id).then().statusCode(200)
+                .body("golden.lastName", equalTo("Сейткалиева")).body("sourceRecords.size()", equalTo(2));
+        List<MpiLinkEvent> published = TestKafka.readUntil(Topics.MPI_LINKS.topic, MpiLinkEvent.class,
+                e -> "GOLDEN_OVERRIDDEN".equals(e.getLinkEventType()) && e.getEnterpriseId().equals(id), WAIT);
+        assertThat(published.get(0).getGolden().getLastName()).isEqualTo("Сейткалиева");
+        assertThat(staff().get("/api/v1/patients/{id}/history", id).then().extract().jsonPath().<Map<String, Object>>getList("$"))
+                .filteredOn(h -> "GOLDEN_OVERRIDDEN".equals(h.get("eventType")))
+                .singleElement().satisfies(h -> assertThat(h.get("actor")).isEqualTo("zarina"));
+
+        reviewer("zarina").contentType("application/json").body(Map.of("value", "X", "reason", "r"))
+                .put("/api/v1/patients/{id}/golden/favouriteColour", id).then().statusCode(400).body("code", equalTo("UNKNOWN_FIELD"));
+        reviewer("zarina").contentType("application/json").body(Map.of("value", "1990-02-31", "reason", "r"))
+                .put("/api/v1/patients/{id}/golden/birthDate", id).then().statusCode(400).body("field", equalTo("value"));
+        reviewer("zarina").contentType("application/json").body(Map.of("value", "Петрова"))
+                .put("/api/v1/patients/{id}/golden/lastName", id).then().statusCode(400).body("code", equalTo("REASON_REQUIRED"));
+
+        reviewer("zarina").queryParam("reason", "certificate was for a namesake")
+                .delete("/api/v1/patients/{id}/golden/lastName", id).then().statusCode(200)
+                .body("events[0]", equalTo("GOLDEN_OVERRIDE_REMOVED"));
+        staff().get("/api/v1/patients/{id}", id).then().body("golden.lastName", equalTo(p.lastName()));
+        reviewer("zarina").queryParam("reason", "again").delete("/api/v1/patients/{id}/golden/lastName", id).then()
+                .statusCode(409).body("code", equalTo("NOT_OVERRIDDEN"));
+    }
 }
