@@ -16,8 +16,9 @@ import kz.ehr.certificates.config.CertificatesConfig;
 import kz.ehr.certificates.verification.ClientRateLimiter;
 
 /**
- * Guards the one endpoint anybody may call without a token: a per-client rate limit (429 + Retry-After) and a body
- * size limit (413), both answered before the body is read. The client is the connection's remote address;
+ * Guards the public endpoints that cost work: verification (an ECDSA check) and the revocation lists (a query and an
+ * ECDSA signature per key on every download) share a per-client rate limit (429 + Retry-After); verification also
+ * has a body size limit (413). Both are answered before the body is read. The client is the connection's remote address;
  * X-Forwarded-For counts only where Quarkus' proxy support trusts the proxy that sent it (then Vert.x has already
  * put the forwarded address into {@code remoteAddress()}).
  */
@@ -36,7 +37,7 @@ public class PublicVerificationLimits {
 
     @ServerRequestFilter
     public Response check(ContainerRequestContext context, HttpServerRequest request, SimpleResourceInfo resource) {
-        if (resource == null || resource.getResourceClass() != VerificationsResource.class) {
+        if (!limited(resource)) {
             return null;
         }
         SocketAddress remote = request.remoteAddress();
@@ -44,7 +45,7 @@ public class PublicVerificationLimits {
         ClientRateLimiter.Decision decision = limiter.tryAcquire(client);
         if (!decision.allowed()) {
             return problem(Problem.of(429, "RATE_LIMITED", "Too many verifications",
-                    "more than " + config.verification().ratePerSecond() + " verifications per second (burst "
+                    "more than " + config.verification().ratePerSecond() + " verifications or revocation-list downloads per second (burst "
                             + config.verification().burst() + ") from one client; retry after the time in Retry-After", null))
                     .header(HttpHeaders.RETRY_AFTER, decision.retryAfterSeconds()).build();
         }
@@ -55,6 +56,13 @@ public class PublicVerificationLimits {
         }
         return null;
     }
+
+    private static boolean limited(SimpleResourceInfo resource) {
+        return resource != null && (resource.getResourceClass() == VerificationsResource.class
+                || resource.getResourceClass() == KeysResource.class && REVOCATION_LISTS.contains(resource.getMethodName()));
+    }
+
+    private static final java.util.Set<String> REVOCATION_LISTS = java.util.Set.of("revocations", "allRevocations");
 
     private boolean tooLarge(String contentLength) {
         try {

@@ -69,6 +69,12 @@ class VerificationLimitsTests {
                         .status == 429 ? 1 : 0;
             }
             assertThat(spoofedLimited).isGreaterThan(0);
+            // the signed revocation lists cost a signature per download: the same budget covers them
+            List<Integer> lists = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                lists.add(flooder.request("GET", "/api/v1/revocations", null, Map.of()).status);
+            }
+            assertThat(lists).contains(429);
 
             // another client is unaffected, and a client under the limit is never refused
             assertThat(other.post("/api/v1/verifications", BODY, Map.of()).status).isEqualTo(200);
@@ -109,9 +115,13 @@ class VerificationLimitsTests {
         }
 
         Answer post(String path, String json, Map<String, String> extraHeaders) throws IOException {
-            byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            StringBuilder req = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n");
+            return request("POST", path, json, extraHeaders);
+        }
+
+        Answer request(String method, String path, String json, Map<String, String> extraHeaders) throws IOException {
+            byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+            StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + (json == null ? "" : "Content-Type: application/json\r\n") + "Content-Length: " + body.length + "\r\n");
             extraHeaders.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
             ByteArrayOutputStream whole = new ByteArrayOutputStream();
             whole.write(req.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
