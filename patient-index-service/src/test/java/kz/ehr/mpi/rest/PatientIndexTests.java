@@ -383,4 +383,21 @@ class PatientIndexTests {
         reviewer("zarina").queryParam("reason", "again").delete("/api/v1/patients/{id}/golden/lastName", id).then()
                 .statusCode(409).body("code", equalTo("NOT_OVERRIDDEN"));
     }
+
+    @Test
+    void opsEstimateMatchingWeightsFromStoredPairsWithoutApplyingThem() {
+        Person p = TestPeople.random("M");
+        String local = "EM-" + UUID.randomUUID();
+        TestPeople.send(patient("damumed", local, p));
+        TestPeople.send(patient("kmis", local, p));
+        enterpriseOf("kmis", local);
+        given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS)).contentType("application/json").body(Map.of("sampleSize", 500))
+                .post("/api/v1/matching/estimations").then().statusCode(200)
+                .body("fields.size()", equalTo(8))
+                .body("fields[0].field", equalTo("IIN"))
+                .body("pairs", org.hamcrest.Matchers.greaterThan(0))
+                .body("fields.estimatedM.flatten()", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.lessThan(1f)));
+        given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS)).contentType("application/json").body(Map.of("sampleSize", 0))
+                .post("/api/v1/matching/estimations").then().statusCode(400).body("field", equalTo("sampleSize"));
+    }
 }
