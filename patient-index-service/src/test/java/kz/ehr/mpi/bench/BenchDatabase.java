@@ -6,11 +6,11 @@ import org.postgresql.ds.PGSimpleDataSource;
 import kz.ehr.local.Databases;
 
 /** A fresh PostgreSQL database with the service's own Flyway migrations, outside Quarkus. */
-final class BenchDatabase {
+public final class BenchDatabase {
     private BenchDatabase() {
     }
 
-    static PGSimpleDataSource fresh(String name, boolean recreate) {
+    public static PGSimpleDataSource fresh(String name, boolean recreate) {
         String host = env("EHR_PG_HOST", "127.0.0.1");
         int port = Integer.parseInt(env("EHR_PG_PORT", "5432"));
         String user = env("EHR_PG_USER", "postgres");
