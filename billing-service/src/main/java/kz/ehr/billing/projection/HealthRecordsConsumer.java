@@ -27,6 +27,8 @@ public class HealthRecordsConsumer {
     BillingIngest ingest;
     @Inject
     io.agroal.api.AgroalDataSource dataSource;
+    @Inject
+    kz.ehr.billing.config.BillingConfig config;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -37,7 +39,7 @@ public class HealthRecordsConsumer {
         loop = new BatchConsumerLoop<SpecificRecordBase>(bootstrapServers, "billing-service",
                 List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic, Topics.MPI_LINKS.topic),
                 topic -> Topics.MPI_LINKS.topic.equals(topic) ? EventCodec.of(MpiLinkEvent.class) : EventCodec.of(HealthRecordEvent.class),
-                1000, ingest::handle).withDatabase(dataSource).start();
+                config.consumer().maxBatch(), ingest::handle).withDatabase(dataSource).start();
     }
 
     public boolean isAssigned() {

@@ -98,7 +98,7 @@ public final class BillingBench {
 
             t = System.nanoTime();
             CapitationRuns.RunResult r = CapitationRuns.compute(c, () -> DriverManager.getConnection(url, USER, PASSWORD), YearMonth.of(2025, 11),
-                    policies.capitation());
+                    policies.capitation(), Integer.getInteger("bench.parts", 1));
             c.commit();
             double run = secs(t);
             System.out.printf("capitation run 2025-11 v%d: %,d persons, %d polyclinics, %s ₸: %.2f s (%.1f× the scan)%n", r.version(),
@@ -107,7 +107,7 @@ public final class BillingBench {
                     + " index + attach %.2f s%n", r.readingMillis() / 1e3, r.pricingMillis() / 1e3, r.copyMillis() / 1e3, r.indexMillis() / 1e3);
             t = System.nanoTime();
             r = CapitationRuns.compute(c, () -> DriverManager.getConnection(url, USER, PASSWORD), YearMonth.of(2025, 11),
-                    policies.capitation());
+                    policies.capitation(), Integer.getInteger("bench.parts", 1));
             c.commit();
             double rerun = secs(t);
             System.out.printf("recompute of the open month (swaps the partition): %.2f s%n", rerun);
@@ -129,7 +129,7 @@ public final class BillingBench {
         BillingProjection projection = BillingProjection.of(policies);
         FraudMonitor monitor = FraudMonitor.of(policies);
         Random random = new Random(42);
-        int batchSize = 1_000;
+        int batchSize = Integer.getInteger("bench.batch", 1_000);
         int warmup = 5;
         long measured = 0;
         long t0 = 0;

@@ -70,7 +70,7 @@ class CapitationRunAtomicityTests {
         attach("ATOM-2");
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
             try (Connection c = dataSource.getConnection()) {
-                CapitationRuns.compute(c, dataSource::getConnection, YearMonth.of(2024, 7), policies.capitation());
+                CapitationRuns.compute(c, dataSource::getConnection, YearMonth.of(2024, 7), policies.capitation(), 2);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }

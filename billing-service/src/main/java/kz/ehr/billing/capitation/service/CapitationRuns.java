@@ -6,11 +6,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,10 +53,16 @@ public class CapitationRuns {
     AgroalDataSource dataSource;
     @Inject
     Policies policies;
+    @Inject
+    kz.ehr.billing.config.BillingConfig config;
 
     public record RunResult(String month, int version, String status, String policyId, LocalDate billingDate, long persons,
                             BigDecimal amount, BigDecimal fullAmount, int polyclinics, long millis, long readingMillis,
                             long pricingMillis, long copyMillis, long indexMillis) {
+    }
+
+    /** What one part of a run read and priced. */
+    record Part(Map<String, Totals> totals, long readNanos, long priceNanos, long copyNanos) {
     }
 
     /** Per-polyclinic totals accumulated while streaming. */
@@ -62,6 +70,23 @@ public class CapitationRuns {
         long persons, paid, p100, p90, p80, p72, unpaid, noVisit12m;
         BigDecimal full = BigDecimal.ZERO, amount = BigDecimal.ZERO, noVisit = BigDecimal.ZERO, notInsured = BigDecimal.ZERO,
                 fraud = BigDecimal.ZERO;
+
+        Totals plus(Totals o) {
+            persons += o.persons;
+            paid += o.paid;
+            p100 += o.p100;
+            p90 += o.p90;
+            p80 += o.p80;
+            p72 += o.p72;
+            unpaid += o.unpaid;
+            noVisit12m += o.noVisit12m;
+            full = full.add(o.full);
+            amount = amount.add(o.amount);
+            noVisit = noVisit.add(o.noVisit);
+            notInsured = notInsured.add(o.notInsured);
+            fraud = fraud.add(o.fraud);
+            return this;
+        }
 
         void add(CapitationLine l, boolean noCountedVisit) {
             persons++;
@@ -97,19 +122,22 @@ public class CapitationRuns {
     public RunResult run(YearMonth month) {
         return QuarkusTransaction.requiringNew().timeout(900).call(() -> {
             try (Connection c = dataSource.getConnection()) {
-                // the writer's connection is taken on its own thread, outside this transaction
-                return compute(c, dataSource::getConnection, month, policies.capitation());
+                // the parts' connections are taken on their own threads, outside this transaction
+                return compute(c, dataSource::getConnection, month, policies.capitation(), config.capitation().parallelParts());
             }
         });
     }
 
     /**
-     * The whole run on the caller's connection and transaction; public for the benchmark. Lines are written into a
-     * fresh, detached partition through a second connection while this one reads and prices, then indexed once and
-     * attached here: the version becomes visible with this transaction's commit, all of it or nothing. A crash
-     * leaves only a detached table nobody reads, dropped by the month's next run.
+     * The whole run on the caller's connection and transaction; public for the benchmark. The attached persons are
+     * split in {@code parts} (a power of two) by a hash of their key; each part is read, priced and written on its own threads and
+     * connections (2 cores: the database joins, Java prices and the COPY parses at the same time). Lines go into a
+     * fresh, detached partition, indexed once and attached here: the version becomes visible with this transaction's
+     * commit, all of it or nothing. A crash leaves only a detached table nobody reads, dropped by the month's next run.
+     * Each part reads its persons in one snapshot; a fact arriving during the run is seen whole or not at all per person.
      */
-    public static RunResult compute(Connection c, Connections writers, YearMonth month, CapitationPolicies policies) throws SQLException {
+    public static RunResult compute(Connection c, Connections connections, YearMonth month, CapitationPolicies policies, int parts)
+            throws SQLException {
         long t0 = System.nanoTime();
         lock(c, month);
         int version = 1;
@@ -131,61 +159,59 @@ public class CapitationRuns {
         LineTables tables = new LineTables(c, month, version);
         tables.dropLeftovers();
         LocalDate windowStart = billingDate.minusMonths(policy.visitLookbackMonths());
-        Map<String, Totals> totals = new TreeMap<>();
-        long readNanos = 0, priceNanos = 0, copyNanos = 0;
-        CapitationCalculator.PriceCache prices = new CapitationCalculator.PriceCache();
-        LineWriter lines = new LineWriter(writers, tables);
+        // the new partition must exist, committed, before the writers' connections load it
+        outsideTransaction(() -> {
+            try (Connection w = connections.open()) {
+                w.setAutoCommit(true);
+                tables.create(w);
+            }
+            return null;
+        });
+        LineWriter.Prices prices = new LineWriter.Prices();
+        List<Part> done = new ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(parts, r -> {
+            Thread t = new Thread(r, "capitation-" + month);
+            t.setDaemon(true);
+            return t;
+        });
         try {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, p.sex, p.birth_date, p.death_date,
-                           ins.insured, lv.last_counted, lv.last_flagged
-                    FROM attachment a
-                    LEFT JOIN person p ON p.person_key = a.person_key
-                    LEFT JOIN (SELECT DISTINCT ON (person_key) person_key, insured FROM insurance
-                               WHERE (from_date IS NULL OR from_date <= ?) AND (to_date IS NULL OR to_date >= ?)
-                               ORDER BY person_key, from_date DESC NULLS LAST) ins ON ins.person_key = a.person_key
-                    LEFT JOIN (SELECT person_key, max(visit_date) FILTER (WHERE NOT flagged) last_counted,
-                                      max(visit_date) FILTER (WHERE flagged) last_flagged
-                               FROM visit WHERE visit_date <= ? AND visit_date > ? AND kind = ANY(?)
-                               GROUP BY person_key) lv ON lv.person_key = a.person_key
-                    WHERE a.from_date <= ? AND (a.effective_to IS NULL OR a.effective_to >= ?)""")) {
-                // no ORDER BY: the partition is indexed after the load, so rows may come in whatever order the joins give
-                ps.setFetchSize(10_000);
-                // binary results from the first execution: dates arrive as day numbers instead of text to parse
-                ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
-                Jdbc.date(ps, 1, billingDate);
-                Jdbc.date(ps, 2, billingDate);
-                Jdbc.date(ps, 3, billingDate);
-                Jdbc.date(ps, 4, windowStart);
-                ps.setArray(5, c.createArrayOf("text", policy.countedVisitKinds().toArray()));
-                Jdbc.date(ps, 6, billingDate);
-                Jdbc.date(ps, 7, billingDate);
-                try (ResultSet rs = ps.executeQuery()) {
-                    long tRead = System.nanoTime();
-                    while (rs.next()) {
-                        readNanos += System.nanoTime() - tRead;
-                        long tPrice = System.nanoTime();
-                        Object insured = rs.getObject(8);
-                        CapitationInput in = new CapitationInput(rs.getString(1), rs.getString(2), rs.getString(3), Jdbc.date(rs, 4),
-                                rs.getString(5), Jdbc.date(rs, 6), Jdbc.date(rs, 7), (Boolean) insured, Jdbc.date(rs, 9), Jdbc.date(rs, 10));
-                        CapitationLine line = CapitationCalculator.line(in, month, policy, prices);
-                        totals.computeIfAbsent(in.polyclinicBin(), k -> new Totals()).add(line, in.lastCountedVisit() == null);
-                        long tCopy = System.nanoTime();
-                        priceNanos += tCopy - tPrice;
-                        lines.add(line);
-                        tRead = System.nanoTime();
-                        copyNanos += tRead - tCopy;
-                    }
+            List<java.util.concurrent.Future<Part>> futures = new ArrayList<>();
+            for (int k = 0; k < parts; k++) {
+                int part = k;
+                futures.add(pool.submit(() -> readPriceWrite(connections, tables, prices, part, parts, month, policy, billingDate,
+                        windowStart)));
+            }
+            Exception failure = null;
+            for (var f : futures) {
+                try {
+                    done.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failure = failure == null ? (Exception) e.getCause() : failure;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = e;
                 }
             }
-            long tFlush = System.nanoTime();
-            lines.finish();
-            copyNanos += System.nanoTime() - tFlush;
+            if (failure instanceof SQLException sql) {
+                throw sql;
+            } else if (failure instanceof RuntimeException rt) {
+                throw rt;
+            } else if (failure != null) {
+                throw new SQLException("capitation run " + month + " failed", failure);
+            }
         } finally {
-            lines.abortIfUnfinished();
+            pool.shutdownNow();
+        }
+        Map<String, Totals> totals = new TreeMap<>();
+        long readNanos = 0, priceNanos = 0, copyNanos = 0;
+        for (Part p : done) {
+            p.totals().forEach((bin, t) -> totals.merge(bin, t, Totals::plus));
+            readNanos = Math.max(readNanos, p.readNanos());
+            priceNanos = Math.max(priceNanos, p.priceNanos());
+            copyNanos = Math.max(copyNanos, p.copyNanos());
         }
         long tIndex = System.nanoTime();
-        lines.writePrices(c, month.toString(), version);
+        LineWriter.writePrices(c, prices, month.toString(), version);
         tables.indexAndAttach();
         long indexMillis = (System.nanoTime() - tIndex) / 1_000_000;
         for (String table : List.of("capitation_statement", "capitation_run")) {
@@ -260,6 +286,96 @@ public class CapitationRuns {
                 priceNanos / 1_000_000, copyNanos / 1_000_000, indexMillis);
         return new RunResult(month.toString(), version, "OPEN", policy.id(), billingDate, persons, amount, full, totals.size(), millis,
                 readNanos / 1_000_000, priceNanos / 1_000_000, copyNanos / 1_000_000, indexMillis);
+    }
+
+    /** One part: its persons' facts on the billing date in one SQL pass, priced, streamed to the partition. */
+    static Part readPriceWrite(Connections connections, LineTables tables, LineWriter.Prices prices, int part, int parts, YearMonth month,
+                               CapitationPolicy policy, LocalDate billingDate, LocalDate windowStart) throws SQLException {
+        Map<String, Totals> totals = new HashMap<>();
+        long readNanos = 0, priceNanos = 0, copyNanos = 0;
+        CapitationCalculator.PriceCache cache = new CapitationCalculator.PriceCache();
+        try (Connection r = connections.open()) {
+            r.setAutoCommit(false); // a cursor streams only inside a transaction
+            LineWriter lines = new LineWriter(connections, tables, prices);
+            try {
+                try (Statement st = r.createStatement()) {
+                    // the joins hash three 1M-row inputs: in memory instead of 8 batches on disk (default 4 MB); JIT compiles
+                    // for longer than this plan runs. Both for this read-only transaction only.
+                    st.execute("SET LOCAL work_mem = '256MB'");
+                    st.execute("SET LOCAL jit = off");
+                }
+                // with several parts each takes the persons whose key hashes to it (inlined constants, no parameters)
+                String mine = parts == 1 ? "" : " AND (hashtext(%s) & " + (parts - 1) + ") = " + part;
+                try (PreparedStatement ps = r.prepareStatement("""
+                        SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, p.sex, p.birth_date, p.death_date,
+                               ins.insured, lv.last_counted, lv.last_flagged
+                        FROM attachment a
+                        LEFT JOIN (SELECT person_key, sex, birth_date, death_date FROM person WHERE true %1$s) p
+                          ON p.person_key = a.person_key
+                        LEFT JOIN (SELECT DISTINCT ON (person_key) person_key, insured FROM insurance
+                                   WHERE (from_date IS NULL OR from_date <= ?) AND (to_date IS NULL OR to_date >= ?) %1$s
+                                   ORDER BY person_key, from_date DESC NULLS LAST) ins ON ins.person_key = a.person_key
+                        LEFT JOIN (SELECT person_key, max(visit_date) FILTER (WHERE NOT flagged) last_counted,
+                                          max(visit_date) FILTER (WHERE flagged) last_flagged
+                                   FROM visit WHERE visit_date <= ? AND visit_date > ? AND kind = ANY(?) %1$s
+                                   GROUP BY person_key) lv ON lv.person_key = a.person_key
+                        WHERE a.from_date <= ? AND (a.effective_to IS NULL OR a.effective_to >= ?) %2$s"""
+                        .formatted(mine.formatted("person_key"), mine.formatted("a.person_key")))) {
+                    // no ORDER BY: the partition is indexed after the load, so rows may come in whatever order the joins give
+                    ps.setFetchSize(10_000);
+                    // binary results from the first execution: dates arrive as day numbers instead of text to parse
+                    ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
+                    Jdbc.date(ps, 1, billingDate);
+                    Jdbc.date(ps, 2, billingDate);
+                    Jdbc.date(ps, 3, billingDate);
+                    Jdbc.date(ps, 4, windowStart);
+                    ps.setArray(5, r.createArrayOf("text", policy.countedVisitKinds().toArray()));
+                    Jdbc.date(ps, 6, billingDate);
+                    Jdbc.date(ps, 7, billingDate);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        long tRead = System.nanoTime();
+                        while (rs.next()) {
+                            readNanos += System.nanoTime() - tRead;
+                            long tPrice = System.nanoTime();
+                            Object insured = rs.getObject(8);
+                            CapitationInput in = new CapitationInput(rs.getString(1), rs.getString(2), rs.getString(3), Jdbc.date(rs, 4),
+                                    rs.getString(5), Jdbc.date(rs, 6), Jdbc.date(rs, 7), (Boolean) insured, Jdbc.date(rs, 9),
+                                    Jdbc.date(rs, 10));
+                            CapitationLine line = CapitationCalculator.line(in, month, policy, cache);
+                            totals.computeIfAbsent(in.polyclinicBin(), k -> new Totals()).add(line, in.lastCountedVisit() == null);
+                            long tCopy = System.nanoTime();
+                            priceNanos += tCopy - tPrice;
+                            lines.add(line);
+                            tRead = System.nanoTime();
+                            copyNanos += tRead - tCopy;
+                        }
+                    }
+                }
+                long tFlush = System.nanoTime();
+                lines.finish();
+                copyNanos += System.nanoTime() - tFlush;
+            } finally {
+                lines.abortIfUnfinished();
+                r.rollback();
+            }
+        }
+        return new Part(totals, readNanos, priceNanos, copyNanos);
+    }
+
+    /** Runs on a fresh thread, so a connection taken there is not enlisted in the caller's transaction. */
+    private static <T> T outsideTransaction(java.util.concurrent.Callable<T> work) throws SQLException {
+        var task = new java.util.concurrent.FutureTask<>(work);
+        Thread t = new Thread(task, "capitation-setup");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return task.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException(e);
+        }
     }
 
     /** Closes the latest version: immutable from now on, announced per polyclinic on billing.events.v1. */

@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -41,7 +40,17 @@ final class LineWriter {
         }
     }
 
-    private final Map<Price, Integer> prices = new HashMap<>();
+    /** The run's prices, shared by its writers: one id per distinct combination. */
+    static final class Prices {
+        private final Map<Price, Integer> ids = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+        int id(CapitationLine l) {
+            return ids.computeIfAbsent(Price.of(l), k -> next.incrementAndGet());
+        }
+    }
+
+    private final Prices prices;
     private final BlockingQueue<StringBuilder> chunks = new ArrayBlockingQueue<>(4);
     private final Thread thread;
     private volatile Throwable failure;
@@ -50,7 +59,8 @@ final class LineWriter {
     private StringBuilder buf = new StringBuilder(CHUNK_ROWS * 64);
     private int rows;
 
-    LineWriter(CapitationRuns.Connections connections, LineTables table) {
+    LineWriter(CapitationRuns.Connections connections, LineTables table, Prices prices) {
+        this.prices = prices;
         thread = new Thread(() -> copy(connections, table), "capitation-lines-" + table.name());
         thread.setDaemon(true);
         thread.start();
@@ -59,7 +69,6 @@ final class LineWriter {
     private void copy(CapitationRuns.Connections connections, LineTables table) {
         try (Connection w = connections.open()) {
             w.setAutoCommit(true);
-            table.create(w);
             CopyIn copy = w.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table.name()
                     + " (polyclinic_bin, person_key, price_id, attached_since, insured, last_counted_visit, last_flagged_visit, death_date)"
                     + " FROM STDIN");
@@ -89,10 +98,10 @@ final class LineWriter {
     }
 
     void add(CapitationLine l) throws SQLException {
-        Integer price = prices.computeIfAbsent(Price.of(l), k -> prices.size() + 1);
+        int price = prices.id(l);
         text(l.polyclinicBin()).append('\t');
         text(l.personKey()).append('\t');
-        buf.append(price.intValue()).append('\t');
+        buf.append(price).append('\t');
         date(l.input().attachedSince()).append('\t');
         Boolean insured = l.input().insured();
         buf.append(insured == null ? "\\N" : insured ? "t" : "f").append('\t');
@@ -131,7 +140,8 @@ final class LineWriter {
     }
 
     /** The prices the lines refer to, in the run's transaction. */
-    void writePrices(Connection c, String month, int version) throws SQLException {
+    static void writePrices(Connection c, Prices all, String month, int version) throws SQLException {
+        Map<Price, Integer> prices = all.ids;
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM capitation_price WHERE month = ? AND version = ?")) {
             ps.setString(1, month);
             ps.setInt(2, version);
