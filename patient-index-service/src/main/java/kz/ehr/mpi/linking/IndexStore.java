@@ -51,7 +51,8 @@ public final class IndexStore {
 
     /**
      * Every enterprise patient that shares a blocking key with the batch (or is named in {@code alsoIds}), with all
-     * its source records, in one statement: the blocks are found through their indexes and the patients and their
+     * its source records, in one statement (a golden IIN is looked up only when set by hand: otherwise it is one of
+     * the patient's source IINs and the source IIN block finds it): the blocks are found through their indexes and the patients and their
      * records joined by key, so nothing travels twice between the service and the database.
      */
     public static Map<UUID, EnterpriseState> loadCandidates(Connection c, Collection<String> iins, Collection<String> birthKeys,
@@ -70,7 +71,8 @@ public final class IndexStore {
         try (PreparedStatement ps = c.prepareStatement("""
                 WITH hit AS (
                     SELECT enterprise_id FROM source_record WHERE iin = ANY(?)
-                    UNION SELECT enterprise_id FROM enterprise_patient WHERE iin = ANY(?) AND status = 'ACTIVE'
+                    UNION SELECT enterprise_id FROM enterprise_patient
+                          WHERE iin = ANY(?) AND status = 'ACTIVE' AND overrides ?? 'iin'
                     UNION SELECT enterprise_id FROM source_record WHERE birth_key = ANY(?)
                     UNION SELECT enterprise_id FROM source_record WHERE name_key = ANY(?)
                     UNION SELECT enterprise_id FROM source_record WHERE phone = ANY(?)
