@@ -315,6 +315,19 @@ class PatientIndexTests {
                 .body("entries.size()", equalTo(1))
                 .body("entries[0].action", equalTo("READ_PATIENT"))
                 .body("entries[0].purpose", equalTo("TREATMENT"));
+        // paged newest first with a cursor, filtered by action and time
+        clinician(reader).get("/api/v1/patients/{id}/history", id).then().statusCode(200);
+        RequestSpecification auditor = given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("who", reader);
+        String cursor = auditor.queryParam("limit", 1).get("/api/v1/audit").then().statusCode(200)
+                .body("entries[0].action", equalTo("READ_HISTORY")).extract().path("nextCursor");
+        given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("who", reader).queryParam("cursor", cursor)
+                .get("/api/v1/audit").then().body("entries.action", org.hamcrest.Matchers.contains("READ_PATIENT"))
+                .body("nextCursor", org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("who", reader).queryParam("action", "READ_PATIENT")
+                .queryParam("from", Instant.now().plusSeconds(3600).toString()).get("/api/v1/audit").then()
+                .body("entries.size()", equalTo(0));
+        given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("from", "yesterday").get("/api/v1/audit").then()
+                .statusCode(400).body("field", equalTo("from"));
     }
 
     @Test
