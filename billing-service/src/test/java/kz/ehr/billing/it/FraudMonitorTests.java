@@ -96,6 +96,36 @@ class FraudMonitorTests {
                 .body("items.ruleId", equalTo(List.of("NOT_ATTACHED_NO_REFERRAL")));
     }
 
+    @Test
+    void aDismissedFlagRestoresTheVisitAndARescreenDoesNotRaiseItAgain() throws SQLException {
+        String suffix = "%05d".formatted(SERIAL.incrementAndGet());
+        Map<String, String> visits = apply(List.of(List.of(attach("P", A, "2020-01-01")),
+                List.of(visit("v1", "P", B, "D1", "2025-10-06T04:00:00Z", "S1"))), suffix);
+        var reviewer = TestTokens.of("dana", Roles.REVIEWER);
+        String flagId = given().auth().oauth2(reviewer).get("/api/v1/fraud/flags?doctor=D1-" + suffix).then().statusCode(200)
+                .extract().path("items[0].flagId");
+        assertThat(counted(visits.get("v1"))).isFalse();
+        given().auth().oauth2(reviewer).contentType("application/json").body(Map.of("decision", "DISMISSED", "comment", "referral on paper"))
+                .post("/api/v1/fraud/flags/{id}/decision", flagId).then().statusCode(200);
+        assertThat(counted(visits.get("v1"))).isTrue();
+
+        // a later visit of the same person re-screens v1: the finding is still there, the reviewer's decision stands
+        apply(List.of(List.of(visit("v2", "P", A, "D2", "2025-10-09T04:00:00Z", "S2"))), suffix);
+        given().auth().oauth2(reviewer).get("/api/v1/fraud/flags/{id}", flagId).then().statusCode(200).body("flag.state", equalTo("DISMISSED"));
+        assertThat(counted(visits.get("v1"))).isTrue();
+    }
+
+    /** Counts for capitation: no OPEN or CONFIRMED flag holds it. */
+    boolean counted(String visitKey) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT NOT flagged FROM visit WHERE rec_key = ?")) {
+            ps.setString(1, visitKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     /**
      * One fact of a hand-built stream, plain data (the Avro event is built inside the test, in Quarkus' class loader).
      * {@code visit} names a visit so the expectations can refer to it; persons "P"/"Q" and doctor ids are made unique

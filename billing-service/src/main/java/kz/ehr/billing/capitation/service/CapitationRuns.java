@@ -1,6 +1,5 @@
 package kz.ehr.billing.capitation.service;
 
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +20,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -31,7 +29,6 @@ import kz.ehr.billing.capitation.CapitationInput;
 import kz.ehr.billing.capitation.CapitationLine;
 import kz.ehr.billing.capitation.CapitationPolicies;
 import kz.ehr.billing.capitation.CapitationPolicy;
-import kz.ehr.billing.capitation.Reason;
 import kz.ehr.billing.config.Policies;
 import kz.ehr.billing.outbox.Outbox;
 import kz.ehr.billing.projection.Jdbc;
