@@ -2,11 +2,8 @@ package kz.ehr.certificates.audit;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +11,9 @@ import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
 import kz.ehr.security.Caller;
+import kz.ehr.security.audit.AuditPage;
+import kz.ehr.security.audit.AuditQuery;
+import kz.ehr.security.audit.AuditTable;
 
 /**
  * The append-only record of who read a person's certificate data or changed something by hand, when and why. The
@@ -29,9 +29,8 @@ public class AccessAudit {
     public record Entry(long id, Instant at, String who, String action, String certificateNumber, String iin, String purpose) {
     }
 
-    /** Filters of an audit read; null means any. {@code before} is the cursor: rows with a smaller id. */
-    public record Query(String who, String action, String iin, Instant from, Instant to, Long before, int limit) {
-    }
+    private static final AuditTable TABLE = new AuditTable("access_audit", "id", "at", "actor", "action", "iin", false,
+            List.of("certificate_number", "purpose"));
 
     @Inject
     AgroalDataSource dataSource;
@@ -49,49 +48,11 @@ public class AccessAudit {
         }
     }
 
-    /** Newest first. */
-    public List<Entry> find(Query q) throws SQLException {
-        StringBuilder sql = new StringBuilder(
-                "SELECT id, at, actor, action, certificate_number, iin, purpose FROM access_audit WHERE true");
-        List<Object> args = new ArrayList<>();
-        if (q.who() != null) {
-            sql.append(" AND actor = ?");
-            args.add(q.who());
+    /** Newest first, with the filters every service's audit API shares; the subject is the person's IIN. */
+    public AuditPage<Entry> find(AuditQuery q) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return TABLE.find(c, q, rs -> new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
+                    rs.getString(4), rs.getString(6), rs.getString(5), rs.getString(7)), Entry::id);
         }
-        if (q.action() != null) {
-            sql.append(" AND action = ?");
-            args.add(q.action());
-        }
-        if (q.iin() != null) {
-            sql.append(" AND iin = ?");
-            args.add(q.iin());
-        }
-        if (q.from() != null) {
-            sql.append(" AND at >= ?");
-            args.add(Timestamp.from(q.from()));
-        }
-        if (q.to() != null) {
-            sql.append(" AND at < ?");
-            args.add(Timestamp.from(q.to()));
-        }
-        if (q.before() != null) {
-            sql.append(" AND id < ?");
-            args.add(q.before());
-        }
-        sql.append(" ORDER BY id DESC LIMIT ?");
-        args.add(q.limit());
-        List<Entry> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7)));
-                }
-            }
-        }
-        return out;
     }
 }

@@ -1,13 +1,9 @@
 package kz.ehr.ingestion.rest;
 
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -21,6 +17,8 @@ import io.smallrye.common.annotation.Blocking;
 import kz.ehr.ingestion.audit.AuditLog;
 import kz.ehr.security.Caller;
 import kz.ehr.security.Roles;
+import kz.ehr.security.audit.AuditPage;
+import kz.ehr.security.audit.AuditQuery;
 
 /**
  * The auditor's read of the audit log: GET only (PUT/PATCH/DELETE answer 405), append-only in the database.
@@ -35,47 +33,21 @@ public class AuditResource {
     @Inject
     SecurityIdentity identity;
 
-    public record AuditPage(List<AuditLog.Entry> items, Long nextCursor) {
-    }
-
     @GET
     @RolesAllowed(Roles.AUDITOR)
     public Response find(@QueryParam("who") String who, @QueryParam("action") String action,
                          @QueryParam("provider") String provider, @QueryParam("from") String from, @QueryParam("to") String to,
-                         @QueryParam("before") Long before, @QueryParam("limit") @DefaultValue("100") int limit,
+                         @QueryParam("before") Long before, @QueryParam("limit") Integer limit,
                          @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
-        if (limit < 1 || limit > 1000) {
-            return Problems.response(400, "INVALID_PARAMETER", "limit", "limit must be between 1 and 1000").build();
-        }
-        Instant since;
-        Instant until;
+        AuditQuery query;
         try {
-            since = instant(from);
-            until = instant(to);
-        } catch (DateTimeParseException e) {
-            return Problems.response(400, "INVALID_PARAMETER", from != null && instantOrNull(from) == null ? "from" : "to",
-                    "from and to are ISO-8601 instants such as 2026-11-28T08:00:00Z").build();
+            query = AuditQuery.parse(who, action, provider, from, to, before, limit);
+        } catch (AuditQuery.InvalidParameter e) {
+            return Problems.response(400, "INVALID_PARAMETER", e.field(), e.getMessage()).build();
         }
-        List<AuditLog.Entry> items = audit.find(new AuditLog.Query(blank(who), blank(action), blank(provider), since, until,
-                before, limit));
+        AuditPage<AuditLog.Entry> page = audit.find(query);
         Caller caller = Caller.of(identity, purpose);
-        audit.record(caller.who(), AuditLog.Action.READ_AUDIT, blank(provider) == null ? "*" : provider.strip(), caller.purpose());
-        return Response.ok(new AuditPage(items, items.size() == limit ? items.get(items.size() - 1).id() : null)).build();
-    }
-
-    private static Instant instant(String s) {
-        return s == null || s.isBlank() ? null : Instant.parse(s.strip());
-    }
-
-    private static Instant instantOrNull(String s) {
-        try {
-            return instant(s);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
+        audit.record(caller.who(), AuditLog.Action.READ_AUDIT, query.subject() == null ? "*" : query.subject(), caller.purpose());
+        return Response.ok(page).build();
     }
 }
