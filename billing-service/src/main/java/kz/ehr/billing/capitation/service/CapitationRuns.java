@@ -110,7 +110,7 @@ public class CapitationRuns {
         }
     }
 
-    /** Opens a connection outside the run's transaction: the lines are written through it while the run reads. */
+    /** Opens connections outside the run's transaction: the run's parts read and write lines through them. */
     @FunctionalInterface
     public interface Connections {
         Connection open() throws SQLException;
@@ -127,8 +127,9 @@ public class CapitationRuns {
 
     /**
      * The whole run on the caller's connection and transaction; public for the benchmark. The attached persons are
-     * split in {@code parts} (a power of two) by a hash of their key; each part is read, priced and written on its own threads and
-     * connections (2 cores: the database joins, Java prices and the COPY parses at the same time). Lines go into a
+     * split into {@code parts} (a power of two) by a hash of their key; each part is read and priced on its own thread
+     * and connection while its lines stream through another (the database joins, Java prices and the COPY parses at the
+     * same time). Lines go into a
      * fresh, detached partition, indexed once and attached here: the version becomes visible with this transaction's
      * commit, all of it or nothing. A crash leaves only a detached table nobody reads, dropped by the month's next run.
      * Each part reads its persons in one snapshot; a fact arriving during the run is seen whole or not at all per person.
@@ -178,12 +179,12 @@ public class CapitationRuns {
                 futures.add(pool.submit(() -> readPriceWrite(connections, tables, prices, part, parts, month, policy, billingDate,
                         windowStart)));
             }
-            Exception failure = null;
+            Throwable failure = null;
             for (var f : futures) {
                 try {
                     done.add(f.get());
                 } catch (java.util.concurrent.ExecutionException e) {
-                    failure = failure == null ? (Exception) e.getCause() : failure;
+                    failure = failure == null ? e.getCause() : failure;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     failure = e;
@@ -193,6 +194,8 @@ public class CapitationRuns {
                 throw sql;
             } else if (failure instanceof RuntimeException rt) {
                 throw rt;
+            } else if (failure instanceof Error err) {
+                throw err;
             } else if (failure != null) {
                 throw new SQLException("capitation run " + month + " failed", failure);
             }
