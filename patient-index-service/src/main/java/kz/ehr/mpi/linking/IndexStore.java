@@ -276,6 +276,20 @@ public final class IndexStore {
             }
             ps.executeBatch();
         }
+        // name-only search finds surnames by trigram similarity among the distinct surnames (V9)
+        Set<String> surnames = new HashSet<>();
+        for (SourceState s : sources) {
+            if (s.profile.last != null) {
+                surnames.add(s.profile.last);
+            }
+        }
+        if (!surnames.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO surname (last_norm) SELECT unnest(?::text[]) ON CONFLICT DO NOTHING")) {
+                ps.setArray(1, c.createArrayOf("text", surnames.stream().sorted().toArray()));
+                ps.executeUpdate();
+            }
+        }
     }
 
     public static void upsertEnterprises(Connection c, Collection<EnterpriseState> enterprises) throws SQLException {

@@ -159,7 +159,10 @@ public class PatientQueries {
                     params.add(NameNormalizer.nameKey(q.last, q.birthYear(), q.first));
                     params.add(q.swappedNameKey() == null ? "" : q.swappedNameKey());
                 } else {
-                    parts.add("(SELECT enterprise_id FROM source_record WHERE last_norm % ? ORDER BY similarity(last_norm, ?) DESC LIMIT 200)");
+                    // the most similar distinct surnames first, then their records (trigrams live on surname, V9)
+                    parts.add("(SELECT s.enterprise_id FROM (SELECT last_norm FROM surname WHERE last_norm % ?"
+                            + " ORDER BY similarity(last_norm, ?) DESC LIMIT 20) n"
+                            + " JOIN source_record s ON s.last_norm = n.last_norm LIMIT 200)");
                     params.add(q.last);
                     params.add(q.last);
                 }

@@ -192,7 +192,7 @@ public final class ScaleBenchmark {
     static void load(PGSimpleDataSource ds, int patients) throws Exception {
         long t0 = System.nanoTime();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("TRUNCATE source_record, enterprise_patient, processed_event, link_history, review, outbox, non_match, merge");
+            st.execute("TRUNCATE source_record, enterprise_patient, processed_event, link_history, review, outbox, non_match, merge, surname");
             CopyManager copy = ((PGConnection) c.unwrap(PGConnection.class)).getCopyAPI();
             int chunk = 50_000;
             for (int from = 0; from < patients; from += chunk) {
@@ -222,6 +222,7 @@ public final class ScaleBenchmark {
                         + " birth_date, sex, phone, last_event_id, last_norm, first_norm, name_key, link_kind, occurred_at, birth_key) FROM STDIN",
                         new StringReader(sr.toString()));
             }
+            st.execute("INSERT INTO surname SELECT DISTINCT last_norm FROM source_record WHERE last_norm IS NOT NULL ON CONFLICT DO NOTHING");
             st.execute("VACUUM ANALYZE enterprise_patient");
             st.execute("VACUUM ANALYZE source_record");
         }

@@ -299,6 +299,10 @@ class PatientIndexTests {
                 .queryParam("birthDate", p.birthDate().toString()).get("/api/v1/patients/search").then().statusCode(200)
                 .body("candidates[0].enterpriseId", equalTo(id))
                 .body("candidates[0].score", org.hamcrest.Matchers.greaterThan(15f));
+        // without a birth date: trigram similarity over the distinct surnames
+        reviewer("dr-1").queryParam("lastName", misspelt).queryParam("firstName", latin(p.firstName()))
+                .get("/api/v1/patients/search").then().statusCode(200)
+                .body("candidates.enterpriseId", org.hamcrest.Matchers.hasItem(id));
         staff().queryParam("phone", "8 701 987 65 43").get("/api/v1/patients/search").then().statusCode(200)
                 .body("candidates.enterpriseId", org.hamcrest.Matchers.hasItem(id));
         staff().get("/api/v1/patients/search").then().statusCode(400).body("code", equalTo("SEARCH_TOO_BROAD"));
