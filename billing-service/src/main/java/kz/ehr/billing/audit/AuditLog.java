@@ -2,11 +2,7 @@ package kz.ehr.billing.audit;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +10,9 @@ import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
 import kz.ehr.security.Caller;
+import kz.ehr.security.audit.AuditPage;
+import kz.ehr.security.audit.AuditQuery;
+import kz.ehr.security.audit.AuditTable;
 
 /**
  * The append-only trail of every read of personal data and every manual decision: who (from the verified token),
@@ -23,18 +22,17 @@ import kz.ehr.security.Caller;
 public class AuditLog {
     /** What was done; stable codes an auditor filters by. */
     public enum Action {
-        READ_LINES, EXPORT_LINES_CSV, READ_CHANGES, READ_OUTREACH, EXPORT_OUTREACH_CSV, READ_PERSON_EVENTS, FRAUD_DECISION
+        READ_LINES, EXPORT_LINES_CSV, READ_CHANGES, READ_OUTREACH, EXPORT_OUTREACH_CSV, READ_PERSON_EVENTS, FRAUD_DECISION,
+        READ_AUDIT
     }
 
-    public record Entry(long id, String who, String action, String purpose, String patient, String resource, int rows,
-                        String at) {
+    public record Entry(long id, String at, String who, String action, String patient, String purpose, String resource,
+                        int rows) {
     }
 
-    public record Filter(String who, String action, String patient, Instant from, Instant to) {
-    }
-
-    public record Page(List<Entry> items, String nextCursor) {
-    }
+    /** The shared auditor's query (kz.ehr.security.audit) over billing's table; the subject is the patient. */
+    private static final AuditTable TABLE = new AuditTable("data_access_audit", "id", "read_at", "actor", "action", "patient",
+            false, List.of("purpose", "resource", "rows_read"));
 
     @Inject
     AgroalDataSource dataSource;
@@ -62,51 +60,11 @@ public class AuditLog {
         }
     }
 
-    /** Oldest first, paged by id ({@code after} = the previous page's nextCursor). */
-    public Page page(Filter f, String after, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder(
-                "SELECT id, actor, action, purpose, patient, resource, rows_read, read_at FROM data_access_audit WHERE id > ?");
-        List<Object> args = new ArrayList<>();
-        args.add(after == null ? 0L : Long.parseLong(after));
-        if (f.who() != null) {
-            sql.append(" AND actor = ?");
-            args.add(f.who());
+    /** Newest first, with the filters and paging every service's audit API shares. */
+    public AuditPage<Entry> find(AuditQuery q) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return TABLE.find(c, q, rs -> new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant().toString(), rs.getString(3),
+                    rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8)), Entry::id);
         }
-        if (f.action() != null) {
-            sql.append(" AND action = ?");
-            args.add(f.action());
-        }
-        if (f.patient() != null) {
-            sql.append(" AND patient = ?");
-            args.add(f.patient());
-        }
-        if (f.from() != null) {
-            sql.append(" AND read_at >= ?");
-            args.add(Timestamp.from(f.from()));
-        }
-        if (f.to() != null) {
-            sql.append(" AND read_at < ?");
-            args.add(Timestamp.from(f.to()));
-        }
-        sql.append(" ORDER BY id LIMIT ?");
-        args.add(limit + 1);
-        List<Entry> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getInt(7), rs.getTimestamp(8).toInstant().toString()));
-                }
-            }
-        }
-        String next = null;
-        if (out.size() > limit) {
-            out = out.subList(0, limit);
-            next = Long.toString(out.get(limit - 1).id());
-        }
-        return new Page(out, next);
     }
 }

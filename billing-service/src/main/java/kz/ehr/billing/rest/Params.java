@@ -1,8 +1,6 @@
 package kz.ehr.billing.rest;
 
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 
@@ -31,18 +29,6 @@ final class Params {
             return LocalDate.parse(s);
         } catch (DateTimeParseException e) {
             throw BillingProblem.badRequest("INVALID_DATE", field, field + " \"" + s + "\" is not yyyy-MM-dd");
-        }
-    }
-
-    /** A date (start of that day, UTC) or an ISO-8601 instant. */
-    static Instant instant(String field, String s) {
-        if (s == null) {
-            return null;
-        }
-        try {
-            return s.length() == 10 ? LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC) : Instant.parse(s);
-        } catch (DateTimeParseException e) {
-            throw BillingProblem.badRequest("INVALID_DATE", field, field + " \"" + s + "\" is neither yyyy-MM-dd nor an ISO-8601 instant");
         }
     }
 

@@ -40,7 +40,7 @@ class AuditTrailTests {
                 .get("/api/v1/persons/{key}/events", PERSON).then().statusCode(200);
 
         JsonPath trail = given().auth().oauth2(TestTokens.of("olzhas", Roles.AUDITOR))
-                .get("/api/v1/audit?patient=" + PERSON + "&action=READ_PERSON_EVENTS&from=2020-01-01").then().statusCode(200)
+                .get("/api/v1/audit?patient=" + PERSON + "&action=READ_PERSON_EVENTS&from=2020-01-01T00:00:00Z").then().statusCode(200)
                 .extract().jsonPath();
         assertThat(trail.getList("items")).hasSize(1);
         assertThat(trail.getString("items[0].who")).isEqualTo("aigerim");
@@ -49,6 +49,11 @@ class AuditTrailTests {
                 .body("items.size()", equalTo(0));
         given().auth().oauth2(TestTokens.of("olzhas", Roles.AUDITOR)).get("/api/v1/audit?action=EDIT").then().statusCode(400)
                 .body("code", equalTo("INVALID_ACTION")).body("field", equalTo("action"));
+        given().auth().oauth2(TestTokens.of("olzhas", Roles.AUDITOR)).get("/api/v1/audit?from=yesterday").then().statusCode(400)
+                .body("field", equalTo("from"));
+        // the auditor's own reading is on the trail too
+        given().auth().oauth2(TestTokens.of("olzhas", Roles.AUDITOR)).get("/api/v1/audit?who=olzhas&action=READ_AUDIT").then()
+                .statusCode(200).body("items.size()", org.hamcrest.Matchers.greaterThan(0));
     }
 
     @Test
