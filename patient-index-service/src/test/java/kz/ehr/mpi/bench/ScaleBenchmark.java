@@ -29,10 +29,12 @@ import kz.ehr.mpi.patients.PatientQueries;
 /**
  * Linking rate, IIN lookup and fuzzy search latency with a large index, through the service's own engine and
  * queries against PostgreSQL database ehr_mpi_bench. The index is loaded with COPY (skipped when it already
- * holds the requested number of patients).
+ * holds the requested number of patients; then only what earlier runs linked is removed). Measure with a plain
+ * {@code java} (exec:java runs inside Maven's JVM and reads lower), {@code -Dmpi.timings=true} for per-phase times:
  * <pre>
- * mvn -pl patient-index-service -o -q test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=kz.ehr.mpi.bench.ScaleBenchmark -Dexec.args="--patients 1000000 --link 20000 --queries 1000"
+ * mvn -B -q -o -pl patient-index-service dependency:build-classpath -Dmdep.outputFile=/tmp/mpi-cp.txt -Dmdep.includeScope=test
+ * cd patient-index-service &amp;&amp; java -Xmx3g -cp "target/test-classes:target/classes:$(cat /tmp/mpi-cp.txt)" \
+ *     kz.ehr.mpi.bench.ScaleBenchmark --patients 1000000 --link 20000 --queries 1000
  * </pre>
  */
 public final class ScaleBenchmark {
