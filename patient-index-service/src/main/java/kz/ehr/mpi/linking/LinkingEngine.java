@@ -278,7 +278,7 @@ public final class LinkingEngine {
 
     /**
      * Blocking keys → enterprise ids, for the records loaded for one batch and those linked in it. One map per kind
-     * of key and tiny id lists: it is filled with every candidate's keys (~70k entries per 1,000 records at 1M).
+     * of key and tiny id lists: it is filled with five keys of every loaded source record, rebuilt for each batch.
      */
     static final class BatchIndex {
         private final Map<String, List<UUID>> byIin;
