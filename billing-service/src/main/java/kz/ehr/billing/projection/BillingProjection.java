@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -42,11 +43,13 @@ public class BillingProjection {
         return p;
     }
 
+    /** {@code deathDate} is never taken from an event (it is derived from death rows); it rides along from the stored row. */
     record Demographics(String sex, LocalDate birthDate, String lastName, String firstName, String middleName, String phone,
-                        String address) {
+                        String address, LocalDate deathDate) {
         Demographics merge(Demographics newer) {
             return new Demographics(or(newer.sex, sex), or(newer.birthDate, birthDate), or(newer.lastName, lastName),
-                    or(newer.firstName, firstName), or(newer.middleName, middleName), or(newer.phone, phone), or(newer.address, address));
+                    or(newer.firstName, firstName), or(newer.middleName, middleName), or(newer.phone, phone), or(newer.address, address),
+                    deathDate);
         }
 
         static <T> T or(T a, T b) {
@@ -75,14 +78,6 @@ public class BillingProjection {
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
                   insured = excluded.insured, from_date = excluded.from_date, to_date = excluded.to_date, record_version = excluded.record_version
                 WHERE insurance.record_version <= excluded.record_version""");
-             PreparedStatement vis = c.prepareStatement("""
-                INSERT INTO visit (rec_key, person_key, source_key, polyclinic_bin, doctor_id, start_at, end_at, visit_date, kind,
-                  screening, services, referral, record_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
-                  polyclinic_bin = excluded.polyclinic_bin, doctor_id = excluded.doctor_id, start_at = excluded.start_at,
-                  end_at = excluded.end_at, visit_date = excluded.visit_date, kind = excluded.kind, screening = excluded.screening,
-                  services = excluded.services, referral = excluded.referral, record_version = excluded.record_version
-                WHERE visit.record_version <= excluded.record_version""");
              PreparedStatement hos = c.prepareStatement("""
                 INSERT INTO hospitalization (rec_key, person_key, source_key, facility_bin, admitted_at, discharged_at, record_version)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
@@ -94,7 +89,8 @@ public class BillingProjection {
                 ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key, death_date = excluded.death_date,
                   record_version = excluded.record_version
                 WHERE death.record_version <= excluded.record_version""")) {
-            int nAtt = 0, nIns = 0, nVis = 0, nHos = 0, nDth = 0;
+            int nAtt = 0, nIns = 0, nHos = 0, nDth = 0;
+            Map<String, VisitRow> visits = new LinkedHashMap<>();
             for (Delivery<HealthRecordEvent> d : batch) {
                 HealthRecordEvent e = d.value();
                 String sourceKey = sourceKey(e);
@@ -142,21 +138,10 @@ public class BillingProjection {
                         }
                         var v = e.getEncounter();
                         LocalDate date = v.getStart().atZone(zone).toLocalDate();
-                        vis.setString(1, recKey);
-                        vis.setString(2, personKey);
-                        vis.setString(3, sourceKey);
-                        vis.setString(4, v.getPolyclinicBin());
-                        vis.setString(5, v.getDoctorId());
-                        Jdbc.instant(vis, 6, v.getStart());
-                        Jdbc.instant(vis, 7, v.getEnd());
-                        Jdbc.date(vis, 8, date);
-                        vis.setString(9, v.getKind());
-                        vis.setString(10, v.getScreening());
-                        vis.setArray(11, c.createArrayOf("text", v.getServices().toArray()));
-                        vis.setBoolean(12, v.getReferral());
-                        vis.setInt(13, version);
-                        vis.addBatch();
-                        nVis++;
+                        // one row per visit: a resubmission in the same batch replaces it exactly as a later upsert would
+                        visits.merge(recKey, new VisitRow(recKey, personKey, sourceKey, v.getPolyclinicBin(), v.getDoctorId(), v.getStart(),
+                                v.getEnd(), date, v.getKind(), v.getScreening(), v.getServices(), v.getReferral(), version),
+                                (older, newer) -> newer.version() >= older.version() ? newer : older);
                         if (v.getDoctorId() != null) {
                             affected.doctorDays().add(new Affected.DoctorDayKey(v.getPolyclinicBin(), v.getDoctorId(), date));
                         }
@@ -194,10 +179,16 @@ public class BillingProjection {
                     }
                 }
             }
-            upsertPeople(c, people);
+            Map<String, Demographics> stored = upsertPeople(c, people);
+            // the person rows are in hand now; a death in this batch changes death_date below, so those are read again
+            stored.forEach((key, d) -> {
+                if (!deathsOf.contains(key)) {
+                    affected.knownPersons().put(key, new Affected.PersonFacts(d.sex(), d.birthDate(), d.deathDate()));
+                }
+            });
             if (nAtt > 0) att.executeBatch();
             if (nIns > 0) ins.executeBatch();
-            if (nVis > 0) vis.executeBatch();
+            upsertVisits(c, visits.values());
             if (nHos > 0) hos.executeBatch();
             if (nDth > 0) dth.executeBatch();
         }
@@ -229,9 +220,9 @@ public class BillingProjection {
             if (e.getGolden() != null) {
                 var g = e.getGolden();
                 golden.put(personKey, new Demographics(g.getSex(), g.getBirthDate(), g.getLastName(), g.getFirstName(),
-                        g.getMiddleName(), g.getPhone(), g.getAddress()));
+                        g.getMiddleName(), g.getPhone(), g.getAddress(), null));
             } else {
-                golden.putIfAbsent(personKey, new Demographics(null, null, null, null, null, null, null));
+                golden.putIfAbsent(personKey, new Demographics(null, null, null, null, null, null, null, null));
             }
         }
         if (target.isEmpty()) {
@@ -287,31 +278,37 @@ public class BillingProjection {
         return affected;
     }
 
-    /** Inserts persons or updates them with the fields the newer record carries. */
-    private static void upsertPeople(Connection c, Map<String, Demographics> incoming) throws SQLException {
+    /**
+     * Inserts persons or updates them with the fields the newer record carries; returns every given person's row as
+     * it is stored afterwards (death date as it was: the caller refreshes it where the batch brought a death).
+     */
+    private static Map<String, Demographics> upsertPeople(Connection c, Map<String, Demographics> incoming) throws SQLException {
         // most events (visits, registry facts) repeat what billing knows: read first and write only what changes, since
         // an upsert that changes nothing still locks (and so writes) every row it touches
         Map<String, Demographics> known = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT person_key, sex, birth_date, last_name, first_name, middle_name, phone, address FROM person
+                SELECT person_key, sex, birth_date, last_name, first_name, middle_name, phone, address, death_date FROM person
                 WHERE person_key = ANY(?)""")) {
             ps.setArray(1, c.createArrayOf("text", incoming.keySet().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     known.put(rs.getString(1), new Demographics(rs.getString(2), Jdbc.date(rs, 3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7), rs.getString(8)));
+                            rs.getString(6), rs.getString(7), rs.getString(8), Jdbc.date(rs, 9)));
                 }
             }
         }
         Map<String, Demographics> people = new HashMap<>();
+        Map<String, Demographics> after = new HashMap<>();
         incoming.forEach((key, d) -> {
             Demographics current = known.get(key);
-            if (current == null || !current.merge(d).equals(current)) {
+            Demographics merged = current == null ? d : current.merge(d);
+            after.put(key, merged);
+            if (current == null || !merged.equals(current)) {
                 people.put(key, d);
             }
         });
         if (people.isEmpty()) {
-            return;
+            return after;
         }
         // the newest known value wins; a record that lacks a field keeps what billing knew
         String pick = "coalesce(excluded.%1$s, person.%1$s)";
@@ -343,6 +340,64 @@ public class BillingProjection {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+        return after;
+    }
+
+    /** A visit as the projection stores it. */
+    record VisitRow(String recKey, String personKey, String sourceKey, String polyclinicBin, String doctorId, Instant start,
+                    Instant end, LocalDate date, String kind, String screening, List<String> services, boolean referral, int version) {
+    }
+
+    /**
+     * Upserts the batch's visits in one statement over column arrays: a JDBC batch of 5,000 rows costs the server a bind
+     * and an executor start per 128-row chunk, this one plan. Rec keys must be distinct (an upsert cannot touch a row twice).
+     */
+    static void upsertVisits(Connection c, java.util.Collection<VisitRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        String[] rec = new String[n], person = new String[n], source = new String[n], bin = new String[n], doctor = new String[n],
+                start = new String[n], end = new String[n], date = new String[n], kind = new String[n], screening = new String[n],
+                services = new String[n];
+        Boolean[] referral = new Boolean[n];
+        Integer[] version = new Integer[n];
+        int i = 0;
+        for (VisitRow r : rows) {
+            rec[i] = r.recKey();
+            person[i] = r.personKey();
+            source[i] = r.sourceKey();
+            bin[i] = r.polyclinicBin();
+            doctor[i] = r.doctorId();
+            start[i] = r.start().toString();
+            end[i] = r.end() == null ? null : r.end().toString();
+            date[i] = r.date().toString();
+            kind[i] = r.kind();
+            screening[i] = r.screening();
+            services[i] = Jdbc.textArrayLiteral(r.services());
+            referral[i] = r.referral();
+            version[i] = r.version();
+            i++;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO visit (rec_key, person_key, source_key, polyclinic_bin, doctor_id, start_at, end_at, visit_date, kind,
+                  screening, services, referral, record_version)
+                SELECT r, p, s, b, d, st, en, dt, k, sc, sv::text[], rf, ver
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::date[],
+                            ?::text[], ?::text[], ?::text[], ?::boolean[], ?::int[]) u(r, p, s, b, d, st, en, dt, k, sc, sv, rf, ver)
+                ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
+                  polyclinic_bin = excluded.polyclinic_bin, doctor_id = excluded.doctor_id, start_at = excluded.start_at,
+                  end_at = excluded.end_at, visit_date = excluded.visit_date, kind = excluded.kind, screening = excluded.screening,
+                  services = excluded.services, referral = excluded.referral, record_version = excluded.record_version
+                WHERE visit.record_version <= excluded.record_version""")) {
+            Object[][] text = {rec, person, source, bin, doctor, start, end, date, kind, screening, services};
+            for (int col = 0; col < text.length; col++) {
+                ps.setArray(col + 1, c.createArrayOf("text", text[col]));
+            }
+            ps.setArray(12, c.createArrayOf("bool", referral));
+            ps.setArray(13, c.createArrayOf("int4", version));
+            ps.executeUpdate();
         }
     }
 
@@ -399,6 +454,6 @@ public class BillingProjection {
 
     private static Demographics demographics(PatientInfo p) {
         return new Demographics(p.getSex(), p.getBirthDate(), p.getLastName(), p.getFirstName(), p.getMiddleName(), p.getPhone(),
-                p.getAddress());
+                p.getAddress(), null);
     }
 }

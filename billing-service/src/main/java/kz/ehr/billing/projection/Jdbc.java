@@ -29,6 +29,22 @@ public final class Jdbc {
         }
     }
 
+    /** A PostgreSQL array literal of the strings, quoted and escaped: a text[] value carried inside a text[] parameter. */
+    public static String textArrayLiteral(java.util.List<String> values) {
+        StringBuilder out = new StringBuilder("{");
+        for (String v : values == null ? java.util.List.<String>of() : values) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            if (v == null) {
+                out.append("NULL");
+            } else {
+                out.append('"').append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return out.append('}').toString();
+    }
+
     /** Straight to LocalDate: the driver's java.sql.Date path goes through a Calendar, which a 1M-row run feels. */
     public static LocalDate date(java.sql.ResultSet rs, int i) throws SQLException {
         return rs.getObject(i, LocalDate.class);

@@ -74,7 +74,8 @@ public class FraudMonitor {
 
         if (!affected.persons().isEmpty()) {
             Map<String, Boolean> storedNearMark = new HashMap<>();
-            Map<String, PersonContext> persons = loadPersons(c, affected.persons(), storedNearMark, flaggedNow);
+            Map<String, PersonContext> persons = loadPersons(c, affected.persons(), affected.knownPersons(), storedNearMark,
+                    flaggedNow);
             List<String> nearMarkOn = new ArrayList<>();
             List<String> nearMarkOff = new ArrayList<>();
             for (PersonContext p : persons.values()) {
@@ -283,20 +284,22 @@ public class FraudMonitor {
         }
     }
 
-    private static Map<String, PersonContext> loadPersons(Connection c, Set<String> keys, Map<String, Boolean> storedNearMark,
-                                                          Set<String> flaggedNow) throws SQLException {
+    private static Map<String, PersonContext> loadPersons(Connection c, Set<String> keys, Map<String, Affected.PersonFacts> known,
+                                                          Map<String, Boolean> storedNearMark, Set<String> flaggedNow) throws SQLException {
         java.sql.Array arr = c.createArrayOf("text", keys.toArray());
-        record P(String sex, LocalDate birth, LocalDate death) {
-        }
-        Map<String, P> people = new HashMap<>();
+        // the projection hands over the person rows it read and wrote in this batch; only the others are read here
+        Map<String, Affected.PersonFacts> people = new HashMap<>(known);
+        Object[] unknown = keys.stream().filter(k -> !known.containsKey(k)).toArray();
         Map<String, List<PersonHistory.Attachment>> attachments = new HashMap<>();
         Map<String, List<HospitalStay>> stays = new HashMap<>();
         Map<String, List<ScreenedVisit>> visits = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT person_key, sex, birth_date, death_date FROM person WHERE person_key = ANY(?)")) {
-            ps.setArray(1, arr);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    people.put(rs.getString(1), new P(rs.getString(2), Jdbc.date(rs, 3), Jdbc.date(rs, 4)));
+        if (unknown.length > 0) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT person_key, sex, birth_date, death_date FROM person WHERE person_key = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("text", unknown));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        people.put(rs.getString(1), new Affected.PersonFacts(rs.getString(2), Jdbc.date(rs, 3), Jdbc.date(rs, 4)));
+                    }
                 }
             }
         }
@@ -339,8 +342,8 @@ public class FraudMonitor {
         }
         Map<String, PersonContext> out = new HashMap<>();
         for (String key : keys) {
-            P p = people.getOrDefault(key, new P(null, null, null));
-            out.put(key, new PersonContext(key, p.sex(), p.birth(), p.death(), attachments.getOrDefault(key, List.of()),
+            Affected.PersonFacts p = people.getOrDefault(key, new Affected.PersonFacts(null, null, null));
+            out.put(key, new PersonContext(key, p.sex(), p.birthDate(), p.deathDate(), attachments.getOrDefault(key, List.of()),
                     stays.getOrDefault(key, List.of()), visits.getOrDefault(key, List.of())));
         }
         return out;
