@@ -34,6 +34,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import kz.ehr.billing.fraud.service.FraudMonitor;
+import kz.ehr.billing.projection.Affected;
 import kz.ehr.billing.projection.BillingProjection;
 import kz.ehr.events.Attachment;
 import kz.ehr.events.Death;
@@ -65,6 +66,11 @@ class FraudMonitorTests {
 
     /** Each batch in its own transaction, as the consumer applies it; returns the stored key of every named visit. */
     Map<String, String> apply(List<List<Fact>> batches, String suffix) {
+        return apply(batches, suffix, false);
+    }
+
+    /** {@code rereadPersons}: the monitor ignores the person rows the projection handed over and reads them itself. */
+    Map<String, String> apply(List<List<Fact>> batches, String suffix, boolean rereadPersons) {
         Map<String, String> visitKeys = new TreeMap<>();
         for (List<Fact> facts : batches) {
             List<Delivery<HealthRecordEvent>> batch = new ArrayList<>();
@@ -77,7 +83,11 @@ class FraudMonitorTests {
             }
             QuarkusTransaction.requiringNew().run(() -> {
                 try (Connection c = dataSource.getConnection()) {
-                    monitor.rescreen(c, projection.applyHealthRecords(c, batch));
+                    Affected affected = projection.applyHealthRecords(c, batch);
+                    if (rereadPersons) {
+                        affected.knownPersons().clear();
+                    }
+                    monitor.rescreen(c, affected);
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
@@ -210,6 +220,14 @@ class FraudMonitorTests {
                         List.of(List.of(attach("P", A, "2020-01-01"), visit("v1", "P", A, "D1", "2025-10-08T04:00:00Z", "S1")),
                                 List.of(admitted("P", HOSPITAL, "2025-10-07T00:00:00Z", "2025-10-12T00:00:00Z"))),
                         Map.of("v1", Set.of("VISIT_DURING_HOSPITAL_STAY"))),
+                Arguments.of("a death in the same batch as a visit after it: the monitor sees the death the batch brought",
+                        List.of(List.of(attach("P", A, "2020-01-01"), visit("v1", "P", A, "D1", "2025-10-01T04:00:00Z", "S1")),
+                                List.of(visit("v2", "P", A, "D1", "2025-10-20T04:00:00Z", "S1"), died("P", "2025-10-10"))),
+                        Map.of("v2", Set.of("VISIT_AFTER_DEATH"))),
+                Arguments.of("a visit resubmitted within one batch: the later submission stands (here at the attached polyclinic)",
+                        List.of(List.of(attach("P", A, "2020-01-01"), visit("v1", "P", B, "D1", "2025-10-06T04:00:00Z", "S1"),
+                                visit("v1", "P", A, "D1", "2025-10-06T04:00:00Z", "S1"))),
+                        Map.of()),
                 Arguments.of("a duplicate booked earlier the same day but arriving later: the earlier booking stands",
                         List.of(List.of(attach("P", A, "2020-01-01"), visit("v2", "P", A, "D1", "2025-10-06T06:00:00Z", "S1")),
                                 List.of(visit("v1", "P", A, "D2", "2025-10-06T04:00:00Z", "S1"))),
@@ -220,7 +238,73 @@ class FraudMonitorTests {
     @MethodSource("streams")
     void theFlagsThatStandAfterTheStream(String name, List<List<Fact>> batches, Map<String, Set<String>> expected) throws SQLException {
         String suffix = "%05d".formatted(SERIAL.incrementAndGet());
-        Map<String, String> visitKeys = apply(batches, suffix);
+        assertThat(standing(apply(batches, suffix))).isEqualTo(new TreeMap<>(expected));
+    }
+
+    /**
+     * The monitor reuses the person rows the projection read and wrote instead of reading them again. On random
+     * out-of-order streams (late attachments, deaths, stays, resubmissions) that must give the same standing flags and
+     * the same counted visits as reading every person afresh.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void reusingTheProjectionsPersonRowsFlagsExactlyAsReadingThemAgain(long seed) throws SQLException {
+        List<List<Fact>> batches = randomStream(new java.util.Random(seed));
+        Map<String, String> fast = apply(batches, "%05d".formatted(SERIAL.incrementAndGet()), false);
+        Map<String, String> slow = apply(batches, "%05d".formatted(SERIAL.incrementAndGet()), true);
+        Map<String, Set<String>> fastFlags = standing(fast);
+        assertThat(fastFlags).isEqualTo(standing(slow));
+        assertThat(fastFlags).as("the stream raises flags at all").isNotEmpty();
+        for (String visit : fast.keySet()) {
+            assertThat(counted(fast.get(visit))).as(visit).isEqualTo(counted(slow.get(visit)));
+        }
+    }
+
+    static List<List<Fact>> randomStream(java.util.Random r) {
+        List<List<Fact>> batches = new ArrayList<>();
+        int visits = 0;
+        for (int b = 0; b < 6; b++) {
+            List<Fact> batch = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String person = r.nextBoolean() ? "P" : "Q";
+                String bin = r.nextBoolean() ? A : B;
+                int kind = r.nextInt(20);
+                if (kind < 3) {
+                    batch.add(attach(person, bin, "2025-%02d-%02d".formatted(8 + r.nextInt(3), 1 + r.nextInt(28))));
+                } else if (kind < 4) {
+                    batch.add(died(person, "2025-10-%02d".formatted(1 + r.nextInt(28))));
+                } else if (kind < 5) {
+                    int day = 1 + r.nextInt(25);
+                    batch.add(admitted(person, HOSPITAL, "2025-10-%02dT00:00:00Z".formatted(day), "2025-10-%02dT00:00:00Z".formatted(day + 3)));
+                } else {
+                    // now and then a resubmission of an earlier visit, possibly with other facts
+                    String name = visits > 0 && kind == 5 ? "v" + r.nextInt(visits) : "v" + visits++;
+                    batch.add(visit(name, person, bin, r.nextBoolean() ? "D1" : "D2",
+                            "2025-10-%02dT%02d:%02d:00Z".formatted(1 + r.nextInt(28), 3 + r.nextInt(3), 10 * r.nextInt(6)),
+                            r.nextBoolean() ? "S1" : "S2"));
+                }
+            }
+            batches.add(batch);
+        }
+        return batches;
+    }
+
+    @Test
+    void servicesAreStoredExactlyWhateverCharactersTheyHold() throws SQLException {
+        String suffix = "%05d".formatted(SERIAL.incrementAndGet());
+        String odd = "A,\"b\"\\c {d}";
+        Map<String, String> visits = apply(List.of(List.of(visit("v1", "P", A, "D1", "2025-10-06T04:00:00Z", odd))), suffix);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT services FROM visit WHERE rec_key = ?")) {
+            ps.setString(1, visits.get("v1"));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat((String[]) rs.getArray(1).getArray()).containsExactly(odd);
+            }
+        }
+    }
+
+    /** The OPEN flags per named visit. */
+    Map<String, Set<String>> standing(Map<String, String> visitKeys) throws SQLException {
         Map<String, Set<String>> standing = new TreeMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT visit_key, rule_id FROM fraud_flag WHERE visit_key = ANY(?) AND state = 'OPEN'")) {
@@ -233,6 +317,6 @@ class FraudMonitorTests {
                 }
             }
         }
-        assertThat(standing).isEqualTo(new TreeMap<>(expected));
+        return standing;
     }
 }
