@@ -2,11 +2,8 @@ package kz.ehr.mpi.audit;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,6 +12,9 @@ import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
 import kz.ehr.security.Caller;
+import kz.ehr.security.audit.AuditPage;
+import kz.ehr.security.audit.AuditQuery;
+import kz.ehr.security.audit.AuditTable;
 
 /**
  * Who read or changed which patient, when and why. Rows hold ids and query shapes, never personal data. The table
@@ -29,13 +29,8 @@ public class AuditLog {
     public record Entry(long id, Instant at, String who, String action, UUID enterpriseId, String purpose, String detail) {
     }
 
-    /** A page of entries, newest first; {@code nextCursor} continues below the last one. */
-    public record Page(List<Entry> entries, String nextCursor) {
-    }
-
-    /** The auditor's filters; null means "any". */
-    public record Filter(String who, String action, UUID enterpriseId, Instant from, Instant to) {
-    }
+    private static final AuditTable TABLE = new AuditTable("audit_log", "id", "at", "actor", "action", "enterprise_id",
+            false, "uuid", List.of("purpose", "detail"));
 
     public void record(Caller caller, String action, UUID enterpriseId, String detail) {
         try (Connection c = dataSource.getConnection();
@@ -53,54 +48,11 @@ public class AuditLog {
         }
     }
 
-    /** Entries matching every given filter, newest first, at most {@code limit}, below {@code beforeId} if given. */
-    public Page page(Filter f, Long beforeId, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder(
-                "SELECT id, at, actor, action, enterprise_id, purpose, detail FROM audit_log WHERE true");
-        List<Object> args = new ArrayList<>();
-        if (f.who() != null) {
-            sql.append(" AND actor = ?");
-            args.add(f.who());
+    /** Newest first, with the filters every service's audit API shares; the subject is the enterprise id. */
+    public AuditPage<Entry> page(AuditQuery q) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return TABLE.find(c, q, rs -> new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
+                    rs.getString(4), rs.getObject(5, UUID.class), rs.getString(6), rs.getString(7)), Entry::id);
         }
-        if (f.action() != null) {
-            sql.append(" AND action = ?");
-            args.add(f.action());
-        }
-        if (f.enterpriseId() != null) {
-            sql.append(" AND enterprise_id = ?");
-            args.add(f.enterpriseId());
-        }
-        if (f.from() != null) {
-            sql.append(" AND at >= ?");
-            args.add(Timestamp.from(f.from()));
-        }
-        if (f.to() != null) {
-            sql.append(" AND at < ?");
-            args.add(Timestamp.from(f.to()));
-        }
-        if (beforeId != null) {
-            sql.append(" AND id < ?");
-            args.add(beforeId);
-        }
-        sql.append(" ORDER BY id DESC LIMIT ?");
-        args.add(limit + 1);
-        List<Entry> entries = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    entries.add(new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                            rs.getObject(5, UUID.class), rs.getString(6), rs.getString(7)));
-                }
-            }
-        }
-        String next = null;
-        if (entries.size() > limit) {
-            entries = new ArrayList<>(entries.subList(0, limit));
-            next = Long.toString(entries.get(limit - 1).id());
-        }
-        return new Page(entries, next);
     }
 }

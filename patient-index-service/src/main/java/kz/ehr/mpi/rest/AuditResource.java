@@ -5,17 +5,25 @@ import java.sql.SQLException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import kz.ehr.mpi.MpiProblem;
 import kz.ehr.mpi.audit.AuditLog;
+import kz.ehr.security.Caller;
 import kz.ehr.security.Roles;
+import kz.ehr.security.audit.AuditPage;
+import kz.ehr.security.audit.AuditQuery;
 
-/** The audit log for auditors: read-only by design (no PUT/PATCH/DELETE here; the table refuses changes too). */
+/**
+ * The audit log for auditors: read-only by design (no PUT/PATCH/DELETE here; the table refuses changes too).
+ * Newest first; {@code nextCursor} goes into {@code before} for the next page.
+ */
 @Path("/api/v1/audit")
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
@@ -23,30 +31,25 @@ import kz.ehr.security.Roles;
 public class AuditResource {
     @Inject
     AuditLog audit;
+    @Inject
+    SecurityIdentity identity;
 
     @GET
-    public AuditLog.Page list(@QueryParam("who") String who, @QueryParam("action") String action,
-                              @QueryParam("enterpriseId") String enterpriseId, @QueryParam("from") String from,
-                              @QueryParam("to") String to, @QueryParam("cursor") String cursor,
-                              @QueryParam("limit") Integer limit) throws SQLException {
-        AuditLog.Filter filter = new AuditLog.Filter(blankToNull(who), blankToNull(action),
-                enterpriseId == null || enterpriseId.isBlank() ? null : Params.uuid(enterpriseId, "enterpriseId"),
-                Params.instant(from, "from"), Params.instant(to, "to"));
-        return audit.page(filter, cursor(cursor), Params.limit(limit, 100, 1000));
-    }
-
-    private static Long cursor(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return null;
-        }
+    public AuditPage<AuditLog.Entry> list(@QueryParam("who") String who, @QueryParam("action") String action,
+                                          @QueryParam("enterpriseId") String enterpriseId, @QueryParam("from") String from,
+                                          @QueryParam("to") String to, @QueryParam("before") Long before,
+                                          @QueryParam("limit") Integer limit,
+                                          @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
+        AuditQuery query;
         try {
-            return Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw MpiProblem.badRequest("BAD_CURSOR", "cursor", "cursor must be a nextCursor from a previous page");
+            query = AuditQuery.parse(who, action, enterpriseId, from, to, before, limit);
+        } catch (AuditQuery.InvalidParameter e) {
+            throw MpiProblem.badRequest("INVALID_PARAMETER", e.field(), e.getMessage());
         }
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
+        var subject = query.subject() == null ? null : Params.uuid(query.subject(), "enterpriseId");
+        AuditPage<AuditLog.Entry> page = audit.page(query);
+        // reading who looked at whom is itself worth knowing
+        audit.record(Caller.of(identity, purpose), "READ_AUDIT", subject, null);
+        return page;
     }
 }

@@ -316,20 +316,20 @@ class PatientIndexTests {
         clinician(reader).get("/api/v1/patients/{id}", id).then().statusCode(200);
         given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("who", reader).queryParam("enterpriseId", id)
                 .get("/api/v1/audit").then().statusCode(200)
-                .body("entries.size()", equalTo(1))
-                .body("entries[0].action", equalTo("READ_PATIENT"))
-                .body("entries[0].purpose", equalTo("TREATMENT"));
+                .body("items.size()", equalTo(1))
+                .body("items[0].action", equalTo("READ_PATIENT"))
+                .body("items[0].purpose", equalTo("TREATMENT"));
         // paged newest first with a cursor, filtered by action and time
         clinician(reader).get("/api/v1/patients/{id}/history", id).then().statusCode(200);
         RequestSpecification auditor = given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("who", reader);
-        String cursor = auditor.queryParam("limit", 1).get("/api/v1/audit").then().statusCode(200)
-                .body("entries[0].action", equalTo("READ_HISTORY")).extract().path("nextCursor");
-        given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("who", reader).queryParam("cursor", cursor)
-                .get("/api/v1/audit").then().body("entries.action", org.hamcrest.Matchers.contains("READ_PATIENT"))
+        Integer cursor = auditor.queryParam("limit", 1).get("/api/v1/audit").then().statusCode(200)
+                .body("items[0].action", equalTo("READ_HISTORY")).extract().path("nextCursor");
+        given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("who", reader).queryParam("before", cursor)
+                .get("/api/v1/audit").then().body("items.action", org.hamcrest.Matchers.contains("READ_PATIENT"))
                 .body("nextCursor", org.hamcrest.Matchers.nullValue());
         given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("who", reader).queryParam("action", "READ_PATIENT")
                 .queryParam("from", Instant.now().plusSeconds(3600).toString()).get("/api/v1/audit").then()
-                .body("entries.size()", equalTo(0));
+                .body("items.size()", equalTo(0));
         given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("from", "yesterday").get("/api/v1/audit").then()
                 .statusCode(400).body("field", equalTo("from"));
     }

@@ -14,9 +14,16 @@ import java.util.List;
  * trigger that refuses UPDATE/DELETE/TRUNCATE); the filters, ordering and paging are the same everywhere.
  *
  * @param subjectHasChildren a subject {@code p} also matches rows about {@code p/…} (e.g. a provider's keys)
+ * @param subjectSqlType     the subject column's type when it is not text (e.g. {@code uuid}), or null
  */
 public record AuditTable(String name, String idColumn, String atColumn, String whoColumn, String actionColumn,
-                         String subjectColumn, boolean subjectHasChildren, List<String> otherColumns) {
+                         String subjectColumn, boolean subjectHasChildren, String subjectSqlType, List<String> otherColumns) {
+
+    /** A table whose subject column is text. */
+    public AuditTable(String name, String idColumn, String atColumn, String whoColumn, String actionColumn,
+                      String subjectColumn, boolean subjectHasChildren, List<String> otherColumns) {
+        this(name, idColumn, atColumn, whoColumn, actionColumn, subjectColumn, subjectHasChildren, null, otherColumns);
+    }
 
     /** Maps one row; the selected columns are id, at, who, action, subject, then {@link #otherColumns()} in order. */
     @FunctionalInterface
@@ -47,7 +54,7 @@ public record AuditTable(String name, String idColumn, String atColumn, String w
                 args.add(q.subject());
                 args.add(q.subject().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%");
             } else {
-                sql.append(" AND ").append(subjectColumn).append(" = ?");
+                sql.append(" AND ").append(subjectColumn).append(subjectSqlType == null ? " = ?" : " = CAST(? AS " + subjectSqlType + ")");
                 args.add(q.subject());
             }
         }
