@@ -134,9 +134,11 @@ public final class BillingBench {
         long measured = 0;
         long t0 = 0;
         long[] steps = new long[4];
+        String walStart = null;
         for (int b = 0; b < warmup + visits / batchSize; b++) {
             if (b == warmup) {
                 t0 = System.nanoTime();
+                walStart = walPosition(c);
             }
             List<Delivery<HealthRecordEvent>> batch = new ArrayList<>(batchSize);
             for (int i = 0; i < batchSize; i++) {
@@ -176,6 +178,7 @@ public final class BillingBench {
             }
         }
         double s = secs(t0);
+        double walBytes = walSince(c, walStart);
         long flags;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM fraud_flag")) {
             rs.next();
@@ -186,6 +189,25 @@ public final class BillingBench {
                 measured, s, measured / s, batchSize, flags);
         System.out.printf("  of which: raw event log %.2f s, projection %.2f s, re-screen+flags+outbox %.2f s, commit %.2f s%n",
                 steps[0] / 1e9, steps[1] / 1e9, steps[2] / 1e9, steps[3] / 1e9);
+        // the server-wide WAL position: includes whatever else the server wrote meanwhile, so an upper bound
+        System.out.printf("  WAL written meanwhile (whole server): %.1f MB = %.1f kB per visit%n", walBytes / 1e6, walBytes / 1e3 / measured);
+    }
+
+    static String walPosition(Connection c) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static double walSince(Connection c, String start) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)")) {
+            ps.setString(1, start);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getDouble(1);
+            }
+        }
     }
 
     static String personKey(int i) {
