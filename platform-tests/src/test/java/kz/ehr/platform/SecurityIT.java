@@ -2,15 +2,7 @@ package kz.ehr.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import kz.ehr.security.Roles;
 import kz.ehr.testsupport.TestPlatform;
+import kz.ehr.testsupport.LoopbackHttpClient;
 import kz.ehr.testsupport.TestTokens;
 
 /**
@@ -103,14 +96,14 @@ class SecurityIT {
     @Test
     void aVerificationBurstOverTheLimitGets429WithRetryAfterAndIsServedAgainAfterIt() throws Exception {
         String body = "{\"token\":\"not a token\"}";
-        try (RawClient flooder = new RawClient(platform.certificates().port, "127.0.0.41");
-             RawClient other = new RawClient(platform.certificates().port, "127.0.0.42")) {
+        try (LoopbackHttpClient flooder = new LoopbackHttpClient(platform.certificates().port, "127.0.0.41");
+             LoopbackHttpClient other = new LoopbackHttpClient(platform.certificates().port, "127.0.0.42")) {
             List<Integer> statuses = new ArrayList<>();
             Map<String, String> firstRefusal = null;
             String refusalBody = null;
             long t0 = System.nanoTime();
             for (int i = 0; i < 60; i++) {
-                RawClient.Answer a = flooder.post("/api/v1/verifications", body);
+                LoopbackHttpClient.Answer a = flooder.post("/api/v1/verifications", body);
                 statuses.add(a.status());
                 if (a.status() == 429 && firstRefusal == null) {
                     firstRefusal = a.headers();
@@ -203,59 +196,5 @@ class SecurityIT {
         assertThat(changes.values()).allSatisfy(a -> assertThat(a.values()).containsOnly(405));
         assertThat(rowPut).isIn(404, 405);
         assertThat(after.get(0).path("who").asText()).isEqualTo("dr-sec");
-    }
-
-    /** HTTP/1.1 over one keep-alive connection from a chosen loopback address: each address is its own client. */
-    static final class RawClient implements AutoCloseable {
-        record Answer(int status, Map<String, String> headers, String body) {
-        }
-
-        private final Socket socket;
-        private final OutputStream out;
-        private final InputStream in;
-
-        RawClient(int port, String localAddress) throws IOException {
-            socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(localAddress), 0);
-            socket.setSoTimeout(30_000);
-            socket.setTcpNoDelay(true);
-            out = socket.getOutputStream();
-            in = new BufferedInputStream(socket.getInputStream());
-        }
-
-        Answer post(String path, String json) throws IOException {
-            byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            ByteArrayOutputStream req = new ByteArrayOutputStream();
-            req.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            req.write(body);
-            out.write(req.toByteArray());
-            out.flush();
-            int status = Integer.parseInt(line().split(" ")[1]);
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String h = line(); !h.isEmpty(); h = line()) {
-                int colon = h.indexOf(':');
-                headers.put(h.substring(0, colon).trim().toLowerCase(), h.substring(colon + 1).trim());
-            }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            return new Answer(status, headers, new String(in.readNBytes(length), StandardCharsets.UTF_8));
-        }
-
-        private String line() throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            for (int c = in.read(); c != '\n'; c = in.read()) {
-                if (c < 0) {
-                    throw new IOException("connection closed");
-                }
-                if (c != '\r') {
-                    b.write(c);
-                }
-            }
-            return b.toString(StandardCharsets.US_ASCII);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }
