@@ -1,8 +1,13 @@
 package kz.ehr.billing.projection;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,14 +24,38 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 /** One consumed batch in one transaction: raw event log, typed projection, identity repairs, fraud re-screening, outbox. */
 @ApplicationScoped
 public class BillingIngest {
+    /** Reads the committed state for the monitor while the batch's transaction writes (see {@link #apply}). */
+    private static final ExecutorService PREFETCH = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "billing-screening-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** A connection outside the batch's transaction (autocommit), for the prefetch; it is closed or handed back after use. */
+    @FunctionalInterface
+    public interface OutsideConnection {
+        <T> T with(SqlWork<T> work) throws Exception;
+    }
+
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
     @Inject
     AgroalDataSource dataSource;
-    @Inject
-    PersonEvents personEvents;
     @Inject
     BillingProjection projection;
     @Inject
     FraudMonitor fraudMonitor;
+
+    /** For code running outside CDI (benchmarks). */
+    public static BillingIngest of(BillingProjection projection, FraudMonitor monitor) {
+        BillingIngest i = new BillingIngest();
+        i.projection = projection;
+        i.fraudMonitor = monitor;
+        return i;
+    }
 
     @Transactional
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -40,14 +69,58 @@ public class BillingIngest {
                 links.add(d);
             }
         }
-        if (!records.isEmpty()) {
-            personEvents.store(records);
-        }
         try (Connection c = dataSource.getConnection()) {
-            Affected affected = projection.applyHealthRecords(c, records);
-            // identity repairs after the records of the same batch, so a link can move a record that just arrived
-            affected.add(projection.applyMpiLinks(c, links));
-            fraudMonitor.rescreen(c, affected);
+            // the prefetch runs on a pool thread, where no transaction is active: its connection is a separate, autocommit one
+            apply(c, new OutsideConnection() {
+                @Override
+                public <T> T with(SqlWork<T> work) throws Exception {
+                    try (Connection b = dataSource.getConnection()) {
+                        return work.run(b);
+                    }
+                }
+            }, records, links);
         }
+    }
+
+    /**
+     * The batch on {@code c}, in the caller's transaction. A batch of encounters only (no registry facts, no MPI links)
+     * writes nothing the monitor reads except visit rows, and the visit upsert returns those: so the monitor's reads of
+     * the touched persons and doctor-days are done from the committed state on {@code outside} while {@code c} writes
+     * the event log and the projection, and completed with the written rows afterwards. Any other batch is done
+     * sequentially on {@code c}. {@code outside} may be null (always sequential).
+     */
+    public void apply(Connection c, OutsideConnection outside, List<Delivery<HealthRecordEvent>> records,
+                      List<Delivery<MpiLinkEvent>> links) throws Exception {
+        if (outside != null && links.isEmpty() && !records.isEmpty()
+                && records.stream().allMatch(d -> "ENCOUNTER".equals(d.value().getRecordType()))) {
+            BillingProjection.Plan plan = projection.plan(c, records);
+            Future<FraudMonitor.Stored> stored = PREFETCH.submit(
+                    () -> outside.with(b -> FraudMonitor.readStored(b, plan.persons(), plan.doctorDays())));
+            Affected affected;
+            try {
+                PersonEvents.store(c, records);
+                affected = projection.applyHealthRecords(c, records, plan);
+            } catch (Exception e) {
+                stored.cancel(false);
+                throw e;
+            }
+            long t = StepTimings.start();
+            FraudMonitor.Stored prefetched;
+            try {
+                prefetched = stored.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+            StepTimings.add("ingest.waitPrefetch", t);
+            fraudMonitor.rescreen(c, affected, prefetched);
+            return;
+        }
+        if (!records.isEmpty()) {
+            PersonEvents.store(c, records);
+        }
+        Affected affected = projection.applyHealthRecords(c, records);
+        // identity repairs after the records of the same batch, so a link can move a record that just arrived
+        affected.add(projection.applyMpiLinks(c, links));
+        fraudMonitor.rescreen(c, affected);
     }
 }

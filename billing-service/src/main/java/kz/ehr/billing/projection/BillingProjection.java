@@ -58,12 +58,43 @@ public class BillingProjection {
     }
 
     public Affected applyHealthRecords(Connection c, List<Delivery<HealthRecordEvent>> batch) throws SQLException {
+        return applyHealthRecords(c, batch, null);
+    }
+
+    /** The MPI links of a batch's sources and the persons and doctor-days it will touch; reads only. */
+    public record Plan(Map<String, String> links, Set<String> persons, Set<Affected.DoctorDayKey> doctorDays) {
+    }
+
+    /**
+     * What {@link #applyHealthRecords} will touch, known before it writes anything, so that the monitor can read the
+     * committed state of those persons and doctor-days on another connection meanwhile.
+     */
+    public Plan plan(Connection c, List<Delivery<HealthRecordEvent>> batch) throws SQLException {
+        Map<String, String> links = links(c, batch.stream().map(d -> sourceKey(d.value())).distinct().toList());
+        Set<String> persons = new java.util.HashSet<>();
+        Set<Affected.DoctorDayKey> days = new java.util.HashSet<>();
+        for (Delivery<HealthRecordEvent> d : batch) {
+            HealthRecordEvent e = d.value();
+            persons.add(links.getOrDefault(sourceKey(e), personKey(e)));
+            if ("ENCOUNTER".equals(e.getRecordType()) && e.getEncounter() != null && e.getEncounter().getDoctorId() != null) {
+                var v = e.getEncounter();
+                days.add(new Affected.DoctorDayKey(v.getPolyclinicBin(), v.getDoctorId(), v.getStart().atZone(policies.zone()).toLocalDate()));
+            }
+        }
+        return new Plan(links, persons, days);
+    }
+
+    /** {@code plan}: from {@link #plan} on the same connection and batch (its links are not read again), or null. */
+    public Affected applyHealthRecords(Connection c, List<Delivery<HealthRecordEvent>> batch, Plan plan) throws SQLException {
         Affected affected = Affected.empty();
         if (batch.isEmpty()) {
             return affected;
         }
         ZoneId zone = policies.zone();
-        Map<String, String> links = links(c, batch.stream().map(d -> sourceKey(d.value())).distinct().toList());
+        long t = StepTimings.start();
+        Map<String, String> links = plan != null ? plan.links()
+                : links(c, batch.stream().map(d -> sourceKey(d.value())).distinct().toList());
+        t = StepTimings.add("proj.links", t);
         Map<String, Demographics> people = new LinkedHashMap<>();
         Set<String> deathsOf = new java.util.HashSet<>();
         Set<String> attachmentsOf = new java.util.HashSet<>();
@@ -179,7 +210,9 @@ public class BillingProjection {
                     }
                 }
             }
+            t = StepTimings.add("proj.java", t);
             Map<String, Demographics> stored = upsertPeople(c, people);
+            t = StepTimings.add("proj.people", t);
             // the person rows are in hand now; a death in this batch changes death_date below, so those are read again
             stored.forEach((key, d) -> {
                 if (!deathsOf.contains(key)) {
@@ -188,12 +221,14 @@ public class BillingProjection {
             });
             if (nAtt > 0) att.executeBatch();
             if (nIns > 0) ins.executeBatch();
-            upsertVisits(c, visits.values());
+            upsertVisits(c, visits.values(), affected.writtenVisits());
+            t = StepTimings.add("proj.visits", t);
             if (nHos > 0) hos.executeBatch();
             if (nDth > 0) dth.executeBatch();
         }
         refreshDeathDates(c, deathsOf);
         refreshAttachmentEnds(c, attachmentsOf);
+        StepTimings.add("proj.rest", t);
         return affected;
     }
 
@@ -352,8 +387,10 @@ public class BillingProjection {
     /**
      * Upserts the batch's visits in one statement over column arrays: a JDBC batch of 5,000 rows costs the server a bind
      * and an executor start per 128-row chunk, this one plan. Rec keys must be distinct (an upsert cannot touch a row twice).
+     * The rows it wrote (not those a newer stored version kept) are put into {@code written} as stored.
      */
-    static void upsertVisits(Connection c, java.util.Collection<VisitRow> rows) throws SQLException {
+    static void upsertVisits(Connection c, java.util.Collection<VisitRow> rows, Map<String, Affected.VisitState> written)
+            throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
@@ -390,15 +427,33 @@ public class BillingProjection {
                   polyclinic_bin = excluded.polyclinic_bin, doctor_id = excluded.doctor_id, start_at = excluded.start_at,
                   end_at = excluded.end_at, visit_date = excluded.visit_date, kind = excluded.kind, screening = excluded.screening,
                   services = excluded.services, referral = excluded.referral, record_version = excluded.record_version
-                WHERE visit.record_version <= excluded.record_version""")) {
+                WHERE visit.record_version <= excluded.record_version
+                RETURNING""" + " " + VISIT_COLUMNS)) {
             Object[][] text = {rec, person, source, bin, doctor, start, end, date, kind, screening, services};
             for (int col = 0; col < text.length; col++) {
                 ps.setArray(col + 1, c.createArrayOf("text", text[col]));
             }
             ps.setArray(12, c.createArrayOf("bool", referral));
             ps.setArray(13, c.createArrayOf("int4", version));
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Affected.VisitState v = visitState(rs);
+                    written.put(v.visit().visitKey(), v);
+                }
+            }
         }
+    }
+
+    /** The visit columns the fraud monitor reads, in the order {@link #visitState} expects them. */
+    public static final String VISIT_COLUMNS = "rec_key, person_key, polyclinic_bin, doctor_id, start_at, end_at, visit_date, kind,"
+            + " screening, services, referral, near_mark, flagged";
+
+    /** A row of {@link #VISIT_COLUMNS} (the first 13 columns of the result). */
+    public static Affected.VisitState visitState(ResultSet rs) throws SQLException {
+        String[] services = (String[]) rs.getArray(10).getArray();
+        return new Affected.VisitState(new kz.ehr.billing.fraud.ScreenedVisit(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), Jdbc.instant(rs, 5), Jdbc.instant(rs, 6), Jdbc.date(rs, 7), rs.getString(8), rs.getString(9),
+                java.util.Arrays.asList(services), rs.getBoolean(11)), rs.getBoolean(12), rs.getBoolean(13));
     }
 
     private static void refreshDeathDates(Connection c, Set<String> persons) throws SQLException {

@@ -21,6 +21,7 @@ import kz.ehr.billing.config.Policies;
 import kz.ehr.billing.fraud.FraudPolicy;
 import kz.ehr.billing.fraud.service.FraudMonitor;
 import kz.ehr.billing.projection.Affected;
+import kz.ehr.billing.projection.BillingIngest;
 import kz.ehr.billing.projection.BillingProjection;
 import kz.ehr.billing.projection.PersonEvents;
 import kz.ehr.events.Encounter;
@@ -75,7 +76,7 @@ public final class BillingBench {
 
             c.setAutoCommit(false);
             if (args.length > 3 && "screening-only".equals(args[3])) {
-                screening(c, policies, persons, visits);
+                screening(c, url, policies, persons, visits);
                 return;
             }
             long scanRows = 0;
@@ -112,11 +113,11 @@ public final class BillingBench {
             double rerun = secs(t);
             System.out.printf("recompute of the open month (swaps the partition): %.2f s%n", rerun);
 
-            screening(c, policies, persons, visits);
+            screening(c, url, policies, persons, visits);
         }
     }
 
-    static void screening(Connection c, Policies policies, int persons, int visits) throws Exception {
+    static void screening(Connection c, String url, Policies policies, int persons, int visits) throws Exception {
         // a reused population starts each screening run without the previous runs' synthetic encounters and their flags
         try (Statement st = c.createStatement()) {
             st.execute("DELETE FROM fraud_flag WHERE visit_key LIKE 'bench:enc-%' AND flag_id NOT IN (SELECT flag_id FROM fraud_decision)");
@@ -128,6 +129,16 @@ public final class BillingBench {
         c.commit();
         BillingProjection projection = BillingProjection.of(policies);
         FraudMonitor monitor = FraudMonitor.of(policies);
+        BillingIngest ingest = BillingIngest.of(projection, monitor);
+        // -Dbench.pipeline=false: the sequential path (every read on the batch's connection), step by step
+        boolean pipelined = !"false".equals(System.getProperty("bench.pipeline"));
+        Connection second = pipelined ? DriverManager.getConnection(url, USER, PASSWORD) : null;
+        BillingIngest.OutsideConnection outside = new BillingIngest.OutsideConnection() {
+            @Override
+            public <T> T with(BillingIngest.SqlWork<T> work) throws Exception {
+                return work.run(second); // one connection kept open, as a pool would hand it out
+            }
+        };
         Random random = new Random(42);
         int batchSize = Integer.getInteger("bench.batch", 1_000);
         int warmup = 5;
@@ -139,6 +150,22 @@ public final class BillingBench {
             if (b == warmup) {
                 t0 = System.nanoTime();
                 walStart = walPosition(c);
+                kz.ehr.billing.projection.StepTimings.drain(); // the warm-up's
+            }
+            // -Dbench.explain=N: the server logs the plan, rows, buffers and WAL of every statement of batch N (auto_explain)
+            if (b == Integer.getInteger("bench.explain", -1)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("LOAD 'auto_explain'");
+                    st.execute("SET auto_explain.log_min_duration = 0");
+                    st.execute("SET auto_explain.log_analyze = on");
+                    st.execute("SET auto_explain.log_buffers = on");
+                    st.execute("SET auto_explain.log_wal = on");
+                    st.execute("SET auto_explain.log_timing = off");
+                }
+            } else if (b == Integer.getInteger("bench.explain", -1) + 1) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET auto_explain.log_min_duration = -1");
+                }
             }
             List<Delivery<HealthRecordEvent>> batch = new ArrayList<>(batchSize);
             for (int i = 0; i < batchSize; i++) {
@@ -159,11 +186,19 @@ public final class BillingBench {
                 batch.add(new Delivery<>("ehr.care.v1", 0, b * (long) batchSize + i, iin, e, new byte[64]));
             }
             long t1 = System.nanoTime();
-            PersonEvents.store(c, batch);
-            long t2 = System.nanoTime();
-            Affected affected = projection.applyHealthRecords(c, batch);
-            long t3 = System.nanoTime();
-            monitor.rescreen(c, affected);
+            long t2, t3;
+            if (pipelined) {
+                // the consumer's path: the monitor's reads on a second connection while this one writes
+                ingest.apply(c, outside, batch, List.of());
+                t2 = t1;
+                t3 = t1;
+            } else {
+                PersonEvents.store(c, batch);
+                t2 = System.nanoTime();
+                Affected affected = projection.applyHealthRecords(c, batch);
+                t3 = System.nanoTime();
+                monitor.rescreen(c, affected);
+            }
             long t4 = System.nanoTime();
             c.commit();
             long t5 = System.nanoTime();
@@ -187,10 +222,21 @@ public final class BillingBench {
         c.commit();
         System.out.printf("fraud screening: %,d visits in %.2f s = %,.0f visits/s (batches of %d, one transaction each; %,d flags raised)%n",
                 measured, s, measured / s, batchSize, flags);
-        System.out.printf("  of which: raw event log %.2f s, projection %.2f s, re-screen+flags+outbox %.2f s, commit %.2f s%n",
-                steps[0] / 1e9, steps[1] / 1e9, steps[2] / 1e9, steps[3] / 1e9);
+        if (pipelined) {
+            System.out.printf("  of which: event log + projection + re-screen+flags+outbox (pipelined) %.2f s, commit %.2f s%n",
+                    steps[2] / 1e9, steps[3] / 1e9);
+        } else {
+            System.out.printf("  of which: raw event log %.2f s, projection %.2f s, re-screen+flags+outbox %.2f s, commit %.2f s (sequential)%n",
+                    steps[0] / 1e9, steps[1] / 1e9, steps[2] / 1e9, steps[3] / 1e9);
+        }
+        if (second != null) {
+            second.close();
+        }
         // the server-wide WAL position: includes whatever else the server wrote meanwhile, so an upper bound
         System.out.printf("  WAL written meanwhile (whole server): %.1f MB = %.1f kB per visit%n", walBytes / 1e6, walBytes / 1e3 / measured);
+        if (kz.ehr.billing.projection.StepTimings.ON) {
+            System.out.print("  per statement (-Dbilling.timings=true):\n" + kz.ehr.billing.projection.StepTimings.drain());
+        }
     }
 
     static String walPosition(Connection c) throws Exception {

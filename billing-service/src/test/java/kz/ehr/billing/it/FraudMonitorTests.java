@@ -35,6 +35,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import kz.ehr.billing.fraud.service.FraudMonitor;
 import kz.ehr.billing.projection.Affected;
+import kz.ehr.billing.projection.BillingIngest;
 import kz.ehr.billing.projection.BillingProjection;
 import kz.ehr.events.Attachment;
 import kz.ehr.events.Death;
@@ -63,6 +64,20 @@ class FraudMonitorTests {
     BillingProjection projection;
     @Inject
     FraudMonitor monitor;
+    @Inject
+    BillingIngest ingest;
+
+    /** A connection of the pool outside the test's transaction (the prefetch runs on a thread without one). */
+    BillingIngest.OutsideConnection outside() {
+        return new BillingIngest.OutsideConnection() {
+            @Override
+            public <T> T with(BillingIngest.SqlWork<T> work) throws Exception {
+                try (Connection b = dataSource.getConnection()) {
+                    return work.run(b);
+                }
+            }
+        };
+    }
 
     /** Each batch in its own transaction, as the consumer applies it; returns the stored key of every named visit. */
     Map<String, String> apply(List<List<Fact>> batches, String suffix) {
@@ -71,6 +86,19 @@ class FraudMonitorTests {
 
     /** {@code rereadPersons}: the monitor ignores the person rows the projection handed over and reads them itself. */
     Map<String, String> apply(List<List<Fact>> batches, String suffix, boolean rereadPersons) {
+        return apply(batches, suffix, rereadPersons ? Path.REREAD : Path.REUSE);
+    }
+
+    enum Path {
+        /** projection, then the monitor reusing the person rows the projection handed over */
+        REUSE,
+        /** projection, then the monitor reading every person afresh: the slow reference */
+        REREAD,
+        /** the consumer's path: for a batch of encounters only, the monitor's reads from the committed state on a second connection */
+        PIPELINED
+    }
+
+    Map<String, String> apply(List<List<Fact>> batches, String suffix, Path path) {
         Map<String, String> visitKeys = new TreeMap<>();
         for (List<Fact> facts : batches) {
             List<Delivery<HealthRecordEvent>> batch = new ArrayList<>();
@@ -83,12 +111,16 @@ class FraudMonitorTests {
             }
             QuarkusTransaction.requiringNew().run(() -> {
                 try (Connection c = dataSource.getConnection()) {
+                    if (path == Path.PIPELINED) {
+                        ingest.apply(c, outside(), batch, List.of());
+                        return;
+                    }
                     Affected affected = projection.applyHealthRecords(c, batch);
-                    if (rereadPersons) {
+                    if (path == Path.REREAD) {
                         affected.knownPersons().clear();
                     }
                     monitor.rescreen(c, affected);
-                } catch (SQLException e) {
+                } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
@@ -162,7 +194,9 @@ class FraudMonitorTests {
 
     static HealthRecordEvent build(Fact f, String suffix) {
         String id = UUID.randomUUID().toString();
-        String iin = ("P".equals(f.person()) ? "8003014" : "8003015") + suffix;
+        // P and Q as always; R0..R99 for the streams that need more persons
+        String iin = (f.person().startsWith("R") ? "80031%02d".formatted(Integer.parseInt(f.person().substring(1)))
+                : "P".equals(f.person()) ? "8003014" : "8003015") + suffix;
         HealthRecordEvent.Builder b = HealthRecordEvent.newBuilder()
                 .setEnvelope(Envelopes.of(id, f.type(), "damumed", f.visit() == null ? "rec-" + id : f.visit() + "-" + suffix,
                         Instant.now(), Instant.now(), null))
@@ -258,6 +292,66 @@ class FraudMonitorTests {
         for (String visit : fast.keySet()) {
             assertThat(counted(fast.get(visit))).as(visit).isEqualTo(counted(slow.get(visit)));
         }
+    }
+
+    /**
+     * The consumer takes a batch of encounters only through the pipelined path (the monitor reads the committed state
+     * on a second connection while the batch writes, then merges the visits the batch wrote). On random streams of
+     * such batches (resubmissions that move visits between persons, doctors and days, duplicates within a batch, near-mark
+     * visits that make and unmake bursts) and on the mixed streams above (whose other batches go the sequential way),
+     * it must leave the same standing flags and counted visits as the slow reference.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void thePipelinedPathFlagsExactlyAsReadingEverythingInTheBatch(long seed) throws SQLException {
+        for (List<List<Fact>> batches : List.of(randomEncounterStream(new java.util.Random(seed)), randomStream(new java.util.Random(seed)))) {
+            Map<String, String> pipelined = apply(batches, "%05d".formatted(SERIAL.incrementAndGet()), Path.PIPELINED);
+            Map<String, String> slow = apply(batches, "%05d".formatted(SERIAL.incrementAndGet()), Path.REREAD);
+            Map<String, Set<String>> flags = standing(pipelined);
+            assertThat(flags).isEqualTo(standing(slow));
+            assertThat(flags).as("the stream raises flags at all").isNotEmpty();
+            for (String visit : pipelined.keySet()) {
+                assertThat(counted(pipelined.get(visit))).as(visit).isEqualTo(counted(slow.get(visit)));
+            }
+        }
+    }
+
+    @Test
+    void aBurstBeforeTheMarkIsSeenWhenItsVisitsArriveInOneBatchOfEncounters() throws SQLException {
+        List<Fact> attachments = new ArrayList<>();
+        List<Fact> visits = new ArrayList<>();
+        for (int p = 0; p < 10; p++) {
+            attachments.add(attach("R" + p, A, "2024-11-10"));
+            visits.add(visit("v" + p, "R" + p, A, "D1", "2025-10-20T%02d:%02d:00Z".formatted(3 + p / 4, 15 * (p % 4)), "S1"));
+        }
+        String suffix = "%05d".formatted(SERIAL.incrementAndGet());
+        Map<String, Set<String>> flags = standing(apply(List.of(attachments, visits), suffix, Path.PIPELINED));
+        assertThat(flags).hasSize(10);
+        assertThat(flags.values()).allMatch(f -> f.contains("BURST_BEFORE_12_MONTH_MARK"));
+    }
+
+    /** Attachments (near the 12-month mark for late-October visits) first, then batches of encounters only. */
+    static List<List<Fact>> randomEncounterStream(java.util.Random r) {
+        List<List<Fact>> batches = new ArrayList<>();
+        List<Fact> first = new ArrayList<>();
+        for (int p = 0; p < 12; p++) {
+            first.add(attach("R" + p, r.nextInt(4) == 0 ? B : A, "2024-%02d-%02d".formatted(10 + r.nextInt(2), 1 + r.nextInt(28))));
+        }
+        first.add(admitted("R" + r.nextInt(12), HOSPITAL, "2025-10-20T00:00:00Z", "2025-10-21T00:00:00Z"));
+        batches.add(first);
+        int visits = 0;
+        for (int b = 0; b < 6; b++) {
+            List<Fact> batch = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                // a resubmission now and then (possibly of a visit of this same batch), with other person, doctor, day or time
+                String name = visits > 0 && r.nextInt(5) == 0 ? "v" + r.nextInt(visits) : "v" + visits++;
+                batch.add(visit(name, "R" + r.nextInt(12), r.nextInt(5) == 0 ? B : A, r.nextInt(4) == 0 ? "D2" : "D1",
+                        "2025-10-%02dT%02d:%02d:00Z".formatted(20 + r.nextInt(2), 3 + r.nextInt(4), 15 * r.nextInt(4)),
+                        r.nextBoolean() ? "S1" : "S2"));
+            }
+            batches.add(batch);
+        }
+        return batches;
     }
 
     static List<List<Fact>> randomStream(java.util.Random r) {

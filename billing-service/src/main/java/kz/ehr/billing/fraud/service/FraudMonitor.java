@@ -33,7 +33,9 @@ import kz.ehr.billing.fraud.PersonContext;
 import kz.ehr.billing.fraud.ScreenedVisit;
 import kz.ehr.billing.outbox.Outbox;
 import kz.ehr.billing.projection.Affected;
+import kz.ehr.billing.projection.BillingProjection;
 import kz.ehr.billing.projection.Jdbc;
+import kz.ehr.billing.projection.StepTimings;
 import kz.ehr.events.BillingEvent;
 import kz.ehr.events.Envelopes;
 
@@ -63,6 +65,37 @@ public class FraudMonitor {
     }
 
     public void rescreen(Connection c, Affected affected) throws SQLException {
+        rescreen(c, affected, null);
+    }
+
+    /**
+     * The committed state of some persons and doctor-days, read on another connection while the batch's transaction
+     * wrote (see {@link #readStored}); the monitor completes it with the visit rows the batch wrote
+     * ({@link Affected#writtenVisits}) instead of reading it on the batch's connection afterwards.
+     */
+    public record Stored(Set<String> persons, Map<String, List<PersonHistory.Attachment>> attachments,
+                         Map<String, List<HospitalStay>> stays, Map<String, List<Affected.VisitState>> visits,
+                         Set<Affected.DoctorDayKey> days, Map<Affected.DoctorDayKey, List<Affected.VisitState>> dayVisits) {
+    }
+
+    /**
+     * Reads what the monitor needs of these persons and doctor-days as committed, on a connection outside the batch's
+     * transaction. Valid for a batch that writes no attachment, stay, death or MPI link (only visits): the visits it
+     * writes are merged in from {@link Affected#writtenVisits}. Person rows are not read here (the projection hands
+     * them over, or the monitor reads them on the batch's connection).
+     */
+    public static Stored readStored(Connection b, Set<String> persons, Set<Affected.DoctorDayKey> days) throws SQLException {
+        Map<String, List<PersonHistory.Attachment>> attachments = new HashMap<>();
+        Map<String, List<HospitalStay>> stays = new HashMap<>();
+        Map<String, List<Affected.VisitState>> visits = new HashMap<>();
+        readContext(b, persons, attachments, stays, visits);
+        Map<Affected.DoctorDayKey, List<Affected.VisitState>> dayVisits = new HashMap<>();
+        readDoctorDays(b, days, dayVisits);
+        return new Stored(Set.copyOf(persons), attachments, stays, visits, Set.copyOf(days), dayVisits);
+    }
+
+    /** {@code stored}: a prefetch of the committed state for this batch, or null to read everything on {@code c}. */
+    public void rescreen(Connection c, Affected affected, Stored stored) throws SQLException {
         FraudScreen screen = new FraudScreen(policies.fraud());
         Map<String, VisitMeta> meta = new HashMap<>();
         List<Finding> findings = new ArrayList<>();
@@ -72,10 +105,13 @@ public class FraudMonitor {
         // visits an OPEN or CONFIRMED flag holds: the only ones besides new findings whose stored flags matter
         Set<String> flaggedNow = new HashSet<>();
 
+        // near_mark as this batch sets it: a prefetched doctor-day slot carries the value from before the batch
+        Map<String, Boolean> nearMarkSet = new HashMap<>();
         if (!affected.persons().isEmpty()) {
             Map<String, Boolean> storedNearMark = new HashMap<>();
             Map<String, PersonContext> persons = loadPersons(c, affected.persons(), affected.knownPersons(), storedNearMark,
-                    flaggedNow);
+                    flaggedNow, stored, affected.writtenVisits());
+            long t = StepTimings.start();
             List<String> nearMarkOn = new ArrayList<>();
             List<String> nearMarkOff = new ArrayList<>();
             for (PersonContext p : persons.values()) {
@@ -89,20 +125,27 @@ public class FraudMonitor {
                     boolean now = nearMark.contains(v.visitKey());
                     if (now != storedNearMark.get(v.visitKey())) {
                         (now ? nearMarkOn : nearMarkOff).add(v.visitKey());
+                        nearMarkSet.put(v.visitKey(), now);
                         if (v.doctorId() != null) {
                             days.add(new Affected.DoctorDayKey(v.polyclinicBin(), v.doctorId(), v.date()));
                         }
                     }
                 }
             }
+            t = StepTimings.add("mon.personRules", t);
             setNearMark(c, nearMarkOn, true);
             setNearMark(c, nearMarkOff, false);
+            StepTimings.add("mon.nearMark", t);
         }
         if (!days.isEmpty()) {
-            for (DoctorDay day : loadDoctorDays(c, days, flaggedNow)) {
+            long t = StepTimings.start();
+            List<DoctorDay> loaded = loadDoctorDays(c, days, flaggedNow, stored, affected.writtenVisits(), nearMarkSet);
+            t = StepTimings.add("mon.doctorDays", t);
+            for (DoctorDay day : loaded) {
                 findings.addAll(screen.screenDoctorDay(day));
                 day.visits().forEach(s -> doctorScope.add(s.visitKey()));
             }
+            StepTimings.add("mon.doctorRules", t);
         }
         reconcile(c, findings, personScope, doctorScope, meta, flaggedNow);
     }
@@ -121,6 +164,7 @@ public class FraudMonitor {
         if (probe.isEmpty()) {
             return;
         }
+        long t = StepTimings.start();
         Map<String, ExistingFlag> existing = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT flag_id, visit_key, rule_id, state FROM fraud_flag WHERE visit_key = ANY(?)")) {
             ps.setArray(1, c.createArrayOf("text", probe.toArray()));
@@ -137,7 +181,9 @@ public class FraudMonitor {
         desired.values().forEach(f -> needMeta.add(f.visitKey()));
         existing.values().forEach(f -> needMeta.add(f.visitKey()));
         needMeta.removeAll(meta.keySet());
+        t = StepTimings.add("flags.probe", t);
         loadMeta(c, needMeta, meta);
+        t = StepTimings.add("flags.meta", t);
         Set<String> personRules = new HashSet<>(FraudScreen.personRuleIds());
 
         List<BillingEvent> events = new ArrayList<>();
@@ -198,8 +244,10 @@ public class FraudMonitor {
                 e.setReason("WITHDRAWN: a later fact removed the cause of this flag");
                 events.add(e);
             }
+            t = StepTimings.add("flags.java", t);
             if (inserts > 0) insert.executeBatch();
             if (withdrawals > 0) withdraw.executeBatch();
+            t = StepTimings.add("flags.write", t);
         }
         // the flags of every touched visit are all in hand: decide "held" here rather than with a per-row subquery
         Map<String, Boolean> held = new HashMap<>();
@@ -226,7 +274,9 @@ public class FraudMonitor {
             }
         }
         setFlagged(c, held);
+        t = StepTimings.add("flags.visitFlagged", t);
         Outbox.add(c, events);
+        StepTimings.add("flags.outbox", t);
     }
 
     private static void setFlagged(Connection c, Map<String, Boolean> held) throws SQLException {
@@ -285,14 +335,15 @@ public class FraudMonitor {
     }
 
     private static Map<String, PersonContext> loadPersons(Connection c, Set<String> keys, Map<String, Affected.PersonFacts> known,
-                                                          Map<String, Boolean> storedNearMark, Set<String> flaggedNow) throws SQLException {
-        java.sql.Array arr = c.createArrayOf("text", keys.toArray());
+                                                          Map<String, Boolean> storedNearMark, Set<String> flaggedNow, Stored stored,
+                                                          Map<String, Affected.VisitState> written) throws SQLException {
         // the projection hands over the person rows it read and wrote in this batch; only the others are read here
         Map<String, Affected.PersonFacts> people = new HashMap<>(known);
         Object[] unknown = keys.stream().filter(k -> !known.containsKey(k)).toArray();
         Map<String, List<PersonHistory.Attachment>> attachments = new HashMap<>();
         Map<String, List<HospitalStay>> stays = new HashMap<>();
-        Map<String, List<ScreenedVisit>> visits = new HashMap<>();
+        Map<String, List<Affected.VisitState>> visits = new HashMap<>();
+        long t = StepTimings.start();
         if (unknown.length > 0) {
             try (PreparedStatement ps = c.prepareStatement("SELECT person_key, sex, birth_date, death_date FROM person WHERE person_key = ANY(?)")) {
                 ps.setArray(1, c.createArrayOf("text", unknown));
@@ -303,58 +354,161 @@ public class FraudMonitor {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT person_key, polyclinic_bin, region, from_date, to_date FROM attachment WHERE person_key = ANY(?)")) {
+        StepTimings.add("mon.person", t);
+        Set<String> toRead = keys;
+        if (stored != null) {
+            // prefetched: the committed rows, less the visits this batch wrote (they may have moved), plus those as written
+            toRead = new HashSet<>();
+            for (String key : keys) {
+                if (!stored.persons().contains(key)) {
+                    toRead.add(key);
+                    continue;
+                }
+                attachments.put(key, stored.attachments().getOrDefault(key, List.of()));
+                stays.put(key, stored.stays().getOrDefault(key, List.of()));
+                List<Affected.VisitState> list = new ArrayList<>();
+                for (Affected.VisitState v : stored.visits().getOrDefault(key, List.of())) {
+                    if (!written.containsKey(v.visit().visitKey())) {
+                        list.add(v);
+                    }
+                }
+                visits.put(key, list);
+            }
+            for (Affected.VisitState v : written.values()) {
+                List<Affected.VisitState> list = stored.persons().contains(v.visit().personKey()) ? visits.get(v.visit().personKey()) : null;
+                if (list != null) {
+                    list.add(v);
+                }
+            }
+        }
+        readContext(c, toRead, attachments, stays, visits);
+        Map<String, PersonContext> out = new HashMap<>();
+        for (String key : keys) {
+            Affected.PersonFacts p = people.getOrDefault(key, new Affected.PersonFacts(null, null, null));
+            List<ScreenedVisit> screened = new ArrayList<>();
+            for (Affected.VisitState v : visits.getOrDefault(key, List.of())) {
+                screened.add(v.visit());
+                storedNearMark.put(v.visit().visitKey(), v.nearMark());
+                if (v.flagged()) {
+                    flaggedNow.add(v.visit().visitKey());
+                }
+            }
+            out.put(key, new PersonContext(key, p.sex(), p.birthDate(), p.deathDate(), attachments.getOrDefault(key, List.of()),
+                    stays.getOrDefault(key, List.of()), screened));
+        }
+        return out;
+    }
+
+    /** Attachments, stays and visits (with near_mark and flagged) of the persons, as {@code c} sees them. */
+    private static void readContext(Connection c, Set<String> keys, Map<String, List<PersonHistory.Attachment>> attachments,
+                                    Map<String, List<HospitalStay>> stays, Map<String, List<Affected.VisitState>> visits) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        java.sql.Array arr = c.createArrayOf("text", keys.toArray());
+        long t = StepTimings.start();
+        for (String key : keys) {
+            attachments.put(key, new ArrayList<>());
+            stays.put(key, new ArrayList<>());
+            visits.put(key, new ArrayList<>());
+        }
+        try (PreparedStatement ps = c.prepareStatement(ATTACHMENTS)) {
             ps.setArray(1, arr);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    attachments.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                    attachments.get(rs.getString(1))
                             .add(new PersonHistory.Attachment(rs.getString(2), rs.getString(3), Jdbc.date(rs, 4), Jdbc.date(rs, 5)));
                 }
             }
         }
+        t = StepTimings.add("mon.attachments", t);
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT person_key, facility_bin, admitted_at, discharged_at FROM hospitalization WHERE person_key = ANY(?)")) {
             ps.setArray(1, arr);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    stays.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                            .add(new HospitalStay(rs.getString(2), Jdbc.instant(rs, 3), Jdbc.instant(rs, 4)));
+                    stays.get(rs.getString(1)).add(new HospitalStay(rs.getString(2), Jdbc.instant(rs, 3), Jdbc.instant(rs, 4)));
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT person_key, rec_key, polyclinic_bin, doctor_id, start_at, end_at, visit_date, kind, screening, services,
-                       referral, near_mark, flagged FROM visit WHERE person_key = ANY(?)""")) {
+        t = StepTimings.add("mon.stays", t);
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS + " FROM visit WHERE person_key = ANY(?)")) {
             ps.setArray(1, arr);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String[] services = (String[]) rs.getArray(10).getArray();
-                    visits.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new ScreenedVisit(rs.getString(2),
-                            rs.getString(1), rs.getString(3), rs.getString(4), Jdbc.instant(rs, 5), Jdbc.instant(rs, 6),
-                            Jdbc.date(rs, 7), rs.getString(8), rs.getString(9), Arrays.asList(services), rs.getBoolean(11)));
-                    storedNearMark.put(rs.getString(2), rs.getBoolean(12));
-                    if (rs.getBoolean(13)) {
-                        flaggedNow.add(rs.getString(2));
-                    }
+                    Affected.VisitState v = BillingProjection.visitState(rs);
+                    visits.get(v.visit().personKey()).add(v);
                 }
             }
         }
-        Map<String, PersonContext> out = new HashMap<>();
-        for (String key : keys) {
-            Affected.PersonFacts p = people.getOrDefault(key, new Affected.PersonFacts(null, null, null));
-            out.put(key, new PersonContext(key, p.sex(), p.birthDate(), p.deathDate(), attachments.getOrDefault(key, List.of()),
-                    stays.getOrDefault(key, List.of()), visits.getOrDefault(key, List.of())));
+        StepTimings.add("mon.visits", t);
+    }
+
+    /**
+     * By index, person by person: with {@code person_key = ANY(<5,000 keys>)} the planner estimated the index probes
+     * dearer than a parallel scan of the whole table and read all of attachment (three processes) for every batch.
+     */
+    private static final String ATTACHMENTS = """
+            SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, a.to_date
+            FROM unnest(?::text[]) k(pk) JOIN attachment a ON a.person_key = k.pk""";
+
+    /**
+     * Every visit of the doctor-days; the facts for flag rows are loaded later, only for visits that get a flag. With a
+     * prefetch, the days it covers are completed with the visits this batch wrote, and near_mark as this batch set it.
+     */
+    private static List<DoctorDay> loadDoctorDays(Connection c, Set<Affected.DoctorDayKey> days, Set<String> flaggedNow, Stored stored,
+                                                  Map<String, Affected.VisitState> written, Map<String, Boolean> nearMarkSet)
+            throws SQLException {
+        Map<Affected.DoctorDayKey, List<Affected.VisitState>> byDay = new LinkedHashMap<>();
+        Set<Affected.DoctorDayKey> toRead = days;
+        if (stored != null) {
+            toRead = new HashSet<>();
+            for (Affected.DoctorDayKey day : days) {
+                if (!stored.days().contains(day)) {
+                    toRead.add(day);
+                    continue;
+                }
+                List<Affected.VisitState> list = new ArrayList<>();
+                for (Affected.VisitState v : stored.dayVisits().getOrDefault(day, List.of())) {
+                    if (!written.containsKey(v.visit().visitKey())) {
+                        list.add(v);
+                    }
+                }
+                byDay.put(day, list);
+            }
+            for (Affected.VisitState v : written.values()) {
+                List<Affected.VisitState> list = v.visit().doctorId() == null || !stored.days().contains(v.doctorDay()) ? null
+                        : byDay.get(v.doctorDay());
+                if (list != null) {
+                    list.add(v);
+                }
+            }
+            byDay.values().removeIf(List::isEmpty);
         }
+        // read after this batch's near_mark updates: these rows carry the values as set
+        readDoctorDays(c, toRead, byDay);
+        List<DoctorDay> out = new ArrayList<>();
+        byDay.forEach((k, list) -> {
+            List<DoctorDay.Slot> slots = new ArrayList<>();
+            for (Affected.VisitState v : list) {
+                ScreenedVisit s = v.visit();
+                slots.add(new DoctorDay.Slot(s.visitKey(), s.start(), s.end(), nearMarkSet.getOrDefault(s.visitKey(), v.nearMark())));
+                if (v.flagged()) {
+                    flaggedNow.add(s.visitKey());
+                }
+            }
+            out.add(new DoctorDay(k.doctorId(), k.date(), slots));
+        });
         return out;
     }
 
-    /** Every visit of the doctor-days; the facts for flag rows are loaded later, only for visits that get a flag. */
-    private static List<DoctorDay> loadDoctorDays(Connection c, Set<Affected.DoctorDayKey> days, Set<String> flaggedNow)
+    private static void readDoctorDays(Connection c, Set<Affected.DoctorDayKey> days, Map<Affected.DoctorDayKey, List<Affected.VisitState>> out)
             throws SQLException {
-        Map<Affected.DoctorDayKey, List<DoctorDay.Slot>> slots = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT v.rec_key, v.doctor_id, v.visit_date, v.start_at, v.end_at, v.near_mark, v.polyclinic_bin, v.flagged
+        if (days.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS.replaceAll("(\\w+)", "v.$1") + """
+
                 FROM visit v JOIN unnest(?::text[], ?::date[], ?::text[]) d(doc, day, bin)
                   ON v.doctor_id = d.doc AND v.visit_date = d.day AND v.polyclinic_bin = d.bin""")) {
             List<Affected.DoctorDayKey> list = new ArrayList<>(days);
@@ -363,18 +517,11 @@ public class FraudMonitor {
             ps.setArray(3, c.createArrayOf("text", list.stream().map(Affected.DoctorDayKey::polyclinicBin).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Affected.DoctorDayKey key = new Affected.DoctorDayKey(rs.getString(7), rs.getString(2), Jdbc.date(rs, 3));
-                    slots.computeIfAbsent(key, k -> new ArrayList<>())
-                            .add(new DoctorDay.Slot(rs.getString(1), Jdbc.instant(rs, 4), Jdbc.instant(rs, 5), rs.getBoolean(6)));
-                    if (rs.getBoolean(8)) {
-                        flaggedNow.add(rs.getString(1));
-                    }
+                    Affected.VisitState v = BillingProjection.visitState(rs);
+                    out.computeIfAbsent(v.doctorDay(), k -> new ArrayList<>()).add(v);
                 }
             }
         }
-        List<DoctorDay> out = new ArrayList<>();
-        slots.forEach((k, v) -> out.add(new DoctorDay(k.doctorId(), k.date(), v)));
-        return out;
     }
 
     /** Where a visit belongs and its person's demographics, for the flag row and the money at stake. */
