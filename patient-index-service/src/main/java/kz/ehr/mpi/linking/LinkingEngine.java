@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +43,20 @@ public final class LinkingEngine {
     public record Result(int applied, int duplicates, int linkedToExisting, int newPatients, int reviewsOpened, int relinked) {
     }
 
+    /** Records linked per step of a batch: the size whose statements the planner handles best (bigger were slower). */
+    public static final int STEP = 1000;
+
     private final Matcher matcher;
+    private final int step;
 
     public LinkingEngine(Matcher matcher) {
+        this(matcher, STEP);
+    }
+
+    /** With another step size: tests use small steps to cross step boundaries with few records. */
+    public LinkingEngine(Matcher matcher, int step) {
         this.matcher = matcher;
+        this.step = step;
     }
 
     public static void lockForWriting(Connection c) throws SQLException {
@@ -60,6 +71,16 @@ public final class LinkingEngine {
     }
 
     public Result link(Connection c, List<Incoming> batch) throws SQLException {
+        return link(c, batch, null);
+    }
+
+    /**
+     * Links a batch in steps of {@link #STEP} records (the last of them reuses what the earlier ones read and wrote). With {@code readAhead} the candidates of the next steps are
+     * read on a second connection while this one decides and writes the current step: that connection sees the
+     * index as it was when this transaction took the write lock, and everything this batch has changed since is
+     * held in memory and wins over what it reads, so the links are the same as when every step is read here, in line.
+     */
+    public Result link(Connection c, List<Incoming> batch, ReadAhead.Connections readAhead) throws SQLException {
         Timings timings = new Timings();
         lockForWriting(c);
         timings.mark("lock");
@@ -82,17 +103,41 @@ public final class LinkingEngine {
             incoming.add(s);
         }
         timings.mark("dedupe+profiles");
-        List<String[]> keys = IndexStore.keysOf(incoming);
+        List<List<SourceState>> steps = new ArrayList<>();
+        for (int from = 0; from < incoming.size(); from += step) {
+            steps.add(incoming.subList(from, Math.min(incoming.size(), from + step)));
+        }
+        Batch state = new Batch(incoming.size());
+        try (ReadAhead reads = readAhead == null ? ReadAhead.inLine(c, steps) : ReadAhead.start(readAhead, steps)) {
+            for (int k = 0; k < steps.size(); k++) {
+                Blocks blocks = reads.get(k);
+                timings.mark("candidates+load");
+                int loaded = state.add(blocks.enterprises());
+                timings.mark("index");
+                decide(state, steps.get(k), todo.subList(k * step, k * step + steps.get(k).size()), blocks.nonMatches());
+                timings.mark("decide");
+                state.write(c, timings);
+                timings.report(loaded);
+            }
+        }
+        return new Result(todo.size(), batch.size() - todo.size(), state.linked, state.created, state.reviewCount, state.relinked);
+    }
+
+    /** What the index holds around one step's records, read before the step is decided. */
+    record Blocks(Map<String, Set<UUID>> nonMatches, Map<UUID, EnterpriseState> enterprises) {
+    }
+
+    /** Every enterprise patient sharing a blocking key with the records (or holding one of them already). */
+    static Blocks block(Connection c, List<SourceState> records) throws SQLException {
+        List<String[]> keys = IndexStore.keysOf(records);
         Map<String, UUID> current = IndexStore.currentLinks(c, keys);
         Map<String, Set<UUID>> nonMatches = IndexStore.nonMatches(c, keys);
-
-        timings.mark("links+nonmatch");
         Set<String> iins = new HashSet<>();
         Set<String> births = new HashSet<>();
         Set<java.time.LocalDate> bareBirths = new HashSet<>();
         Set<String> nameKeys = new HashSet<>();
         Set<String> phones = new HashSet<>();
-        for (SourceState s : incoming) {
+        for (SourceState s : records) {
             MatchProfile p = s.profile;
             addIfPresent(iins, p.iin);
             addIfPresent(births, p.birthKey());
@@ -108,36 +153,76 @@ public final class LinkingEngine {
             addIfPresent(nameKeys, p.swappedNameKey());
             addIfPresent(phones, p.phone);
         }
-        Map<UUID, EnterpriseState> enterprises = IndexStore.loadCandidates(c, iins, births, nameKeys, phones, bareBirths,
-                new HashSet<>(current.values()));
-        int loaded = enterprises.size();
-        timings.mark("candidates+load");
-        BatchIndex index = new BatchIndex(loaded * 2 + incoming.size());
-        Map<String, SourceState> sourcesByKey = new HashMap<>();
-        for (EnterpriseState e : enterprises.values()) {
-            for (SourceState s : e.sources) {
-                sourcesByKey.put(s.key(), s);
-                index.add(s.profile, e.id);
-            }
-            index.addIin(e.golden.iin(), e.id);
-        }
-        timings.mark("index");
+        return new Blocks(nonMatches, IndexStore.loadCandidates(c, iins, births, nameKeys, phones, bareBirths,
+                new HashSet<>(current.values())));
+    }
 
-        List<LinkChange> changes = new ArrayList<>();
-        List<IndexStore.NewReview> reviews = new ArrayList<>();
-        Set<SourceState> dirtySources = new LinkedHashSet<>();
-        int linked = 0;
-        int created = 0;
-        int relinked = 0;
+    /** The patients a batch has read or changed so far, indexed by blocking key, and what is still to be written. */
+    static final class Batch {
+        final Map<UUID, EnterpriseState> enterprises = new LinkedHashMap<>();
+        final Map<String, SourceState> sourcesByKey = new HashMap<>();
+        final BatchIndex index;
+        final List<LinkChange> changes = new ArrayList<>();
+        final List<IndexStore.NewReview> reviews = new ArrayList<>();
+        final Set<SourceState> dirtySources = new LinkedHashSet<>();
+        int linked;
+        int created;
+        int relinked;
+        int reviewCount;
+
+        Batch(int records) {
+            index = new BatchIndex(records * 4);
+        }
+
+        /** Adds the patients read for a step; one this batch already holds keeps its newer, in-memory state. */
+        int add(Map<UUID, EnterpriseState> read) {
+            for (EnterpriseState e : read.values()) {
+                if (enterprises.putIfAbsent(e.id, e) == null) {
+                    for (SourceState s : e.sources) {
+                        sourcesByKey.putIfAbsent(s.key(), s);
+                        index.add(s.profile, e.id);
+                    }
+                    index.addIin(e.golden.iin(), e.id);
+                }
+            }
+            return read.size();
+        }
+
+        /** Writes what the step changed; the patients stay in memory for the next steps. */
+        void write(Connection c, Timings timings) throws SQLException {
+            List<EnterpriseState> dirty = enterprises.values().stream().filter(e -> e.dirty || e.isNew).toList();
+            IndexStore.upsertEnterprises(c, dirty);
+            for (EnterpriseState e : dirty) {
+                e.dirty = false;
+                e.isNew = false;
+            }
+            timings.mark("upsertEnterprises");
+            IndexStore.upsertSources(c, dirtySources);
+            dirtySources.clear();
+            timings.mark("upsertSources");
+            IndexStore.insertHistory(c, changes.stream().map(LinkChange::history).toList());
+            IndexStore.insertReviews(c, reviews);
+            Instant now = Instant.now();
+            IndexStore.insertOutbox(c, changes.stream().map(ch -> ch.outgoing(now)).toList());
+            reviewCount += reviews.size();
+            changes.clear();
+            reviews.clear();
+            timings.mark("history+reviews+outbox");
+        }
+    }
+
+    private void decide(Batch b, List<SourceState> incoming, List<Incoming> causes, Map<String, Set<UUID>> nonMatches) {
+        Map<UUID, EnterpriseState> enterprises = b.enterprises;
+        BatchIndex index = b.index;
         for (int i = 0; i < incoming.size(); i++) {
             SourceState s = incoming.get(i);
-            String cause = todo.get(i).eventId();
-            SourceState known = sourcesByKey.get(s.key());
+            String cause = causes.get(i).eventId();
+            SourceState known = b.sourcesByKey.get(s.key());
             if (known != null) {
                 known.setDemographics(s.demographics, s.occurredAt);
                 known.iinStatus = s.iinStatus;
                 known.lastEventId = s.lastEventId;
-                dirtySources.add(known);
+                b.dirtySources.add(known);
                 EnterpriseState home = enterprises.get(known.enterpriseId);
                 index.add(known.profile, home.id);
                 if (!"MANUAL".equals(known.linkKind)) {
@@ -149,10 +234,10 @@ public final class LinkingEngine {
                         move(known, home, target);
                         known.linkKind = "DETERMINISTIC";
                         known.linkScore = d.score();
-                        changes.add(new LinkChange("RELINKED", target, home.id, known.providerId, known.localId,
+                        b.changes.add(new LinkChange("RELINKED", target, home.id, known.providerId, known.localId,
                                 known.demographics.iin(), d.score(), d.reason(), "matcher",
                                 LinkChange.eventId(cause, "RELINKED", known.providerId, known.localId, target.id)));
-                        relinked++;
+                        b.relinked++;
                         continue;
                     }
                 }
@@ -165,48 +250,35 @@ public final class LinkingEngine {
                 target = enterprises.get(UUID.fromString(d.enterpriseId()));
                 s.linkKind = d.outcome() == MatchDecision.Outcome.LINK_DETERMINISTIC ? "DETERMINISTIC" : "PROBABILISTIC";
                 s.linkScore = d.score();
-                linked++;
+                b.linked++;
             } else {
                 target = new EnterpriseState(enterpriseIdFor(s.providerId, s.localId));
                 target.isNew = true;
                 enterprises.put(target.id, target);
                 s.linkKind = d.outcome() == MatchDecision.Outcome.REVIEW ? "REVIEW_PENDING" : "NEW";
                 s.linkScore = d.score();
-                created++;
+                b.created++;
             }
             s.enterpriseId = target.id;
             target.sources.add(s);
             target.recomputeGolden();
-            sourcesByKey.put(s.key(), s);
+            b.sourcesByKey.put(s.key(), s);
             index.add(s.profile, target.id);
             index.addIin(target.golden.iin(), target.id);
-            dirtySources.add(s);
-            changes.add(new LinkChange("LINKED", target, null, s.providerId, s.localId, s.demographics.iin(), d.score(),
+            b.dirtySources.add(s);
+            b.changes.add(new LinkChange("LINKED", target, null, s.providerId, s.localId, s.demographics.iin(), d.score(),
                     d.reason(), "matcher", LinkChange.eventId(cause, "LINKED", s.providerId, s.localId, target.id)));
             if (d.outcome() == MatchDecision.Outcome.REVIEW) {
                 EnterpriseState candidate = enterprises.get(UUID.fromString(d.enterpriseId()));
                 UUID reviewId = UUID.nameUUIDFromBytes(("review\u001f" + cause + "\u001f" + candidate.id)
                         .getBytes(StandardCharsets.UTF_8));
-                reviews.add(new IndexStore.NewReview(reviewId, d.reviewKind().name(), s.providerId, s.localId,
+                b.reviews.add(new IndexStore.NewReview(reviewId, d.reviewKind().name(), s.providerId, s.localId,
                         candidate.id, d.score(), d.reason()));
-                changes.add(new LinkChange("REVIEW_OPENED", candidate, target.id, s.providerId, s.localId,
+                b.changes.add(new LinkChange("REVIEW_OPENED", candidate, target.id, s.providerId, s.localId,
                         s.demographics.iin(), d.score(), d.reason() + " (review " + reviewId + ")", "matcher",
                         LinkChange.eventId(cause, "REVIEW_OPENED", s.providerId, s.localId, candidate.id)));
             }
         }
-        timings.mark("decide");
-        List<EnterpriseState> dirty = enterprises.values().stream().filter(e -> e.dirty || e.isNew).toList();
-        IndexStore.upsertEnterprises(c, dirty);
-        timings.mark("upsertEnterprises");
-        IndexStore.upsertSources(c, dirtySources);
-        timings.mark("upsertSources");
-        IndexStore.insertHistory(c, changes.stream().map(LinkChange::history).toList());
-        IndexStore.insertReviews(c, reviews);
-        Instant now = Instant.now();
-        IndexStore.insertOutbox(c, changes.stream().map(ch -> ch.outgoing(now)).toList());
-        timings.mark("history+reviews+outbox");
-        timings.report(loaded);
-        return new Result(todo.size(), batch.size() - todo.size(), linked, created, reviews.size(), relinked);
     }
 
     static void move(SourceState s, EnterpriseState from, EnterpriseState to) {
@@ -219,7 +291,10 @@ public final class LinkingEngine {
 
     private List<Matcher.Candidate> candidates(BatchIndex index, SourceState s, Map<UUID, EnterpriseState> enterprises,
                                                Map<String, Set<UUID>> nonMatches, UUID exclude) {
-        Set<UUID> ids = index.lookup(s.profile);
+        // in id order: the matcher keeps the first of equal candidates, so the order must not depend on how the
+        // batch was read (hash buckets fill in the order patients were added to the index)
+        List<UUID> ids = new ArrayList<>(index.lookup(s.profile));
+        ids.sort(null);
         Set<UUID> never = nonMatches.getOrDefault(s.key(), Set.of());
         List<Matcher.Candidate> out = new ArrayList<>(ids.size());
         for (UUID id : ids) {
@@ -271,7 +346,8 @@ public final class LinkingEngine {
 
         void report(int candidates) {
             if (ON) {
-                System.err.println("batch: " + sb + "candidates=" + candidates);
+                System.err.println("step: " + sb + "candidates=" + candidates);
+                sb.setLength(0);
             }
         }
     }

@@ -16,7 +16,10 @@ import kz.ehr.events.PatientInfo;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 import kz.ehr.mpi.matching.Demographics;
 
-/** Applies a batch of ehr.patients.v1 deliveries in one transaction (the consumer commits offsets after it). */
+/**
+ * Applies a batch of ehr.patients.v1 deliveries in one transaction (the consumer commits offsets after it), reading
+ * the candidates of its later steps on a second pooled connection while the first steps are written.
+ */
 @ApplicationScoped
 public class PatientLinker {
     @Inject
@@ -38,7 +41,8 @@ public class PatientLinker {
             return new LinkingEngine.Result(0, 0, 0, 0, 0, 0);
         }
         try (Connection c = dataSource.getConnection()) {
-            return engine.link(c, records);
+            // the read-ahead connection is opened on the reading thread, outside this transaction
+            return engine.link(c, records, dataSource::getConnection);
         }
     }
 

@@ -85,7 +85,12 @@ public final class ScaleBenchmark {
         int patients = Integer.parseInt(MatchingEvaluation.opt(args, "--patients", "1000000"));
         int link = Integer.parseInt(MatchingEvaluation.opt(args, "--link", "20000"));
         int queries = Integer.parseInt(MatchingEvaluation.opt(args, "--queries", "1000"));
-        int batchSize = Integer.parseInt(MatchingEvaluation.opt(args, "--batch", "1000"));
+        // linked first and not measured: a JVM compiles the hot paths during its first seconds (in a short run
+        // the JIT compilers alone used more CPU than the linking), a running service has done that long ago
+        int warmup = Integer.parseInt(MatchingEvaluation.opt(args, "--warmup", "10000"));
+        int batchSize = Integer.parseInt(MatchingEvaluation.opt(args, "--batch", "5000"));
+        // as the service links: the next steps' candidates are read on a second connection (false: in line)
+        boolean readAhead = Boolean.parseBoolean(MatchingEvaluation.opt(args, "--read-ahead", "true"));
         PGSimpleDataSource ds = BenchDatabase.fresh("ehr_mpi_bench", false);
         long existing;
         try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
@@ -109,7 +114,7 @@ public final class ScaleBenchmark {
                               first_name, middle_name, birth_date, sex, phone, address, link_kind, link_score, occurred_at,
                               last_event_id))::text AS j
                           FROM source_record GROUP BY enterprise_id) c
-                    WHERE c.enterprise_id = e.enterprise_id AND e.sources_compact LIKE '%bench-new%'""");
+                    WHERE c.enterprise_id = e.enterprise_id AND (e.sources_compact LIKE '%bench-new%' OR e.sources_compact LIKE '%bench-warm%')""");
             st.execute("TRUNCATE processed_event, link_history, review, outbox");
             // as autovacuum would in a running service: dead rows gone, visibility map set for index-only scans
             st.execute("VACUUM ANALYZE source_record, enterprise_patient");
@@ -120,7 +125,7 @@ public final class ScaleBenchmark {
         // transliterated name), half are people the index has never seen
         Random r = new Random(99);
         List<LinkingEngine.Incoming> incoming = new ArrayList<>();
-        for (int i = 0; i < link; i++) {
+        for (int i = 0; i < warmup + link; i++) {
             Demographics d;
             if (i % 2 == 0) {
                 Person p = person(r.nextInt(patients));
@@ -131,21 +136,53 @@ public final class ScaleBenchmark {
                 Person p = person(patients + 1_000_000L + i);
                 d = new Demographics(p.iin(), p.last(), p.first(), p.middle(), p.birth(), p.sex(), p.phone(), null);
             }
-            incoming.add(new LinkingEngine.Incoming(Envelopes.stableEventId("bench", String.valueOf(i)), "bench-new", "N-" + i,
-                    d.iin() == null ? "MISSING" : "VALID", d, Instant.parse("2026-01-01T00:00:00Z")));
+            incoming.add(new LinkingEngine.Incoming(Envelopes.stableEventId("bench", String.valueOf(i)),
+                    i < warmup ? "bench-warm" : "bench-new", "N-" + i, d.iin() == null ? "MISSING" : "VALID", d,
+                    Instant.parse("2026-01-01T00:00:00Z")));
         }
         LinkingEngine engine = new LinkingEngine(matcher);
-        long t0 = System.nanoTime();
+        // the read-ahead connection comes from a pool, as in the service (Agroal)
+        javax.sql.DataSource pool = BenchDatabase.pooled(ds);
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
-            for (int i = 0; i < incoming.size(); i += batchSize) {
-                engine.link(c, incoming.subList(i, Math.min(incoming.size(), i + batchSize)));
+            for (int i = 0; i < warmup; i += batchSize) {
+                engine.link(c, incoming.subList(i, Math.min(warmup, i + batchSize)), readAhead ? pool::getConnection : null);
                 c.commit();
             }
         }
-        double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("linking: %d records in %.1f s = %.0f records/s (batch %d, index %d patients)%n", link, s, link / s,
-                batchSize, patients);
+        incoming = incoming.subList(warmup, incoming.size());
+        System.out.printf("warm-up: %d records linked, not measured%n", warmup);
+        long[] wal0 = wal(ds);
+        long t0 = System.nanoTime();
+        double s;
+        long[] cpu;
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            java.util.Map<Integer, Long> pg0 = backendCpu(c);
+            long jvm0 = jvmCpu();
+            for (int i = 0; i < incoming.size(); i += batchSize) {
+                engine.link(c, incoming.subList(i, Math.min(incoming.size(), i + batchSize)), readAhead ? pool::getConnection : null);
+                c.commit();
+            }
+            s = (System.nanoTime() - t0) / 1e9;
+            long jvm = jvmCpu() - jvm0;
+            long pg = 0;
+            for (var e : backendCpu(c).entrySet()) {
+                pg += e.getValue() - pg0.getOrDefault(e.getKey(), 0L);
+            }
+            c.commit();
+            cpu = new long[] {jvm, pg};
+        }
+        long[] wal1 = wal(ds);
+        // CPU time does not depend on what else runs on the machine (much): the cost per record, and what two
+        // cores could link if nothing else waited
+        System.out.printf("CPU per 1,000 records: JVM %.0f ms, PostgreSQL backends %.0f ms; two cores fully used would link %.0f records/s%n",
+                cpu[0] / 1e6 / link * 1000, cpu[1] / 1e6 / link * 1000, 2e9 * link / (cpu[0] + cpu[1]));
+        // the whole server's WAL (run nothing else meanwhile): full-page images after a checkpoint dominate it
+        System.out.printf("WAL written while linking: %.0f MB (%.1f kB per record), %d full-page images, %d checkpoints%n",
+                (wal1[0] - wal0[0]) / 1e6, (wal1[0] - wal0[0]) / 1e3 / link, wal1[1] - wal0[1], wal1[2] - wal0[2]);
+        System.out.printf("linking: %d records in %.1f s = %.0f records/s (batch %d in steps of %d, read ahead %s, index %d patients)%n",
+                link, s, link / s, batchSize, LinkingEngine.STEP, readAhead, patients);
 
         PatientQueries q = PatientQueries.standalone(BenchDatabase.pooled(ds), matcher);
         long[] iinNanos = new long[queries];
@@ -181,6 +218,45 @@ public final class ScaleBenchmark {
             nameOnly[i] = System.nanoTime() - a;
         }
         report("fuzzy search (surname + first name only, no birth date)", nameOnly, "");
+    }
+
+    /** This JVM's CPU time so far, in nanoseconds. */
+    static long jvmCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /**
+     * CPU time (ns) of every server process of this database, from /proc (the server runs on this machine):
+     * the writer's backend, the pooled read-ahead connection's and any other.
+     */
+    static java.util.Map<Integer, Long> backendCpu(Connection c) throws java.sql.SQLException {
+        java.util.Map<Integer, Long> out = new java.util.HashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")) {
+            while (rs.next()) {
+                int pid = rs.getInt(1);
+                try {
+                    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // utime and stime are fields 14 and 15 of the file, in clock ticks (100 per second)
+                    out.put(pid, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // not on this machine, or the process ended
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The server's WAL position, full-page images and checkpoints so far. */
+    static long[] wal(PGSimpleDataSource ds) throws java.sql.SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT pg_current_wal_lsn() - '0/0', (SELECT wal_fpi FROM pg_stat_wal),
+                       (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)""")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+        }
     }
 
     static void report(String what, long[] nanos, String note) {

@@ -61,12 +61,22 @@ class ReplayDeterminismTests {
     }
 
     static Map<String, String> replay(String database, List<LinkingEngine.Incoming> records, int batchSize) throws SQLException {
+        return replay(database, records, batchSize, batchSize, LinkingEngine.STEP, false);
+    }
+
+    /**
+     * Links the records in batches ({@code firstBatch} records, then {@code batchSize} each) and returns every source
+     * record's enterprise id and link kind, and every enterprise patient's golden record and copy of its sources.
+     */
+    static Map<String, String> replay(String database, List<LinkingEngine.Incoming> records, int firstBatch, int batchSize,
+                                      int step, boolean readAhead) throws SQLException {
         DataSource ds = BenchDatabase.fresh(database, true);
-        LinkingEngine engine = new LinkingEngine(MATCHER);
+        LinkingEngine engine = new LinkingEngine(MATCHER, step);
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
-            for (int i = 0; i < records.size(); i += batchSize) {
-                engine.link(c, records.subList(i, Math.min(records.size(), i + batchSize)));
+            for (int i = 0; i < records.size(); i += i == 0 ? firstBatch : batchSize) {
+                int end = Math.min(records.size(), i + (i == 0 ? firstBatch : batchSize));
+                engine.link(c, records.subList(i, end), readAhead ? ds::getConnection : null);
                 c.commit();
             }
             Map<String, String> links = new TreeMap<>();
@@ -74,6 +84,13 @@ class ReplayDeterminismTests {
                  ResultSet rs = st.executeQuery("SELECT provider_id || '/' || local_id, enterprise_id::text || ' ' || link_kind FROM source_record")) {
                 while (rs.next()) {
                     links.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                    SELECT enterprise_id, concat_ws(' ', status, iin, last_name, first_name, middle_name, birth_date, sex),
+                           sources_compact FROM enterprise_patient""")) {
+                while (rs.next()) {
+                    links.put("enterprise/" + rs.getString(1), rs.getString(2) + " " + rs.getString(3));
                 }
             }
             c.commit();
@@ -88,10 +105,33 @@ class ReplayDeterminismTests {
         Map<String, String> again = replay("ehr_mpi_replay_b", records, 1000);
         Map<String, String> smallBatches = replay("ehr_mpi_replay_c", records, 7);
 
-        assertThat(first).hasSize(records.size());
+        assertThat(first.keySet().stream().filter(k -> !k.startsWith("enterprise/"))).hasSize(records.size());
         assertThat(again).isEqualTo(first);
         assertThat(smallBatches).isEqualTo(first);
         // and the linker did link: three providers' records of one person share one id
         assertThat(first.get("kmis/K-1").split(" ")[0]).isEqualTo(first.get("damumed/D-1").split(" ")[0]);
+    }
+
+    @Test
+    void readingTheNextStepsAheadOnASecondConnectionGivesTheSameLinksAsReadingInLine() throws SQLException {
+        // every person's first record in a batch of its own; then the second records of all, then the third ones: in
+        // steps of 5 a patient that existed before the batch is changed in one step and read again for a later one
+        List<LinkingEngine.Incoming> all = records();
+        List<LinkingEngine.Incoming> records = new ArrayList<>();
+        for (String provider : List.of("damumed", "kmis", "medelement")) {
+            all.stream().filter(r -> r.providerId().equals(provider)).forEach(records::add);
+        }
+        int first = (int) all.stream().filter(r -> r.providerId().equals("damumed")).count();
+        Map<String, String> inLine = replay("ehr_mpi_replay_a", records, first, 1000, LinkingEngine.STEP, false);
+        // the second connection cannot see this transaction's writes: later steps must use what earlier ones changed
+        Map<String, String> ahead = replay("ehr_mpi_replay_b", records, first, 1000, 5, true);
+        Map<String, String> aheadSmallBatches = replay("ehr_mpi_replay_c", records, first, 37, 5, true);
+        Map<String, String> smallStepsInLine = replay("ehr_mpi_replay_d", records, first, 1000, 5, false);
+
+        assertThat(ahead).isEqualTo(inLine);
+        assertThat(aheadSmallBatches).isEqualTo(inLine);
+        assertThat(smallStepsInLine).isEqualTo(inLine);
+        assertThat(inLine.get("kmis/K-1").split(" ")[0]).isEqualTo(inLine.get("damumed/D-1").split(" ")[0]);
+        assertThat(inLine.get("medelement/M-1").split(" ")[0]).isEqualTo(inLine.get("damumed/D-1").split(" ")[0]);
     }
 }
