@@ -82,45 +82,51 @@ public final class LinkingEngine {
      */
     public Result link(Connection c, List<Incoming> batch, ReadAhead.Connections readAhead) throws SQLException {
         Timings timings = new Timings();
-        lockForWriting(c);
-        timings.mark("lock");
-        Set<String> fresh = IndexStore.firstTimeEvents(c, batch.stream().map(Incoming::eventId).toList());
-        List<Incoming> todo = new ArrayList<>();
+        // profiles first, outside the lock: they are the blocking keys the reader needs
+        List<SourceState> profiled = new ArrayList<>(batch.size());
         for (Incoming in : batch) {
-            if (fresh.remove(in.eventId())) {
-                todo.add(in);
-            }
-        }
-        if (todo.isEmpty()) {
-            return new Result(0, batch.size(), 0, 0, 0, 0);
-        }
-        List<SourceState> incoming = new ArrayList<>();
-        for (Incoming in : todo) {
             SourceState s = new SourceState(in.providerId(), in.localId());
             s.setDemographics(in.demographics(), in.occurredAt());
             s.iinStatus = in.iinStatus();
             s.lastEventId = in.eventId();
-            incoming.add(s);
+            profiled.add(s);
         }
-        timings.mark("dedupe+profiles");
         List<List<SourceState>> steps = new ArrayList<>();
-        for (int from = 0; from < incoming.size(); from += step) {
-            steps.add(incoming.subList(from, Math.min(incoming.size(), from + step)));
+        for (int from = 0; from < profiled.size(); from += step) {
+            steps.add(profiled.subList(from, Math.min(profiled.size(), from + step)));
         }
-        Batch state = new Batch(incoming.size());
+        timings.mark("profiles");
+        lockForWriting(c);
+        timings.mark("lock");
+        // the first step is read while the writer records which events are new (a replayed one is read for nothing)
         try (ReadAhead reads = readAhead == null ? ReadAhead.inLine(c, steps) : ReadAhead.start(readAhead, steps)) {
+            Set<String> fresh = IndexStore.firstTimeEvents(c, batch.stream().map(Incoming::eventId).toList());
+            timings.mark("dedupe");
+            if (fresh.isEmpty()) {
+                return new Result(0, batch.size(), 0, 0, 0, 0);
+            }
+            Batch state = new Batch(batch.size());
+            int applied = 0;
             for (int k = 0; k < steps.size(); k++) {
+                List<SourceState> todo = new ArrayList<>(steps.get(k).size());
+                for (SourceState s : steps.get(k)) {
+                    // an event twice in one batch is applied once
+                    if (fresh.remove(s.lastEventId)) {
+                        todo.add(s);
+                    }
+                }
                 Blocks blocks = reads.get(k);
                 timings.mark("candidates+load");
                 int loaded = state.add(blocks.enterprises());
                 timings.mark("index");
-                decide(state, steps.get(k), todo.subList(k * step, k * step + steps.get(k).size()), blocks.nonMatches());
+                decide(state, todo, blocks.nonMatches());
+                applied += todo.size();
                 timings.mark("decide");
                 state.write(c, timings);
                 timings.report(loaded);
             }
+            return new Result(applied, batch.size() - applied, state.linked, state.created, state.reviewCount, state.relinked);
         }
-        return new Result(todo.size(), batch.size() - todo.size(), state.linked, state.created, state.reviewCount, state.relinked);
     }
 
     /** What the index holds around one step's records, read before the step is decided. */
@@ -211,12 +217,12 @@ public final class LinkingEngine {
         }
     }
 
-    private void decide(Batch b, List<SourceState> incoming, List<Incoming> causes, Map<String, Set<UUID>> nonMatches) {
+    private void decide(Batch b, List<SourceState> incoming, Map<String, Set<UUID>> nonMatches) {
         Map<UUID, EnterpriseState> enterprises = b.enterprises;
         BatchIndex index = b.index;
         for (int i = 0; i < incoming.size(); i++) {
             SourceState s = incoming.get(i);
-            String cause = causes.get(i).eventId();
+            String cause = s.lastEventId;
             SourceState known = b.sourcesByKey.get(s.key());
             if (known != null) {
                 known.setDemographics(s.demographics, s.occurredAt);
