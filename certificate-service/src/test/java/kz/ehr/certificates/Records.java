@@ -97,15 +97,22 @@ public final class Records {
     }
 
     public static void merged(String enterpriseId, String goldenIin, List<SourceRef> sources) {
+        link("MERGED", enterpriseId, enterpriseId + "-old", goldenIin, sources);
+    }
+
+    /** An mpi.links.v1 event of the given type, keyed by the enterprise id as the patient index keys them; its event id. */
+    public static String link(String type, String enterpriseId, String previousEnterpriseId, String goldenIin,
+                            List<SourceRef> sources) {
         MpiLinkEvent e = MpiLinkEvent.newBuilder()
-                .setEnvelope(Envelopes.of(UUID.randomUUID().toString(), "MERGED", "patient-index-service", enterpriseId,
+                .setEnvelope(Envelopes.of(UUID.randomUUID().toString(), type, "patient-index-service", enterpriseId,
                         Instant.now(), Instant.now(), null))
-                .setLinkEventType("MERGED")
+                .setLinkEventType(type)
                 .setEnterpriseId(enterpriseId)
-                .setPreviousEnterpriseId(enterpriseId + "-old")
+                .setPreviousEnterpriseId(previousEnterpriseId)
                 .setGolden(GoldenRecord.newBuilder().setIin(goldenIin).setLastName("Ахметов").build())
                 .setLinkedSources(sources)
                 .build();
         TestKafka.send(Topics.MPI_LINKS.topic, enterpriseId, e);
+        return e.getEnvelope().getEventId();
     }
 }

@@ -23,7 +23,9 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 
 /**
  * Applies mpi.links.v1: which source record belongs to which enterprise patient (and so to which golden IIN).
- * A merge or unmerge revokes the certificates of every person it touches with IDENTITY_CHANGED.
+ * A merge or unmerge revokes the certificates of every person it touches with IDENTITY_CHANGED; so does any other
+ * link event that changes an enterprise patient's golden IIN (a reviewer's GOLDEN_OVERRIDDEN, or survivorship choosing
+ * another IIN), for the certificates issued under the former IIN.
  */
 @ApplicationScoped
 public class MpiLinks {
@@ -50,7 +52,17 @@ public class MpiLinks {
             if (e.getSourceIin() != null) {
                 touched.add(e.getSourceIin());
             }
+            Set<String> formerGolden = new LinkedHashSet<>();
             try (Connection c = dataSource.getConnection()) {
+                try (PreparedStatement was = c.prepareStatement(
+                        "SELECT DISTINCT golden_iin FROM mpi_link WHERE enterprise_id = ? AND golden_iin IS NOT NULL")) {
+                    was.setString(1, e.getEnterpriseId());
+                    try (ResultSet rs = was.executeQuery()) {
+                        while (rs.next()) {
+                            formerGolden.add(rs.getString(1));
+                        }
+                    }
+                }
                 try (PreparedStatement before = c.prepareStatement(
                         "SELECT golden_iin FROM mpi_link WHERE (provider_id = ? AND local_id = ?) OR enterprise_id = ANY (?)")) {
                     for (SourceRef s : e.getLinkedSources()) {
@@ -97,6 +109,13 @@ public class MpiLinks {
             }
             if (config.identityChangeLinkTypes().contains(e.getLinkEventType())) {
                 revoker.revoke(touched, RevocationRules.identityChanged(), eventId);
+            } else if (golden != null) {
+                // the patient's IIN itself changed (a reviewer corrected it, or better sources outvoted it): what was
+                // certified under the former IIN no longer names this person
+                formerGolden.remove(golden);
+                if (!formerGolden.isEmpty()) {
+                    revoker.revoke(formerGolden, RevocationRules.identityChanged(), eventId);
+                }
             }
         }
     }

@@ -30,6 +30,9 @@ import kz.ehr.security.Roles;
 @QuarkusTest
 @WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_certificates_test"))
 class CertificateLifecycleTests {
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
     static final Duration DEADLINE = Duration.ofSeconds(40);
 
     /** Issues once the projection has caught up with the events just sent. */
@@ -185,6 +188,33 @@ class CertificateLifecycleTests {
         Response driver = issueWhenEligible(golden, "F083");
         assertThat(driver.jsonPath().getString("iin")).isEqualTo(golden);
         assertThat(verify(driver.jsonPath().getString("token")).jsonPath().getString("status")).isEqualTo("VALID");
+    }
+
+    @Test
+    void aReviewerCorrectingThePatientsIinRevokesWhatWasCertifiedUnderTheFormerOne() throws Exception {
+        String wrong = Records.newIin();
+        String right = Records.newIin();
+        Records.patient(wrong);
+        String underWrong = issueWhenEligible(wrong, "PSYCHIATRIC_CLEARANCE").jsonPath().getString("token");
+        String enterprise = "E-" + wrong;
+        List<SourceRef> sources = List.of(new SourceRef("damumed", "P-" + wrong, wrong));
+        Records.link("LINKED", enterprise, null, wrong, sources);
+        // another source agreeing on the same IIN changes nothing
+        Records.link("LINKED", enterprise, null, wrong, List.of(new SourceRef("damumed", "P-" + wrong, wrong),
+                new SourceRef("kmis", "K-" + wrong, null)));
+        String override = Records.link("GOLDEN_OVERRIDDEN", enterprise, null, right, sources);
+
+        awaitStatus(underWrong, "REVOKED");
+        assertThat(verify(underWrong).jsonPath().getString("detail")).isEqualTo("IDENTITY_CHANGED");
+        // revoked by the override, not by either link that kept the IIN (all three share a key, so a partition)
+        try (java.sql.Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT revoked_by_event FROM certificate WHERE token = ?")) {
+            ps.setString(1, underWrong);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(override);
+            }
+        }
     }
 
     @Test
