@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,12 +95,23 @@ public class BillingIngest {
         if (outside != null && links.isEmpty() && !records.isEmpty()
                 && records.stream().allMatch(d -> "ENCOUNTER".equals(d.value().getRecordType()))) {
             BillingProjection.Plan plan = projection.plan(c, records);
-            Future<FraudMonitor.Stored> stored = PREFETCH.submit(
-                    () -> outside.with(b -> FraudMonitor.readStored(b, plan.persons(), plan.doctorDays())));
+            // person rows first: the projection needs them once it has written the event log
+            CompletableFuture<BillingProjection.Prefetched> people = new CompletableFuture<>();
+            Future<FraudMonitor.Stored> stored = PREFETCH.submit(() -> {
+                try {
+                    return outside.with(b -> {
+                        people.complete(BillingProjection.prefetchPeople(b, plan));
+                        return FraudMonitor.readStored(b, plan.persons(), plan.doctorDays());
+                    });
+                } catch (Throwable e) {
+                    people.completeExceptionally(e); // no connection, or the read failed: the batch fails, it does not wait
+                    throw e;
+                }
+            });
             Affected affected;
             try {
                 PersonEvents.store(c, records);
-                affected = projection.applyHealthRecords(c, records, plan);
+                affected = projection.applyHealthRecords(c, records, plan, people);
             } catch (Exception e) {
                 stored.cancel(false);
                 throw e;

@@ -84,8 +84,39 @@ public class BillingProjection {
         return new Plan(links, persons, days);
     }
 
-    /** {@code plan}: from {@link #plan} on the same connection and batch (its links are not read again), or null. */
+    /** Person rows read from the committed state for {@code persons} (a key without a row has none). */
+    record Prefetched(Set<String> persons, Map<String, Demographics> rows) {
+    }
+
+    private static Prefetched waitFor(java.util.concurrent.Future<Prefetched> rows) throws SQLException {
+        long t = StepTimings.start();
+        try {
+            return rows.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for the person rows", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof SQLException sql ? sql : new SQLException("could not read the person rows", e.getCause());
+        } finally {
+            StepTimings.add("proj.waitPeople", t);
+        }
+    }
+
+    /** Reads the person rows of the plan, on a connection outside the batch's transaction, for {@link #applyHealthRecords}. */
+    static Prefetched prefetchPeople(Connection b, Plan plan) throws SQLException {
+        return new Prefetched(plan.persons(), readPeople(b, plan.persons()));
+    }
+
     public Affected applyHealthRecords(Connection c, List<Delivery<HealthRecordEvent>> batch, Plan plan) throws SQLException {
+        return applyHealthRecords(c, batch, plan, null);
+    }
+
+    /**
+     * {@code plan}: from {@link #plan} on the same connection and batch (its links are not read again), or null.
+     * {@code people}: the person rows from {@link #prefetchPeople}, valid only if nothing wrote persons since (null: read here).
+     */
+    Affected applyHealthRecords(Connection c, List<Delivery<HealthRecordEvent>> batch, Plan plan,
+                                java.util.concurrent.Future<Prefetched> peopleRows) throws SQLException {
         Affected affected = Affected.empty();
         if (batch.isEmpty()) {
             return affected;
@@ -211,7 +242,7 @@ public class BillingProjection {
                 }
             }
             t = StepTimings.add("proj.java", t);
-            Map<String, Demographics> stored = upsertPeople(c, people);
+            Map<String, Demographics> stored = upsertPeople(c, people, peopleRows == null ? null : waitFor(peopleRows));
             t = StepTimings.add("proj.people", t);
             // the person rows are in hand now; a death in this batch changes death_date below, so those are read again
             stored.forEach((key, d) -> {
@@ -318,18 +349,52 @@ public class BillingProjection {
      * it is stored afterwards (death date as it was: the caller refreshes it where the batch brought a death).
      */
     private static Map<String, Demographics> upsertPeople(Connection c, Map<String, Demographics> incoming) throws SQLException {
-        // most events (visits, registry facts) repeat what billing knows: read first and write only what changes, since
-        // an upsert that changes nothing still locks (and so writes) every row it touches
+        return upsertPeople(c, incoming, null);
+    }
+
+    /** The stored person rows of these keys (absent: no row); {@code persons} must be distinct. */
+    static Map<String, Demographics> readPeople(Connection c, java.util.Collection<String> persons) throws SQLException {
         Map<String, Demographics> known = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT person_key, sex, birth_date, last_name, first_name, middle_name, phone, address, death_date FROM person
-                WHERE person_key = ANY(?)""")) {
-            ps.setArray(1, c.createArrayOf("text", incoming.keySet().toArray()));
+                SELECT p.person_key, p.sex, p.birth_date, p.last_name, p.first_name, p.middle_name, p.phone, p.address, p.death_date
+                FROM unnest(?::text[]) k(pk) JOIN person p ON p.person_key = k.pk""")) {
+            ps.setArray(1, c.createArrayOf("text", persons.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     known.put(rs.getString(1), new Demographics(rs.getString(2), Jdbc.date(rs, 3), rs.getString(4), rs.getString(5),
                             rs.getString(6), rs.getString(7), rs.getString(8), Jdbc.date(rs, 9)));
                 }
+            }
+        }
+        return known;
+    }
+
+    /**
+     * {@code prefetched}: the stored rows of (some of) the persons, read from the committed state before this batch
+     * wrote any person (absent keys are read here), or null to read them all here.
+     */
+    private static Map<String, Demographics> upsertPeople(Connection c, Map<String, Demographics> incoming, Prefetched prefetched)
+            throws SQLException {
+        // most events (visits, registry facts) repeat what billing knows: read first and write only what changes, since
+        // an upsert that changes nothing still locks (and so writes) every row it touches
+        Map<String, Demographics> known;
+        if (prefetched == null) {
+            known = readPeople(c, incoming.keySet());
+        } else {
+            known = new HashMap<>();
+            List<String> missing = new ArrayList<>();
+            for (String key : incoming.keySet()) {
+                if (prefetched.persons().contains(key)) {
+                    Demographics d = prefetched.rows().get(key);
+                    if (d != null) {
+                        known.put(key, d);
+                    }
+                } else {
+                    missing.add(key);
+                }
+            }
+            if (!missing.isEmpty()) {
+                known.putAll(readPeople(c, missing));
             }
         }
         Map<String, Demographics> people = new HashMap<>();

@@ -141,15 +141,21 @@ public final class BillingBench {
         };
         Random random = new Random(42);
         int batchSize = Integer.getInteger("bench.batch", 1_000);
-        int warmup = 5;
+        // -Dbench.warmup: batches screened before the measured ones (JIT, caches); 5 by default
+        int warmup = Integer.getInteger("bench.warmup", 5);
         long measured = 0;
         long t0 = 0;
         long[] steps = new long[4];
+        double[] cpuStart = null;
+        long generating = 0;
+        double[] jvmStart = null;
         String walStart = null;
         for (int b = 0; b < warmup + visits / batchSize; b++) {
             if (b == warmup) {
                 t0 = System.nanoTime();
                 walStart = walPosition(c);
+                cpuStart = cpuSeconds(c, second);
+                jvmStart = gcAndJit();
                 kz.ehr.billing.projection.StepTimings.drain(); // the warm-up's
             }
             // -Dbench.explain=N: the server logs the plan, rows, buffers and WAL of every statement of batch N (auto_explain)
@@ -167,6 +173,7 @@ public final class BillingBench {
                     st.execute("SET auto_explain.log_min_duration = -1");
                 }
             }
+            long tb = System.nanoTime();
             List<Delivery<HealthRecordEvent>> batch = new ArrayList<>(batchSize);
             for (int i = 0; i < batchSize; i++) {
                 int p = random.nextInt(persons);
@@ -186,6 +193,9 @@ public final class BillingBench {
                 batch.add(new Delivery<>("ehr.care.v1", 0, b * (long) batchSize + i, iin, e, new byte[64]));
             }
             long t1 = System.nanoTime();
+            if (b >= warmup) {
+                generating += t1 - tb;
+            }
             long t2, t3;
             if (pipelined) {
                 // the consumer's path: the monitor's reads on a second connection while this one writes
@@ -213,6 +223,7 @@ public final class BillingBench {
             }
         }
         double s = secs(t0);
+        double[] cpuEnd = cpuSeconds(c, second);
         double walBytes = walSince(c, walStart);
         long flags;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM fraud_flag")) {
@@ -234,8 +245,45 @@ public final class BillingBench {
         }
         // the server-wide WAL position: includes whatever else the server wrote meanwhile, so an upper bound
         System.out.printf("  WAL written meanwhile (whole server): %.1f MB = %.1f kB per visit%n", walBytes / 1e6, walBytes / 1e3 / measured);
+        // where the CPU went: on a shared 2-core machine, wall time above what these add up to is waiting for a core
+        System.out.printf("  CPU meanwhile: this JVM %.2f s, the batch connection's backend %.2f s, the prefetch connection's %.2f s%n",
+                cpuEnd[0] - cpuStart[0], cpuEnd[1] - cpuStart[1], cpuEnd[2] - cpuStart[2]);
+        double[] jvmEnd = gcAndJit();
+        System.out.printf("  of the JVM's: generating the synthetic events %.2f s (wall), GC %.2f s, JIT compiling %.2f s%n", generating / 1e9,
+                jvmEnd[0] - jvmStart[0], jvmEnd[1] - jvmStart[1]);
         if (kz.ehr.billing.projection.StepTimings.ON) {
             System.out.print("  per statement (-Dbilling.timings=true):\n" + kz.ehr.billing.projection.StepTimings.drain());
+        }
+    }
+
+    /** CPU seconds of this JVM and of the server processes behind the two connections (same machine: /proc). */
+    static double[] cpuSeconds(Connection c, Connection second) throws Exception {
+        double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+        return new double[] {jvm, backendCpu(c), second == null ? 0 : backendCpu(second)};
+    }
+
+    static double[] gcAndJit() {
+        double gc = 0;
+        for (var bean : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            gc += bean.getCollectionTime() / 1e3;
+        }
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return new double[] {gc, jit == null ? 0 : jit.getTotalCompilationTime() / 1e3};
+    }
+
+    static double backendCpu(Connection c) throws Exception {
+        int pid;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            pid = rs.getInt(1);
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, in clock ticks of 1/100 s
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN; // not on the server's machine
         }
     }
 
