@@ -75,10 +75,11 @@ public final class LinkingEngine {
     }
 
     /**
-     * Links a batch in steps of {@link #STEP} records (the last of them reuses what the earlier ones read and wrote). With {@code readAhead} the candidates of the next steps are
-     * read on a second connection while this one decides and writes the current step: that connection sees the
-     * index as it was when this transaction took the write lock, and everything this batch has changed since is
-     * held in memory and wins over what it reads, so the links are the same as when every step is read here, in line.
+     * Links a batch in steps of {@link #STEP} records; each step sees what the earlier ones read and changed. With
+     * {@code readAhead} the candidates of the next steps are read on a second connection while this one decides and
+     * writes the current step: that connection sees the index as it was when this transaction took the write lock,
+     * and everything this batch has changed since is held in memory and wins over what it reads, so the links are
+     * the same as when every step is read here, in line.
      */
     public Result link(Connection c, List<Incoming> batch, ReadAhead.Connections readAhead) throws SQLException {
         Timings timings = new Timings();
