@@ -77,8 +77,11 @@ class KeysAndDocumentsTests {
                 .extract().asByteArray();
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
         int[] pixels = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+        // the image is a clean, computer-drawn code: read it as one (the generic detector hunting for finder patterns
+        // in a photo failed one suite run of this session with FormatException on a valid code)
         String text = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
-                new RGBLuminanceSource(img.getWidth(), img.getHeight(), pixels)))).getText();
+                new RGBLuminanceSource(img.getWidth(), img.getHeight(), pixels))),
+                java.util.Map.of(com.google.zxing.DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
         assertThat(text).startsWith("KZC1:");
         Response verified = verify(text);
         assertThat(verified.jsonPath().getString("status")).isEqualTo("VALID");
