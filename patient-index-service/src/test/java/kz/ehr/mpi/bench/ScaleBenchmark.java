@@ -3,6 +3,7 @@ package kz.ehr.mpi.bench;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -92,7 +93,11 @@ public final class ScaleBenchmark {
         int batchSize = Integer.parseInt(MatchingEvaluation.opt(args, "--batch", "5000"));
         // as the service links: the next steps' candidates are read on a second connection (false: in line)
         boolean readAhead = Boolean.parseBoolean(MatchingEvaluation.opt(args, "--read-ahead", "true"));
+        // true: a CHECKPOINT right before the measured window, so every page it touches first writes a full-page
+        // image to the WAL (the worst minutes after each checkpoint; needs a superuser)
+        boolean checkpointFirst = Boolean.parseBoolean(MatchingEvaluation.opt(args, "--checkpoint-first", "false"));
         PGSimpleDataSource ds = BenchDatabase.fresh("ehr_mpi_bench", false);
+        printServerSettings(ds);
         long existing;
         try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT count(*) FROM source_record WHERE provider_id = 'bench-base'")) {
@@ -153,6 +158,12 @@ public final class ScaleBenchmark {
         }
         incoming = incoming.subList(warmup, incoming.size());
         System.out.printf("warm-up: %d records linked, not measured%n", warmup);
+        if (checkpointFirst) {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CHECKPOINT");
+            }
+            System.out.println("checkpoint taken: the measured window starts with full-page images for every page it touches");
+        }
         long[] wal0 = wal(ds);
         long t0 = System.nanoTime();
         double s;
@@ -248,6 +259,16 @@ public final class ScaleBenchmark {
             }
         }
         return out;
+    }
+
+    /** The server settings that decide the write rate at this size (./ehr pg-tune shows and sets them). */
+    static void printServerSettings(PGSimpleDataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ' ' ORDER BY name) FROM pg_settings
+                WHERE name IN ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'synchronous_commit', 'wal_compression')""")) {
+            rs.next();
+            System.out.println("PostgreSQL settings: " + rs.getString(1));
+        }
     }
 
     /** The server's WAL position, full-page images and checkpoints so far. */
