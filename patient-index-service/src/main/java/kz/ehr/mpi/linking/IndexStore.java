@@ -227,9 +227,20 @@ public final class IndexStore {
         }
     }
 
+    /** Statements whose values were taken from the in-memory state when it was made: it may run later, elsewhere. */
+    @FunctionalInterface
+    public interface Write {
+        void to(Connection c) throws SQLException;
+    }
+
     public static void upsertSources(Connection c, Collection<SourceState> sources) throws SQLException {
+        sourcesWrite(sources).to(c);
+    }
+
+    /** The upsert of these source records as they are now. */
+    static Write sourcesWrite(Collection<SourceState> sources) {
         if (sources.isEmpty()) {
-            return;
+            return c -> { };
         }
         // one statement over column arrays: a step's rows are parsed, planned and sent once (a batched multi-row
         // VALUES insert took about twice the server time per row, most of it in parsing and planning 128-row lists)
@@ -262,6 +273,18 @@ public final class IndexStore {
             col[19][i] = s.profile.birthKey();
             i++;
         }
+        // name-only search finds surnames by trigram similarity among the distinct surnames (V9)
+        Set<String> surnames = new HashSet<>();
+        for (SourceState s : sources) {
+            if (s.profile.last != null) {
+                surnames.add(s.profile.last);
+            }
+        }
+        Object[] sortedSurnames = surnames.stream().sorted().toArray();
+        return c -> writeSources(c, col, sortedSurnames);
+    }
+
+    private static void writeSources(Connection c, Object[][] col, Object[] surnames) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO source_record (provider_id, local_id, enterprise_id, iin, iin_status, last_name, first_name,
                     middle_name, birth_date, sex, phone, address, last_event_id, last_norm, first_norm, name_key, link_kind,
@@ -283,25 +306,23 @@ public final class IndexStore {
             }
             ps.executeUpdate();
         }
-        // name-only search finds surnames by trigram similarity among the distinct surnames (V9)
-        Set<String> surnames = new HashSet<>();
-        for (SourceState s : sources) {
-            if (s.profile.last != null) {
-                surnames.add(s.profile.last);
-            }
-        }
-        if (!surnames.isEmpty()) {
+        if (surnames.length > 0) {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO surname (last_norm) SELECT unnest(?::text[]) ON CONFLICT DO NOTHING")) {
-                ps.setArray(1, c.createArrayOf("text", surnames.stream().sorted().toArray()));
+                ps.setArray(1, c.createArrayOf("text", surnames));
                 ps.executeUpdate();
             }
         }
     }
 
     public static void upsertEnterprises(Connection c, Collection<EnterpriseState> enterprises) throws SQLException {
+        enterprisesWrite(enterprises).to(c);
+    }
+
+    /** The upsert of these patients (golden record and copy of their sources) as they are now. */
+    static Write enterprisesWrite(Collection<EnterpriseState> enterprises) {
         if (enterprises.isEmpty()) {
-            return;
+            return c -> { };
         }
         // one statement over column arrays, as upsertSources
         int n = enterprises.size();
@@ -329,6 +350,10 @@ public final class IndexStore {
             col[12][i] = CompactSources.encode(e.sources);
             i++;
         }
+        return c -> writeEnterprises(c, col);
+    }
+
+    private static void writeEnterprises(Connection c, Object[][] col) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO enterprise_patient (enterprise_id, iin, status, merged_into, last_name, first_name, middle_name,
                     birth_date, sex, phone, address, overrides, sources_compact, version, updated_at)

@@ -45,6 +45,8 @@ public final class LinkingEngine {
 
     /** Records linked per step of a batch: the size whose statements the planner handles best (bigger were slower). */
     public static final int STEP = 1000;
+    /** With read-ahead, the steps' writes also run behind the writer (false: in line; for benchmarks' A/B runs). */
+    static final boolean WRITE_BEHIND = Boolean.parseBoolean(System.getProperty("mpi.write-behind", "true"));
 
     private final Matcher matcher;
     private final int step;
@@ -100,7 +102,8 @@ public final class LinkingEngine {
         lockForWriting(c);
         timings.mark("lock");
         // the first step is read while the writer records which events are new (a replayed one is read for nothing)
-        try (ReadAhead reads = readAhead == null ? ReadAhead.inLine(c, steps) : ReadAhead.start(readAhead, steps)) {
+        try (ReadAhead reads = readAhead == null ? ReadAhead.inLine(c, steps) : ReadAhead.start(readAhead, steps);
+             WriteBehind writes = readAhead == null || !WRITE_BEHIND ? WriteBehind.inLine(c) : WriteBehind.start(c)) {
             Set<String> fresh = IndexStore.firstTimeEvents(c, batch.stream().map(Incoming::eventId).toList());
             timings.mark("dedupe");
             if (fresh.isEmpty()) {
@@ -123,9 +126,12 @@ public final class LinkingEngine {
                 decide(state, todo, blocks.nonMatches());
                 applied += todo.size();
                 timings.mark("decide");
-                state.write(c, timings);
+                state.write(writes, timings);
                 timings.report(loaded);
             }
+            writes.finish();
+            timings.mark("awaitWrites");
+            timings.report(0);
             return new Result(applied, batch.size() - applied, state.linked, state.created, state.reviewCount, state.relinked);
         }
     }
@@ -195,22 +201,30 @@ public final class LinkingEngine {
             return read.size();
         }
 
-        /** Writes what the step changed; the patients stay in memory for the next steps. */
-        void write(Connection c, Timings timings) throws SQLException {
+        /**
+         * Hands what the step changed to the writes, as it is now (they may run behind, while the next step is
+         * decided); the patients stay in memory for the next steps.
+         */
+        void write(WriteBehind writes, Timings timings) throws SQLException {
             List<EnterpriseState> dirty = enterprises.values().stream().filter(e -> e.dirty || e.isNew).toList();
-            IndexStore.upsertEnterprises(c, dirty);
+            writes.submit(IndexStore.enterprisesWrite(dirty));
             for (EnterpriseState e : dirty) {
                 e.dirty = false;
                 e.isNew = false;
             }
             timings.mark("upsertEnterprises");
-            IndexStore.upsertSources(c, dirtySources);
+            writes.submit(IndexStore.sourcesWrite(dirtySources));
             dirtySources.clear();
             timings.mark("upsertSources");
-            IndexStore.insertHistory(c, changes.stream().map(LinkChange::history).toList());
-            IndexStore.insertReviews(c, reviews);
+            List<IndexStore.HistoryEntry> history = changes.stream().map(LinkChange::history).toList();
+            List<IndexStore.NewReview> newReviews = List.copyOf(reviews);
             Instant now = Instant.now();
-            IndexStore.insertOutbox(c, changes.stream().map(ch -> ch.outgoing(now)).toList());
+            List<IndexStore.Outgoing> outgoing = changes.stream().map(ch -> ch.outgoing(now)).toList();
+            writes.submit(w -> {
+                IndexStore.insertHistory(w, history);
+                IndexStore.insertReviews(w, newReviews);
+                IndexStore.insertOutbox(w, outgoing);
+            });
             reviewCount += reviews.size();
             changes.clear();
             reviews.clear();
