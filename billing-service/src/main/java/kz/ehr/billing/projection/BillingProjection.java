@@ -61,8 +61,8 @@ public class BillingProjection {
         return applyHealthRecords(c, batch, null);
     }
 
-    /** The MPI links of a batch's sources and the persons and doctor-days it will touch; reads only. */
-    public record Plan(Map<String, String> links, Set<String> persons, Set<Affected.DoctorDayKey> doctorDays) {
+    /** The MPI links of a batch's sources, the persons and doctor-days it will touch and its visits' keys; reads only. */
+    public record Plan(Map<String, String> links, Set<String> persons, Set<Affected.DoctorDayKey> doctorDays, Set<String> visitKeys) {
     }
 
     /**
@@ -73,19 +73,26 @@ public class BillingProjection {
         Map<String, String> links = links(c, batch.stream().map(d -> sourceKey(d.value())).distinct().toList());
         Set<String> persons = new java.util.HashSet<>();
         Set<Affected.DoctorDayKey> days = new java.util.HashSet<>();
+        Set<String> visitKeys = new java.util.HashSet<>();
         for (Delivery<HealthRecordEvent> d : batch) {
             HealthRecordEvent e = d.value();
             persons.add(links.getOrDefault(sourceKey(e), personKey(e)));
-            if ("ENCOUNTER".equals(e.getRecordType()) && e.getEncounter() != null && e.getEncounter().getDoctorId() != null) {
+            if ("ENCOUNTER".equals(e.getRecordType()) && e.getEncounter() != null) {
+                visitKeys.add(e.getEnvelope().getProviderId() + ":" + e.getEnvelope().getSourceRecordId());
                 var v = e.getEncounter();
-                days.add(new Affected.DoctorDayKey(v.getPolyclinicBin(), v.getDoctorId(), v.getStart().atZone(policies.zone()).toLocalDate()));
+                if (v.getDoctorId() != null) {
+                    days.add(new Affected.DoctorDayKey(v.getPolyclinicBin(), v.getDoctorId(), v.getStart().atZone(policies.zone()).toLocalDate()));
+                }
             }
         }
-        return new Plan(links, persons, days);
+        return new Plan(links, persons, days, visitKeys);
     }
 
-    /** Person rows read from the committed state for {@code persons} (a key without a row has none). */
-    record Prefetched(Set<String> persons, Map<String, Demographics> rows) {
+    /**
+     * Person rows read from the committed state for {@code persons} (a key without a row has none), and which of the
+     * batch's visit keys the committed state held then.
+     */
+    record Prefetched(Set<String> persons, Map<String, Demographics> rows, Set<String> storedVisits) {
     }
 
     private static Prefetched waitFor(java.util.concurrent.Future<Prefetched> rows) throws SQLException {
@@ -104,7 +111,19 @@ public class BillingProjection {
 
     /** Reads the person rows of the plan, on a connection outside the batch's transaction, for {@link #applyHealthRecords}. */
     static Prefetched prefetchPeople(Connection b, Plan plan) throws SQLException {
-        return new Prefetched(plan.persons(), readPeople(b, plan.persons()));
+        Map<String, Demographics> rows = readPeople(b, plan.persons());
+        Set<String> stored = new java.util.HashSet<>();
+        if (!plan.visitKeys().isEmpty()) {
+            try (PreparedStatement ps = b.prepareStatement("SELECT v.rec_key FROM unnest(?::text[]) k(r) JOIN visit v ON v.rec_key = k.r")) {
+                ps.setArray(1, b.createArrayOf("text", plan.visitKeys().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return new Prefetched(plan.persons(), rows, stored);
     }
 
     public Affected applyHealthRecords(Connection c, List<Delivery<HealthRecordEvent>> batch, Plan plan) throws SQLException {
@@ -201,8 +220,9 @@ public class BillingProjection {
                         var v = e.getEncounter();
                         LocalDate date = v.getStart().atZone(zone).toLocalDate();
                         // one row per visit: a resubmission in the same batch replaces it exactly as a later upsert would
-                        visits.merge(recKey, new VisitRow(recKey, personKey, sourceKey, v.getPolyclinicBin(), v.getDoctorId(), v.getStart(),
-                                v.getEnd(), date, v.getKind(), v.getScreening(), v.getServices(), v.getReferral(), version),
+                        visits.merge(recKey, new VisitRow(recKey, personKey, sourceKey, v.getPolyclinicBin(), v.getDoctorId(), micros(v.getStart()),
+                                micros(v.getEnd()), date, v.getKind(), v.getScreening(), v.getServices() == null ? List.of() : v.getServices(),
+                                v.getReferral(), version),
                                 (older, newer) -> newer.version() >= older.version() ? newer : older);
                         if (v.getDoctorId() != null) {
                             affected.doctorDays().add(new Affected.DoctorDayKey(v.getPolyclinicBin(), v.getDoctorId(), date));
@@ -242,7 +262,8 @@ public class BillingProjection {
                 }
             }
             t = StepTimings.add("proj.java", t);
-            Map<String, Demographics> stored = upsertPeople(c, people, peopleRows == null ? null : waitFor(peopleRows));
+            Prefetched prefetched = peopleRows == null ? null : waitFor(peopleRows);
+            Map<String, Demographics> stored = upsertPeople(c, people, prefetched);
             t = StepTimings.add("proj.people", t);
             // the person rows are in hand now; a death in this batch changes death_date below, so those are read again
             stored.forEach((key, d) -> {
@@ -252,7 +273,7 @@ public class BillingProjection {
             });
             if (nAtt > 0) att.executeBatch();
             if (nIns > 0) ins.executeBatch();
-            upsertVisits(c, visits.values(), affected.writtenVisits());
+            upsertVisits(c, visits.values(), affected.writtenVisits(), prefetched == null ? null : prefetched.storedVisits());
             t = StepTimings.add("proj.visits", t);
             if (nHos > 0) hos.executeBatch();
             if (nDth > 0) dth.executeBatch();
@@ -444,21 +465,98 @@ public class BillingProjection {
         return after;
     }
 
-    /** A visit as the projection stores it. */
+    /**
+     * A visit as the projection stores it: instants at the column's precision (microseconds; the events carry milliseconds)
+     * and services never null, so that the row in hand equals the stored row column for column.
+     */
     record VisitRow(String recKey, String personKey, String sourceKey, String polyclinicBin, String doctorId, Instant start,
                     Instant end, LocalDate date, String kind, String screening, List<String> services, boolean referral, int version) {
+        /** The row as the monitor sees it once stored, with the two columns the monitor maintains as the row holds them. */
+        Affected.VisitState stored(boolean nearMark, boolean flagged) {
+            return new Affected.VisitState(new kz.ehr.billing.fraud.ScreenedVisit(recKey, personKey, polyclinicBin, doctorId, start, end,
+                    date, kind, screening, services, referral), nearMark, flagged);
+        }
+    }
+
+    /** A timestamptz column keeps microseconds: what the row holds, not what a finer Instant says. */
+    static Instant micros(Instant t) {
+        return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     /**
      * Upserts the batch's visits in one statement over column arrays: a JDBC batch of 5,000 rows costs the server a bind
      * and an executor start per 128-row chunk, this one plan. Rec keys must be distinct (an upsert cannot touch a row twice).
-     * The rows it wrote (not those a newer stored version kept) are put into {@code written} as stored.
+     * The rows it wrote (not those a newer stored version kept) are put into {@code written} as stored. Every column of
+     * a written row is the one sent, except {@code near_mark}/{@code flagged}, which an update keeps: only those and the
+     * key come back (returning every column cost the server ~20 % of the statement in output conversion, and the JVM the
+     * parsing of two timestamps and an array per row).
      */
     static void upsertVisits(Connection c, java.util.Collection<VisitRow> rows, Map<String, Affected.VisitState> written)
             throws SQLException {
+        upsertVisits(c, rows, written, null);
+    }
+
+    /**
+     * {@code stored}: which of the rows' keys the committed state held when the prefetch read it (null: not known). The
+     * others are most of a stream and are inserted with a plain INSERT: an {@code ON CONFLICT} upsert costs the server an
+     * extra probe of the primary key and a confirmation record per row (~15 % of the statement). Should one of them have
+     * been committed meanwhile by another writer, the plain INSERT fails on the key, is rolled back to its savepoint, and
+     * every row goes through the upsert as before: the stored result is the same either way.
+     */
+    static void upsertVisits(Connection c, java.util.Collection<VisitRow> rows, Map<String, Affected.VisitState> written,
+                             Set<String> stored) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
+        if (stored != null) {
+            List<VisitRow> fresh = new ArrayList<>();
+            List<VisitRow> known = new ArrayList<>();
+            for (VisitRow r : rows) {
+                (stored.contains(r.recKey()) ? known : fresh).add(r);
+            }
+            if (!fresh.isEmpty() && Jdbc.tryInSavepoint(c, "visit_insert", () -> {
+                try (PreparedStatement ps = c.prepareStatement(INSERT_VISITS)) {
+                    bindVisits(c, ps, fresh);
+                    ps.executeUpdate();
+                }
+            })) {
+                // inserted as sent, with the columns' defaults for what the monitor maintains
+                fresh.forEach(r -> written.put(r.recKey(), r.stored(false, false)));
+                rows = known;
+                if (rows.isEmpty()) {
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_VISITS + """
+                ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
+                  polyclinic_bin = excluded.polyclinic_bin, doctor_id = excluded.doctor_id, start_at = excluded.start_at,
+                  end_at = excluded.end_at, visit_date = excluded.visit_date, kind = excluded.kind, screening = excluded.screening,
+                  services = excluded.services, referral = excluded.referral, record_version = excluded.record_version
+                WHERE visit.record_version <= excluded.record_version
+                RETURNING rec_key, near_mark, flagged""")) {
+            bindVisits(c, ps, rows);
+            Map<String, VisitRow> byKey = new HashMap<>(rows.size() * 2);
+            rows.forEach(r -> byKey.put(r.recKey(), r));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    written.put(key, byKey.get(key).stored(rs.getBoolean(2), rs.getBoolean(3)));
+                }
+            }
+        }
+    }
+
+    private static final String INSERT_VISITS = """
+            INSERT INTO visit (rec_key, person_key, source_key, polyclinic_bin, doctor_id, start_at, end_at, visit_date, kind,
+              screening, services, referral, record_version)
+            SELECT r, p, s, b, d, st, en, dt, k, sc, sv::text[], rf, ver
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::date[],
+                        ?::text[], ?::text[], ?::text[], ?::boolean[], ?::int[]) u(r, p, s, b, d, st, en, dt, k, sc, sv, rf, ver)
+            """;
+
+    /** The 13 column arrays of {@link #INSERT_VISITS}. */
+    private static void bindVisits(Connection c, PreparedStatement ps, java.util.Collection<VisitRow> rows) throws SQLException {
         int n = rows.size();
         String[] rec = new String[n], person = new String[n], source = new String[n], bin = new String[n], doctor = new String[n],
                 start = new String[n], end = new String[n], date = new String[n], kind = new String[n], screening = new String[n],
@@ -482,31 +580,12 @@ public class BillingProjection {
             version[i] = r.version();
             i++;
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO visit (rec_key, person_key, source_key, polyclinic_bin, doctor_id, start_at, end_at, visit_date, kind,
-                  screening, services, referral, record_version)
-                SELECT r, p, s, b, d, st, en, dt, k, sc, sv::text[], rf, ver
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::date[],
-                            ?::text[], ?::text[], ?::text[], ?::boolean[], ?::int[]) u(r, p, s, b, d, st, en, dt, k, sc, sv, rf, ver)
-                ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
-                  polyclinic_bin = excluded.polyclinic_bin, doctor_id = excluded.doctor_id, start_at = excluded.start_at,
-                  end_at = excluded.end_at, visit_date = excluded.visit_date, kind = excluded.kind, screening = excluded.screening,
-                  services = excluded.services, referral = excluded.referral, record_version = excluded.record_version
-                WHERE visit.record_version <= excluded.record_version
-                RETURNING""" + " " + VISIT_COLUMNS)) {
-            Object[][] text = {rec, person, source, bin, doctor, start, end, date, kind, screening, services};
-            for (int col = 0; col < text.length; col++) {
-                ps.setArray(col + 1, c.createArrayOf("text", text[col]));
-            }
-            ps.setArray(12, c.createArrayOf("bool", referral));
-            ps.setArray(13, c.createArrayOf("int4", version));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Affected.VisitState v = visitState(rs);
-                    written.put(v.visit().visitKey(), v);
-                }
-            }
+        Object[][] text = {rec, person, source, bin, doctor, start, end, date, kind, screening, services};
+        for (int col = 0; col < text.length; col++) {
+            ps.setArray(col + 1, c.createArrayOf("text", text[col]));
         }
+        ps.setArray(12, c.createArrayOf("bool", referral));
+        ps.setArray(13, c.createArrayOf("int4", version));
     }
 
     /** The visit columns the fraud monitor reads, in the order {@link #visitState} expects them. */

@@ -45,6 +45,34 @@ public final class Jdbc {
         return out.append('}').toString();
     }
 
+    @FunctionalInterface
+    public interface SqlStep {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code step} inside a savepoint of the caller's transaction. True if it succeeded; false if it failed on a unique
+     * key (SQLSTATE 23505), in which case everything it did is rolled back and the transaction goes on as before it. Any
+     * other failure is thrown.
+     */
+    public static boolean tryInSavepoint(java.sql.Connection c, String name, SqlStep step) throws SQLException {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SAVEPOINT " + name);
+            try {
+                step.run();
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+                st.execute("ROLLBACK TO SAVEPOINT " + name);
+                st.execute("RELEASE SAVEPOINT " + name);
+                return false;
+            }
+            st.execute("RELEASE SAVEPOINT " + name);
+            return true;
+        }
+    }
+
     /** Straight to LocalDate: the driver's java.sql.Date path goes through a Calendar, which a 1M-row run feels. */
     public static LocalDate date(java.sql.ResultSet rs, int i) throws SQLException {
         return rs.getObject(i, LocalDate.class);
