@@ -76,7 +76,6 @@ public final class IndexStore {
                     UNION SELECT enterprise_id FROM source_record WHERE birth_key = ANY(?)
                     UNION SELECT enterprise_id FROM source_record WHERE name_key = ANY(?)
                     UNION SELECT enterprise_id FROM source_record WHERE phone = ANY(?)
-                    UNION SELECT enterprise_id FROM source_record WHERE birth_date = ANY(?)
                     UNION SELECT unnest(?::uuid[])
                 )
                 SELECT %s, e.sources_compact
@@ -88,9 +87,7 @@ public final class IndexStore {
             ps.setArray(3, c.createArrayOf("text", birthKeys.toArray()));
             ps.setArray(4, c.createArrayOf("text", nameKeys.toArray()));
             ps.setArray(5, c.createArrayOf("text", phones.toArray()));
-            // records without a first name have no initial to block on: their birth date alone is the block
-            ps.setArray(6, c.createArrayOf("date", bareBirthDates.stream().map(Date::valueOf).toArray()));
-            ps.setArray(7, c.createArrayOf("uuid", alsoIds.toArray()));
+            ps.setArray(6, c.createArrayOf("uuid", withBareBirthDates(c, bareBirthDates, alsoIds).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     EnterpriseState e = readEnterprise(rs, 1);
@@ -109,6 +106,31 @@ public final class IndexStore {
             loadSources(c, withoutCopy, out);
         }
         return inStableOrder(out);
+    }
+
+    /**
+     * Records without a first name have no initial to block on: their birth date alone is the block, every birth key
+     * 'yyyy-mm-dd|…' of that date (a range: the column sorts bytewise, V11). Looked up on its own, and only when
+     * such records are there: a range's row count cannot be estimated, and inside the block query it made the
+     * planner scan whole tables.
+     */
+    private static Collection<UUID> withBareBirthDates(Connection c, Collection<java.time.LocalDate> bareBirthDates,
+                                                       Collection<UUID> ids) throws SQLException {
+        if (bareBirthDates.isEmpty()) {
+            return ids;
+        }
+        Set<UUID> out = new HashSet<>(ids);
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT s.enterprise_id FROM unnest(?::text[]) AS d(k)
+                JOIN source_record s ON s.birth_key >= d.k || '|' AND s.birth_key < d.k || '}'""")) {
+            ps.setArray(1, c.createArrayOf("text", bareBirthDates.stream().map(java.time.LocalDate::toString).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return out;
     }
 
     /** Rows come back in plan order; decisions must not depend on it (ties go to the first), so fix one order. */

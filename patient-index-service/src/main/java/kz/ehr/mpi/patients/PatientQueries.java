@@ -1,7 +1,6 @@
 package kz.ehr.mpi.patients;
 
 import java.sql.Connection;
-import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -147,8 +146,10 @@ public class PatientQueries {
                 params.add(q.phone);
             }
             if (q.birthDate != null) {
-                parts.add("(SELECT enterprise_id FROM source_record WHERE birth_date = ? LIMIT 2000)");
-                params.add(Date.valueOf(q.birthDate));
+                // every birth key of that date: 'yyyy-mm-dd|' up to 'yyyy-mm-dd}' in the bytewise-sorted index (V11)
+                parts.add("(SELECT enterprise_id FROM source_record WHERE birth_key >= ? AND birth_key < ? LIMIT 2000)");
+                params.add(q.birthDate + "|");
+                params.add(q.birthDate + "}");
             }
             if (q.last != null) {
                 if (q.birthDate != null) {

@@ -83,6 +83,32 @@ class IndexStoreWritesTests {
         }
     }
 
+    @Test
+    void aRecordWithoutAFirstNameFindsEveryIndexedRecordOfItsBirthDateAndNoOther() throws SQLException {
+        DataSource ds = BenchDatabase.fresh("ehr_mpi_store_writes", true);
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            List<EnterpriseState> patients = new ArrayList<>();
+            String[][] indexed = {{"Ахметова", "Айгуль", "1987-06-02"}, {"Сейткали", "Дана", "1987-06-02"},
+                    {"Ахметова", null, "1987-06-02"}, {"Ахметова", "Айгуль", "1987-06-03"}, {"Ахметова", "Айгуль", "1987-06-01"}};
+            for (int i = 0; i < indexed.length; i++) {
+                EnterpriseState e = new EnterpriseState(UUID.nameUUIDFromBytes(("p" + i).getBytes()));
+                e.sources.add(source("damumed", "D-" + i, e.id, new Demographics(null, indexed[i][0], indexed[i][1], null,
+                        LocalDate.parse(indexed[i][2]), "F", null, null), null, "NEW", null));
+                e.recomputeGolden();
+                patients.add(e);
+            }
+            IndexStore.upsertEnterprises(c, patients);
+            IndexStore.upsertSources(c, patients.stream().flatMap(e -> e.sources.stream()).toList());
+            c.commit();
+
+            SourceState incoming = source("kmis", "K-1", null, new Demographics(null, "Жумабекова", null, null,
+                    LocalDate.parse("1987-06-02"), "F", null, null), null, null, null);
+            assertThat(LinkingEngine.block(c, List.of(incoming)).enterprises().keySet())
+                    .containsExactlyInAnyOrder(patients.get(0).id, patients.get(1).id, patients.get(2).id);
+        }
+    }
+
     /** The comparison forms and blocking keys the matching core computed, as the row must hold them. */
     private static String keys(SourceState s) {
         assertThat(s.profile.nameKey()).isNotNull();
