@@ -39,7 +39,8 @@ class IndexStoreWritesTests {
             SourceState full = source("damumed", "D-1", patient.id, new Demographics("900101300017", "Ахметов", "Ерлан",
                     "Серикович", LocalDate.of(1990, 1, 1), "M", "+7 (701) 123-45-67", "Алматы, Абая 1"),
                     Instant.parse("2026-03-04T05:06:07.123456Z"), "DETERMINISTIC", 31.25);
-            SourceState bare = source("kmis", "K-\"1,{}", patient.id, new Demographics(null, null, null, null, null, null, null, null),
+            // the word NULL as a value stays a value (array elements are quoted), a missing one is NULL
+            SourceState bare = source("kmis", "K-\"1,{}", patient.id, new Demographics(null, null, null, "NULL", null, null, null, null),
                     null, "NEW", null);
             patient.sources.addAll(List.of(full, bare));
             patient.overrides = Map.of("phone", "+77010000000");
@@ -52,7 +53,7 @@ class IndexStoreWritesTests {
                     "Ахметов", "Ерлан", "Серикович", "1990-01-01", "M", "7011234567", "Алматы, Абая 1", "e-D-1",
                     "DETERMINISTIC", "31.25", "2026-03-04T05:06:07.123456Z", keys(full)));
             assertThat(row(c, "kmis", "K-\"1,{}")).isEqualTo(List.of("kmis", "K-\"1,{}", patient.id.toString(), "null", "MISSING",
-                    "null", "null", "null", "null", "null", "null", "null", "e-K-\"1,{}", "NEW", "null", "null", ""));
+                    "null", "null", "NULL", "null", "null", "null", "null", "e-K-\"1,{}", "NEW", "null", "null", ""));
             assertThat(patient(c, patient.id)).isEqualTo(List.of("ACTIVE", "null", "900101300017", "Ахметов", "1990-01-01",
                     "+77010000000", "{\"phone\": \"+77010000000\"}", "1"));
 
