@@ -12,17 +12,20 @@ import java.util.concurrent.Future;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import org.apache.avro.specific.SpecificRecordBase;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import kz.ehr.billing.fraud.service.FraudMonitor;
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.MpiLinkEvent;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 
-/** One consumed batch in one transaction: raw event log, typed projection, identity repairs, fraud re-screening, outbox. */
+/**
+ * One consumed batch in one transaction, or two when it mixes encounters with other facts ({@link #parts}): raw event
+ * log, typed projection, identity repairs, fraud re-screening, outbox.
+ */
 @ApplicationScoped
 public class BillingIngest {
     /** Reads the committed state for the monitor while the batch's transaction writes (see {@link #apply}). */
@@ -58,7 +61,33 @@ public class BillingIngest {
         return i;
     }
 
-    @Transactional
+    /** What one transaction of a consumed batch applies. */
+    public record Part(List<Delivery<HealthRecordEvent>> records, List<Delivery<MpiLinkEvent>> links) {
+    }
+
+    /**
+     * The transactions a consumed batch is applied in, in order. A batch from the four topics nearly always mixes
+     * encounters with a few other facts (attachments, insurance, deaths, stays, patients); applied together they
+     * would all go the sequential way. Without identity repairs in the batch, the other facts go first in a
+     * transaction of their own, and the encounters follow in a second, screened on the pipelined path against the
+     * facts now committed. Each transaction is idempotent (versioned upserts, the event log), so when the second
+     * fails the consumer's retry of the whole batch applies the first again to no effect; the offsets are committed
+     * after both. A batch with identity repairs stays one transaction: the links must follow the batch's records.
+     */
+    public static List<Part> parts(List<Delivery<HealthRecordEvent>> records, List<Delivery<MpiLinkEvent>> links) {
+        if (links.isEmpty()) {
+            List<Delivery<HealthRecordEvent>> encounters = new ArrayList<>();
+            List<Delivery<HealthRecordEvent>> others = new ArrayList<>();
+            for (Delivery<HealthRecordEvent> d : records) {
+                ("ENCOUNTER".equals(d.value().getRecordType()) ? encounters : others).add(d);
+            }
+            if (!encounters.isEmpty() && !others.isEmpty()) {
+                return List.of(new Part(others, List.of()), new Part(encounters, List.of()));
+            }
+        }
+        return List.of(new Part(records, links));
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void handle(List<Delivery<SpecificRecordBase>> batch) throws Exception {
         List<Delivery<HealthRecordEvent>> records = new ArrayList<>();
@@ -70,16 +99,22 @@ public class BillingIngest {
                 links.add(d);
             }
         }
-        try (Connection c = dataSource.getConnection()) {
-            // the prefetch runs on a pool thread, where no transaction is active: its connection is a separate, autocommit one
-            apply(c, new OutsideConnection() {
-                @Override
-                public <T> T with(SqlWork<T> work) throws Exception {
-                    try (Connection b = dataSource.getConnection()) {
-                        return work.run(b);
-                    }
+        // the prefetch runs on a pool thread, where no transaction is active: its connection is a separate, autocommit one
+        OutsideConnection outside = new OutsideConnection() {
+            @Override
+            public <T> T with(SqlWork<T> work) throws Exception {
+                try (Connection b = dataSource.getConnection()) {
+                    return work.run(b);
                 }
-            }, records, links);
+            }
+        };
+        for (Part part : parts(records, links)) {
+            QuarkusTransaction.requiringNew().call(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    apply(c, outside, part.records(), part.links());
+                }
+                return null;
+            });
         }
     }
 

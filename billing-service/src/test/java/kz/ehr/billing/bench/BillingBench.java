@@ -27,6 +27,7 @@ import kz.ehr.billing.projection.PersonEvents;
 import kz.ehr.events.Encounter;
 import kz.ehr.events.Envelopes;
 import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.events.Hospitalization;
 import kz.ehr.events.PatientInfo;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 import kz.ehr.local.Databases;
@@ -122,6 +123,8 @@ public final class BillingBench {
         try (Statement st = c.createStatement()) {
             st.execute("DELETE FROM fraud_flag WHERE visit_key LIKE 'bench:enc-%' AND flag_id NOT IN (SELECT flag_id FROM fraud_decision)");
             st.execute("DELETE FROM visit WHERE rec_key LIKE 'bench:enc-%'");
+            // -Dbench.mix runs' hospital stays (flags they raised on the loaded visits stay: compare mixed runs among themselves)
+            st.execute("DELETE FROM hospitalization WHERE rec_key LIKE 'bench:enc-h-%'");
             st.execute("DELETE FROM person_event WHERE provider_id = 'bench'");
             st.execute("DELETE FROM outbox");
             st.execute("UPDATE visit SET near_mark = false WHERE near_mark");
@@ -150,6 +153,7 @@ public final class BillingBench {
         int batchSize = Integer.getInteger("bench.batch", 1_000);
         // -Dbench.warmup: batches screened before the measured ones (JIT, caches); 5 by default
         int warmup = Integer.getInteger("bench.warmup", 5);
+        int mix = Integer.getInteger("bench.mix", 0);
         long measured = 0;
         long t0 = 0;
         long[] steps = new long[4];
@@ -199,14 +203,37 @@ public final class BillingBench {
                         .build();
                 batch.add(new Delivery<>("ehr.care.v1", 0, b * (long) batchSize + i, iin, e, new byte[64]));
             }
+            // -Dbench.mix=N: N % more records per batch that are hospital stays of random persons (late facts that
+            // re-screen the person's visits), as a batch polled from the four topics mixes encounters with other facts
+            for (int i = 0; i < batchSize * mix / 100; i++) {
+                int p = random.nextInt(persons);
+                String iin = personKey(p);
+                Instant admitted = LocalDate.of(2025, 10, 1).plusDays(random.nextInt(30)).atStartOfDay(ZoneId.of("Asia/Almaty")).toInstant();
+                String id = UUID.randomUUID().toString();
+                HealthRecordEvent e = HealthRecordEvent.newBuilder()
+                        .setEnvelope(Envelopes.of(id, "HOSPITALIZATION", "bench", "enc-h-" + id, admitted, Instant.now(), null))
+                        .setRecordType("HOSPITALIZATION")
+                        .setPatient(PatientInfo.newBuilder().setLocalId("L" + p).setIin(iin).setIinStatus("VALID").build())
+                        .setHospitalization(Hospitalization.newBuilder().setFacilityBin(bin(p + 7)).setAdmittedAt(admitted)
+                                .setDischargedAt(admitted.plusSeconds(2 * 86_400)).build())
+                        .build();
+                // spread among the encounters, as a poll interleaves partitions
+                batch.add(random.nextInt(batch.size() + 1), new Delivery<>("ehr.registry.v1", 1, b * (long) batchSize + i, iin, e, new byte[64]));
+            }
             long t1 = System.nanoTime();
             if (b >= warmup) {
                 generating += t1 - tb;
             }
             long t2, t3;
             if (pipelined) {
-                // the consumer's path: the monitor's reads on a second connection while this one writes
-                ingest.apply(c, outside, batch, List.of());
+                // the consumer's path: a mixed batch's other facts in a transaction of their own, then the encounters,
+                // with the monitor's reads on a second connection while this one writes
+                for (BillingIngest.Part part : BillingIngest.parts(batch, List.of())) {
+                    ingest.apply(c, outside, part.records(), part.links());
+                    if (part.records().size() < batch.size()) {
+                        c.commit();
+                    }
+                }
                 t2 = t1;
                 t3 = t1;
             } else {
@@ -226,7 +253,7 @@ public final class BillingBench {
                 steps[3] += t5 - t4;
             }
             if (b >= warmup) {
-                measured += batch.size();
+                measured += batchSize; // the visits; a mix's other facts come on top
             }
         }
         double s = secs(t0);
@@ -238,8 +265,9 @@ public final class BillingBench {
             flags = rs.getLong(1);
         }
         c.commit();
-        System.out.printf("fraud screening: %,d visits in %.2f s = %,.0f visits/s (batches of %d, one transaction each; %,d flags raised)%n",
-                measured, s, measured / s, batchSize, flags);
+        System.out.printf("fraud screening: %,d visits in %.2f s = %,.0f visits/s (batches of %d%s; %,d flags raised)%n",
+                measured, s, measured / s, batchSize, mix == 0 ? ", one transaction each"
+                        : " + " + mix + " % hospital stays" + (pipelined ? ", two transactions each" : ", one transaction each"), flags);
         if (pipelined) {
             System.out.printf("  of which: event log + projection + re-screen+flags+outbox (pipelined) %.2f s, commit %.2f s%n",
                     steps[2] / 1e9, steps[3] / 1e9);
