@@ -82,6 +82,50 @@ public final class ScaleBenchmark {
         }
     }
 
+    /**
+     * The records to link: half are further records of indexed people (other provider, some without IIN, some with a
+     * transliterated name), half are people the index has never seen; the first {@code warmup} come from provider
+     * {@code <prefix>-warm}, the rest from {@code <prefix>-new}.
+     */
+    static List<LinkingEngine.Incoming> records(Random r, int patients, int warmup, int link, String prefix) {
+        List<LinkingEngine.Incoming> incoming = new ArrayList<>();
+        for (int i = 0; i < warmup + link; i++) {
+            Demographics d;
+            if (i % 2 == 0) {
+                Person p = person(r.nextInt(patients));
+                boolean dropIin = r.nextInt(4) == 0;
+                d = new Demographics(dropIin ? null : p.iin(), p.last(), p.first(), r.nextInt(3) == 0 ? null : p.middle(), p.birth(),
+                        p.sex(), r.nextBoolean() ? p.phone() : null, null);
+            } else {
+                Person p = person(patients + 1_000_000L + i);
+                d = new Demographics(p.iin(), p.last(), p.first(), p.middle(), p.birth(), p.sex(), p.phone(), null);
+            }
+            incoming.add(new LinkingEngine.Incoming(Envelopes.stableEventId(prefix, String.valueOf(i)),
+                    prefix + (i < warmup ? "-warm" : "-new"), "N-" + i, d.iin() == null ? "MISSING" : "VALID", d,
+                    Instant.parse("2026-01-01T00:00:00Z")));
+        }
+        return incoming;
+    }
+
+    /** Removes what earlier runs linked, so every run starts from the loaded index. */
+    static void reset(PGSimpleDataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM source_record WHERE provider_id <> 'bench-base'");
+            st.execute("DELETE FROM enterprise_patient e WHERE NOT EXISTS (SELECT 1 FROM source_record s WHERE s.enterprise_id = e.enterprise_id)");
+            // patients that earlier runs linked records to carry those records in their compact copy: rebuild it
+            st.execute("""
+                    UPDATE enterprise_patient e SET sources_compact = c.j
+                    FROM (SELECT enterprise_id, json_agg(json_build_array(provider_id, local_id, iin, iin_status, last_name,
+                              first_name, middle_name, birth_date, sex, phone, address, link_kind, link_score, occurred_at,
+                              last_event_id))::text AS j
+                          FROM source_record GROUP BY enterprise_id) c
+                    WHERE c.enterprise_id = e.enterprise_id AND (e.sources_compact LIKE '%bench-new%' OR e.sources_compact LIKE '%bench-warm%')""");
+            st.execute("TRUNCATE processed_event, link_history, review, outbox");
+            // as autovacuum would in a running service: dead rows gone, visibility map set for index-only scans
+            st.execute("VACUUM ANALYZE source_record, enterprise_patient");
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int patients = Integer.parseInt(MatchingEvaluation.opt(args, "--patients", "1000000"));
         int link = Integer.parseInt(MatchingEvaluation.opt(args, "--link", "20000"));
@@ -110,42 +154,11 @@ public final class ScaleBenchmark {
             System.out.printf("index already holds %d patients (ehr_mpi_bench); reusing it%n", existing);
         }
         // earlier runs' linked records are removed so every run starts from the same index
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("DELETE FROM source_record WHERE provider_id <> 'bench-base'");
-            st.execute("DELETE FROM enterprise_patient e WHERE NOT EXISTS (SELECT 1 FROM source_record s WHERE s.enterprise_id = e.enterprise_id)");
-            // patients that earlier runs linked records to carry those records in their compact copy: rebuild it
-            st.execute("""
-                    UPDATE enterprise_patient e SET sources_compact = c.j
-                    FROM (SELECT enterprise_id, json_agg(json_build_array(provider_id, local_id, iin, iin_status, last_name,
-                              first_name, middle_name, birth_date, sex, phone, address, link_kind, link_score, occurred_at,
-                              last_event_id))::text AS j
-                          FROM source_record GROUP BY enterprise_id) c
-                    WHERE c.enterprise_id = e.enterprise_id AND (e.sources_compact LIKE '%bench-new%' OR e.sources_compact LIKE '%bench-warm%')""");
-            st.execute("TRUNCATE processed_event, link_history, review, outbox");
-            // as autovacuum would in a running service: dead rows gone, visibility map set for index-only scans
-            st.execute("VACUUM ANALYZE source_record, enterprise_patient");
-        }
+        reset(ds);
         Matcher matcher = new Matcher(new FellegiSunterScorer(MatchWeights.defaults()), 29, 12);
 
-        // linking: half are further records of indexed people (other provider, some without IIN, some with a
-        // transliterated name), half are people the index has never seen
         Random r = new Random(99);
-        List<LinkingEngine.Incoming> incoming = new ArrayList<>();
-        for (int i = 0; i < warmup + link; i++) {
-            Demographics d;
-            if (i % 2 == 0) {
-                Person p = person(r.nextInt(patients));
-                boolean dropIin = r.nextInt(4) == 0;
-                d = new Demographics(dropIin ? null : p.iin(), p.last(), p.first(), r.nextInt(3) == 0 ? null : p.middle(), p.birth(),
-                        p.sex(), r.nextBoolean() ? p.phone() : null, null);
-            } else {
-                Person p = person(patients + 1_000_000L + i);
-                d = new Demographics(p.iin(), p.last(), p.first(), p.middle(), p.birth(), p.sex(), p.phone(), null);
-            }
-            incoming.add(new LinkingEngine.Incoming(Envelopes.stableEventId("bench", String.valueOf(i)),
-                    i < warmup ? "bench-warm" : "bench-new", "N-" + i, d.iin() == null ? "MISSING" : "VALID", d,
-                    Instant.parse("2026-01-01T00:00:00Z")));
-        }
+        List<LinkingEngine.Incoming> incoming = records(r, patients, warmup, link, "bench");
         LinkingEngine engine = new LinkingEngine(matcher);
         // the read-ahead connection comes from a pool, as in the service (Agroal)
         javax.sql.DataSource pool = BenchDatabase.pooled(ds);
