@@ -4,25 +4,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Offline verification: {@code java -cp … kz.ehr.certificates.verifier.VerifyCli --jwks jwks.json
- * [--revocations revocations.json] --token <JWS or KZC1:… QR text>}. Prints the result as JSON; exit code 0 for
- * VALID, 1 for any other status, 2 for bad usage or a revocation list whose signature does not hold.
+ * [--revocations revocations.json] [--now 2026-11-28T06:00:00Z] --token <JWS or KZC1:… QR text>}. Prints the result
+ * as JSON; exit code 0 for VALID, 1 for any other status, 2 for bad usage or a revocation list whose signature does not
+ * hold. {@code --now} checks the certificate as of a past (or future) instant, e.g. "was it valid on the day it was shown";
+ * without it the check is as of the system clock.
  */
 public final class VerifyCli {
     private VerifyCli() {
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(args, System.out));
+        System.exit(run(args, System.out, Clock.systemUTC()));
     }
 
-    /** Runs the check and prints the result to {@code out}; returns the exit code. */
-    public static int run(String[] args, java.io.PrintStream out) throws Exception {
+    /**
+     * Runs the check as of {@code clock} (or of {@code --now} when given) and prints the result to {@code out}; returns
+     * the exit code.
+     */
+    public static int run(String[] args, java.io.PrintStream out, Clock clock) throws Exception {
         String jwks = null;
+        String now = null;
         String revocations = null;
         String token = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -30,13 +39,22 @@ public final class VerifyCli {
                 case "--jwks" -> jwks = args[i + 1];
                 case "--revocations" -> revocations = args[i + 1];
                 case "--token" -> token = args[i + 1];
+                case "--now" -> now = args[i + 1];
                 default -> {
                     return usage();
                 }
             }
         }
-        if (jwks == null || token == null) {
+        if (jwks == null || token == null || args.length % 2 != 0) {
             return usage();
+        }
+        if (now != null) {
+            try {
+                clock = Clock.fixed(Instant.parse(now), ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                System.err.println("--now: \"" + now + "\" is not an ISO-8601 instant such as 2026-11-28T06:00:00Z");
+                return 2;
+            }
         }
         Map<String, EcJwk> keys = Jwks.parse(Files.readString(Path.of(jwks), StandardCharsets.UTF_8));
         Map<String, String> revoked;
@@ -48,7 +66,7 @@ public final class VerifyCli {
             return 2;
         }
         TokenVerifier verifier = new TokenVerifier(keys::get,
-                (kid, no) -> Optional.ofNullable(revoked.get(kid + "/" + no)), Clock.systemUTC(), 0);
+                (kid, no) -> Optional.ofNullable(revoked.get(kid + "/" + no)), clock, 0);
         VerificationResult r = verifier.verify(token.startsWith("@") ? Files.readString(Path.of(token.substring(1))) : token);
         Map<String, Object> result = new java.util.LinkedHashMap<>();
         result.put("status", r.status().name());
@@ -60,7 +78,7 @@ public final class VerifyCli {
     }
 
     private static int usage() {
-        System.err.println("usage: VerifyCli --jwks jwks.json [--revocations revocations.json] --token <JWS | KZC1:… | @file>");
+        System.err.println("usage: VerifyCli --jwks jwks.json [--revocations revocations.json] [--now <ISO instant>] --token <JWS | KZC1:… | @file>");
         return 2;
     }
 }

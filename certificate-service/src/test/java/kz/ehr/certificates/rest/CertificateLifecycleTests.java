@@ -128,7 +128,8 @@ class CertificateLifecycleTests {
                 given().when().get("/api/v1/revocations").then().statusCode(200).extract().asString());
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         int exit = kz.ehr.certificates.verifier.VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--revocations", lists.toString(),
-                "--token", issued.jsonPath().getString("qr")}, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+                "--token", issued.jsonPath().getString("qr")}, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                java.time.Clock.systemUTC()); // the service under test issued it by the system clock
         assertThat(exit).isEqualTo(1);
         assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("\"REVOKED\"").contains("REGISTERED_NARCOLOGICAL");
     }

@@ -202,20 +202,41 @@ class TokenVerifierTests {
         Path unsigned = dir.resolve("unsigned.json");
         Files.writeString(unsigned, CertificateJws.JSON.writeValueAsString(Map.of("lists", List.of(list))));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--token", QrPayload.encode(valid())}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code = VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--token", QrPayload.encode(valid())}, new PrintStream(out, true, StandardCharsets.UTF_8), CLOCK);
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"VALID\"").contains("F083-1");
 
-        String revoked = CertificateJws.sign(claims("F083-7", Instant.now().plusSeconds(86400)), jwk.kid(), ours.getPrivate());
+        String revoked = CertificateJws.sign(claims("F083-7", NOW.plusSeconds(86400)), jwk.kid(), ours.getPrivate());
         out.reset();
         code = VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--revocations", revocations.toString(), "--token", revoked},
-                new PrintStream(out, true, StandardCharsets.UTF_8));
+                new PrintStream(out, true, StandardCharsets.UTF_8), CLOCK);
         assertThat(code).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"REVOKED\"").contains("PATIENT_DECEASED");
         for (Path bad : List.of(forged, unsigned)) {
             assertThat(VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--revocations", bad.toString(), "--token", revoked},
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))).isEqualTo(2);
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), CLOCK)).isEqualTo(2);
         }
+    }
+
+    @Test
+    void theCliChecksAsOfTheInstantGivenWithNowAndRefusesOneItCannotRead(@TempDir Path dir) throws Exception {
+        Path jwks = dir.resolve("jwks.json");
+        Files.writeString(jwks, CertificateJws.JSON.writeValueAsString(Map.of("keys", List.of(jwk.toJson("current")))));
+        String token = valid();
+        Clock aYearLater = Clock.offset(CLOCK, java.time.Duration.ofDays(365));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        // a year on, the certificate has expired ...
+        assertThat(VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--token", token}, print, aYearLater)).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"EXPIRED\"");
+        // ... but it was valid on the day it was shown, and --now asks exactly that
+        out.reset();
+        assertThat(VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--now", NOW.toString(), "--token", token}, print,
+                aYearLater)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"VALID\"");
+        assertThat(VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--now", "yesterday", "--token", token}, print,
+                CLOCK)).isEqualTo(2);
+        assertThat(VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--token", token, "--now"}, print, CLOCK)).isEqualTo(2);
     }
 
     @ParameterizedTest(name = "base45 \"{0}\" = {1}")
