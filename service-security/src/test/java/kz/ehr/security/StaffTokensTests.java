@@ -23,7 +23,7 @@ class StaffTokensTests {
         String[] parts = token.split("\\.");
         assertThat(parts).hasSize(3);
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-        assertThat(payload).contains("\"iss\":\"ehr-stream\"", "\"upn\":\"aigerim\"", "\"groups\":[\"ops\",\"auditor\"]",
+        assertThat(payload).contains("\"iss\":\"ehr-stream\"", "\"aud\":\"ehr-stream\"", "\"upn\":\"aigerim\"", "\"groups\":[\"ops\",\"auditor\"]",
                 "\"exp\":" + (1_800_000_000L + 8 * 3600));
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initVerify(StaffTokens.readPublicPem(StaffTokens.publicPem(KEYS.getPublic())));
@@ -43,5 +43,28 @@ class StaffTokensTests {
                 .hasMessageContaining("unknown role \"admin\"");
         assertThatThrownBy(() -> StaffTokens.sign(KEYS.getPrivate(), "x\",\"groups\":[\"ops\"]", List.of(), Instant.now(),
                 Duration.ofHours(1))).hasMessageContaining("user must be");
+    }
+
+    @Test
+    void a_lifetime_over_twelve_hours_or_not_positive_is_refused_and_twelve_hours_is_signed() {
+        Instant at = Instant.ofEpochSecond(1_800_000_000L);
+        for (Duration ttl : List.of(Duration.ofHours(12).plusSeconds(1), Duration.ofDays(365), Duration.ZERO, Duration.ofHours(-1))) {
+            assertThatThrownBy(() -> StaffTokens.sign(KEYS.getPrivate(), "x", List.of(Roles.OPS), at, ttl))
+                    .as("ttl %s", ttl).hasMessageStartingWith("TOKEN_LIFETIME");
+        }
+        String token = StaffTokens.sign(KEYS.getPrivate(), "x", List.of(Roles.OPS), at, StaffTokens.MAX_LIFETIME);
+        assertThat(payload(token)).contains("\"exp\":" + (1_800_000_000L + 12 * 3600));
+    }
+
+    @Test
+    void another_audience_is_written_as_given_and_one_that_could_break_the_json_is_refused() {
+        String token = StaffTokens.sign(KEYS.getPrivate(), "x", List.of(), Instant.now(), Duration.ofHours(1), "ehr-stream-staging");
+        assertThat(payload(token)).contains("\"aud\":\"ehr-stream-staging\"");
+        assertThatThrownBy(() -> StaffTokens.sign(KEYS.getPrivate(), "x", List.of(), Instant.now(), Duration.ofHours(1),
+                "a\",\"iss\":\"b")).hasMessageContaining("audience must be");
+    }
+
+    private static String payload(String token) {
+        return new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
     }
 }

@@ -39,6 +39,14 @@ public final class TestTokens {
         return StaffTokens.sign(StaffTokens.newKeyPair().getPrivate(), user, List.of(roles), Instant.now(), Duration.ofHours(1));
     }
 
+    /**
+     * A token of exactly this JWT payload signed by the trusted test key, for tests showing that the services refuse
+     * claims {@link StaffTokens#sign} never writes (wrong issuer or audience, too long a lifetime, not yet valid).
+     */
+    public static String signedPayload(String payloadJson) {
+        return StaffTokens.signRs256(KEY, payloadJson);
+    }
+
     /** The public key as a file, for services started as processes ({@code -Dmp.jwt.verify.publickey.location=…}). */
     public static Path publicKeyFile() {
         try {
