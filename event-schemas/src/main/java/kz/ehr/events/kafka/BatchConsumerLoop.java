@@ -1,16 +1,17 @@
 package kz.ehr.events.kafka;
 
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
-import java.sql.SQLTransientException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 import kz.ehr.events.EventCodec;
@@ -36,14 +38,31 @@ import kz.ehr.events.Topics;
 /**
  * poll → decode → handle the batch in one database transaction → commit offsets.
  * <p>
- * Offsets are committed only after the handler returned, so a crash replays the batch and the
- * (idempotent) handler changes nothing. A message that cannot be decoded, or that fails on its own
- * while the rest of its batch succeeds, goes to {@link Topics#DEAD_LETTER} with the reason and never
- * blocks its partition. When the database itself is unreachable the loop pauses and retries the same
- * batch until it is back: nothing is dead-lettered for an outage.
+ * What it guarantees:
+ * <ul>
+ * <li><b>No message is skipped.</b> Offsets are committed only after the handler returned, and only for partitions
+ * the loop still owns; a crash, a refused commit or a rebalance replays from the last commit and the (idempotent)
+ * handler changes nothing. While the loop waits out a failure it keeps polling to stay in its group, with every
+ * partition paused — also those a rebalance assigns meanwhile — and if such a poll returns records anyway, their
+ * partitions are sought back to the first of them. Records of partitions revoked during the wait are left to
+ * their new owner.</li>
+ * <li><b>Only bad messages are dead-lettered.</b> A transient failure ({@link Failures#isTransient}: an outage, a
+ * deadlock, a serialization failure, a lock or statement timeout, a full disk…) retries the same batch with
+ * backoff, as does any failure while the {@link #withDatabase database} does not answer. A batch that fails
+ * otherwise is split until the failing message is alone; it goes to {@link Topics#DEAD_LETTER} with a stable
+ * {@code x-error-code} (the codec's code, {@code CONSTRAINT_VIOLATION}, {@code INVALID_DATA}, or
+ * {@code PROCESSING_FAILED} after a few attempts) while the rest of its batch is applied.</li>
+ * <li><b>No patient data in logs or headers</b>: failures are described by {@link Failures#redact}.</li>
+ * <li><b>Truthful health</b>: {@link #health()} tells whether the thread runs, its lag, and when it last made
+ * progress; the thread publishes them, so any thread may read them.</li>
+ * </ul>
  */
 public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BatchConsumerLoop.class);
+    /** A single message failing for no recognised reason is tried this often before it is dead-lettered. */
+    static final int UNEXPLAINED_ATTEMPTS = 3;
+    private static final long LAG_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final Duration CLIENT_CALL_TIMEOUT = Duration.ofSeconds(2);
 
     /** Applies a batch; must be transactional and idempotent. */
     @FunctionalInterface
@@ -63,10 +82,22 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Clock clock = Clock.systemUTC();
     private volatile javax.sql.DataSource database;
+    private volatile Thread thread;
     private volatile boolean assigned;
     private volatile long processed;
     private volatile long deadLettered;
+    private volatile long lag = -1;
+    private volatile Instant lastProgress = clock.instant();
+    private volatile String failure;
+
+    // owned by the loop thread (the rebalance listener runs on it, inside poll)
+    private final Set<TopicPartition> revokedDuringBatch = new HashSet<>();
+    private final Map<TopicPartition, Long> pendingFrom = new HashMap<>();
+    private boolean waiting;
+    private boolean assignmentChanged = true;
+    private long lagReadAt;
 
     public BatchConsumerLoop(String bootstrapServers, String groupId, Collection<String> topics,
                              Function<String, EventCodec<?>> codecForTopic, int maxPollRecords,
@@ -76,15 +107,14 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         this.codecForTopic = codecForTopic;
         this.handler = handler;
         Properties cp = KafkaClients.consumer(bootstrapServers, groupId, maxPollRecords);
-        this.consumer = new KafkaConsumer<>(cp, new org.apache.kafka.common.serialization.StringDeserializer(),
-                new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer());
         this.deadLetters = new KafkaProducer<>(KafkaClients.producer(bootstrapServers, groupId + "-dlq"),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /**
-     * The database the handler writes to. When a message fails, the loop first asks the database
-     * whether it is reachable: an outage is waited out, never dead-lettered.
+     * The database the handler writes to. When a message fails for no recognised reason, the loop first asks the
+     * database whether it is reachable: an outage is waited out, never dead-lettered.
      */
     public BatchConsumerLoop<T> withDatabase(javax.sql.DataSource database) {
         this.database = database;
@@ -93,10 +123,15 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
 
     /** Starts the loop on a daemon thread named after the group. */
     public BatchConsumerLoop<T> start() {
-        Thread thread = new Thread(this, "consumer-" + groupId);
-        thread.setDaemon(true);
-        thread.start();
+        Thread t = new Thread(this, "consumer-" + groupId);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
         return this;
+    }
+
+    public String groupId() {
+        return groupId;
     }
 
     public boolean isAssigned() {
@@ -111,30 +146,25 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         return deadLettered;
     }
 
+    /** What the loop thread last published; see {@link ConsumerLoopHealth#ready}. */
+    public ConsumerLoopHealth health() {
+        Thread t = thread;
+        return new ConsumerLoopHealth(groupId, t != null && t.isAlive() && stopped.getCount() > 0, lag, lastProgress, failure);
+    }
+
     @Override
     public void run() {
+        lastProgress = clock.instant();
         try {
-            consumer.subscribe(topics, new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    assigned = true;
-                }
-            });
+            consumer.subscribe(topics, new Rebalance());
             long backoffMs = 200;
             while (running.get()) {
                 try {
                     ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                    if (records.isEmpty()) {
-                        continue;
+                    if (!records.isEmpty()) {
+                        handle(records);
                     }
-                    List<Delivery<T>> batch = decode(records);
-                    applyUntilDone(batch);
-                    consumer.commitSync(nextOffsets(records));
-                    processed += records.count();
+                    refreshLag();
                     backoffMs = 200;
                 } catch (WakeupException e) {
                     throw e;
@@ -145,7 +175,7 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
                     // broker unreachable, commit refused after a rebalance, dead-letter topic unavailable:
                     // go back to the last committed offsets and try again; handlers are idempotent
                     LOG.warnf("consumer %s: %s; re-reading from the last committed offsets in %d ms",
-                            groupId, rootMessage(e), backoffMs);
+                            groupId, Failures.redact(e), backoffMs);
                     pauseQuietly(backoffMs);
                     backoffMs = Math.min(backoffMs * 2, 10_000);
                     rewindToCommitted();
@@ -153,10 +183,13 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
             }
         } catch (WakeupException e) {
             if (running.get()) {
-                LOG.errorf(e, "consumer %s woken up unexpectedly", groupId);
+                failure = "woken up unexpectedly";
+                LOG.errorf("consumer %s woken up unexpectedly; it stops", groupId);
             }
-        } catch (Exception e) {
-            LOG.errorf(e, "consumer %s stopped on an unexpected error", groupId);
+        } catch (Throwable e) {
+            // not rethrown: the default handler would print the messages, and they may quote patient data
+            failure = Failures.redact(e);
+            LOG.errorf("consumer %s stopped on an unexpected error: %s", groupId, failure);
         } finally {
             try {
                 consumer.close(Duration.ofSeconds(5));
@@ -168,6 +201,32 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         }
     }
 
+    private void handle(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+        revokedDuringBatch.clear();
+        pendingFrom.clear();
+        for (TopicPartition tp : records.partitions()) {
+            pendingFrom.put(tp, records.records(tp).get(0).offset());
+        }
+        applyUntilDone(decode(records));
+        Set<TopicPartition> owned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        long count = 0;
+        for (TopicPartition tp : records.partitions()) {
+            if (owned.contains(tp) && !revokedDuringBatch.contains(tp)) {
+                List<ConsumerRecord<String, byte[]>> list = records.records(tp);
+                offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+                count += list.size();
+            }
+        }
+        if (!offsets.isEmpty()) {
+            // a CommitFailedException here goes to the caller, which rewinds to the committed offsets
+            consumer.commitSync(offsets);
+        }
+        pendingFrom.clear();
+        processed += count;
+        lastProgress = clock.instant();
+    }
+
     @SuppressWarnings("unchecked")
     private List<Delivery<T>> decode(ConsumerRecords<String, byte[]> records) {
         List<Delivery<T>> batch = new ArrayList<>(records.count());
@@ -176,62 +235,152 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
                 T value = (T) codecForTopic.apply(r.topic()).decode(r.value());
                 batch.add(new Delivery<>(r.topic(), r.partition(), r.offset(), r.key(), value, r.value()));
             } catch (EventCodec.UndecodableEventException e) {
-                deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(), e.code, e.getMessage());
+                LOG.errorf("consumer %s: message %s-%d@%d cannot be decoded and goes to the dead-letter topic: %s",
+                        groupId, r.topic(), r.partition(), r.offset(), Failures.redact(e));
+                deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(), e.code, Failures.redact(e));
             }
         }
         return batch;
     }
 
-    /** Retries the batch while the database is down; isolates a message that fails on its own. */
-    private void applyUntilDone(List<Delivery<T>> batch) throws InterruptedException {
-        if (batch.isEmpty()) {
-            return;
-        }
+    /** Retries the batch while the failure is transient; isolates and dead-letters a message that fails on its own. */
+    private void applyUntilDone(List<Delivery<T>> deliveries) throws InterruptedException {
+        List<Delivery<T>> batch = deliveries;
         long backoffMs = 200;
+        int unexplained = 0;
         while (running.get()) {
+            batch = stillOwned(batch);
+            if (batch.isEmpty()) {
+                return;
+            }
             try {
                 handler.handle(batch);
                 return;
             } catch (Exception e) {
-                if (isInfrastructureOutage(e) || (database == null ? failedAtCommit(e) : !databaseReachable())) {
-                    LOG.warnf("consumer %s: database unavailable (%s); retrying in %d ms", groupId, rootMessage(e), backoffMs);
+                boolean content = Failures.isContentFailure(e);
+                if (Failures.isTransient(e) || (!content && (database == null ? failedAtCommit(e) : !databaseReachable()))) {
+                    LOG.warnf("consumer %s: transient failure (%s); retrying %d messages in %d ms",
+                            groupId, Failures.redact(e), batch.size(), backoffMs);
                     pauseFor(backoffMs);
                     backoffMs = Math.min(backoffMs * 2, 10_000);
                     continue;
                 }
-                if (batch.size() == 1) {
-                    Delivery<T> d = batch.get(0);
-                    LOG.errorf("consumer %s: message %s-%d@%d failed and goes to the dead-letter topic: %s",
-                            groupId, d.topic(), d.partition(), d.offset(), rootMessage(e));
-                    deadLetter(d.topic(), d.partition(), d.offset(), d.key(), d.raw(), "PROCESSING_FAILED", rootMessage(e));
+                if (batch.size() > 1) {
+                    // one bad message must not sink the batch: split and retry the halves
+                    int mid = batch.size() / 2;
+                    applyUntilDone(batch.subList(0, mid));
+                    applyUntilDone(batch.subList(mid, batch.size()));
                     return;
                 }
-                // one bad message must not sink the batch: split and retry the halves
-                int mid = batch.size() / 2;
-                applyUntilDone(batch.subList(0, mid));
-                applyUntilDone(batch.subList(mid, batch.size()));
+                Delivery<T> d = batch.get(0);
+                if (!content && ++unexplained < UNEXPLAINED_ATTEMPTS) {
+                    LOG.warnf("consumer %s: message %s-%d@%d failed (%s); attempt %d of %d in %d ms",
+                            groupId, d.topic(), d.partition(), d.offset(), Failures.redact(e), unexplained + 1,
+                            UNEXPLAINED_ATTEMPTS, backoffMs);
+                    pauseFor(backoffMs);
+                    backoffMs = Math.min(backoffMs * 2, 10_000);
+                    continue;
+                }
+                String reason = Failures.redact(e);
+                LOG.errorf("consumer %s: message %s-%d@%d failed and goes to the dead-letter topic: %s",
+                        groupId, d.topic(), d.partition(), d.offset(), reason);
+                deadLetter(d.topic(), d.partition(), d.offset(), d.key(), d.raw(), Failures.deadLetterCode(e), reason);
                 return;
             }
         }
         throw new InterruptedException("consumer stopping");
     }
 
+    /** Messages of partitions revoked while waiting are the new owner's: it re-reads them from the committed offset. */
+    private List<Delivery<T>> stillOwned(List<Delivery<T>> batch) {
+        if (revokedDuringBatch.isEmpty()) {
+            return batch;
+        }
+        return batch.stream().filter(d -> !revokedDuringBatch.contains(new TopicPartition(d.topic(), d.partition()))).toList();
+    }
+
+    /**
+     * Waits while staying in the group: polls with every partition paused, so positions do not move. A partition a
+     * rebalance assigns meanwhile is paused as it arrives; records a poll returns anyway are sought back to.
+     */
     private void pauseFor(long ms) throws InterruptedException {
-        // keep the group membership alive while waiting for the database
+        waiting = true;
         consumer.pause(consumer.assignment());
         try {
-            long until = System.currentTimeMillis() + ms;
-            while (System.currentTimeMillis() < until && running.get()) {
-                consumer.poll(Duration.ofMillis(Math.min(100, ms)));
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+            while (System.nanoTime() < until && running.get()) {
+                ConsumerRecords<String, byte[]> unexpected = consumer.poll(Duration.ofMillis(Math.min(100, ms)));
+                for (TopicPartition tp : unexpected.partitions()) {
+                    long first = unexpected.records(tp).get(0).offset();
+                    LOG.warnf("consumer %s: %s returned while paused; back to offset %d", groupId, tp, first);
+                    consumer.seek(tp, first);
+                }
+                consumer.pause(consumer.assignment());
+                refreshLag();
             }
         } finally {
+            waiting = false;
             consumer.resume(consumer.assignment());
+        }
+    }
+
+    /** Tracks what a rebalance takes away mid-batch and keeps what it brings paused while waiting. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            revokedDuringBatch.addAll(partitions);
+            partitions.forEach(pendingFrom::remove);
+            assignmentChanged = true;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned = true;
+            assignmentChanged = true;
+            if (waiting) {
+                consumer.pause(partitions);
+            }
+        }
+    }
+
+    /**
+     * Publishes the lag: for each assigned partition, log end minus the next offset to handle (the first of a batch
+     * still in hand, else the position). Read at a low rate from the loop thread, the only one the client allows.
+     */
+    private void refreshLag() {
+        long now = System.nanoTime();
+        if (!assignmentChanged && now - lagReadAt < LAG_REFRESH_NANOS) {
+            return;
+        }
+        lagReadAt = now;
+        assignmentChanged = false;
+        Set<TopicPartition> assignment = consumer.assignment();
+        try {
+            long total = 0;
+            if (!assignment.isEmpty()) {
+                Map<TopicPartition, Long> ends = consumer.endOffsets(assignment, CLIENT_CALL_TIMEOUT);
+                for (TopicPartition tp : assignment) {
+                    Long end = ends.get(tp);
+                    Long next = pendingFrom.get(tp);
+                    if (end != null) {
+                        total += Math.max(0, end - (next != null ? next : consumer.position(tp, CLIENT_CALL_TIMEOUT)));
+                    }
+                }
+            }
+            lag = total;
+            if (total == 0) {
+                lastProgress = clock.instant();
+            }
+        } catch (WakeupException e) {
+            throw e;
+        } catch (Exception e) {
+            lag = -1;
         }
     }
 
     /** Without a database to ask, a transaction that could not commit is taken for a lost connection. */
     static boolean failedAtCommit(Throwable e) {
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+        for (Throwable t : Failures.chain(e)) {
             if (t.getClass().getName().endsWith("RollbackException")) {
                 return true;
             }
@@ -254,14 +403,18 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     private void pauseQuietly(long ms) {
         try {
             pauseFor(ms);
+        } catch (WakeupException e) {
+            throw e;
         } catch (Exception e) {
             // still unreachable; the next iteration tries again
         }
     }
 
     private void rewindToCommitted() {
+        pendingFrom.clear();
+        assignmentChanged = true;
         try {
-            var assignment = consumer.assignment();
+            Set<TopicPartition> assignment = consumer.assignment();
             if (assignment.isEmpty()) {
                 return;
             }
@@ -277,30 +430,8 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         } catch (WakeupException e) {
             throw e;
         } catch (Exception e) {
-            LOG.warnf("consumer %s: cannot read committed offsets yet (%s)", groupId, rootMessage(e));
+            LOG.warnf("consumer %s: cannot read committed offsets yet (%s)", groupId, Failures.redact(e));
         }
-    }
-
-    static boolean isInfrastructureOutage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof SQLTransientException || t instanceof java.net.SocketException
-                    || t instanceof java.io.EOFException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")
-                        || sql.getSQLState().equals("53300"))) {
-                return true;
-            }
-            String name = t.getClass().getName();
-            if (name.endsWith("JDBCConnectionException") || name.endsWith("AcquisitionTimeoutException")) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
     }
 
     private void deadLetter(String topic, int partition, long offset, String key, byte[] value, String code, String reason) {
@@ -310,7 +441,7 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         headers.add("x-original-offset", Long.toString(offset).getBytes(StandardCharsets.UTF_8));
         headers.add("x-consumer-group", groupId.getBytes(StandardCharsets.UTF_8));
         headers.add("x-error-code", code.getBytes(StandardCharsets.UTF_8));
-        headers.add("x-error-reason", String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
+        headers.add("x-error-reason", reason.getBytes(StandardCharsets.UTF_8));
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         try {
             // synchronous: the offset of a dead-lettered message is committed only once the DLQ has it
@@ -321,23 +452,6 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
             throw new IllegalStateException("cannot write to the dead-letter topic; refusing to skip message "
                     + topic + "-" + partition + "@" + offset, e);
         }
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<String, byte[]>> list = records.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
-        }
-        return offsets;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     @Override
