@@ -28,6 +28,7 @@ import kz.ehr.simulator.population.Window;
  * java -jar provider-simulator.jar --mode rest --url http://127.0.0.1:8081 --keys damumed:K1,kmis:K2 --persons 200
  * java -jar provider-simulator.jar --mode kafka --kafka 127.0.0.1:9092 --persons 100000 --rate 5000
  * java -jar provider-simulator.jar bench …   (see kz.ehr.simulator.bench.Bench)
+ * java -jar provider-simulator.jar import --provider P --key K FILE|DIR…   (see kz.ehr.simulator.importer.ImportCommand)
  * </pre>
  */
 public final class Simulator {
@@ -45,6 +46,8 @@ public final class Simulator {
             rest:   --url U (default http://127.0.0.1:8081), --keys p1:key1,p2:key2 or --provider P --key K,
                     --batch N (default 500), --concurrency C (default 2), --truth DIR (write the truth files too)
             kafka:  --kafka HOST:PORT (default 127.0.0.1:9092), --truth DIR
+            also:   provider-simulator import --help (a provider's historic NDJSON into ingestion, resumable)
+                    provider-simulator bench …
             """;
 
     private Simulator() {
@@ -53,6 +56,10 @@ public final class Simulator {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("bench")) {
             kz.ehr.simulator.bench.Bench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("import")) {
+            kz.ehr.simulator.importer.ImportCommand.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (has(args, "--help")) {
