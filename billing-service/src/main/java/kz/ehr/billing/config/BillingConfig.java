@@ -113,6 +113,15 @@ public interface BillingConfig {
 
         /** Screening target groups {@code SCREENING:SEX|*:MIN:MAX:EFFECTIVE_FROM,…}; DOMAIN.md's programmes when absent. */
         Optional<String> screeningProgrammes();
+
+        /**
+         * Most visit rows the monitor holds at once. Persons and doctor-days are screened in groups of at most this many
+         * visits; a single person or doctor-day above it (a fraud storm: 100,000 visits of one doctor on one day) is
+         * streamed page by page in (start, visit key) order. Each group's flags are written before the next is read,
+         * so the heap a batch needs does not grow with the data's shape (about 1 KB per row held).
+         */
+        @WithDefault("20000")
+        int rowsPerStep();
     }
 
     interface Relay {

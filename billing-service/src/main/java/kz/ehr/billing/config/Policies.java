@@ -25,6 +25,7 @@ public class Policies {
     private final CapitationPolicies capitation;
     private final FraudPolicy fraud;
     private final java.time.ZoneId zone;
+    private final int rowsPerStep;
 
     @Inject
     public Policies(BillingConfig config) {
@@ -35,13 +36,28 @@ public class Policies {
         List<ScreeningProgramme> programmes = f.screeningProgrammes().map(Policies::programmes).orElse(FraudPolicy.domainProgrammes());
         this.fraud = new FraudPolicy(f.dailyCap(), f.defaultSlotMinutes(), f.burstThreshold(), f.nearMarkFromMonths(), 12, programmes);
         this.zone = java.time.ZoneId.of(config.zone());
+        this.rowsPerStep = f.rowsPerStep();
     }
 
     /** For code running outside CDI (benchmarks). */
     public Policies(CapitationPolicies capitation, FraudPolicy fraud, java.time.ZoneId zone) {
+        this(capitation, fraud, zone, 20_000);
+    }
+
+    /** For code running outside CDI with its own bound on the visit rows the monitor holds ({@link BillingConfig.Fraud#rowsPerStep}). */
+    public Policies(CapitationPolicies capitation, FraudPolicy fraud, java.time.ZoneId zone, int rowsPerStep) {
+        if (rowsPerStep < 1) {
+            throw new IllegalArgumentException("billing.fraud.rows-per-step must be at least 1");
+        }
         this.capitation = capitation;
         this.fraud = fraud;
         this.zone = zone;
+        this.rowsPerStep = rowsPerStep;
+    }
+
+    /** Most visit rows the fraud monitor holds at once. */
+    public int rowsPerStep() {
+        return rowsPerStep;
     }
 
     public CapitationPolicies capitation() {

@@ -1,5 +1,6 @@
 package kz.ehr.billing.fraud;
 
+import java.time.LocalDate;
 import java.util.List;
 
 /** Many first visits in one day to patients unseen for almost 12 months: gaming the 80% rule just before the mark. */
@@ -14,12 +15,17 @@ public final class BurstBeforeMarkRule implements DoctorDayRule {
     @Override
     public List<Finding> check(DoctorDay day, FraudPolicy policy) {
         List<DoctorDay.Slot> nearMark = day.visits().stream().filter(DoctorDay.Slot::nearMark).toList();
-        if (nearMark.size() < policy.burstThreshold()) {
-            return List.of();
+        String reason = reason(day.doctorId(), day.date(), nearMark.size(), policy);
+        return reason == null ? List.of() : nearMark.stream().map(s -> new Finding(s.visitKey(), ID, reason)).toList();
+    }
+
+    /** The reason each near-mark visit of a day with {@code nearMark} of them gets, or null when that is no burst. */
+    static String reason(String doctorId, LocalDate date, long nearMark, FraudPolicy policy) {
+        if (nearMark < policy.burstThreshold()) {
+            return null;
         }
-        String reason = "Doctor " + day.doctorId() + " saw " + nearMark.size() + " patients on " + day.date() + " who had been unseen for "
+        return "Doctor " + doctorId + " saw " + nearMark + " patients on " + date + " who had been unseen for "
                 + policy.nearMarkFromMonths() + "–" + policy.markMonths() + " months, just before their " + policy.markMonths()
                 + "-month mark (burst threshold " + policy.burstThreshold() + ").";
-        return nearMark.stream().map(s -> new Finding(s.visitKey(), ID, reason)).toList();
     }
 }

@@ -1,8 +1,6 @@
 package kz.ehr.billing.fraud;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,12 +33,14 @@ public final class FraudScreen {
     /** Person-scoped findings for every visit of the person. */
     public List<Finding> screenPerson(PersonContext person) {
         List<Finding> out = new ArrayList<>();
-        for (ScreenedVisit v : person.visits()) {
-            for (PersonRule rule : PERSON_RULES) {
-                rule.check(v, person, policy).ifPresent(reason -> out.add(new Finding(v.visitKey(), rule.id(), reason)));
-            }
-        }
+        inOrder(person).forEach(s -> out.addAll(s.findings()));
         return out;
+    }
+
+    /** Every visit of the person screened, in (start, visitKey) order: the order {@link PersonScreening} needs. */
+    public List<PersonScreening.Screened> inOrder(PersonContext person) {
+        PersonScreening screening = new PersonScreening(policy, person);
+        return person.visits().stream().sorted(DuplicateServiceRule.ORDER).map(screening::next).toList();
     }
 
     public List<Finding> screenDoctorDay(DoctorDay day) {
@@ -57,22 +57,11 @@ public final class FraudScreen {
      */
     public Set<String> nearMarkVisits(PersonContext person) {
         Set<String> out = new HashSet<>();
-        List<ScreenedVisit> sorted = person.visits().stream()
-                .sorted(Comparator.comparing(ScreenedVisit::start).thenComparing(ScreenedVisit::visitKey)).toList();
-        LocalDate previous = null;
-        for (ScreenedVisit v : sorted) {
-            LocalDate since = previous;
-            if (since == null) {
-                since = person.asHistory().attachmentOn(v.date()).map(a -> a.from()).orElse(null);
+        inOrder(person).forEach(s -> {
+            if (s.nearMark()) {
+                out.add(s.visit().visitKey());
             }
-            if (since != null && !since.isAfter(v.date().minusMonths(policy.nearMarkFromMonths()))
-                    && since.isAfter(v.date().minusMonths(policy.markMonths()))) {
-                out.add(v.visitKey());
-            }
-            if (previous == null || v.date().isAfter(previous)) {
-                previous = v.date();
-            }
-        }
+        });
         return out;
     }
 }

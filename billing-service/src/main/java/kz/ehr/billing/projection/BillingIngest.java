@@ -136,7 +136,7 @@ public class BillingIngest {
                 try {
                     return outside.with(b -> {
                         people.complete(BillingProjection.prefetchPeople(b, plan));
-                        return FraudMonitor.readStored(b, plan.persons(), plan.doctorDays());
+                        return fraudMonitor.readStored(b, plan.persons(), plan.doctorDays());
                     });
                 } catch (Throwable e) {
                     people.completeExceptionally(e); // no connection, or the read failed: the batch fails, it does not wait

@@ -1,48 +1,43 @@
 package kz.ehr.billing.fraud.service;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDate;
-import java.time.YearMonth;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import kz.ehr.billing.capitation.AgeBand;
-import kz.ehr.billing.capitation.CapitationCalculator;
-import kz.ehr.billing.capitation.CapitationPolicy;
 import kz.ehr.billing.capitation.PersonHistory;
 import kz.ehr.billing.config.Policies;
 import kz.ehr.billing.fraud.DoctorDay;
-import kz.ehr.billing.fraud.Finding;
+import kz.ehr.billing.fraud.DoctorDaySweep;
 import kz.ehr.billing.fraud.FraudScreen;
 import kz.ehr.billing.fraud.HospitalStay;
 import kz.ehr.billing.fraud.PersonContext;
+import kz.ehr.billing.fraud.PersonScreening;
 import kz.ehr.billing.fraud.ScreenedVisit;
-import kz.ehr.billing.outbox.Outbox;
 import kz.ehr.billing.projection.Affected;
-import kz.ehr.billing.projection.BillingProjection;
 import kz.ehr.billing.projection.Jdbc;
 import kz.ehr.billing.projection.StepTimings;
-import kz.ehr.events.BillingEvent;
-import kz.ehr.events.Envelopes;
 
 /**
  * The streaming fraud monitor: after each consumed batch, re-screens every visit of the persons the batch touched
  * (person rules) and every visit of the doctor-days it touched (doctor-day rules), then reconciles the stored flags:
  * new findings are raised, open flags whose cause disappeared are withdrawn, human decisions are never overridden.
+ * <p>
+ * What it holds is bounded by {@link Policies#rowsPerStep()}, not by the data's shape: persons and doctor-days go in
+ * groups of at most that many visits, each group's flags are written before the next is read, and a person or day
+ * larger than that on its own (100,000 visits of one doctor on one day) is swept page by page.
  */
 @ApplicationScoped
 public class FraudMonitor {
@@ -54,14 +49,6 @@ public class FraudMonitor {
         FraudMonitor m = new FraudMonitor();
         m.policies = policies;
         return m;
-    }
-
-    /** Where a visit belongs, for flag rows and the money at stake. */
-    record VisitMeta(String personKey, String polyclinicBin, String doctorId, LocalDate date, String sex, LocalDate birthDate,
-                     String region) {
-    }
-
-    record ExistingFlag(String flagId, String visitKey, String ruleId, String state) {
     }
 
     public void rescreen(Connection c, Affected affected) throws SQLException {
@@ -82,217 +69,226 @@ public class FraudMonitor {
      * Reads what the monitor needs of these persons and doctor-days as committed, on a connection outside the batch's
      * transaction. Valid for a batch that writes no attachment, stay, death or MPI link (only visits): the visits it
      * writes are merged in from {@link Affected#writtenVisits}. Person rows are not read here (the projection hands
-     * them over, or the monitor reads them on the batch's connection).
+     * them over, or the monitor reads them on the batch's connection). At most {@link Policies#rowsPerStep()} visits of
+     * persons and as many of doctor-days are read ahead; the others are left to the batch's connection, group by group.
      */
-    public static Stored readStored(Connection b, Set<String> persons, Set<Affected.DoctorDayKey> days) throws SQLException {
+    public Stored readStored(Connection b, Set<String> persons, Set<Affected.DoctorDayKey> days) throws SQLException {
+        int budget = policies.rowsPerStep();
+        List<String> personKeys = new ArrayList<>(persons);
+        List<List<String>> personGroups = ScreeningReads.groups(personKeys, ScreeningReads.personSizes(b, personKeys), budget, new ArrayList<>());
+        Set<String> ahead = personGroups.isEmpty() ? Set.of() : Set.copyOf(personGroups.get(0));
+        List<Affected.DoctorDayKey> dayKeys = new ArrayList<>(days);
+        List<List<Affected.DoctorDayKey>> dayGroups = ScreeningReads.groups(dayKeys, ScreeningReads.daySizes(b, dayKeys), budget, new ArrayList<>());
+        Set<Affected.DoctorDayKey> daysAhead = dayGroups.isEmpty() ? Set.of() : Set.copyOf(dayGroups.get(0));
         Map<String, List<PersonHistory.Attachment>> attachments = new HashMap<>();
         Map<String, List<HospitalStay>> stays = new HashMap<>();
         Map<String, List<Affected.VisitState>> visits = new HashMap<>();
-        readContext(b, persons, attachments, stays, visits);
+        ScreeningReads.readContext(b, ahead, attachments, stays, visits, true);
         Map<Affected.DoctorDayKey, List<Affected.VisitState>> dayVisits = new HashMap<>();
-        readDoctorDays(b, days, dayVisits);
-        return new Stored(Set.copyOf(persons), attachments, stays, visits, Set.copyOf(days), dayVisits);
+        ScreeningReads.readDoctorDays(b, daysAhead, dayVisits);
+        return new Stored(ahead, attachments, stays, visits, daysAhead, dayVisits);
+    }
+
+    /** Near-mark values this step changes, written before the doctor-days that read them are screened. */
+    private static final class NearMarks {
+        final List<String> on = new ArrayList<>();
+        final List<String> off = new ArrayList<>();
+
+        void write(Connection c) throws SQLException {
+            long t = StepTimings.start();
+            setNearMark(c, on, true);
+            setNearMark(c, off, false);
+            on.clear();
+            off.clear();
+            StepTimings.add("mon.nearMark", t);
+        }
+    }
+
+    /** One batch's screening: its pending flag work, the doctor-days it must screen and the near-marks it set. */
+    private final class Run {
+        final Connection c;
+        final Affected affected;
+        final Stored stored;
+        final FraudScreen screen = new FraudScreen(policies.fraud());
+        final int budget = policies.rowsPerStep();
+        final FlagReconcile reconcile = new FlagReconcile(policies);
+        final FlagReconcile.Pending pending = new FlagReconcile.Pending();
+        final NearMarks marks = new NearMarks();
+        final Set<Affected.DoctorDayKey> days;
+        /** near_mark as this batch sets it, for the visits of prefetched days (their slots carry the value from before) */
+        final Map<String, Boolean> nearMarkSet = new HashMap<>();
+
+        Run(Connection c, Affected affected, Stored stored) {
+            this.c = c;
+            this.affected = affected;
+            this.stored = stored;
+            this.days = new LinkedHashSet<>(affected.doctorDays());
+        }
+
+        void flushIfFull() throws SQLException {
+            if (pending.visits() >= budget) {
+                reconcile.flush(c, pending);
+            }
+        }
+
+        /** A person's visit as screened; {@code storedNearMark}: its near_mark before this batch's screening. */
+        void take(PersonContext p, PersonScreening.Screened s, boolean storedNearMark, boolean flagged) {
+            ScreenedVisit v = s.visit();
+            pending.findings.addAll(s.findings());
+            pending.personScope.add(v.visitKey());
+            pending.meta.put(v.visitKey(), new FlagReconcile.VisitMeta(p.personKey(), v.polyclinicBin(), v.doctorId(), v.date(), p.sex(),
+                    p.birthDate(), s.region()));
+            if (flagged) {
+                pending.flaggedNow.add(v.visitKey());
+            }
+            if (s.nearMark() != storedNearMark) {
+                (s.nearMark() ? marks.on : marks.off).add(v.visitKey());
+                if (v.doctorId() != null) {
+                    Affected.DoctorDayKey day = new Affected.DoctorDayKey(v.polyclinicBin(), v.doctorId(), v.date());
+                    days.add(day);
+                    if (stored != null && stored.days().contains(day)) {
+                        nearMarkSet.put(v.visitKey(), s.nearMark());
+                    }
+                }
+            }
+        }
     }
 
     /** {@code stored}: a prefetch of the committed state for this batch, or null to read everything on {@code c}. */
     public void rescreen(Connection c, Affected affected, Stored stored) throws SQLException {
-        FraudScreen screen = new FraudScreen(policies.fraud());
-        Map<String, VisitMeta> meta = new HashMap<>();
-        List<Finding> findings = new ArrayList<>();
-        Set<String> personScope = new HashSet<>();
-        Set<String> doctorScope = new HashSet<>();
-        Set<Affected.DoctorDayKey> days = new HashSet<>(affected.doctorDays());
-        // visits an OPEN or CONFIRMED flag holds: the only ones besides new findings whose stored flags matter
-        Set<String> flaggedNow = new HashSet<>();
-
-        // near_mark as this batch sets it: a prefetched doctor-day slot carries the value from before the batch
-        Map<String, Boolean> nearMarkSet = new HashMap<>();
+        Run run = new Run(c, affected, stored);
         if (!affected.persons().isEmpty()) {
+            screenPersons(run);
+        }
+        if (!run.days.isEmpty()) {
+            screenDoctorDays(run);
+        }
+        run.reconcile.flush(c, run.pending);
+    }
+
+    private void screenPersons(Run run) throws SQLException {
+        Set<String> covered = run.stored == null ? Set.of() : run.stored.persons();
+        List<String> keys = new ArrayList<>();
+        Map<String, Long> sizes = new HashMap<>();
+        List<String> uncovered = new ArrayList<>();
+        for (String key : run.affected.persons()) {
+            if (covered.contains(key)) {
+                keys.add(key);
+                sizes.put(key, (long) run.stored.visits().getOrDefault(key, List.of()).size());
+            } else {
+                uncovered.add(key);
+            }
+        }
+        sizes.putAll(ScreeningReads.personSizes(run.c, uncovered));
+        keys.addAll(uncovered);
+        List<String> large = new ArrayList<>();
+        for (List<String> group : ScreeningReads.groups(keys, sizes, run.budget, large)) {
             Map<String, Boolean> storedNearMark = new HashMap<>();
-            Map<String, PersonContext> persons = loadPersons(c, affected.persons(), affected.knownPersons(), storedNearMark,
-                    flaggedNow, stored, affected.writtenVisits());
+            Set<String> flagged = new HashSet<>();
+            Map<String, PersonContext> persons = loadPersons(run.c, new HashSet<>(group), run.affected.knownPersons(), storedNearMark,
+                    flagged, run.stored, run.affected.writtenVisits());
             long t = StepTimings.start();
-            List<String> nearMarkOn = new ArrayList<>();
-            List<String> nearMarkOff = new ArrayList<>();
             for (PersonContext p : persons.values()) {
-                findings.addAll(screen.screenPerson(p));
-                Set<String> nearMark = screen.nearMarkVisits(p);
-                PersonHistory history = p.asHistory();
-                for (ScreenedVisit v : p.visits()) {
-                    personScope.add(v.visitKey());
-                    String region = history.attachmentOn(v.date()).map(PersonHistory.Attachment::region).orElse(null);
-                    meta.put(v.visitKey(), new VisitMeta(p.personKey(), v.polyclinicBin(), v.doctorId(), v.date(), p.sex(), p.birthDate(), region));
-                    boolean now = nearMark.contains(v.visitKey());
-                    if (now != storedNearMark.get(v.visitKey())) {
-                        (now ? nearMarkOn : nearMarkOff).add(v.visitKey());
-                        nearMarkSet.put(v.visitKey(), now);
-                        if (v.doctorId() != null) {
-                            days.add(new Affected.DoctorDayKey(v.polyclinicBin(), v.doctorId(), v.date()));
-                        }
-                    }
+                for (PersonScreening.Screened s : run.screen.inOrder(p)) {
+                    String key = s.visit().visitKey();
+                    run.take(p, s, storedNearMark.get(key), flagged.contains(key));
                 }
             }
-            t = StepTimings.add("mon.personRules", t);
-            setNearMark(c, nearMarkOn, true);
-            setNearMark(c, nearMarkOff, false);
-            StepTimings.add("mon.nearMark", t);
+            StepTimings.add("mon.personRules", t);
+            run.marks.write(run.c);
+            run.flushIfFull();
         }
-        if (!days.isEmpty()) {
+        for (String key : large) {
+            sweepPerson(run, key);
+        }
+    }
+
+    /** A person too large to hold: facts once, then visits page by page in the order the person rules sweep them. */
+    private void sweepPerson(Run run, String key) throws SQLException {
+        Affected.PersonFacts facts = run.affected.knownPersons().get(key);
+        if (facts == null) {
+            facts = readPeople(run.c, new Object[] {key}).getOrDefault(key, new Affected.PersonFacts(null, null, null));
+        }
+        Map<String, List<PersonHistory.Attachment>> attachments = new HashMap<>();
+        Map<String, List<HospitalStay>> stays = new HashMap<>();
+        ScreeningReads.readContext(run.c, Set.of(key), attachments, stays, null, false);
+        PersonContext p = new PersonContext(key, facts.sex(), facts.birthDate(), facts.deathDate(), attachments.get(key), stays.get(key), List.of());
+        PersonScreening screening = new PersonScreening(policies.fraud(), p);
+        Instant afterStart = null;
+        String afterKey = null;
+        while (true) {
+            List<Affected.VisitState> page = ScreeningReads.personPage(run.c, key, afterStart, afterKey, run.budget);
+            for (Affected.VisitState v : page) {
+                run.take(p, screening.next(v.visit()), v.nearMark(), v.flagged());
+            }
+            run.marks.write(run.c);
+            run.flushIfFull();
+            if (page.size() < run.budget) {
+                return;
+            }
+            ScreenedVisit last = page.get(page.size() - 1).visit();
+            afterStart = last.start();
+            afterKey = last.visitKey();
+        }
+    }
+
+    private void screenDoctorDays(Run run) throws SQLException {
+        Set<Affected.DoctorDayKey> covered = run.stored == null ? Set.of() : run.stored.days();
+        List<Affected.DoctorDayKey> keys = new ArrayList<>();
+        List<Affected.DoctorDayKey> uncovered = new ArrayList<>();
+        Map<Affected.DoctorDayKey, Long> sizes = new HashMap<>();
+        for (Affected.DoctorDayKey day : run.days) {
+            if (covered.contains(day)) {
+                keys.add(day);
+                sizes.put(day, (long) run.stored.dayVisits().getOrDefault(day, List.of()).size());
+            } else {
+                uncovered.add(day);
+            }
+        }
+        // counted after this batch's near_mark updates and visit writes: as the rules will read them
+        sizes.putAll(ScreeningReads.daySizes(run.c, uncovered));
+        keys.addAll(uncovered);
+        List<Affected.DoctorDayKey> large = new ArrayList<>();
+        for (List<Affected.DoctorDayKey> group : ScreeningReads.groups(keys, sizes, run.budget, large)) {
             long t = StepTimings.start();
-            List<DoctorDay> loaded = loadDoctorDays(c, days, flaggedNow, stored, affected.writtenVisits(), nearMarkSet);
+            List<DoctorDay> loaded = loadDoctorDays(run.c, new HashSet<>(group), run.pending.flaggedNow, run.stored,
+                    run.affected.writtenVisits(), run.nearMarkSet);
             t = StepTimings.add("mon.doctorDays", t);
             for (DoctorDay day : loaded) {
-                findings.addAll(screen.screenDoctorDay(day));
-                day.visits().forEach(s -> doctorScope.add(s.visitKey()));
+                run.pending.findings.addAll(run.screen.screenDoctorDay(day));
+                day.visits().forEach(s -> run.pending.doctorScope.add(s.visitKey()));
             }
             StepTimings.add("mon.doctorRules", t);
+            run.flushIfFull();
         }
-        reconcile(c, findings, personScope, doctorScope, meta, flaggedNow);
+        for (Affected.DoctorDayKey day : large) {
+            sweepDoctorDay(run, day);
+        }
     }
 
-    private void reconcile(Connection c, List<Finding> findings, Set<String> personScope, Set<String> doctorScope,
-                           Map<String, VisitMeta> meta, Set<String> flaggedNow) throws SQLException {
-        // stored flags matter for visits with a finding now (not raised twice, decisions stand) and for visits an
-        // OPEN flag may hold (withdrawn when its cause is gone); an OPEN flag always sets visit.flagged
-        Set<String> probe = new HashSet<>();
-        findings.forEach(f -> probe.add(f.visitKey()));
-        for (String v : flaggedNow) {
-            if (personScope.contains(v) || doctorScope.contains(v)) {
-                probe.add(v);
-            }
-        }
-        if (probe.isEmpty()) {
-            return;
-        }
-        long t = StepTimings.start();
-        Map<String, ExistingFlag> existing = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT flag_id, visit_key, rule_id, state FROM fraud_flag WHERE visit_key = ANY(?)")) {
-            ps.setArray(1, c.createArrayOf("text", probe.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ExistingFlag f = new ExistingFlag(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
-                    existing.put(f.visitKey() + "|" + f.ruleId(), f);
+    /** A doctor-day too large to hold: its counts first, then its visits page by page in (start, visit key) order. */
+    private void sweepDoctorDay(Run run, Affected.DoctorDayKey day) throws SQLException {
+        long[] counts = ScreeningReads.dayCounts(run.c, day);
+        DoctorDaySweep sweep = new DoctorDaySweep(day.doctorId(), day.date(), counts[0], counts[1], policies.fraud());
+        Instant afterStart = null;
+        String afterKey = null;
+        while (true) {
+            List<Affected.VisitState> page = ScreeningReads.dayPage(run.c, day, afterStart, afterKey, run.budget);
+            for (Affected.VisitState v : page) {
+                ScreenedVisit s = v.visit();
+                run.pending.findings.addAll(sweep.next(new DoctorDay.Slot(s.visitKey(), s.start(), s.end(), v.nearMark())));
+                run.pending.doctorScope.add(s.visitKey());
+                if (v.flagged()) {
+                    run.pending.flaggedNow.add(s.visitKey());
                 }
             }
-        }
-        Map<String, Finding> desired = new LinkedHashMap<>();
-        findings.forEach(f -> desired.putIfAbsent(f.visitKey() + "|" + f.ruleId(), f));
-        Set<String> needMeta = new HashSet<>();
-        desired.values().forEach(f -> needMeta.add(f.visitKey()));
-        existing.values().forEach(f -> needMeta.add(f.visitKey()));
-        needMeta.removeAll(meta.keySet());
-        t = StepTimings.add("flags.probe", t);
-        loadMeta(c, needMeta, meta);
-        t = StepTimings.add("flags.meta", t);
-        Set<String> personRules = new HashSet<>(FraudScreen.personRuleIds());
-
-        List<BillingEvent> events = new ArrayList<>();
-        Set<String> touchedVisits = new HashSet<>();
-        try (PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO fraud_flag (flag_id, visit_key, rule_id, polyclinic_bin, doctor_id, visit_date, reason, money_at_stake, state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN') ON CONFLICT (flag_id) DO UPDATE SET state = 'OPEN', reason = excluded.reason,
-                  money_at_stake = excluded.money_at_stake, updated_at = now()""");
-             PreparedStatement withdraw = c.prepareStatement(
-                     "UPDATE fraud_flag SET state = 'WITHDRAWN', updated_at = now() WHERE flag_id = ? AND state = 'OPEN'")) {
-            int inserts = 0;
-            int withdrawals = 0;
-            for (var entry : desired.entrySet()) {
-                ExistingFlag old = existing.get(entry.getKey());
-                if (old != null && !"WITHDRAWN".equals(old.state())) {
-                    continue; // already open, or a reviewer decided: the decision stands
-                }
-                Finding f = entry.getValue();
-                VisitMeta m = meta.get(f.visitKey());
-                if (m == null) {
-                    continue;
-                }
-                String flagId = Envelopes.stableEventId(f.visitKey(), f.ruleId());
-                BigDecimal money = moneyAtStake(m);
-                insert.setString(1, flagId);
-                insert.setString(2, f.visitKey());
-                insert.setString(3, f.ruleId());
-                insert.setString(4, m.polyclinicBin());
-                insert.setString(5, m.doctorId());
-                Jdbc.date(insert, 6, m.date());
-                insert.setString(7, f.reason());
-                insert.setBigDecimal(8, money);
-                insert.addBatch();
-                inserts++;
-                touchedVisits.add(f.visitKey());
-                BillingEvent e = Outbox.event(UUID.randomUUID().toString(), "FRAUD_FLAG_RAISED", m.polyclinicBin(), f.visitKey());
-                e.setMonth(YearMonth.from(m.date()).toString());
-                e.setFlagId(flagId);
-                e.setRuleId(f.ruleId());
-                e.setReason(f.reason());
-                e.setAmount(money.toPlainString());
-                events.add(e);
+            run.flushIfFull();
+            if (page.size() < run.budget) {
+                return;
             }
-            for (ExistingFlag old : existing.values()) {
-                boolean inScope = personRules.contains(old.ruleId()) ? personScope.contains(old.visitKey()) : doctorScope.contains(old.visitKey());
-                if (!inScope || !"OPEN".equals(old.state()) || desired.containsKey(old.visitKey() + "|" + old.ruleId())) {
-                    continue;
-                }
-                withdraw.setString(1, old.flagId());
-                withdraw.addBatch();
-                withdrawals++;
-                touchedVisits.add(old.visitKey());
-                VisitMeta m = meta.get(old.visitKey());
-                BillingEvent e = Outbox.event(UUID.randomUUID().toString(), "FRAUD_FLAG_RESOLVED",
-                        m == null ? "unknown" : m.polyclinicBin(), old.visitKey());
-                e.setFlagId(old.flagId());
-                e.setRuleId(old.ruleId());
-                e.setReason("WITHDRAWN: a later fact removed the cause of this flag");
-                events.add(e);
-            }
-            t = StepTimings.add("flags.java", t);
-            if (inserts > 0) insert.executeBatch();
-            if (withdrawals > 0) withdraw.executeBatch();
-            t = StepTimings.add("flags.write", t);
-        }
-        // the flags of every touched visit are all in hand: decide "held" here rather than with a per-row subquery
-        Map<String, Boolean> held = new HashMap<>();
-        touchedVisits.forEach(v -> held.put(v, false));
-        Set<String> withdrawn = new HashSet<>();
-        for (ExistingFlag old : existing.values()) {
-            boolean inScope = personRules.contains(old.ruleId()) ? personScope.contains(old.visitKey()) : doctorScope.contains(old.visitKey());
-            if (inScope && "OPEN".equals(old.state()) && !desired.containsKey(old.visitKey() + "|" + old.ruleId())) {
-                withdrawn.add(old.visitKey() + "|" + old.ruleId());
-            }
-        }
-        for (ExistingFlag old : existing.values()) {
-            if (held.containsKey(old.visitKey()) && ("CONFIRMED".equals(old.state())
-                    || ("OPEN".equals(old.state()) && !withdrawn.contains(old.visitKey() + "|" + old.ruleId())))) {
-                held.put(old.visitKey(), true);
-            }
-        }
-        for (Finding f : desired.values()) {
-            if (held.containsKey(f.visitKey())) {
-                ExistingFlag old = existing.get(f.visitKey() + "|" + f.ruleId());
-                if (old == null || "WITHDRAWN".equals(old.state()) || "OPEN".equals(old.state()) || "CONFIRMED".equals(old.state())) {
-                    held.put(f.visitKey(), true);
-                }
-            }
-        }
-        setFlagged(c, held);
-        t = StepTimings.add("flags.visitFlagged", t);
-        Outbox.add(c, events);
-        StepTimings.add("flags.outbox", t);
-    }
-
-    private static void setFlagged(Connection c, Map<String, Boolean> held) throws SQLException {
-        if (held.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE visit SET flagged = ? WHERE rec_key = ANY(?) AND flagged <> ?")) {
-            for (boolean value : new boolean[] {true, false}) {
-                Object[] keys = held.entrySet().stream().filter(e -> e.getValue() == value).map(Map.Entry::getKey).toArray();
-                if (keys.length > 0) {
-                    ps.setBoolean(1, value);
-                    ps.setArray(2, c.createArrayOf("text", keys));
-                    ps.setBoolean(3, value);
-                    ps.executeUpdate();
-                }
-            }
+            ScreenedVisit last = page.get(page.size() - 1).visit();
+            afterStart = last.start();
+            afterKey = last.visitKey();
         }
     }
 
@@ -311,18 +307,6 @@ public class FraudMonitor {
         }
     }
 
-    /** The monthly capitation the no-visit penalty would take from this person: what a fake visit would unlock. */
-    BigDecimal moneyAtStake(VisitMeta m) {
-        try {
-            CapitationPolicy p = policies.capitation().inForceOn(m.date());
-            BigDecimal sexAge = m.birthDate() == null ? BigDecimal.ONE : p.sexAgeCoefficient(m.sex(), AgeBand.of(m.birthDate(), m.date()));
-            return CapitationCalculator.money(p.baseRate(m.region(), m.date().getYear()).multiply(sexAge)
-                    .multiply(p.regionalCoefficient(m.region())).multiply(BigDecimal.ONE.subtract(p.noVisitFactor())));
-        } catch (IllegalArgumentException noPolicy) {
-            return BigDecimal.ZERO.setScale(2);
-        }
-    }
-
     private static void setNearMark(Connection c, List<String> keys, boolean value) throws SQLException {
         if (keys.isEmpty()) {
             return;
@@ -334,26 +318,40 @@ public class FraudMonitor {
         }
     }
 
+    private static Map<String, Affected.PersonFacts> readPeople(Connection c, Object[] keys) throws SQLException {
+        Map<String, Affected.PersonFacts> people = new HashMap<>();
+        if (keys.length == 0) {
+            return people;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT person_key, sex, birth_date, death_date FROM person WHERE person_key = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("text", keys));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    people.put(rs.getString(1), new Affected.PersonFacts(rs.getString(2), Jdbc.date(rs, 3), Jdbc.date(rs, 4)));
+                }
+            }
+        }
+        return people;
+    }
+
     private static Map<String, PersonContext> loadPersons(Connection c, Set<String> keys, Map<String, Affected.PersonFacts> known,
                                                           Map<String, Boolean> storedNearMark, Set<String> flaggedNow, Stored stored,
                                                           Map<String, Affected.VisitState> written) throws SQLException {
         // the projection hands over the person rows it read and wrote in this batch; only the others are read here
-        Map<String, Affected.PersonFacts> people = new HashMap<>(known);
-        Object[] unknown = keys.stream().filter(k -> !known.containsKey(k)).toArray();
+        Map<String, Affected.PersonFacts> people = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String key : keys) {
+            if (known.containsKey(key)) {
+                people.put(key, known.get(key));
+            } else {
+                unknown.add(key);
+            }
+        }
         Map<String, List<PersonHistory.Attachment>> attachments = new HashMap<>();
         Map<String, List<HospitalStay>> stays = new HashMap<>();
         Map<String, List<Affected.VisitState>> visits = new HashMap<>();
         long t = StepTimings.start();
-        if (unknown.length > 0) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT person_key, sex, birth_date, death_date FROM person WHERE person_key = ANY(?)")) {
-                ps.setArray(1, c.createArrayOf("text", unknown));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        people.put(rs.getString(1), new Affected.PersonFacts(rs.getString(2), Jdbc.date(rs, 3), Jdbc.date(rs, 4)));
-                    }
-                }
-            }
-        }
+        people.putAll(readPeople(c, unknown.toArray()));
         StepTimings.add("mon.person", t);
         Set<String> toRead = keys;
         if (stored != null) {
@@ -381,8 +379,8 @@ public class FraudMonitor {
                 }
             }
         }
-        readContext(c, toRead, attachments, stays, visits);
-        Map<String, PersonContext> out = new HashMap<>();
+        ScreeningReads.readContext(c, toRead, attachments, stays, visits, true);
+        Map<String, PersonContext> out = new LinkedHashMap<>();
         for (String key : keys) {
             Affected.PersonFacts p = people.getOrDefault(key, new Affected.PersonFacts(null, null, null));
             List<ScreenedVisit> screened = new ArrayList<>();
@@ -398,59 +396,6 @@ public class FraudMonitor {
         }
         return out;
     }
-
-    /** Attachments, stays and visits (with near_mark and flagged) of the persons, as {@code c} sees them. */
-    private static void readContext(Connection c, Set<String> keys, Map<String, List<PersonHistory.Attachment>> attachments,
-                                    Map<String, List<HospitalStay>> stays, Map<String, List<Affected.VisitState>> visits) throws SQLException {
-        if (keys.isEmpty()) {
-            return;
-        }
-        java.sql.Array arr = c.createArrayOf("text", keys.toArray());
-        long t = StepTimings.start();
-        for (String key : keys) {
-            attachments.put(key, new ArrayList<>());
-            stays.put(key, new ArrayList<>());
-            visits.put(key, new ArrayList<>());
-        }
-        try (PreparedStatement ps = c.prepareStatement(ATTACHMENTS)) {
-            ps.setArray(1, arr);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    attachments.get(rs.getString(1))
-                            .add(new PersonHistory.Attachment(rs.getString(2), rs.getString(3), Jdbc.date(rs, 4), Jdbc.date(rs, 5)));
-                }
-            }
-        }
-        t = StepTimings.add("mon.attachments", t);
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT person_key, facility_bin, admitted_at, discharged_at FROM hospitalization WHERE person_key = ANY(?)")) {
-            ps.setArray(1, arr);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    stays.get(rs.getString(1)).add(new HospitalStay(rs.getString(2), Jdbc.instant(rs, 3), Jdbc.instant(rs, 4)));
-                }
-            }
-        }
-        t = StepTimings.add("mon.stays", t);
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS + " FROM visit WHERE person_key = ANY(?)")) {
-            ps.setArray(1, arr);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Affected.VisitState v = BillingProjection.visitState(rs);
-                    visits.get(v.visit().personKey()).add(v);
-                }
-            }
-        }
-        StepTimings.add("mon.visits", t);
-    }
-
-    /**
-     * By index, person by person: with {@code person_key = ANY(<5,000 keys>)} the planner estimated the index probes
-     * dearer than a parallel scan of the whole table and read all of attachment (three processes) for every batch.
-     */
-    private static final String ATTACHMENTS = """
-            SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, a.to_date
-            FROM unnest(?::text[]) k(pk) JOIN attachment a ON a.person_key = k.pk""";
 
     /**
      * Every visit of the doctor-days; the facts for flag rows are loaded later, only for visits that get a flag. With a
@@ -486,7 +431,7 @@ public class FraudMonitor {
             byDay.values().removeIf(List::isEmpty);
         }
         // read after this batch's near_mark updates: these rows carry the values as set
-        readDoctorDays(c, toRead, byDay);
+        ScreeningReads.readDoctorDays(c, toRead, byDay);
         List<DoctorDay> out = new ArrayList<>();
         byDay.forEach((k, list) -> {
             List<DoctorDay.Slot> slots = new ArrayList<>();
@@ -500,46 +445,5 @@ public class FraudMonitor {
             out.add(new DoctorDay(k.doctorId(), k.date(), slots));
         });
         return out;
-    }
-
-    private static void readDoctorDays(Connection c, Set<Affected.DoctorDayKey> days, Map<Affected.DoctorDayKey, List<Affected.VisitState>> out)
-            throws SQLException {
-        if (days.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS.replaceAll("(\\w+)", "v.$1") + """
-
-                FROM visit v JOIN unnest(?::text[], ?::date[], ?::text[]) d(doc, day, bin)
-                  ON v.doctor_id = d.doc AND v.visit_date = d.day AND v.polyclinic_bin = d.bin""")) {
-            List<Affected.DoctorDayKey> list = new ArrayList<>(days);
-            ps.setArray(1, c.createArrayOf("text", list.stream().map(Affected.DoctorDayKey::doctorId).toArray()));
-            ps.setArray(2, c.createArrayOf("date", list.stream().map(d -> java.sql.Date.valueOf(d.date())).toArray()));
-            ps.setArray(3, c.createArrayOf("text", list.stream().map(Affected.DoctorDayKey::polyclinicBin).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Affected.VisitState v = BillingProjection.visitState(rs);
-                    out.computeIfAbsent(v.doctorDay(), k -> new ArrayList<>()).add(v);
-                }
-            }
-        }
-    }
-
-    /** Where a visit belongs and its person's demographics, for the flag row and the money at stake. */
-    private static void loadMeta(Connection c, Set<String> visitKeys, Map<String, VisitMeta> meta) throws SQLException {
-        if (visitKeys.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT v.rec_key, v.person_key, v.polyclinic_bin, v.doctor_id, v.visit_date, p.sex, p.birth_date,
-                       (SELECT a.region FROM attachment a WHERE a.person_key = v.person_key ORDER BY a.from_date DESC LIMIT 1)
-                FROM visit v LEFT JOIN person p ON p.person_key = v.person_key WHERE v.rec_key = ANY(?)""")) {
-            ps.setArray(1, c.createArrayOf("text", visitKeys.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    meta.put(rs.getString(1), new VisitMeta(rs.getString(2), rs.getString(3), rs.getString(4), Jdbc.date(rs, 5),
-                            rs.getString(6), Jdbc.date(rs, 7), rs.getString(8)));
-                }
-            }
-        }
     }
 }

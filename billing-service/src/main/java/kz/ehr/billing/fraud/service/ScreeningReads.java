@@ -1,0 +1,248 @@
+package kz.ehr.billing.fraud.service;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import kz.ehr.billing.capitation.PersonHistory;
+import kz.ehr.billing.fraud.HospitalStay;
+import kz.ehr.billing.projection.Affected;
+import kz.ehr.billing.projection.BillingProjection;
+import kz.ehr.billing.projection.Jdbc;
+import kz.ehr.billing.projection.StepTimings;
+
+/**
+ * The monitor's reads of the projection. Whole persons and doctor-days for the usual sizes; for one too large to hold,
+ * its size first (an aggregate) and then its visits page by page in (start, visit key) order, the order the rules
+ * sweep them in. Every visit row read is counted by {@link ScreeningMeter}.
+ */
+final class ScreeningReads {
+    private ScreeningReads() {
+    }
+
+    /** Pages follow Java's String order of the keys: byte order, which for UTF-8 is code point order. */
+    private static final String PAGE_ORDER = " ORDER BY start_at, rec_key COLLATE \"C\" LIMIT ?";
+    private static final String AFTER = " AND (start_at > ? OR (start_at = ? AND rec_key COLLATE \"C\" > ?))";
+    private static final String DAY = " doctor_id = ? AND visit_date = ? AND polyclinic_bin = ?";
+
+    /** Visits per person (a person without visits is absent). */
+    static Map<String, Long> personSizes(Connection c, Collection<String> persons) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        if (persons.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT k.pk, count(*) FROM unnest(?::text[]) k(pk) JOIN visit v ON v.person_key = k.pk GROUP BY k.pk")) {
+            ps.setArray(1, c.createArrayOf("text", persons.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Visits per doctor-day (a day without visits is absent). */
+    static Map<Affected.DoctorDayKey, Long> daySizes(Connection c, Collection<Affected.DoctorDayKey> days) throws SQLException {
+        Map<Affected.DoctorDayKey, Long> out = new HashMap<>();
+        if (days.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT d.bin, d.doc, d.day, count(*) FROM unnest(?::text[], ?::date[], ?::text[]) d(doc, day, bin)
+                  JOIN visit v ON v.doctor_id = d.doc AND v.visit_date = d.day AND v.polyclinic_bin = d.bin
+                GROUP BY d.bin, d.doc, d.day""")) {
+            bindDays(c, ps, days);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(new Affected.DoctorDayKey(rs.getString(1), rs.getString(2), Jdbc.date(rs, 3)), rs.getLong(4));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {visits, near-mark visits} of one doctor-day. */
+    static long[] dayCounts(Connection c, Affected.DoctorDayKey day) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*), count(*) FILTER (WHERE near_mark) FROM visit WHERE" + DAY)) {
+            bindDay(ps, day, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
+    }
+
+    /** At most {@code limit} visits of a person after ({@code afterStart}, {@code afterKey}); null: from the first. */
+    static List<Affected.VisitState> personPage(Connection c, String person, Instant afterStart, String afterKey, int limit)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS + " FROM visit WHERE person_key = ?"
+                + (afterStart == null ? "" : AFTER) + PAGE_ORDER)) {
+            ps.setString(1, person);
+            return page(ps, 2, afterStart, afterKey, limit);
+        }
+    }
+
+    /** At most {@code limit} visits of a doctor-day after ({@code afterStart}, {@code afterKey}); null: from the first. */
+    static List<Affected.VisitState> dayPage(Connection c, Affected.DoctorDayKey day, Instant afterStart, String afterKey, int limit)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS + " FROM visit WHERE" + DAY
+                + (afterStart == null ? "" : AFTER) + PAGE_ORDER)) {
+            bindDay(ps, day, 1);
+            return page(ps, 4, afterStart, afterKey, limit);
+        }
+    }
+
+    private static List<Affected.VisitState> page(PreparedStatement ps, int i, Instant afterStart, String afterKey, int limit)
+            throws SQLException {
+        if (afterStart != null) {
+            Jdbc.instant(ps, i++, afterStart);
+            Jdbc.instant(ps, i++, afterStart);
+            ps.setString(i++, afterKey);
+        }
+        ps.setInt(i, limit);
+        List<Affected.VisitState> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(BillingProjection.visitState(rs));
+            }
+        }
+        ScreeningMeter.read(out.size());
+        return out;
+    }
+
+    /** Attachments, stays and (unless {@code withVisits} is false) visits of the persons, as {@code c} sees them. */
+    static void readContext(Connection c, Set<String> keys, Map<String, List<PersonHistory.Attachment>> attachments,
+                            Map<String, List<HospitalStay>> stays, Map<String, List<Affected.VisitState>> visits, boolean withVisits)
+            throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        java.sql.Array arr = c.createArrayOf("text", keys.toArray());
+        long t = StepTimings.start();
+        for (String key : keys) {
+            attachments.put(key, new ArrayList<>());
+            stays.put(key, new ArrayList<>());
+            if (withVisits) {
+                visits.put(key, new ArrayList<>());
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(ATTACHMENTS)) {
+            ps.setArray(1, arr);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    attachments.get(rs.getString(1))
+                            .add(new PersonHistory.Attachment(rs.getString(2), rs.getString(3), Jdbc.date(rs, 4), Jdbc.date(rs, 5)));
+                }
+            }
+        }
+        t = StepTimings.add("mon.attachments", t);
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT person_key, facility_bin, admitted_at, discharged_at FROM hospitalization WHERE person_key = ANY(?)")) {
+            ps.setArray(1, arr);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stays.get(rs.getString(1)).add(new HospitalStay(rs.getString(2), Jdbc.instant(rs, 3), Jdbc.instant(rs, 4)));
+                }
+            }
+        }
+        t = StepTimings.add("mon.stays", t);
+        if (!withVisits) {
+            return;
+        }
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS + " FROM visit WHERE person_key = ANY(?)")) {
+            ps.setArray(1, arr);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Affected.VisitState v = BillingProjection.visitState(rs);
+                    visits.get(v.visit().personKey()).add(v);
+                    n++;
+                }
+            }
+        }
+        ScreeningMeter.read(n);
+        StepTimings.add("mon.visits", t);
+    }
+
+    /**
+     * By index, person by person: with {@code person_key = ANY(<5,000 keys>)} the planner estimated the index probes
+     * dearer than a parallel scan of the whole table and read all of attachment (three processes) for every batch.
+     */
+    private static final String ATTACHMENTS = """
+            SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, a.to_date
+            FROM unnest(?::text[]) k(pk) JOIN attachment a ON a.person_key = k.pk""";
+
+    /** Every visit of the doctor-days, as {@code c} sees them. */
+    static void readDoctorDays(Connection c, Collection<Affected.DoctorDayKey> days, Map<Affected.DoctorDayKey, List<Affected.VisitState>> out)
+            throws SQLException {
+        if (days.isEmpty()) {
+            return;
+        }
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS.replaceAll("(\\w+)", "v.$1") + """
+
+                FROM visit v JOIN unnest(?::text[], ?::date[], ?::text[]) d(doc, day, bin)
+                  ON v.doctor_id = d.doc AND v.visit_date = d.day AND v.polyclinic_bin = d.bin""")) {
+            bindDays(c, ps, days);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Affected.VisitState v = BillingProjection.visitState(rs);
+                    out.computeIfAbsent(v.doctorDay(), k -> new ArrayList<>()).add(v);
+                    n++;
+                }
+            }
+        }
+        ScreeningMeter.read(n);
+    }
+
+    private static void bindDays(Connection c, PreparedStatement ps, Collection<Affected.DoctorDayKey> days) throws SQLException {
+        List<Affected.DoctorDayKey> list = new ArrayList<>(days);
+        ps.setArray(1, c.createArrayOf("text", list.stream().map(Affected.DoctorDayKey::doctorId).toArray()));
+        ps.setArray(2, c.createArrayOf("date", list.stream().map(d -> java.sql.Date.valueOf(d.date())).toArray()));
+        ps.setArray(3, c.createArrayOf("text", list.stream().map(Affected.DoctorDayKey::polyclinicBin).toArray()));
+    }
+
+    private static void bindDay(PreparedStatement ps, Affected.DoctorDayKey day, int i) throws SQLException {
+        ps.setString(i, day.doctorId());
+        Jdbc.date(ps, i + 1, day.date());
+        ps.setString(i + 2, day.polyclinicBin());
+    }
+
+    /**
+     * Splits keys into groups of at most {@code budget} visits, in the order given; a key above the budget on its own
+     * goes to {@code large} (streamed), a key without visits costs nothing.
+     */
+    static <K> List<List<K>> groups(Collection<K> keys, Map<K, Long> sizes, int budget, List<K> large) {
+        List<List<K>> out = new ArrayList<>();
+        List<K> current = new ArrayList<>();
+        long held = 0;
+        for (K key : keys) {
+            long n = sizes.getOrDefault(key, 0L);
+            if (n > budget) {
+                large.add(key);
+                continue;
+            }
+            if (held + n > budget && !current.isEmpty()) {
+                out.add(current);
+                current = new ArrayList<>();
+                held = 0;
+            }
+            current.add(key);
+            held += n;
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+}
