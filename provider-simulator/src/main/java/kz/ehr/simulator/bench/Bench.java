@@ -24,14 +24,15 @@ import kz.ehr.simulator.output.SourceRecord;
  * Scenarios (all by default, or {@code --only a,b}): {@code kafka} raw producer rate, {@code postgres} raw batched
  * insert rate, {@code ingestion} REST load with batch latency percentiles, {@code mpi} and {@code fraud} accuracy
  * on what the load streamed, {@code verify} online certificate verification rate, {@code capitation} a capitation
- * run over the load, {@code e2e} accepted → visible latency per service.
+ * run over the load, {@code e2e} accepted → visible latency per service, {@code pipeline} the whole platform as one
+ * pipeline ({@link PipelineBench}; last, as it loads the most, and its summary lines are the run's last lines).
  */
 public final class Bench {
     private Bench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> only = Set.copyOf(Arrays.asList(arg(args, "--only", "kafka,postgres,ingestion,mpi,fraud,verify,capitation,e2e").split(",")));
+        Set<String> only = Set.copyOf(Arrays.asList(arg(args, "--only", "kafka,postgres,ingestion,mpi,fraud,verify,capitation,e2e,pipeline").split(",")));
         String host = arg(args, "--host", "127.0.0.1");
         int[] ports = Arrays.stream(arg(args, "--ports", "8081,8082,8083,8084").split(",")).mapToInt(Integer::parseInt).toArray();
         // staff endpoints (MPI reads, certificates, capitation, fraud flags) need a token with every role: the
@@ -55,6 +56,14 @@ public final class Bench {
         Path docs = Path.of(arg(args, "--out", "docs"));
         long verifySeconds = Long.parseLong(arg(args, "--verify-seconds", "10"));
         String capitationMonth = arg(args, "--capitation-month", "2026-10");
+        long pipelineRecords = Long.parseLong(arg(args, "--records", "1000000"));
+        // a fresh seed per run: record ids carry it, so a second run is new records, not duplicates of the first
+        long pipelineSeed = Long.parseLong(arg(args, "--pipeline-seed", String.valueOf(Instant.now().getEpochSecond())));
+        long catchUpTimeout = Long.parseLong(arg(args, "--catch-up-timeout", "1800"));
+        String pgHost = arg(args, "--pg-host", env("EHR_PG_HOST", "127.0.0.1"));
+        int pgPort = Integer.parseInt(arg(args, "--pg-port", env("EHR_PG_PORT", "5432")));
+        String pgUser = arg(args, "--pg-user", env("EHR_PG_USER", "postgres"));
+        String pgPassword = arg(args, "--pg-password", env("EHR_PG_PASSWORD", ""));
 
         if (only.equals(Set.of("report"))) {
             Report.rewrite(docs);
@@ -65,6 +74,7 @@ public final class Bench {
         report.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         report.put("command", "./ehr bench " + String.join(" ", redact(args)));
         report.put("machine", Machine.facts());
+        report.put("postgres", PostgresSettings.read(pgHost, pgPort, pgUser, pgPassword));
         Map<String, Object> scenarios = new LinkedHashMap<>();
         report.put("scenarios", scenarios);
 
@@ -89,9 +99,7 @@ public final class Bench {
         }
         if (only.contains("postgres")) {
             say("raw PostgreSQL batched inserts: " + pgRows + " rows into a scratch database…");
-            RawPostgresRate.Result p = RawPostgresRate.measure(arg(args, "--pg-host", env("EHR_PG_HOST", "127.0.0.1")),
-                    Integer.parseInt(arg(args, "--pg-port", env("EHR_PG_PORT", "5432"))), arg(args, "--pg-user", env("EHR_PG_USER", "postgres")),
-                    arg(args, "--pg-password", env("EHR_PG_PASSWORD", "")), payloads, pgRows, pgBatch);
+            RawPostgresRate.Result p = RawPostgresRate.measure(pgHost, pgPort, pgUser, pgPassword, payloads, pgRows, pgBatch);
             Map<String, Object> s = scenario("Raw PostgreSQL batched-insert rate (physical reference)",
                     "JDBC batches (reWriteBatchedInserts) of provider-record JSON into a jsonb table with a primary key in the scratch "
                             + "database `" + RawPostgresRate.DATABASE + "` (dropped afterwards), one commit per batch.",
@@ -178,8 +186,55 @@ public final class Bench {
             scenarios.put("endToEnd", s);
             say("  " + s);
         }
+        PipelineBench.Outcome pipeline = null;
+        if (only.contains("pipeline")) {
+            require(keys);
+            say("whole pipeline: " + pipelineRecords + " records over REST until every service has caught up…");
+            Map<String, Object> s = scenario("Whole pipeline: REST → every service caught up",
+                    "N provider records (the simulator's population and timelines: every record type, three providers with their "
+                            + "error profiles, the fraud mix) rendered as NDJSON batches before the clock starts, then posted to "
+                            + "POST /api/v1/records as the ingestion load does. Whole pipeline = N ÷ (first post → every consumer group "
+                            + "of every service at lag 0 and every outbox drained, on two polls in a row). Per service: catch-up after "
+                            + "the load, CPU (utime + stime of its process) per 1,000 records and peak heap (/q/metrics, every second). "
+                            + "The raw Kafka and PostgreSQL rates are measured right after, in the same run.",
+                    "./ehr bench --only pipeline --records " + pipelineRecords);
+            PipelineBench.Settings settings = new PipelineBench.Settings(pipelineRecords, pipelineSeed, errorScale, batch, concurrency,
+                    catchUpTimeout, pidsDir(args), kafka, pgHost, pgPort, pgUser, pgPassword, kafkaRecords, pgRows, pgBatch);
+            try {
+                pipeline = PipelineBench.run(platform, keys, settings, avro, payloads);
+                s.putAll(pipeline.figures());
+            } catch (Exception e) {
+                s.put("error", e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
+                pipeline = new PipelineBench.Outcome(s, List.of("pipeline: failed: " + s.get("error")), false);
+            }
+            scenarios.put("pipeline", s);
+        }
         Report.write(docs, report);
         say("wrote " + docs.resolve("benchmarks.md") + " and " + docs.resolve("benchmarks.json"));
+        if (pipeline != null) {
+            pipeline.lastLines().forEach(Bench::say);
+            if (!pipeline.drained()) {
+                System.exit(1);
+            }
+        }
+    }
+
+    /** --pids, else $EHR_STATE_DIR/pids, else the launcher's .ehr/pids of the checkout this jar was built in. */
+    private static Path pidsDir(String[] args) {
+        String given = arg(args, "--pids", null);
+        if (given != null) {
+            return Path.of(given);
+        }
+        String state = System.getenv("EHR_STATE_DIR");
+        if (state != null && !state.isBlank()) {
+            return Path.of(state, "pids");
+        }
+        try {
+            Path jar = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().getParent().getParent().resolve(".ehr").resolve("pids"); // <root>/provider-simulator/target/…jar
+        } catch (Exception e) {
+            return Path.of(".ehr", "pids");
+        }
     }
 
     interface Measurement {

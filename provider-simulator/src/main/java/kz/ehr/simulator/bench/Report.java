@@ -13,9 +13,34 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-/** Writes docs/benchmarks.md and docs/benchmarks.json, including the per-module files of docs/benchmarks/. */
+/**
+ * Writes docs/benchmarks.md and docs/benchmarks.json: first one table of the current figure of every scenario (each
+ * with the machine, date, PostgreSQL settings and command it was measured with), then each scenario's details, then
+ * links to the per-module files of docs/benchmarks/. A run replaces the scenarios it measured and keeps the others'
+ * last figures, so {@code --only X} never erases Y; history is left to git.
+ */
 final class Report {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final String NOT_MEASURED = "not yet measured on this machine";
+
+    /** A row of the summary: the name a reader looks for, and the command that measures it when it has no figure yet. */
+    private record Row(String name, String command) {
+    }
+
+    /** The scenarios of {@code ./ehr bench}, in the summary's order. */
+    private static final Map<String, Row> SUMMARY = new LinkedHashMap<>();
+
+    static {
+        SUMMARY.put("pipeline", new Row("Whole pipeline (REST → every service caught up)", "./ehr bench --only pipeline --records 1000000"));
+        SUMMARY.put("ingestion", new Row("Ingestion over REST", "./ehr bench --only ingestion"));
+        SUMMARY.put("rawKafkaProducer", new Row("Raw Kafka producer (reference)", "./ehr bench --only kafka"));
+        SUMMARY.put("rawPostgresInsert", new Row("Raw PostgreSQL batched inserts (reference)", "./ehr bench --only postgres"));
+        SUMMARY.put("mpiAccuracy", new Row("MPI accuracy (pairwise)", "./ehr bench --only ingestion,mpi"));
+        SUMMARY.put("fraudAccuracy", new Row("Fraud monitor accuracy", "./ehr bench --only ingestion,fraud"));
+        SUMMARY.put("certificateVerification", new Row("Certificate verification (online)", "./ehr bench --only ingestion,verify"));
+        SUMMARY.put("capitationRun", new Row("Capitation run (running platform)", "./ehr bench --only ingestion,capitation"));
+        SUMMARY.put("endToEnd", new Row("Accepted → visible latency", "./ehr bench --only e2e"));
+    }
 
     private Report() {
     }
@@ -31,67 +56,217 @@ final class Report {
     @SuppressWarnings("unchecked")
     static void write(Path docs, Map<String, Object> report) throws IOException {
         Files.createDirectories(docs);
-        Map<String, Object> modules = new LinkedHashMap<>();
-        Path perModule = docs.resolve("benchmarks");
-        if (Files.isDirectory(perModule)) {
-            try (Stream<Path> files = Files.list(perModule)) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
-                    modules.put(f.getFileName().toString().replace(".md", ""),
-                            Map.of("file", "docs/benchmarks/" + f.getFileName(), "markdown", Files.readString(f)));
-                }
-            }
-        }
+        Map<String, Object> scenarios = merged(docs, report);
+        report.put("scenarios", scenarios);
+        Map<String, Object> modules = perModule(docs);
         report.put("perModule", modules);
         Files.writeString(docs.resolve("benchmarks.json"), JSON.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
 
         StringBuilder md = new StringBuilder();
         md.append("# ehr-stream benchmarks\n\n");
-        md.append("Written by `./ehr bench` (the simulator's `bench` mode: `java -jar provider-simulator/target/provider-simulator.jar bench …`) ")
-                .append("on ").append(report.get("date")).append(". Raw figures: [`benchmarks.json`](benchmarks.json). ")
-                .append("Nothing here is asserted by a test; every figure is measured by code in `provider-simulator/src/main/java/kz/ehr/simulator/bench/`.\n\n");
-        md.append("Command of this run: `").append(report.get("command")).append("`\n\n");
-        md.append("## Machine\n\n");
-        table(md, (Map<String, Object>) report.get("machine"));
-        for (Map.Entry<String, Object> e : ((Map<String, Object>) report.get("scenarios")).entrySet()) {
-            Map<String, Object> s = (Map<String, Object>) e.getValue();
-            md.append("## ").append(s.getOrDefault("title", e.getKey())).append("\n\n");
-            if (s.get("what") != null) {
-                md.append(s.get("what")).append("\n\n");
+        md.append("Written by `./ehr bench` (the simulator's `bench` mode, code in `provider-simulator/src/main/java/kz/ehr/simulator/bench/`); ")
+                .append("raw figures in [`benchmarks.json`](benchmarks.json). Each row is the last run of that scenario; a run of some ")
+                .append("scenarios (`--only …`) keeps the others' rows. Nothing here is asserted by a test. Earlier runs: `git log -p docs/benchmarks.md`.\n\n");
+        md.append("## Current figures\n\n");
+        md.append("| measurement | figure | machine | date (UTC) | PostgreSQL settings | command |\n|---|---|---|---|---|---|\n");
+        List<String> keys = new ArrayList<>(SUMMARY.keySet());
+        scenarios.keySet().stream().filter(k -> !SUMMARY.containsKey(k)).forEach(keys::add);
+        for (String key : keys) {
+            Map<String, Object> s = (Map<String, Object>) scenarios.get(key);
+            Row row = SUMMARY.get(key);
+            String name = row != null ? row.name() : String.valueOf(s.getOrDefault("title", key));
+            if (s == null) {
+                md.append("| ").append(name).append(" | ").append(NOT_MEASURED).append(" | | | | `").append(row.command()).append("` |\n");
+                continue;
             }
-            md.append("Reproduce: `").append(s.get("command")).append("`\n\n");
-            Map<String, Object> figures = new LinkedHashMap<>(s);
-            figures.remove("title");
-            figures.remove("what");
-            figures.remove("command");
-            table(md, figures);
+            Map<String, Object> m = (Map<String, Object>) s.getOrDefault("measured", Map.of());
+            md.append("| ").append(name).append(" | ").append(cell(headline(key, s))).append(" | ")
+                    .append(cell(machine((Map<String, Object>) m.get("machine")))).append(" | ").append(cell(date(m.get("date"))))
+                    .append(" | ").append(cell(settings((Map<String, Object>) m.get("postgres")))).append(" | `").append(s.get("command"))
+                    .append("` |\n");
+        }
+        md.append('\n');
+        for (String key : keys) {
+            Map<String, Object> s = (Map<String, Object>) scenarios.get(key);
+            if (s != null) {
+                details(md, key, s);
+            }
         }
         md.append("## Per-module benchmarks\n\n");
         if (modules.isEmpty()) {
-            md.append("No per-module files in `docs/benchmarks/` yet.\n\n");
+            md.append("No per-module files in `docs/benchmarks/` yet.\n");
         }
-        List<String> names = new ArrayList<>(modules.keySet());
-        for (String name : names) {
-            Map<String, Object> m = (Map<String, Object>) modules.get(name);
-            md.append("### ").append(name).append("\n\nIncluded from [`").append(m.get("file")).append("`](benchmarks/").append(name)
-                    .append(".md), written by that module's engineer with their own command.\n\n");
-            String body = ((String) m.get("markdown")).replaceAll("(?m)^#", "####");
-            md.append(body.strip()).append("\n\n");
+        md.append("Each module's engineer measures the module alone with their own command and keeps the findings in their file:\n\n");
+        for (Map.Entry<String, Object> e : modules.entrySet()) {
+            Map<String, Object> m = (Map<String, Object>) e.getValue();
+            md.append("- [").append(m.get("title")).append("](benchmarks/").append(e.getKey()).append(".md)\n");
         }
         Files.writeString(docs.resolve("benchmarks.md"), md.toString(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * This run's scenarios, stamped with when, where and with what they were measured, over the previous file's
+     * (whose scenarios from before the stamps existed take that file's own date, machine and command).
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> merged(Path docs, Map<String, Object> report) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Path previous = docs.resolve("benchmarks.json");
+        if (Files.exists(previous)) {
+            Map<String, Object> old = JSON.readValue(previous.toFile(), LinkedHashMap.class);
+            Map<String, Object> oldScenarios = (Map<String, Object>) old.getOrDefault("scenarios", Map.of());
+            oldScenarios.forEach((k, v) -> out.put(k, stamped((Map<String, Object>) v, old)));
+        }
+        Map<String, Object> now = (Map<String, Object>) report.getOrDefault("scenarios", Map.of());
+        now.forEach((k, v) -> out.put(k, stamped((Map<String, Object>) v, report)));
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        SUMMARY.keySet().stream().filter(out::containsKey).forEach(k -> ordered.put(k, out.get(k)));
+        out.forEach(ordered::putIfAbsent);
+        return ordered;
+    }
+
+    private static Map<String, Object> stamped(Map<String, Object> scenario, Map<String, Object> run) {
+        if (scenario.containsKey("measured")) {
+            return scenario;
+        }
+        Map<String, Object> measured = new LinkedHashMap<>();
+        measured.put("date", run.get("date"));
+        measured.put("machine", run.get("machine"));
+        measured.put("runCommand", run.get("command"));
+        if (run.get("postgres") != null) {
+            measured.put("postgres", run.get("postgres"));
+        }
+        Map<String, Object> out = new LinkedHashMap<>(scenario);
+        out.put("measured", measured);
+        return out;
+    }
+
+    private static Map<String, Object> perModule(Path docs) throws IOException {
+        Map<String, Object> modules = new LinkedHashMap<>();
+        Path dir = docs.resolve("benchmarks");
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                    String name = f.getFileName().toString().replace(".md", "");
+                    String title = Files.readAllLines(f).stream().filter(l -> l.startsWith("# ")).findFirst()
+                            .map(l -> l.substring(2).strip()).orElse(name);
+                    modules.put(name, Map.of("file", "docs/benchmarks/" + f.getFileName(), "title", title));
+                }
+            }
+        }
+        return modules;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void details(StringBuilder md, String key, Map<String, Object> s) {
+        Map<String, Object> m = (Map<String, Object>) s.getOrDefault("measured", Map.of());
+        md.append("## ").append(s.getOrDefault("title", key)).append("\n\n");
+        if (s.get("what") != null) {
+            md.append(s.get("what")).append("\n\n");
+        }
+        md.append("Reproduce: `").append(s.get("command")).append("`. Measured ").append(date(m.get("date"))).append(" UTC by `")
+                .append(m.get("runCommand")).append("` on ").append(machine((Map<String, Object>) m.get("machine")))
+                .append("; PostgreSQL ").append(settings((Map<String, Object>) m.get("postgres"))).append(".\n\n");
+        Map<String, Object> figures = new LinkedHashMap<>(s);
+        for (String k : List.of("title", "what", "command", "measured")) {
+            figures.remove(k);
+        }
+        table(md, figures);
+    }
+
+    /** The one figure a reader looks for first, per scenario. */
+    @SuppressWarnings("unchecked")
+    static String headline(String key, Map<String, Object> s) {
+        if (s.get("error") != null) {
+            return "failed: " + s.get("error");
+        }
+        return switch (key) {
+            case "pipeline" -> num(s.get("wholePipelineRecordsPerSecond")) + " records/s whole pipeline, " + num(s.get("acceptedRecordsPerSecond"))
+                    + " accepted/s (" + num(s.get("records")) + " records); ÷ raw Kafka " + s.get("pipelineToRawKafka") + ", ÷ raw PostgreSQL "
+                    + s.get("pipelineToRawPostgres");
+            case "ingestion" -> num(s.get("acceptedPerSecond")) + " accepted records/s, batch p99 "
+                    + ((Map<String, Object>) s.getOrDefault("batchLatencyMs", Map.of())).get("p99") + " ms (" + num(s.get("recordsSent")) + " records)";
+            case "rawKafkaProducer" -> num(s.get("recordsPerSecond")) + " records/s (" + s.get("megabytesPerSecond") + " MB/s)";
+            case "rawPostgresInsert" -> num(s.get("rowsPerSecond")) + " rows/s (batches of " + s.get("batch") + ")";
+            case "mpiAccuracy" -> "precision " + s.get("precision") + ", recall " + s.get("recall") + ", F1 " + s.get("f1");
+            case "fraudAccuracy" -> "precision " + s.get("precision") + ", recall " + s.get("recall");
+            case "certificateVerification" -> num(s.get("verificationsPerSecond")) + " verifications/s, p99 "
+                    + ((Map<String, Object>) s.getOrDefault("latencyMs", Map.of())).get("p99") + " ms";
+            case "capitationRun" -> num(s.get("persons")) + " persons in " + s.get("requestSeconds") + " s";
+            case "endToEnd" -> "visible p99: patient-index " + p99(s, "patientIndexVisibleMs") + " ms, certificates "
+                    + p99(s, "certificatesVisibleMs") + " ms, billing " + p99(s, "billingVisibleMs") + " ms";
+            default -> "see below";
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object p99(Map<String, Object> s, String key) {
+        return ((Map<String, Object>) s.getOrDefault(key, Map.of())).get("p99");
+    }
+
+    private static String num(Object v) {
+        return v instanceof Number n && !(v instanceof Double) ? String.format("%,d", n.longValue()) : String.valueOf(v);
+    }
+
+    /** "2 CPUs AMD EPYC, 23.5 GiB" from {@link Machine#facts()}. */
+    static String machine(Map<String, Object> m) {
+        if (m == null) {
+            return "not recorded";
+        }
+        String memory = String.valueOf(m.get("memory"));
+        if (memory.endsWith(" kB")) {
+            memory = String.format("%.1f GiB", Long.parseLong(memory.replace(" kB", "").trim()) / 1024.0 / 1024.0);
+        }
+        return m.get("cpus") + " CPUs " + m.get("cpuModel") + ", " + memory;
+    }
+
+    private static String settings(Map<String, Object> postgres) {
+        return postgres == null ? "settings not recorded" : PostgresSettings.summary(postgres);
+    }
+
+    private static String date(Object iso) {
+        return iso == null ? "not recorded" : String.valueOf(iso).replace('T', ' ').replaceAll(":\\d\\dZ$", "").replace("Z", "");
+    }
+
+    private static String cell(String s) {
+        return s.replace("|", "\\|").replace("\n", " ");
+    }
+
+    /** Figures as a two-column table; a figure that is a map of rows (per service) becomes its own table below. */
     @SuppressWarnings("unchecked")
     private static void table(StringBuilder md, Map<String, Object> figures) {
+        Map<String, Map<String, Object>> subTables = new LinkedHashMap<>();
         md.append("| figure | value |\n|---|---|\n");
         figures.forEach((k, v) -> {
-            if (v instanceof Map<?, ?> nested) {
+            if (v instanceof Map<?, ?> nested && !nested.isEmpty() && nested.values().stream().allMatch(x -> x instanceof Map)) {
+                subTables.put(k, (Map<String, Object>) nested);
+            } else if (v instanceof Map<?, ?> nested) {
                 StringBuilder inner = new StringBuilder();
                 ((Map<String, Object>) nested).forEach((a, b) -> inner.append(inner.length() == 0 ? "" : ", ").append(a).append(" ").append(b));
-                md.append("| ").append(k).append(" | ").append(inner).append(" |\n");
+                md.append("| ").append(k).append(" | ").append(cell(inner.toString())).append(" |\n");
             } else {
-                md.append("| ").append(k).append(" | ").append(v).append(" |\n");
+                md.append("| ").append(k).append(" | ").append(cell(String.valueOf(v))).append(" |\n");
             }
         });
         md.append('\n');
+        subTables.forEach((name, rows) -> {
+            List<String> columns = new ArrayList<>();
+            rows.values().forEach(r -> ((Map<String, Object>) r).keySet().forEach(c -> {
+                if (!columns.contains(c)) {
+                    columns.add(c);
+                }
+            }));
+            md.append(name).append(":\n\n| |");
+            columns.forEach(c -> md.append(' ').append(c).append(" |"));
+            md.append("\n|---|");
+            columns.forEach(c -> md.append("---|"));
+            md.append('\n');
+            rows.forEach((row, values) -> {
+                md.append("| ").append(row).append(" |");
+                columns.forEach(c -> md.append(' ').append(cell(String.valueOf(((Map<String, Object>) values).getOrDefault(c, "")))).append(" |"));
+                md.append('\n');
+            });
+            md.append('\n');
+        });
     }
 }

@@ -1,0 +1,51 @@
+package kz.ehr.simulator.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The PostgreSQL settings that move the platform's write rates (buffers, checkpoints, commit durability), read from
+ * the server itself, so a figure says whether it was measured on a tuned server or on the defaults.
+ */
+final class PostgresSettings {
+    static final List<String> NAMES = List.of("shared_buffers", "max_wal_size", "synchronous_commit", "fsync");
+
+    private PostgresSettings() {
+    }
+
+    /** name → "value (default)" or "value (set by SOURCE)", in the order of {@link #NAMES}; "unknown: …" when unreadable. */
+    static Map<String, Object> read(String host, int port, String user, String password) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", user, password);
+             PreparedStatement ps = c.prepareStatement("SELECT name, current_setting(name), source FROM pg_settings WHERE name = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", NAMES.toArray()));
+            Map<String, String> found = new LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), describe(rs.getString(2), rs.getString(3)));
+                }
+            }
+            NAMES.forEach(n -> out.put(n, found.getOrDefault(n, "not reported by the server")));
+        } catch (Exception e) {
+            out.put("unknown", e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
+        }
+        return out;
+    }
+
+    /** pg_settings.source 'default' is the server's built-in value; anything else says where it was set. */
+    static String describe(String value, String source) {
+        return "default".equals(source) ? value + " (default)" : value + " (set by " + source + ")";
+    }
+
+    /** One line for a table cell: "shared_buffers 128MB (default), max_wal_size 8GB (set by configuration file), …". */
+    static String summary(Map<String, Object> settings) {
+        StringBuilder s = new StringBuilder();
+        settings.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        return s.toString();
+    }
+}

@@ -1,0 +1,159 @@
+package kz.ehr.simulator.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * One running service as the pipeline benchmark watches it: which consumer groups are its own, how many rows of its
+ * transactional outbox are unsent, how much CPU its process has used ({@code /proc/<pid>/stat}) and how much heap it
+ * uses now ({@code /q/metrics}).
+ */
+final class ServiceProbe implements AutoCloseable {
+    /**
+     * A service of ARCHITECTURE.md. {@code groupPrefixes}: the consumer group ids its {@code BatchConsumerLoop}s use
+     * (a group belongs to it when it equals a prefix or starts with prefix + "-"); {@code database}: where its
+     * outbox lives (every service's Flyway migrations name it {@code outbox}, unsent while {@code sent_at IS NULL};
+     * ingestion publishes directly and has none).
+     */
+    record Service(String name, String baseUrl, String database, List<String> groupPrefixes) {
+        boolean owns(String group) {
+            for (String prefix : groupPrefixes) {
+                if (group.equals(prefix) || group.startsWith(prefix + "-")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    static List<Service> platform(Platform p) {
+        return List.of(
+                new Service("ingestion-service", p.ingestion, "ehr_ingestion", List.of("ingestion")),
+                new Service("patient-index-service", p.patientIndex, "ehr_mpi", List.of("patient-index")),
+                new Service("certificate-service", p.certificates, "ehr_certificates", List.of("certificate-service")),
+                new Service("billing-service", p.billing, "ehr_billing", List.of("billing-service")));
+    }
+
+    final Service service;
+    private final Platform platform;
+    private final Path pidFile;
+    private final Connection db;
+    private final boolean hasOutbox;
+
+    ServiceProbe(Service service, Platform platform, Path pidsDir, String pgHost, int pgPort, String pgUser, String pgPassword)
+            throws SQLException {
+        this.service = service;
+        this.platform = platform;
+        this.pidFile = pidsDir.resolve(service.name() + ".pid");
+        this.db = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + service.database(), pgUser, pgPassword);
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('outbox') IS NOT NULL")) {
+            rs.next();
+            this.hasOutbox = rs.getBoolean(1);
+        }
+    }
+
+    boolean hasOutbox() {
+        return hasOutbox;
+    }
+
+    /** Rows of the outbox not yet relayed to Kafka (0 for a service without an outbox). */
+    long unsentOutboxRows() throws SQLException {
+        if (!hasOutbox) {
+            return 0;
+        }
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM outbox WHERE sent_at IS NULL")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The service's process id as the launcher recorded it, if it did. */
+    OptionalLong pid() {
+        try {
+            return OptionalLong.of(Long.parseLong(Files.readString(pidFile).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** utime + stime of {@code pid} in clock ticks, or empty when the process is gone or not readable. */
+    static OptionalLong cpuTicks(long pid) {
+        try {
+            return OptionalLong.of(cpuTicks(Files.readString(Path.of("/proc/" + pid + "/stat"))));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * utime + stime (fields 14 and 15 of proc(5)) from the text of {@code /proc/<pid>/stat}. The command name
+     * (field 2) is in parentheses and may itself hold spaces and parentheses, so fields are counted after the last ')'.
+     */
+    static long cpuTicks(String stat) {
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            throw new IllegalArgumentException("not a /proc/<pid>/stat line: no ')' after the command name");
+        }
+        String[] f = stat.substring(close + 1).trim().split("\\s+");
+        if (f.length < 13) {
+            throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + f.length + " fields after the command name");
+        }
+        // f[0] is field 3 (state), so field n is f[n - 3]
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** Clock ticks per second for /proc times (getconf CLK_TCK; 100 on every Linux the platform targets). */
+    static int clockTicksPerSecond() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor() == 0 ? Integer.parseInt(out) : 100;
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+
+    /** Heap in use now, from the service's Prometheus metrics; empty when they cannot be read. */
+    OptionalLong heapUsedBytes() {
+        Platform.Answer a = platform.get(service.baseUrl() + "/q/metrics");
+        if (a.status() != 200) {
+            return OptionalLong.empty();
+        }
+        return heapUsedBytes(a.body());
+    }
+
+    /**
+     * The sum of {@code jvm_memory_used_bytes} over the heap's pools ({@code area="heap"}) in Prometheus text format;
+     * empty when there is no such sample.
+     */
+    static OptionalLong heapUsedBytes(String prometheusText) {
+        double sum = 0;
+        boolean found = false;
+        for (String line : prometheusText.split("\n")) {
+            if (!line.startsWith("jvm_memory_used_bytes{") || !line.contains("area=\"heap\"")) {
+                continue;
+            }
+            int labelsEnd = line.lastIndexOf('}');
+            String[] value = line.substring(labelsEnd + 1).trim().split("\\s+");
+            sum += Double.parseDouble(value[0]);
+            found = true;
+        }
+        return found ? OptionalLong.of(Math.round(sum)) : OptionalLong.empty();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        db.close();
+    }
+}

@@ -1,0 +1,227 @@
+package kz.ehr.simulator.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pure parts of the pipeline benchmark: lag arithmetic, /proc stat and Prometheus parsing, which groups belong
+ * to which service, the records prepared before the clock, and the report's summary table. The measurement itself
+ * needs the running platform (./ehr bench --only pipeline).
+ */
+class PipelineBenchTests {
+    private static final List<String> PROVIDERS = List.of("damumed", "kmis", "medelement");
+
+    @Test
+    void a_group_is_behind_by_end_minus_committed_over_its_partitions() {
+        long lag = ConsumerLag.lag(Map.of("t-0", 90L, "t-1", 200L), Set.of("t-0", "t-1"), Map.of("t-0", 100L, "t-1", 250L),
+                Map.of("t-0", 0L, "t-1", 0L));
+
+        assertThat(lag).isEqualTo(10 + 50);
+    }
+
+    @Test
+    void a_group_that_has_read_everything_has_lag_zero() {
+        assertThat(ConsumerLag.lag(Map.of("t-0", 100L), Set.of("t-0"), Map.of("t-0", 100L), Map.of("t-0", 0L))).isZero();
+    }
+
+    @Test
+    void an_assigned_partition_never_committed_counts_from_its_earliest_offset() {
+        long lag = ConsumerLag.lag(Map.of(), Set.of("t-0"), Map.of("t-0", 500L), Map.of("t-0", 120L));
+
+        assertThat(lag).isEqualTo(380);
+    }
+
+    @Test
+    void a_committed_partition_no_longer_assigned_still_counts_and_one_past_its_end_counts_nothing() {
+        long lag = ConsumerLag.lag(Map.of("t-0", 40L, "t-1", 700L), Set.of(), Map.of("t-0", 45L, "t-1", 600L), Map.of());
+
+        assertThat(lag).isEqualTo(5);
+    }
+
+    @Test
+    void a_partition_whose_end_is_unknown_counts_nothing() {
+        assertThat(ConsumerLag.lag(Map.of("gone-0", 3L), Set.of("gone-0"), Map.of(), Map.of())).isZero();
+    }
+
+    @Test
+    void cpu_ticks_are_utime_plus_stime_counted_after_the_command_name_even_with_spaces_and_parentheses_in_it() {
+        String stat = "4242 (java (worker) 1) S 1 4242 4242 0 -1 4194560 123 0 0 0 1500 250 7 3 20 0 61 0 9876 5000000 30000";
+
+        assertThat(ServiceProbe.cpuTicks(stat)).isEqualTo(1500 + 250);
+    }
+
+    @Test
+    void a_stat_line_without_a_command_name_is_refused() {
+        assertThatThrownBy(() -> ServiceProbe.cpuTicks("4242 java S 1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void cpu_per_thousand_records_is_ticks_over_ticks_per_second_over_thousands_of_records() {
+        assertThat(PipelineBench.cpuSecondsPer1000(4_500, 100, 20_000)).isEqualTo(2.25);
+    }
+
+    @Test
+    void heap_in_use_is_the_sum_of_the_heap_pools_only() {
+        String metrics = """
+                # HELP jvm_memory_used_bytes The amount of used memory
+                # TYPE jvm_memory_used_bytes gauge
+                jvm_memory_used_bytes{area="heap",id="G1 Eden Space"} 1.048576E7
+                jvm_memory_used_bytes{area="nonheap",id="Metaspace"} 9.9E7
+                jvm_memory_used_bytes{area="heap",id="G1 Old Gen"} 2.0E7
+                jvm_memory_used_bytes{area="heap",id="G1 Survivor Space"} 1000.0
+                jvm_memory_committed_bytes{area="heap",id="G1 Old Gen"} 5.0E8
+                """;
+
+        assertThat(ServiceProbe.heapUsedBytes(metrics)).hasValue(10_485_760L + 20_000_000L + 1_000L);
+    }
+
+    @Test
+    void metrics_without_heap_samples_give_no_heap_figure() {
+        assertThat(ServiceProbe.heapUsedBytes("http_server_requests_seconds_count{method=\"GET\"} 3.0\n")).isEmpty();
+    }
+
+    @Test
+    void every_consumer_group_of_the_services_belongs_to_one_service_and_the_benchs_own_to_none() {
+        List<ServiceProbe.Service> services = ServiceProbe.platform(new Platform("127.0.0.1", 1, 2, 3, 4, null));
+        Map<String, String> owner = new LinkedHashMap<>();
+        for (String group : List.of("ingestion", "patient-index", "patient-index-locator", "certificate-service",
+                "certificate-service-mpi", "billing-service", "bench-raw", "test-reader-1", "probe-x")) {
+            owner.put(group, services.stream().filter(s -> s.owns(group)).map(ServiceProbe.Service::name).findFirst().orElse("none"));
+        }
+
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("ingestion", "ingestion-service");
+        expected.put("patient-index", "patient-index-service");
+        expected.put("patient-index-locator", "patient-index-service");
+        expected.put("certificate-service", "certificate-service");
+        expected.put("certificate-service-mpi", "certificate-service");
+        expected.put("billing-service", "billing-service");
+        expected.put("bench-raw", "none");
+        expected.put("test-reader-1", "none");
+        expected.put("probe-x", "none");
+        assertThat(owner).containsExactlyEntriesOf(expected);
+    }
+
+    @Test
+    void a_setting_left_at_the_servers_default_says_so() {
+        assertThat(PostgresSettings.describe("128MB", "default")).isEqualTo("128MB (default)");
+        assertThat(PostgresSettings.describe("8GB", "configuration file")).isEqualTo("8GB (set by configuration file)");
+    }
+
+    @Test
+    void the_prepared_load_is_exactly_n_records_of_every_provider_in_batches_of_one_provider_each() throws Exception {
+        try (PreparedLoad load = PreparedLoad.generate(PROVIDERS, 3_000, 11, 1.0, 1000, Long.MAX_VALUE)) {
+            List<PreparedLoad.Batch> batches = batches(load);
+
+            assertThat(load.spilled()).isFalse();
+            assertThat(load.records).isEqualTo(3_000);
+            assertThat(batches.stream().mapToInt(PreparedLoad.Batch::records).sum()).isEqualTo(3_000);
+            assertThat(batches).allSatisfy(b -> {
+                assertThat(b.records()).isBetween(1, 1000);
+                String[] lines = new String(b.ndjson(), StandardCharsets.UTF_8).split("\n");
+                assertThat(lines).hasSize(b.records());
+                assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("{").contains("\"recordId\":\"" + prefix(b.provider())));
+            });
+            assertThat(load.byProvider.keySet()).containsExactlyInAnyOrderElementsOf(PROVIDERS);
+            assertThat(load.byType).containsKeys("PATIENT", "ENCOUNTER", "ATTACHMENT", "OBSERVATION");
+        }
+    }
+
+    @Test
+    void a_load_over_the_memory_budget_streams_the_same_batches_from_a_file_it_deletes() throws Exception {
+        List<PreparedLoad.Batch> inMemory;
+        try (PreparedLoad load = PreparedLoad.generate(PROVIDERS, 2_500, 5, 1.0, 1000, Long.MAX_VALUE)) {
+            inMemory = batches(load);
+        }
+        Set<Path> before = tempBatchFiles();
+        List<PreparedLoad.Batch> fromFile;
+        try (PreparedLoad load = PreparedLoad.generate(PROVIDERS, 2_500, 5, 1.0, 1000, 0)) {
+            assertThat(load.spilled()).isTrue();
+            fromFile = batches(load);
+        }
+
+        assertThat(fromFile).hasSameSizeAs(inMemory);
+        for (int i = 0; i < inMemory.size(); i++) {
+            assertThat(fromFile.get(i).provider()).isEqualTo(inMemory.get(i).provider());
+            assertThat(fromFile.get(i).ndjson()).isEqualTo(inMemory.get(i).ndjson());
+        }
+        assertThat(tempBatchFiles()).isEqualTo(before);
+    }
+
+    @Test
+    void the_summary_comes_first_and_a_scenario_never_run_is_marked_not_measured(@TempDir Path docs) throws Exception {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("date", "2030-01-02T03:04:05Z");
+        report.put("command", "./ehr bench --only kafka");
+        report.put("machine", Map.of("cpus", 2, "cpuModel", "Test CPU", "memory", "2097152 kB"));
+        report.put("postgres", Map.of("fsync", "on (default)"));
+        Map<String, Object> kafka = new LinkedHashMap<>();
+        kafka.put("title", "Raw Kafka producer rate");
+        kafka.put("command", "./ehr bench --only kafka --kafka-records 10");
+        kafka.put("recordsPerSecond", 12345L);
+        kafka.put("megabytesPerSecond", 7.5);
+        report.put("scenarios", new LinkedHashMap<>(Map.of("rawKafkaProducer", kafka)));
+
+        Report.write(docs, report);
+        String md = Files.readString(docs.resolve("benchmarks.md"));
+
+        String summary = md.substring(md.indexOf("## Current figures"), md.indexOf("## Raw Kafka producer rate"));
+        assertThat(summary).contains("| Whole pipeline (REST → every service caught up) | " + Report.NOT_MEASURED + " |");
+        assertThat(summary).contains("| Raw Kafka producer (reference) | 12,345 records/s (7.5 MB/s) | 2 CPUs Test CPU, 2.0 GiB | 2030-01-02 03:04 | "
+                + "fsync on (default) | `./ehr bench --only kafka --kafka-records 10` |");
+    }
+
+    @Test
+    void a_run_of_one_scenario_keeps_the_other_scenarios_figures(@TempDir Path docs) throws Exception {
+        Report.write(docs, run("2030-01-01T00:00:00Z", "rawKafkaProducer", Map.of("recordsPerSecond", 111L)));
+        Report.write(docs, run("2030-02-01T00:00:00Z", "rawPostgresInsert", Map.of("rowsPerSecond", 222L)));
+
+        String md = Files.readString(docs.resolve("benchmarks.md"));
+        assertThat(md).contains("| Raw Kafka producer (reference) | 111 records/s").contains("2030-01-01 00:00");
+        assertThat(md).contains("| Raw PostgreSQL batched inserts (reference) | 222 rows/s").contains("2030-02-01 00:00");
+    }
+
+    private static Map<String, Object> run(String date, String key, Map<String, Object> figures) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("date", date);
+        report.put("command", "./ehr bench");
+        report.put("machine", Map.of("cpus", 2, "cpuModel", "Test CPU", "memory", "2097152 kB"));
+        Map<String, Object> s = new LinkedHashMap<>(figures);
+        s.put("command", "./ehr bench --only " + key);
+        report.put("scenarios", new LinkedHashMap<>(Map.of(key, s)));
+        return report;
+    }
+
+    private static List<PreparedLoad.Batch> batches(PreparedLoad load) throws Exception {
+        List<PreparedLoad.Batch> out = new ArrayList<>();
+        load.forEach(out::add);
+        return out;
+    }
+
+    private static Set<Path> tempBatchFiles() throws Exception {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return new HashSet<>(files.filter(p -> p.getFileName().toString().startsWith("ehr-pipeline-bench-")).toList());
+        }
+    }
+
+    private static String prefix(String provider) {
+        return switch (provider) {
+            case "damumed" -> "dm-";
+            case "kmis" -> "km-";
+            default -> "me-";
+        };
+    }
+}
