@@ -115,6 +115,7 @@ public final class ImportCommand {
             for (FileImport.Input input : inputs) {
                 FileImport file = new FileImport(input, settings, acknowledged);
                 boolean complete = file.run();
+                progress.endFile();
                 done.add(file.checkpoint());
                 report(out, input, file.checkpoint());
                 if (!complete) {

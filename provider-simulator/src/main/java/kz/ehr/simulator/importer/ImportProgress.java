@@ -41,12 +41,7 @@ final class ImportProgress implements AutoCloseable {
     }
 
     synchronized void startFile(Path path, long bytes, long recordsAlreadyImported) {
-        if (out != null && !file.isEmpty()) {
-            print();
-            if (terminal) {
-                out.println();
-            }
-        }
+        endFile();
         file = path.getFileName().toString();
         size = bytes;
         position = 0;
@@ -54,6 +49,17 @@ final class ImportProgress implements AutoCloseable {
         fileStarted = System.nanoTime();
         recordsBefore = recordsAlreadyImported;
         runRecordsAtFileStart = recordsThisRun.get();
+    }
+
+    /** The file's last progress line, before its report. */
+    synchronized void endFile() {
+        if (out != null && !file.isEmpty()) {
+            print();
+            if (terminal) {
+                out.println();
+            }
+        }
+        file = "";
     }
 
     void position(long rawBytes) {
@@ -99,10 +105,7 @@ final class ImportProgress implements AutoCloseable {
     public void close() {
         if (ticker != null) {
             ticker.shutdownNow();
-            print();
-            if (terminal) {
-                out.println();
-            }
+            endFile();
         }
     }
 }

@@ -1,0 +1,224 @@
+package kz.ehr.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import kz.ehr.local.LocalKafkaBroker;
+import kz.ehr.platform.SyntheticPeople.Person;
+import kz.ehr.testsupport.TestPlatform;
+
+/**
+ * The launcher script itself: {@code ./ehr up} with only ingestion (its hidden test settings: own state directory,
+ * port, database, this JVM's broker, no build, no demo stream), then a SIGKILLed service brought back by its
+ * supervisor, a backfill killed mid-way and run again against the real service, and {@code ./ehr down} stopping
+ * exactly what up started.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final Path ROOT = Path.of(System.getProperty("ehr.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path WORK = Path.of("target", "launcher-it").toAbsolutePath();
+    static final Path STATE = WORK.resolve("state");
+    static final String PROVIDER = "launcher-it";
+    static final String KEY = "launcher-key-" + UUID.randomUUID();
+    static final Pattern STATUS = Pattern.compile("^ingestion-service\\s+(\\S+)\\s+(\\d+)\\s+(ready|not ready|down|stopped|restarting)\\s+(\\S+)\\s+(.*)$",
+            Pattern.MULTILINE);
+    static int port;
+    static final Map<String, String> env = new HashMap<>();
+
+    @BeforeAll
+    static void up() throws Exception {
+        deleteTree(WORK);
+        Files.createDirectories(WORK);
+        port = LocalKafkaBroker.freePort();
+        URI pg = URI.create(TestPlatform.freshDatabase("ehr_ingestion_launcher").substring("jdbc:".length()));
+        env.putAll(Map.of("EHR_STATE_DIR", STATE.toString(), "EHR_SERVICES", "ingestion-service:" + port + ":ehr_ingestion_launcher",
+                "EHR_NO_BUILD", "1", "EHR_DEMO_PERSONS", "0", "EHR_KAFKA", TestPlatform.kafkaBootstrapServers(),
+                "EHR_PROVIDER_KEYS", PROVIDER + ":" + KEY, "EHR_PG_HOST", pg.getHost(), "EHR_PG_PORT", String.valueOf(pg.getPort()),
+                "EHR_PG_USER", TestPlatform.pgUser(), "EHR_PG_PASSWORD", TestPlatform.pgPassword()));
+        Result up = ehr(Duration.ofMinutes(4), "up");
+        assertThat(up.code()).as(up.output()).isZero();
+        assertThat(up.output()).contains("ingestion-service ready on http://127.0.0.1:" + port);
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        ehr(Duration.ofMinutes(1), "down");
+    }
+
+    @Test
+    @Order(1)
+    void a_service_killed_with_sigkill_is_restarted_by_its_supervisor_and_status_counts_one_restart() throws Exception {
+        Matcher before = status();
+        assertThat(before.group(3)).isEqualTo("ready");
+        assertThat(before.group(4)).isEqualTo("0");
+        long pid = Long.parseLong(before.group(1));
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        Matcher after = await("ingestion is ready again after one restart", Duration.ofMinutes(3), () -> {
+            Matcher m = status();
+            return m.group(3).equals("ready") && m.group(4).equals("1") ? m : null;
+        });
+        assertThat(Long.parseLong(after.group(1))).isNotEqualTo(pid);
+        assertThat(after.group(5).trim()).isEqualTo("137(SIGKILL)");
+        assertThat(ProcessHandle.of(Long.parseLong(after.group(1)))).isPresent();
+    }
+
+    @Test
+    @Order(2)
+    void a_backfill_killed_mid_way_and_run_again_imports_every_record_once_counting_the_batch_in_flight_as_duplicates() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (Person p : SyntheticPeople.cohort(1000)) {
+            lines.add(SyntheticPeople.patientRecord(p).strip());
+            lines.add(SyntheticPeople.visitRecord(p).strip());
+        }
+        lines.add(1234, SyntheticPeople.visitRecord(SyntheticPeople.cohort(1).get(0)).strip().replace("\"I10\"", "\"hypertension\""));
+        Path file = WORK.resolve("backfill").resolve("history.ndjson");
+        Files.createDirectories(file.getParent());
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        Path checkpoint = file.resolveSibling("history.ndjson.import-checkpoint");
+        List<String> importArgs = List.of("import", "--provider", PROVIDER, "--key", KEY, "--batch", "100", "--concurrency", "1", file.toString());
+
+        Process first = start(importArgs, WORK.resolve("import-1.log"));
+        try {
+            await("the importer acknowledged five batches", Duration.ofMinutes(2), () -> {
+                if (!first.isAlive()) {
+                    throw new AssertionError("the importer ended before it was killed: " + Files.readString(WORK.resolve("import-1.log")));
+                }
+                return Files.exists(checkpoint) && JSON.readTree(checkpoint.toFile()).path("batches").asLong() >= 5 ? true : null;
+            });
+        } finally {
+            first.destroyForcibly().waitFor();
+        }
+        long before = JSON.readTree(checkpoint.toFile()).path("records").asLong();
+        assertThat(before).isLessThan(lines.size());
+
+        Result second = ehr(Duration.ofMinutes(3), importArgs.toArray(String[]::new));
+
+        assertThat(second.code()).as(second.output()).isZero();
+        JsonNode c = JSON.readTree(checkpoint.toFile());
+        assertThat(c.path("complete").asBoolean()).isTrue();
+        assertThat(c.path("records").asLong()).as("every record counted once").isEqualTo(lines.size());
+        assertThat(c.path("rejectedByCode").path("ICD10_FORMAT").asLong()).isEqualTo(1);
+        assertThat(c.path("duplicates").asLong()).as("at most the batch in flight was sent twice").isBetween(0L, 100L);
+        assertThat(c.path("accepted").asLong() + c.path("duplicates").asLong()).isEqualTo(lines.size() - 1);
+        JsonNode stats = JSON.readTree(get("/api/v1/providers/" + PROVIDER + "/stats").body());
+        assertThat(stats.path("accepted").asLong()).as("ingestion's own count").isEqualTo(lines.size() - 1);
+        assertThat(stats.path("duplicates").asLong()).isEqualTo(c.path("duplicates").asLong());
+        List<String> rejected = Files.readAllLines(file.resolveSibling("history.ndjson.rejected.ndjson"));
+        assertThat(rejected).hasSize(1);
+        assertThat(JSON.readTree(rejected.get(0)).path("line").asLong()).isEqualTo(1235);
+        assertThat(second.output()).contains("rejected 1 (ICD10_FORMAT 1)");
+    }
+
+    @Test
+    @Order(3)
+    void down_stops_the_supervisor_and_the_service_it_started() throws Exception {
+        long service = Long.parseLong(Files.readString(STATE.resolve("pids/ingestion-service.pid")).strip());
+        long supervisor = Long.parseLong(Files.readString(STATE.resolve("pids/ingestion-service.supervisor.pid")).strip());
+
+        Result down = ehr(Duration.ofMinutes(1), "down");
+
+        assertThat(down.code()).as(down.output()).isZero();
+        assertThat(ProcessHandle.of(service).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(ProcessHandle.of(supervisor).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(STATE.resolve("pids/ingestion-service.pid")).doesNotExist();
+        assertThat(status().group(3)).isEqualTo("stopped");
+    }
+
+    record Result(int code, String output) {
+    }
+
+    static Process start(List<String> args, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("ehr").toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    static Result ehr(Duration timeout, String... args) throws Exception {
+        Path log = Files.createTempFile(WORK, "ehr-", ".log");
+        Process p = start(List.of(args), log);
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("./ehr " + String.join(" ", args) + " did not finish within " + timeout + ":\n" + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        Files.delete(log);
+        return new Result(p.exitValue(), output);
+    }
+
+    static Matcher status() throws Exception {
+        Result r = ehr(Duration.ofSeconds(30), "status");
+        Matcher m = STATUS.matcher(r.output());
+        if (!m.find()) {
+            throw new AssertionError("no ingestion-service line in ./ehr status:\n" + r.output());
+        }
+        return m;
+    }
+
+    static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + KEY)
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls until the probe returns non-null, with a deadline; no fixed sleeps. */
+    static <T> T await(String what, Duration timeout, Callable<T> probe) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            T value = probe.call();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(250);
+        }
+        Path log = STATE.resolve("logs/ingestion-service.log");
+        throw new AssertionError("timed out waiting until " + what + "; service log tail:\n"
+                + (Files.exists(log) ? tail(Files.readAllLines(log)) : "(none)"));
+    }
+
+    private static String tail(List<String> lines) {
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
