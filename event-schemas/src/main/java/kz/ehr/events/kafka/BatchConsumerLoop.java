@@ -457,7 +457,11 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     @Override
     public void close() {
         running.set(false);
-        consumer.wakeup();
+        try {
+            consumer.wakeup();
+        } catch (RuntimeException alreadyClosed) {
+            // the thread stopped on its own and closed the client
+        }
         try {
             stopped.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
