@@ -8,9 +8,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -97,6 +99,7 @@ public class RecordIntake {
         final List<SourceRecordStore.Published> published = new ArrayList<>();
         final List<BatchOutcome.Rejection> rejections = new ArrayList<>();
         final List<BatchOutcome.Warning> warnings = new ArrayList<>();
+        final Set<Integer> duplicateIndexes = new HashSet<>();
 
         Prepared(BatchTally tally) {
             this.tally = tally;
@@ -115,6 +118,15 @@ public class RecordIntake {
      * @throws StateUnavailableException                 the database failed; nothing was recorded
      */
     public BatchOutcome submit(String providerId, List<IncomingRecord> records) {
+        return submitEach(providerId, records).outcome();
+    }
+
+    /** A submitted batch and which of its records (by {@link IncomingRecord#index()}) were duplicates. */
+    public record Submitted(BatchOutcome outcome, Set<Integer> duplicateIndexes) {
+    }
+
+    /** {@link #submit}, for a caller that answers each record on its own (the FHIR intake: 201 new, 200 duplicate). */
+    public Submitted submitEach(String providerId, List<IncomingRecord> records) {
         long started = System.nanoTime();
         String result = "ok";
         try {
@@ -142,7 +154,7 @@ public class RecordIntake {
                 throw new StateUnavailableException(e);
             }
             metrics.batch(p.tally);
-            return p.outcome();
+            return new Submitted(p.outcome(), Set.copyOf(p.duplicateIndexes));
         } finally {
             metrics.batchTime(REST, result, Duration.ofNanos(System.nanoTime() - started));
         }
@@ -229,6 +241,7 @@ public class RecordIntake {
             RecordVersions.Decision d = decisions.get(i);
             if (d.outcome() == RecordVersions.Outcome.DUPLICATE) {
                 p.tally.duplicates++;
+                p.duplicateIndexes.add(validIncoming.get(i).index());
                 continue;
             }
             HealthRecordEvent event = v.event();
