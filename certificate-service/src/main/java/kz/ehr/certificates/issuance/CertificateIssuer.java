@@ -170,12 +170,15 @@ public class CertificateIssuer {
         }
     }
 
-    /** Certificates revoked that were signed by one key: the revocation list verifiers download. */
+    /**
+     * Certificates revoked that were signed by one key, number and time only: the public revocation list verifiers
+     * download. The reason is health data and is read only through the audited staff endpoint ({@link #find}).
+     */
     public List<Map<String, Object>> revokedBy(String kid) throws SQLException {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     SELECT number, revoked_at, revocation_reason FROM certificate
+                     SELECT number, revoked_at FROM certificate
                      WHERE kid = ? AND revoked_at IS NOT NULL ORDER BY revoked_at, number""")) {
             ps.setString(1, kid);
             try (ResultSet rs = ps.executeQuery()) {
@@ -183,7 +186,6 @@ public class CertificateIssuer {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("no", rs.getString(1));
                     m.put("revokedAt", rs.getTimestamp(2).toInstant().toString());
-                    m.put("reason", rs.getString(3));
                     out.add(m);
                 }
             }

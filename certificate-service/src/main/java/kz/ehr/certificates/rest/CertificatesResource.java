@@ -31,7 +31,8 @@ import kz.ehr.security.Roles;
 
 /**
  * Issue a certificate, and read it back as JSON, QR code or PDF: a clinician's system, with the reason in X-Purpose.
- * Every issue, refusal and read is audited: they all show the person's data.
+ * Why a certificate was revoked (a registration, a death) is read here too, by a clinician or an auditor, never through
+ * the public verification. Every issue, refusal and read is audited: they all show the person's data.
  */
 @Path("/api/v1/certificates")
 @Blocking
@@ -49,16 +50,26 @@ public class CertificatesResource {
     }
 
     public record CertificateView(String number, String type, String form, String iin, String name, String issuedAt,
-                                  String expiresAt, String conclusion, String kid, String status, String revocationReason,
-                                  Map<String, Object> content, String token, String qr, Map<String, String> links) {
+                                  String expiresAt, String conclusion, String kid, String status, String revokedAt,
+                                  String revocationReason, Map<String, Object> content, String token, String qr,
+                                  Map<String, String> links) {
         static CertificateView of(IssuedCertificate c) {
             @SuppressWarnings("unchecked")
             Map<String, Object> content = (Map<String, Object>) c.claims().get("c");
             String base = "/api/v1/certificates/" + c.number();
             return new CertificateView(c.number(), c.type(), (String) c.claims().get("form"), c.iin(),
                     (String) c.claims().get("name"), c.issuedAt().toString(), c.expiresAt().toString(), c.conclusion(),
-                    c.kid(), c.revokedAt() == null ? "ACTIVE" : "REVOKED", c.revocationReason(), content, c.token(),
-                    QrPayload.encode(c.token()), Map.of("qr", base + "/qr.png", "pdf", base + "/pdf"));
+                    c.kid(), c.revokedAt() == null ? "ACTIVE" : "REVOKED", c.revokedAt() == null ? null : c.revokedAt().toString(),
+                    c.revocationReason(), content, c.token(), QrPayload.encode(c.token()),
+                    Map.of("qr", base + "/qr.png", "pdf", base + "/pdf", "revocation", base + "/revocation"));
+        }
+    }
+
+    /** A certificate's revocation as staff see it: when and why; {@code ACTIVE} with no time or reason when it stands. */
+    public record RevocationView(String number, String type, String status, String revokedAt, String reason) {
+        static RevocationView of(IssuedCertificate c) {
+            return new RevocationView(c.number(), c.type(), c.revokedAt() == null ? "ACTIVE" : "REVOKED",
+                    c.revokedAt() == null ? null : c.revokedAt().toString(), c.revocationReason());
         }
     }
 
@@ -93,6 +104,20 @@ public class CertificatesResource {
     public CertificateView get(@PathParam("number") String number, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
             throws SQLException {
         return CertificateView.of(audited(number, AccessAudit.Action.READ, purpose));
+    }
+
+    /**
+     * Why a certificate was revoked: health data (a psychiatric, narcological or TB registration, a death), so staff
+     * only, with a stated purpose, audited like any other read of the person's data. The auditor may read it too: a
+     * revocation is a decision the platform made.
+     */
+    @GET
+    @RolesAllowed({Roles.CLINICIAN, Roles.AUDITOR})
+    @Path("/{number}/revocation")
+    @Produces(MediaType.APPLICATION_JSON)
+    public RevocationView revocation(@PathParam("number") String number, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
+            throws SQLException {
+        return RevocationView.of(audited(number, AccessAudit.Action.READ_REVOCATION, purpose));
     }
 
     @GET

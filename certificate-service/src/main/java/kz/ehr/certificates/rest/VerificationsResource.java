@@ -40,8 +40,9 @@ public class VerificationsResource {
     public record VerificationRequest(String token) {
     }
 
+    /** For REVOKED: {@code revokedAt} says when, and nothing says why (the reason is health data; staff read it). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record VerificationView(String status, String kid, String detail, Map<String, Object> certificate) {
+    public record VerificationView(String status, String kid, String detail, String revokedAt, Map<String, Object> certificate) {
     }
 
     @POST
@@ -56,6 +57,7 @@ public class VerificationsResource {
                             "a token is at most " + maxTokenChars + " characters", "token")).build());
         }
         VerificationResult r = verifications.verify(token);
-        return new VerificationView(r.status().name(), r.kid(), r.detail(), r.claims());
+        return new VerificationView(r.status().name(), r.kid(), r.detail(),
+                r.revokedAt() == null ? null : r.revokedAt().toString(), r.claims());
     }
 }

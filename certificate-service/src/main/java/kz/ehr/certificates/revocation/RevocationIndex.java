@@ -23,7 +23,7 @@ import kz.ehr.certificates.config.CertificatesConfig;
 import kz.ehr.certificates.verifier.TokenVerifier;
 
 /**
- * Revoked certificate numbers in memory, so that a verification costs no database round trip. Refreshed from the
+ * Revoked certificate numbers and when they were revoked (never why: that stays behind the staff endpoint) in memory, so that a verification costs no database round trip. Refreshed from the
  * database every {@code ehr.certificates.revocation-refresh}, which bounds how stale an answer can be and keeps
  * every instance of the service in step.
  */
@@ -36,7 +36,7 @@ public class RevocationIndex implements TokenVerifier.RevocationLookup {
     @Inject
     CertificatesConfig config;
 
-    private final Map<String, String> reasonByNumber = new ConcurrentHashMap<>();
+    private final Map<String, Instant> revokedAtByNumber = new ConcurrentHashMap<>();
     private volatile Instant seenUntil = Instant.EPOCH;
     private Thread thread;
     private volatile boolean running = true;
@@ -71,13 +71,13 @@ public class RevocationIndex implements TokenVerifier.RevocationLookup {
         Instant from = seenUntil.minusSeconds(60);
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT number, revocation_reason, revoked_at FROM certificate WHERE revoked_at IS NOT NULL AND revoked_at >= ?")) {
+                     "SELECT number, revoked_at FROM certificate WHERE revoked_at IS NOT NULL AND revoked_at >= ?")) {
             ps.setTimestamp(1, Timestamp.from(from));
             Instant max = seenUntil;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    reasonByNumber.put(rs.getString(1), rs.getString(2));
-                    Instant at = rs.getTimestamp(3).toInstant();
+                    Instant at = rs.getTimestamp(2).toInstant();
+                    revokedAtByNumber.put(rs.getString(1), at);
                     if (at.isAfter(max)) {
                         max = at;
                     }
@@ -88,7 +88,7 @@ public class RevocationIndex implements TokenVerifier.RevocationLookup {
     }
 
     @Override
-    public Optional<String> reasonRevoked(String kid, String certificateNumber) {
-        return Optional.ofNullable(reasonByNumber.get(certificateNumber));
+    public Optional<Instant> revokedAt(String kid, String certificateNumber) {
+        return Optional.ofNullable(revokedAtByNumber.get(certificateNumber));
     }
 }

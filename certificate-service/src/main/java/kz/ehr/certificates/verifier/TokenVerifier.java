@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -19,10 +20,14 @@ import java.util.function.Function;
  * payload → expiry → revocation. Nothing from the payload is trusted before the signature checked out.
  */
 public final class TokenVerifier {
-    /** Revocation status of a certificate number signed by a key: the reason when revoked, empty otherwise. */
+    /**
+     * Revocation status of a certificate number signed by a key: when it was revoked, empty when it was not. Never
+     * why: the reason (a psychiatric registration, a death …) is health data, and a verifier is anyone who was once
+     * shown the certificate.
+     */
     @FunctionalInterface
     public interface RevocationLookup {
-        Optional<String> reasonRevoked(String kid, String certificateNumber);
+        Optional<Instant> revokedAt(String kid, String certificateNumber);
 
         RevocationLookup NONE = (kid, number) -> Optional.empty();
     }
@@ -88,9 +93,9 @@ public final class TokenVerifier {
         if (clock.instant().getEpochSecond() >= expSeconds.longValue()) {
             return new VerificationResult(VerificationStatus.EXPIRED, v.kid(), v.claims(), "expired");
         }
-        Optional<String> revoked = revocations.reasonRevoked(v.kid(), no);
+        Optional<Instant> revoked = revocations.revokedAt(v.kid(), no);
         if (revoked.isPresent()) {
-            return new VerificationResult(VerificationStatus.REVOKED, v.kid(), v.claims(), revoked.get());
+            return new VerificationResult(VerificationStatus.REVOKED, v.kid(), v.claims(), "revoked", revoked.get());
         }
         return new VerificationResult(VerificationStatus.VALID, v.kid(), v.claims(), null);
     }

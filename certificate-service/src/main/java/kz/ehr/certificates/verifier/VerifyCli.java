@@ -57,7 +57,7 @@ public final class VerifyCli {
             }
         }
         Map<String, EcJwk> keys = Jwks.parse(Files.readString(Path.of(jwks), StandardCharsets.UTF_8));
-        Map<String, String> revoked;
+        Map<String, Instant> revoked;
         try {
             revoked = revocations == null ? Map.of()
                     : Jwks.parseRevocations(Files.readString(Path.of(revocations), StandardCharsets.UTF_8), keys::get);
@@ -72,6 +72,9 @@ public final class VerifyCli {
         result.put("status", r.status().name());
         result.put("kid", r.kid());
         result.put("detail", r.detail());
+        if (r.revokedAt() != null) {
+            result.put("revokedAt", r.revokedAt().toString());
+        }
         result.put("certificate", r.claims());
         out.println(CertificateJws.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         return r.status() == VerificationStatus.VALID ? 0 : 1;

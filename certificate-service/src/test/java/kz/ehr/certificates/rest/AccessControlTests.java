@@ -28,7 +28,15 @@ import kz.ehr.testsupport.TestTokens;
 class AccessControlTests {
     static final String PUBLIC = "public";
 
-    record Endpoint(String method, String path, String body, String allowedRole) {
+    record Endpoint(String method, String path, String body, String allowedRole, String alsoAllowed) {
+        Endpoint(String method, String path, String body, String allowedRole) {
+            this(method, path, body, allowedRole, null);
+        }
+
+        boolean allows(String role) {
+            return role.equals(allowedRole) || role.equals(alsoAllowed);
+        }
+
         @Override
         public String toString() {
             return method + " " + path;
@@ -51,6 +59,7 @@ class AccessControlTests {
             new Endpoint("GET", "/api/v1/certificates/F063-20261128-0000000000", null, Roles.CLINICIAN),
             new Endpoint("GET", "/api/v1/certificates/F063-20261128-0000000000/qr.png", null, Roles.CLINICIAN),
             new Endpoint("GET", "/api/v1/certificates/F063-20261128-0000000000/pdf", null, Roles.CLINICIAN),
+            new Endpoint("GET", "/api/v1/certificates/F063-20261128-0000000000/revocation", null, Roles.CLINICIAN, Roles.AUDITOR),
             new Endpoint("POST", "/api/v1/keys/rotation", null, Roles.OPS),
             new Endpoint("GET", "/api/v1/persons/850315300019/events", null, Roles.OPS),
             new Endpoint("GET", "/api/v1/audit", null, Roles.AUDITOR),
@@ -77,7 +86,7 @@ class AccessControlTests {
                 } else if (c.role() == null) {
                     expected = 401;
                 } else {
-                    expected = c.role().equals(e.allowedRole()) ? 200 : 403;
+                    expected = e.allows(c.role()) ? 200 : 403;
                 }
                 cases.add(Arguments.of(e, c, expected));
             }
@@ -119,6 +128,7 @@ class AccessControlTests {
     }
 
     static Stream<Endpoint> personalDataReads() {
+        // (the auditor's revocation read needs a purpose as well: RevocationPrivacyTests)
         return ENDPOINTS.stream().filter(e -> e.allowedRole().equals(Roles.CLINICIAN) || e.path().startsWith("/api/v1/persons"));
     }
 }

@@ -33,6 +33,7 @@ class TokenVerifierTests {
     static final Instant NOW = Instant.parse("2026-11-28T06:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    static final Instant REVOKED_AT = NOW.minusSeconds(600);
 
     static KeyPair newKey() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -43,7 +44,7 @@ class TokenVerifierTests {
     final KeyPair ours = newKey();
     final EcJwk jwk = EcJwk.of((ECPublicKey) ours.getPublic());
     final TokenVerifier verifier = new TokenVerifier(kid -> kid.equals(jwk.kid()) ? jwk : null,
-            (kid, no) -> "F083-REVOKED".equals(no) ? Optional.of("REGISTERED_NARCOLOGICAL") : Optional.empty(), CLOCK, 1000);
+            (kid, no) -> "F083-REVOKED".equals(no) ? Optional.of(REVOKED_AT) : Optional.empty(), CLOCK, 1000);
 
     TokenVerifierTests() throws Exception {
     }
@@ -154,13 +155,15 @@ class TokenVerifierTests {
     }
 
     @Test
-    void aReplayedRevokedCertificateIsRevokedWithTheReason() {
+    void aReplayedRevokedCertificateIsRevokedWithTheTimeOfRevocation() {
         String token = CertificateJws.sign(claims("F083-REVOKED", NOW.plusSeconds(86400)), jwk.kid(), ours.getPrivate());
         for (int replay = 0; replay < 3; replay++) {
             VerificationResult r = verifier.verify(token);
             assertThat(r.status()).isEqualTo(VerificationStatus.REVOKED);
-            assertThat(r.detail()).isEqualTo("REGISTERED_NARCOLOGICAL");
+            assertThat(r.revokedAt()).isEqualTo(REVOKED_AT);
+            assertThat(r.detail()).isEqualTo("revoked");
         }
+        assertThat(verifier.verify(valid()).revokedAt()).isNull();
     }
 
     @ParameterizedTest(name = "\"{0}\" is malformed")
@@ -187,7 +190,7 @@ class TokenVerifierTests {
         Files.writeString(jwks, CertificateJws.JSON.writeValueAsString(Map.of("keys", List.of(jwk.toJson("current")))));
         Map<String, Object> list = new LinkedHashMap<>();
         list.put("kid", jwk.kid());
-        list.put("revoked", List.of(Map.of("no", "F083-7", "reason", "PATIENT_DECEASED")));
+        list.put("revoked", List.of(Map.of("no", "F083-7", "revokedAt", REVOKED_AT.toString())));
         Map<String, Object> signedList = new LinkedHashMap<>(list);
         signedList.put("jws", CertificateJws.sign(list, CertificateJws.REVOCATIONS_TYPE, jwk.kid(), ours.getPrivate()));
         Path revocations = dir.resolve("revocations.json");
@@ -211,8 +214,30 @@ class TokenVerifierTests {
         code = VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--revocations", revocations.toString(), "--token", revoked},
                 new PrintStream(out, true, StandardCharsets.UTF_8), CLOCK);
         assertThat(code).isEqualTo(1);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"REVOKED\"").contains("PATIENT_DECEASED");
-        for (Path bad : List.of(forged, unsigned)) {
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"REVOKED\"", "\"revokedAt\" : \"" + REVOKED_AT + "\"")
+                .doesNotContainIgnoringCase("reason");
+
+        // a list of the former form (each entry with its reason) still reads, and the reason is not printed
+        Map<String, Object> former = new LinkedHashMap<>(list);
+        former.put("revoked", List.of(Map.of("no", "F083-7", "revokedAt", REVOKED_AT.toString(), "reason", "PATIENT_DECEASED")));
+        Map<String, Object> signedFormer = new LinkedHashMap<>(former);
+        signedFormer.put("jws", CertificateJws.sign(former, CertificateJws.REVOCATIONS_TYPE, jwk.kid(), ours.getPrivate()));
+        Path formerFile = Files.writeString(dir.resolve("former.json"),
+                CertificateJws.JSON.writeValueAsString(Map.of("lists", List.of(signedFormer))));
+        out.reset();
+        code = VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--revocations", formerFile.toString(), "--token", revoked},
+                new PrintStream(out, true, StandardCharsets.UTF_8), CLOCK);
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"REVOKED\"").doesNotContain("PATIENT_DECEASED");
+
+        // a signed entry without a time of revocation makes the list unreadable rather than silently not revoked
+        Map<String, Object> timeless = new LinkedHashMap<>(list);
+        timeless.put("revoked", List.of(Map.of("no", "F083-7")));
+        Map<String, Object> signedTimeless = new LinkedHashMap<>(timeless);
+        signedTimeless.put("jws", CertificateJws.sign(timeless, CertificateJws.REVOCATIONS_TYPE, jwk.kid(), ours.getPrivate()));
+        Path timelessFile = Files.writeString(dir.resolve("timeless.json"),
+                CertificateJws.JSON.writeValueAsString(Map.of("lists", List.of(signedTimeless))));
+        for (Path bad : List.of(forged, unsigned, timelessFile)) {
             assertThat(VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--revocations", bad.toString(), "--token", revoked},
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), CLOCK)).isEqualTo(2);
         }
