@@ -29,6 +29,8 @@ public class HealthRecordsConsumer {
     io.agroal.api.AgroalDataSource dataSource;
     @Inject
     kz.ehr.billing.config.BillingConfig config;
+    @Inject
+    kz.ehr.billing.health.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -36,10 +38,10 @@ public class HealthRecordsConsumer {
 
     void start(@Observes StartupEvent event) {
         Topics.ensureAll(bootstrapServers);
-        loop = new BatchConsumerLoop<SpecificRecordBase>(bootstrapServers, "billing-service",
+        loop = readiness.register(new BatchConsumerLoop<SpecificRecordBase>(bootstrapServers, "billing-service",
                 List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic, Topics.MPI_LINKS.topic),
                 topic -> Topics.MPI_LINKS.topic.equals(topic) ? EventCodec.of(MpiLinkEvent.class) : EventCodec.of(HealthRecordEvent.class),
-                config.consumer().maxBatch(), ingest::handle).withDatabase(dataSource).start();
+                config.consumer().maxBatch(), ingest::handle).withDatabase(dataSource).start());
     }
 
     public boolean isAssigned() {

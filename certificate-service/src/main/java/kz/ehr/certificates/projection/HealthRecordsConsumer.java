@@ -22,6 +22,8 @@ public class HealthRecordsConsumer {
     io.agroal.api.AgroalDataSource dataSource;
     @Inject
     RecordsProjector projector;
+    @Inject
+    kz.ehr.certificates.health.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -29,9 +31,9 @@ public class HealthRecordsConsumer {
 
     void start(@Observes StartupEvent event) {
         Topics.ensureAll(bootstrapServers);
-        loop = new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "certificate-service",
+        loop = readiness.register(new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "certificate-service",
                 List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic),
-                topic -> EventCodec.of(HealthRecordEvent.class), 1000, projector::apply).withDatabase(dataSource).start();
+                topic -> EventCodec.of(HealthRecordEvent.class), 1000, projector::apply).withDatabase(dataSource).start());
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -25,6 +25,8 @@ public class MpiLinksConsumer {
     io.agroal.api.AgroalDataSource dataSource;
     @Inject
     MpiLinks mpiLinks;
+    @Inject
+    kz.ehr.certificates.health.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -32,8 +34,8 @@ public class MpiLinksConsumer {
 
     void start(@Observes StartupEvent event) {
         Topics.ensureAll(bootstrapServers);
-        loop = new BatchConsumerLoop<MpiLinkEvent>(bootstrapServers, "certificate-service-mpi",
-                List.of(Topics.MPI_LINKS.topic), topic -> EventCodec.of(MpiLinkEvent.class), 500, mpiLinks::apply).withDatabase(dataSource).start();
+        loop = readiness.register(new BatchConsumerLoop<MpiLinkEvent>(bootstrapServers, "certificate-service-mpi",
+                List.of(Topics.MPI_LINKS.topic), topic -> EventCodec.of(MpiLinkEvent.class), 500, mpiLinks::apply).withDatabase(dataSource).start());
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -25,6 +25,8 @@ public class ProviderRecordsConsumer {
     io.agroal.api.AgroalDataSource dataSource;
     @Inject
     IngestionConfig config;
+    @Inject
+    kz.ehr.ingestion.health.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -35,9 +37,9 @@ public class ProviderRecordsConsumer {
             return;
         }
         Topics.ensureAll(bootstrapServers);
-        loop = new BatchConsumerLoop<ProviderRecord>(bootstrapServers, "ingestion", List.of(Topics.PROVIDER_RECORDS.topic),
+        loop = readiness.register(new BatchConsumerLoop<ProviderRecord>(bootstrapServers, "ingestion", List.of(Topics.PROVIDER_RECORDS.topic),
                 topic -> EventCodec.of(ProviderRecord.class), config.consumer().maxPollRecords(), intake::consume)
-                .withDatabase(dataSource).start();
+                .withDatabase(dataSource).start());
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -24,6 +24,8 @@ public class PatientRecordsConsumer {
     PatientLinker linker;
     @Inject
     kz.ehr.mpi.config.MpiConfig config;
+    @Inject
+    kz.ehr.mpi.health.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -31,9 +33,9 @@ public class PatientRecordsConsumer {
 
     void start(@Observes StartupEvent event) {
         Topics.ensureAll(bootstrapServers);
-        loop = new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "patient-index",
+        loop = readiness.register(new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "patient-index",
                 List.of(Topics.PATIENTS.topic), topic -> EventCodec.of(HealthRecordEvent.class), config.batchSize(),
-                linker::apply).withDatabase(dataSource).start();
+                linker::apply).withDatabase(dataSource).start());
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -22,6 +22,8 @@ public class CareRecordsConsumer {
     io.agroal.api.AgroalDataSource dataSource;
     @Inject
     RecordLocator locator;
+    @Inject
+    kz.ehr.mpi.health.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -29,9 +31,9 @@ public class CareRecordsConsumer {
 
     void start(@Observes StartupEvent event) {
         Topics.ensureAll(bootstrapServers);
-        loop = new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "patient-index-locator",
+        loop = readiness.register(new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "patient-index-locator",
                 List.of(Topics.REGISTRY.topic, Topics.CARE.topic), topic -> EventCodec.of(HealthRecordEvent.class), 1000,
-                locator::apply).withDatabase(dataSource).start();
+                locator::apply).withDatabase(dataSource).start());
     }
 
     void stop(@Observes ShutdownEvent event) {

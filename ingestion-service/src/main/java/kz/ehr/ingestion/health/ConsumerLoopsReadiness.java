@@ -1,0 +1,45 @@
+package kz.ehr.ingestion.health;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import jakarta.enterprise.inject.Default;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import kz.ehr.events.kafka.BatchConsumerLoop;
+import kz.ehr.events.kafka.ConsumerLoopsMonitor;
+
+/**
+ * Not ready while one of this service's Kafka consumer loops died, or has lag and made no progress for
+ * {@code ehr.consumer.stall-after}; also exports {@code ehr_consumer_lag{group}}. Wiring only: the rule is
+ * {@link ConsumerLoopsMonitor}'s, shared by every service. {@code @Default} as well, so the classes that start the
+ * loops can inject it without the health qualifier.
+ */
+@Readiness
+@Default
+@Singleton
+public class ConsumerLoopsReadiness implements HealthCheck {
+    private final ConsumerLoopsMonitor loops;
+
+    ConsumerLoopsReadiness(MeterRegistry metrics,
+                           @ConfigProperty(name = ConsumerLoopsMonitor.STALL_AFTER,
+                                   defaultValue = ConsumerLoopsMonitor.STALL_AFTER_DEFAULT) Duration stallAfter) {
+        this.loops = new ConsumerLoopsMonitor(stallAfter, metrics, Clock.systemUTC());
+    }
+
+    /** Called by whoever starts a loop; returns it. */
+    public <L extends BatchConsumerLoop<?>> L register(L loop) {
+        return loops.register(loop);
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return loops.readiness();
+    }
+}
