@@ -18,8 +18,8 @@ import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
 import kz.ehr.billing.audit.AuditLog;
-import kz.ehr.billing.capitation.service.Csv;
 import kz.ehr.billing.config.Policies;
+import kz.ehr.billing.export.Csv;
 import kz.ehr.billing.projection.Jdbc;
 import kz.ehr.security.Caller;
 
@@ -61,7 +61,7 @@ public class OutreachList {
     public void csv(String polyclinic, int noVisitMonths, LocalDate asOf, Caller caller, OutputStream out)
             throws SQLException, IOException {
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        w.write("iin,lastName,firstName,middleName,phone,address,lastVisit,attachedSince\n");
+        w.write(Csv.record("iin", "lastName", "firstName", "middleName", "phone", "address", "lastVisit", "attachedSince"));
         String after = "";
         int total = 0;
         try (Connection c = dataSource.getConnection()) {
@@ -69,10 +69,9 @@ public class OutreachList {
                 List<Person> chunk = new ArrayList<>();
                 query(c, polyclinic, noVisitMonths, asOf, after, 5_000, chunk);
                 for (Person p : chunk) {
-                    w.write(String.join(",", Csv.field(p.iin()), Csv.field(p.lastName()), Csv.field(p.firstName()),
-                            Csv.field(p.middleName()), Csv.field(p.phone()), Csv.field(p.address()), Csv.field(p.lastVisit()),
-                            Csv.field(p.attachedSince())));
-                    w.write('\n');
+                    // everything a provider sent is free text, the person key too (provider:localId until the MPI links it)
+                    w.write(Csv.record(Csv.text(p.iin()), Csv.text(p.lastName()), Csv.text(p.firstName()), Csv.text(p.middleName()),
+                            Csv.text(p.phone()), Csv.text(p.address()), Csv.generated(p.lastVisit()), Csv.generated(p.attachedSince())));
                 }
                 total += chunk.size();
                 if (chunk.size() < 5_000) {

@@ -95,6 +95,7 @@ public class CapitationResource {
         Caller caller = Params.caller(identity, purpose);
         var m = Params.month(month);
         if (Params.wantsCsv(format, accept)) {
+            Params.bin("bin", bin); // it names the download
             var st = statements.statement(m, bin, version); // 404 before the stream starts
             audit.record(caller, AuditLog.Action.EXPORT_LINES_CSV, null, "capitation " + m + " polyclinic=" + bin + " version=" + st.version(),
                     (int) st.persons());

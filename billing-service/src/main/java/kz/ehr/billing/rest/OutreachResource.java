@@ -37,9 +37,7 @@ public class OutreachResource {
             @QueryParam("format") String format, @HeaderParam("Accept") String accept,
             @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
         Caller caller = Params.caller(identity, purpose);
-        if (polyclinic == null || polyclinic.isBlank()) {
-            throw BillingProblem.badRequest("MISSING_POLYCLINIC", "polyclinic", "polyclinic (BIN) is required");
-        }
+        String bin = Params.bin("polyclinic", polyclinic);
         int m = months == null ? 12 : months;
         if (m < 1 || m > 120) {
             throw BillingProblem.badRequest("INVALID_MONTHS", "noVisitMonths", "noVisitMonths must be between 1 and 120");
@@ -48,14 +46,14 @@ public class OutreachResource {
         if (Params.wantsCsv(format, accept)) {
             StreamingOutput body = out -> {
                 try {
-                    outreach.csv(polyclinic, m, on, caller, out);
+                    outreach.csv(bin, m, on, caller, out);
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
             };
             return Response.ok(body, "text/csv; charset=UTF-8")
-                    .header("Content-Disposition", "attachment; filename=\"outreach-" + polyclinic + "-" + m + "m.csv\"").build();
+                    .header("Content-Disposition", "attachment; filename=\"outreach-" + bin + "-" + m + "m.csv\"").build();
         }
-        return Response.ok(outreach.page(polyclinic, m, on, after, Params.limit(limit), caller), "application/json").build();
+        return Response.ok(outreach.page(bin, m, on, after, Params.limit(limit), caller), "application/json").build();
     }
 }

@@ -52,6 +52,21 @@ final class Params {
         return limit;
     }
 
+    /**
+     * A polyclinic's BIN: 12 digits. Checked before it is used at all, so that a download's file name
+     * (Content-Disposition) never carries what a caller typed. The check digit is not tested here: that rule lives
+     * in ingestion, which refuses a record with a bad BIN, so no statement or attachment holds one.
+     */
+    static String bin(String field, String s) {
+        if (s == null || s.isBlank()) {
+            throw BillingProblem.badRequest("MISSING_POLYCLINIC", field, field + " (BIN) is required");
+        }
+        if (s.length() != 12 || !s.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            throw BillingProblem.badRequest("INVALID_BIN", field, field + " must be a BIN of 12 digits");
+        }
+        return s;
+    }
+
     static boolean wantsCsv(String format, String accept) {
         return "csv".equalsIgnoreCase(format) || (accept != null && accept.contains("text/csv"));
     }

@@ -30,6 +30,7 @@ import kz.ehr.billing.capitation.CapitationCalculator;
 import kz.ehr.billing.capitation.CapitationInput;
 import kz.ehr.billing.capitation.CapitationLine;
 import kz.ehr.billing.capitation.Reason;
+import kz.ehr.billing.export.Csv;
 import kz.ehr.billing.projection.Jdbc;
 
 /** Read side of capitation: runs, statements, per-person lines, CSV export and version differences. */
@@ -210,7 +211,7 @@ public class CapitationStatements {
         }
     }
 
-    /** Streams every line of a statement as CSV (UTF-8, header row, reasons joined by " | "). */
+    /** Streams every line of a statement as CSV (UTF-8, header row, reasons joined by " | ", cells as {@link Csv} writes them). */
     public void exportCsv(YearMonth month, String bin, Integer version, OutputStream out) {
         // a transaction so that the server-side cursor streams instead of loading every line
         QuarkusTransaction.requiringNew().timeout(900).run(() -> {
@@ -233,16 +234,21 @@ public class CapitationStatements {
             ps.setInt(2, v.version());
             ps.setString(3, bin);
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            w.write("iin,polyclinicBin,region,sex,ageBand,baseRate,sexAgeCoefficient,regionalCoefficient,visitFactor,"
-                    + "insuranceFactor,appliedFactor,fullAmount,amount,withheldNoVisit,withheldNotInsured,withheldByFraudFlags,reasons\n");
+            w.write(Csv.record("iin", "polyclinicBin", "region", "sex", "ageBand", "baseRate", "sexAgeCoefficient", "regionalCoefficient",
+                    "visitFactor", "insuranceFactor", "appliedFactor", "fullAmount", "amount", "withheldNoVisit", "withheldNotInsured",
+                    "withheldByFraudFlags", "reasons"));
+            String[] cells = new String[17];
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    for (int i = 1; i <= 16; i++) {
-                        w.write(Csv.field(rs.getString(i)));
-                        w.write(',');
+                    // person key, BIN, region, sex and band come from providers' records: free text; the money columns are ours
+                    for (int i = 1; i <= 5; i++) {
+                        cells[i - 1] = Csv.text(rs.getString(i));
                     }
-                    w.write(Csv.field(String.join(" | ", stored(rs).explanation())));
-                    w.write('\n');
+                    for (int i = 6; i <= 16; i++) {
+                        cells[i - 1] = Csv.generated(rs.getString(i));
+                    }
+                    cells[16] = Csv.text(String.join(" | ", stored(rs).explanation()));
+                    w.write(Csv.record(cells));
                 }
             }
             w.flush();
