@@ -223,8 +223,10 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
             consumer.commitSync(offsets);
         }
         pendingFrom.clear();
-        processed += count;
-        lastProgress = clock.instant();
+        if (count > 0) {
+            processed += count;
+            lastProgress = clock.instant();
+        }
     }
 
     @SuppressWarnings("unchecked")
