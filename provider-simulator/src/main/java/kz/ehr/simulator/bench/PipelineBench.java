@@ -134,7 +134,7 @@ final class PipelineBench {
         for (ServiceProbe p : probes) {
             String name = p.service.name();
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("catchUpSeconds", drain.drained ? Percentiles.round(drain.catchUpSeconds(name)) : "not caught up");
+            row.put("catchUpSeconds", drain.drainedSince.containsKey(name) ? Percentiles.round(drain.catchUpSeconds(name)) : "not caught up");
             row.put("cpuSecondsPer1000Records", cpu(p, pidBefore.get(name), ticksBefore.get(name), ticksPerSecond, load.records));
             Long heap = peakHeap.get(name);
             row.put("peakHeapMegabytes", heap == null ? "not readable from /q/metrics" : Math.round(heap / 1e6));
@@ -280,8 +280,9 @@ final class PipelineBench {
             }
         }
 
+        /** From the end of the load to the start of the service's last drained streak (a drained service only). */
         double catchUpSeconds(String service) {
-            return Math.max(0, drainedSince.getOrDefault(service, drainedAt) - from) / 1e9;
+            return Math.max(0, drainedSince.get(service) - from) / 1e9;
         }
 
         String behind() {

@@ -18,16 +18,16 @@ final class PostgresSettings {
     private PostgresSettings() {
     }
 
-    /** name → "value (default)" or "value (set by SOURCE)", in the order of {@link #NAMES}; "unknown: …" when unreadable. */
+    /** name → "value (default)" or "value (set by SOURCE)" as {@link #describe}, in the order of {@link #NAMES}; "unknown: …" when unreadable. */
     static Map<String, Object> read(String host, int port, String user, String password) {
         Map<String, Object> out = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", user, password);
-             PreparedStatement ps = c.prepareStatement("SELECT name, current_setting(name), source FROM pg_settings WHERE name = ANY (?)")) {
+             PreparedStatement ps = c.prepareStatement("SELECT name, current_setting(name), source, setting = boot_val FROM pg_settings WHERE name = ANY (?)")) {
             ps.setArray(1, c.createArrayOf("text", NAMES.toArray()));
             Map<String, String> found = new LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    found.put(rs.getString(1), describe(rs.getString(2), rs.getString(3)));
+                    found.put(rs.getString(1), describe(rs.getString(2), rs.getString(3), rs.getBoolean(4)));
                 }
             }
             NAMES.forEach(n -> out.put(n, found.getOrDefault(n, "not reported by the server")));
@@ -37,9 +37,15 @@ final class PostgresSettings {
         return out;
     }
 
-    /** pg_settings.source 'default' is the server's built-in value; anything else says where it was set. */
-    static String describe(String value, String source) {
-        return "default".equals(source) ? value + " (default)" : value + " (set by " + source + ")";
+    /**
+     * pg_settings.source 'default' is the server's built-in value; anything else says where it was set, and whether
+     * that is the built-in value anyway (a packaged postgresql.conf often writes shared_buffers = 128MB, the default).
+     */
+    static String describe(String value, String source, boolean builtInValue) {
+        if ("default".equals(source)) {
+            return value + " (default)";
+        }
+        return value + (builtInValue ? " (the default value, set by " : " (set by ") + source + ")";
     }
 
     /** One line for a table cell: "shared_buffers 128MB (default), max_wal_size 8GB (set by configuration file), …". */

@@ -117,8 +117,9 @@ class PipelineBenchTests {
 
     @Test
     void a_setting_left_at_the_servers_default_says_so() {
-        assertThat(PostgresSettings.describe("128MB", "default")).isEqualTo("128MB (default)");
-        assertThat(PostgresSettings.describe("8GB", "configuration file")).isEqualTo("8GB (set by configuration file)");
+        assertThat(PostgresSettings.describe("128MB", "default", true)).isEqualTo("128MB (default)");
+        assertThat(PostgresSettings.describe("128MB", "configuration file", true)).isEqualTo("128MB (the default value, set by configuration file)");
+        assertThat(PostgresSettings.describe("8GB", "configuration file", false)).isEqualTo("8GB (set by configuration file)");
     }
 
     @Test
