@@ -86,6 +86,7 @@ final class Report {
                     .append("` |\n");
         }
         md.append('\n');
+        machines(md, scenarios);
         for (String key : keys) {
             Map<String, Object> s = (Map<String, Object>) scenarios.get(key);
             if (s != null) {
@@ -172,6 +173,22 @@ final class Report {
             figures.remove(k);
         }
         table(md, figures);
+    }
+
+    /** The machines of the rows in full (OS, JVM and what else ran on them), each once. */
+    @SuppressWarnings("unchecked")
+    private static void machines(StringBuilder md, Map<String, Object> scenarios) {
+        List<Map<String, Object>> seen = new ArrayList<>();
+        for (Object v : scenarios.values()) {
+            Object m = ((Map<String, Object>) ((Map<String, Object>) v).getOrDefault("measured", Map.of())).get("machine");
+            if (m instanceof Map<?, ?> machine && !seen.contains(machine)) {
+                seen.add((Map<String, Object>) machine);
+            }
+        }
+        for (Map<String, Object> m : seen) {
+            md.append("Machine ").append(machine(m)).append(": ").append(m.get("os")).append(", ").append(m.get("java"));
+            md.append(m.get("note") != null ? "; " + m.get("note") : "").append(".\n\n");
+        }
     }
 
     /** The one figure a reader looks for first, per scenario. */
