@@ -113,7 +113,7 @@ final class PipelineBench {
         long t0 = System.nanoTime();
         Drain drain;
         try {
-            load.forEach(b -> rest.post(b.provider(), b.ndjson(), b.records()));
+            load.forEach(b -> rest.post(b.provider(), b.bytes(), b.offset(), b.length(), b.records()));
             rest.drain();
             long loadEnd = System.nanoTime();
             double loadSeconds = (loadEnd - t0) / 1e9;

@@ -28,10 +28,14 @@ import kz.ehr.simulator.population.RecordType;
  * part of what is measured: exactly {@code records} provider records of the simulator's population and timelines
  * (every record type, every provider's error profile, the fraud mix) as NDJSON batches per provider, held in memory
  * when they fit in the memory budget and otherwise written to a temporary file and streamed back from it.
+ * In memory, batches are packed back to back in slabs of {@link #SLAB_BYTES}: a batch of 1,000 records (≈ 0.6 MB)
+ * in its own array would be a G1 humongous object taking a whole 1 MB region, nearly doubling the heap it needs.
  */
 final class PreparedLoad implements AutoCloseable {
-    /** One request body: {@code records} NDJSON lines of one provider. */
-    record Batch(String provider, byte[] ndjson, int records) {
+    static final int SLAB_BYTES = 32 << 20;
+
+    /** One request body: {@code records} NDJSON lines of one provider, {@code length} bytes of {@code bytes} from {@code offset}. */
+    record Batch(String provider, byte[] bytes, int offset, int length, int records) {
     }
 
     interface BatchHandler {
@@ -111,7 +115,7 @@ final class PreparedLoad implements AutoCloseable {
                 int count = in.readInt();
                 byte[] body = new byte[in.readInt()];
                 in.readFully(body);
-                handler.handle(new Batch(provider, body, count));
+                handler.handle(new Batch(provider, body, 0, body.length, count));
             }
         }
     }
@@ -130,14 +134,27 @@ final class PreparedLoad implements AutoCloseable {
         }
     }
 
+    /** A batch being filled; its bytes are copied into a slab without a second copy. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        byte[] raw() {
+            return buf;
+        }
+    }
+
     private static final class Collector implements RecordSink {
         private final long limit;
         private final int batchSize;
         private final Path spill;
         private final DataOutputStream out;
-        private final Map<String, ByteArrayOutputStream> buffers = new LinkedHashMap<>();
+        private final Map<String, Buffer> buffers = new LinkedHashMap<>();
         private final Map<String, Integer> counts = new LinkedHashMap<>();
         final List<Batch> batches = new ArrayList<>();
+        private byte[] slab = new byte[0];
+        private int slabUsed;
         final Map<RecordType, Long> byType = new EnumMap<>(RecordType.class);
         final Map<String, Long> byProvider = new LinkedHashMap<>();
         long records;
@@ -156,7 +173,7 @@ final class PreparedLoad implements AutoCloseable {
                 throw new Enough();
             }
             byte[] line = RecordJson.render(r).getBytes(StandardCharsets.UTF_8);
-            ByteArrayOutputStream buffer = buffers.computeIfAbsent(r.providerId(), p -> new ByteArrayOutputStream(batchSize * 700));
+            Buffer buffer = buffers.computeIfAbsent(r.providerId(), p -> new Buffer(batchSize * 700));
             buffer.write(line);
             buffer.write('\n');
             records++;
@@ -169,16 +186,21 @@ final class PreparedLoad implements AutoCloseable {
         }
 
         private void emit(String provider) throws IOException {
-            ByteArrayOutputStream buffer = buffers.remove(provider);
+            Buffer buffer = buffers.remove(provider);
             int count = counts.remove(provider);
             if (out == null) {
-                batches.add(new Batch(provider, buffer.toByteArray(), count));
+                if (slab.length - slabUsed < buffer.size()) {
+                    slab = new byte[Math.max(SLAB_BYTES, buffer.size())];
+                    slabUsed = 0;
+                }
+                System.arraycopy(buffer.raw(), 0, slab, slabUsed, buffer.size());
+                batches.add(new Batch(provider, slab, slabUsed, buffer.size(), count));
+                slabUsed += buffer.size();
             } else {
-                byte[] body = buffer.toByteArray();
                 out.writeUTF(provider);
                 out.writeInt(count);
-                out.writeInt(body.length);
-                out.write(body);
+                out.writeInt(buffer.size());
+                buffer.writeTo(out);
             }
         }
 

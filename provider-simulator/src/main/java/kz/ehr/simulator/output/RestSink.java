@@ -77,29 +77,31 @@ public final class RestSink implements RecordSink {
         if (buffer == null || buffer.isEmpty()) {
             return;
         }
-        submit(provider, (String.join("\n", buffer) + "\n").getBytes(StandardCharsets.UTF_8), buffer.size());
+        byte[] body = (String.join("\n", buffer) + "\n").getBytes(StandardCharsets.UTF_8);
+        submit(provider, body, 0, body.length, buffer.size());
     }
 
     /**
-     * Sends one NDJSON batch of {@code count} records rendered beforehand (the pipeline benchmark renders before its
-     * clock starts), with the same in-flight limit, retries and counters as batches built by {@link #record}.
+     * Sends one NDJSON batch of {@code count} records rendered beforehand, {@code length} bytes of {@code ndjson} from
+     * {@code offset} (the pipeline benchmark renders before its clock starts and packs many batches in one array),
+     * with the same in-flight limit, retries and counters as batches built by {@link #record}.
      */
-    public void post(String provider, byte[] ndjson, int count) throws Exception {
+    public void post(String provider, byte[] ndjson, int offset, int length, int count) throws Exception {
         if (failure != null) {
             throw failure;
         }
         if (!keys.containsKey(provider)) {
             throw new IllegalArgumentException("no key for provider " + provider + " (use --keys provider:key,…)");
         }
-        submit(provider, ndjson, count);
+        submit(provider, ndjson, offset, length, count);
     }
 
-    private void submit(String provider, byte[] body, int count) throws InterruptedException {
+    private void submit(String provider, byte[] body, int offset, int length, int count) throws InterruptedException {
         inFlight.acquire();
         pending.removeIf(Future::isDone);
         pending.add(senders.submit(() -> {
             try {
-                send(provider, body, count);
+                send(provider, body, offset, length, count);
             } catch (Exception e) {
                 failure = e;
             } finally {
@@ -108,10 +110,10 @@ public final class RestSink implements RecordSink {
         }));
     }
 
-    private void send(String provider, byte[] body, int count) throws Exception {
+    private void send(String provider, byte[] body, int offset, int length, int count) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(endpoint).header("Authorization", "Bearer " + keys.get(provider))
                 .header("Content-Type", "application/x-ndjson").timeout(Duration.ofSeconds(120))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body, offset, length)).build();
         for (int attempt = 1; ; attempt++) {
             long t0 = System.nanoTime();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
