@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,20 +88,51 @@ public class PersonEvents {
         }
     }
 
-    public List<StoredEvent> of(String personKey) throws SQLException {
+    /** One page of a person's events, oldest first, and how many there are in all. */
+    public record Page(long total, List<StoredEvent> events, String nextCursor) {
+    }
+
+    /**
+     * At most {@code limit} events of the person after the cursor ({@code occurredAt/eventId} of the previous page's
+     * last event; null: from the first). A person may have 50,000 records: the evidence comes in pages with a count,
+     * never in one list as long as the history.
+     */
+    public Page of(String personKey, Instant afterOccurred, String afterEventId, int limit) throws SQLException {
         List<StoredEvent> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT event_id, record_type, provider_id, source_record_id, occurred_at FROM person_event
-                     WHERE person_key = ? ORDER BY occurred_at, event_id""")) {
-            ps.setString(1, personKey);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StoredEvent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getTimestamp(5).toInstant().toString()));
+        long total;
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM person_event WHERE person_key = ?")) {
+                ps.setString(1, personKey);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT event_id, record_type, provider_id, source_record_id, occurred_at FROM person_event
+                    WHERE person_key = ?""" + (afterOccurred == null ? "" : " AND (occurred_at, event_id) > (?, ?)")
+                    + " ORDER BY occurred_at, event_id LIMIT ?")) {
+                int i = 1;
+                ps.setString(i++, personKey);
+                if (afterOccurred != null) {
+                    Jdbc.instant(ps, i++, afterOccurred);
+                    ps.setString(i++, afterEventId);
+                }
+                ps.setInt(i, limit + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StoredEvent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getTimestamp(5).toInstant().toString()));
+                    }
                 }
             }
         }
-        return out;
+        String next = null;
+        if (out.size() > limit) {
+            out = out.subList(0, limit);
+            StoredEvent last = out.get(limit - 1);
+            next = last.occurredAt() + "/" + last.eventId();
+        }
+        return new Page(total, out, next);
     }
 }

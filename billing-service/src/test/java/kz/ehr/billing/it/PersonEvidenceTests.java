@@ -1,0 +1,96 @@
+package kz.ehr.billing.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import kz.ehr.billing.projection.PersonEvents;
+import kz.ehr.events.Envelopes;
+import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.events.PatientInfo;
+import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
+import kz.ehr.security.Roles;
+import kz.ehr.testsupport.KafkaAndPostgresResource;
+import kz.ehr.testsupport.TestTokens;
+
+/** The raw evidence about a person comes in pages with a total, however long the person's history. */
+@QuarkusTest
+@WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_billing_test"))
+class PersonEvidenceTests {
+    static final String PERSON = "770101300123";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    static RequestSpecification ops() {
+        return given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS)).header("X-Purpose", "evidence paging test");
+    }
+
+    @Test
+    void aPersonWith250EventsIsReadInPagesThatTogetherHoldEachEventOnce() throws SQLException {
+        List<Delivery<HealthRecordEvent>> batch = new ArrayList<>();
+        Instant first = Instant.parse("2025-01-01T00:00:00Z");
+        for (int i = 0; i < 250; i++) {
+            String id = UUID.randomUUID().toString();
+            HealthRecordEvent e = HealthRecordEvent.newBuilder()
+                    .setEnvelope(Envelopes.of(id, "PATIENT", "evidence", "rec-" + id, first.plusSeconds(i / 2), Instant.now(), null))
+                    .setRecordType("PATIENT").setPatient(PatientInfo.newBuilder().setLocalId("L").setIin(PERSON).setIinStatus("VALID").build())
+                    .build();
+            batch.add(new Delivery<>("ehr.patients.v1", 0, i, PERSON, e, new byte[0]));
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                PersonEvents.store(c, batch);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        Set<String> seen = new HashSet<>();
+        String after = null;
+        int pages = 0;
+        do {
+            RequestSpecification request = ops().queryParam("limit", 100);
+            if (after != null) {
+                request = request.queryParam("after", after);
+            }
+            JsonPath page = request.get("/api/v1/persons/{key}/events", PERSON).then().statusCode(200).extract().jsonPath();
+            assertThat(page.getLong("total")).isEqualTo(250);
+            List<String> ids = page.getList("events.eventId");
+            assertThat(ids).hasSizeLessThanOrEqualTo(100);
+            ids.forEach(id -> assertThat(seen.add(id)).as(id).isTrue());
+            after = page.getString("nextCursor");
+            pages++;
+        } while (after != null);
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).hasSize(250);
+    }
+
+    @Test
+    void aCursorThatIsNoCursorIsRefusedWithTheFieldAtFault() {
+        ops().queryParam("after", "yesterday").get("/api/v1/persons/{key}/events", PERSON).then().statusCode(400)
+                .body("code", equalTo("INVALID_PARAMETER")).body("field", equalTo("after"));
+        ops().queryParam("limit", 0).get("/api/v1/persons/{key}/events", PERSON).then().statusCode(400)
+                .body("code", equalTo("INVALID_LIMIT")).body("field", equalTo("limit"));
+    }
+}
