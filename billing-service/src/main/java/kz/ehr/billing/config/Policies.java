@@ -36,12 +36,15 @@ public class Policies {
         List<ScreeningProgramme> programmes = f.screeningProgrammes().map(Policies::programmes).orElse(FraudPolicy.domainProgrammes());
         this.fraud = new FraudPolicy(f.dailyCap(), f.defaultSlotMinutes(), f.burstThreshold(), f.nearMarkFromMonths(), 12, programmes);
         this.zone = java.time.ZoneId.of(config.zone());
+        if (f.rowsPerStep() < 1) {
+            throw new IllegalArgumentException("billing.fraud.rows-per-step must be at least 1");
+        }
         this.rowsPerStep = f.rowsPerStep();
     }
 
     /** For code running outside CDI (benchmarks). */
     public Policies(CapitationPolicies capitation, FraudPolicy fraud, java.time.ZoneId zone) {
-        this(capitation, fraud, zone, 20_000);
+        this(capitation, fraud, zone, 10_000);
     }
 
     /** For code running outside CDI with its own bound on the visit rows the monitor holds ({@link BillingConfig.Fraud#rowsPerStep}). */
