@@ -13,7 +13,6 @@ public final class DoctorDaySweep {
     private final String capReason;
     private final String burstReason;
     private final OverlappingSlotsRule.Sweep overlaps;
-    private DoctorDay.Slot last;
 
     public DoctorDaySweep(String doctorId, LocalDate date, long visits, long nearMark, FraudPolicy policy) {
         this.capReason = DoctorDailyCapRule.reason(doctorId, date, visits, policy);
@@ -21,11 +20,8 @@ public final class DoctorDaySweep {
         this.overlaps = new OverlappingSlotsRule.Sweep(doctorId, policy);
     }
 
+    /** The next slot, in (start, visitKey) order (not checked, as in {@link PersonScreening#next}). */
     public List<Finding> next(DoctorDay.Slot s) {
-        if (last != null && OverlappingSlotsRule.ORDER.compare(last, s) >= 0) {
-            throw new IllegalArgumentException("slots must come in (start, visitKey) order");
-        }
-        last = s;
         List<Finding> out = new ArrayList<>(3);
         if (capReason != null) {
             out.add(new Finding(s.visitKey(), DoctorDailyCapRule.ID, capReason));

@@ -36,7 +36,9 @@ import kz.ehr.local.Databases;
  * {@code MAVEN_OPTS="-Xmx256m -XX:+ExitOnOutOfMemoryError" mvn -pl billing-service -o -q test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=kz.ehr.billing.bench.StormBench -Dexec.args="100000"}
  * <p>
- * {@code -Dbench.rowsPerStep=N} sets {@code billing.fraud.rows-per-step} (10,000 by default, as the service).
+ * {@code -Dbench.rowsPerStep=N} sets {@code billing.fraud.rows-per-step} (10,000 by default, as the service);
+ * {@code -Dbench.shape=person}: the other storm, every encounter of one person (booking the same service at the same
+ * polyclinic on the same day, by 500 doctors), a person with N records.
  */
 public final class StormBench {
     static final String DB = "ehr_billing_storm";
@@ -52,8 +54,9 @@ public final class StormBench {
         ZoneId almaty = ZoneId.of("Asia/Almaty");
         Instant first = LocalDate.of(2025, 10, 15).atTime(8, 0).atZone(almaty).toInstant();
         long maxHeap = Runtime.getRuntime().maxMemory();
-        System.out.printf("storm: %,d patients + %,d encounters at one polyclinic, one doctor, one day; batches of %,d; max heap %,d MB%n",
-                visits, visits, batchSize, maxHeap >> 20);
+        boolean onePerson = "person".equals(System.getProperty("bench.shape"));
+        System.out.printf("storm: %,d patients + %,d encounters at one polyclinic, %s, one day; batches of %,d; max heap %,d MB%n",
+                visits, visits, onePerson ? "all of one person" : "one doctor", batchSize, maxHeap >> 20);
         long t0 = System.nanoTime();
         LiveHeap heap = new LiveHeap();
         long peakLive = 0;
@@ -72,7 +75,7 @@ public final class StormBench {
                 List<Delivery<HealthRecordEvent>> batch = new ArrayList<>(batchSize);
                 // half patients, half encounters, as the user's load; a poll interleaves the topics
                 for (int i = 0; i < batchSize / 2 && sent < visits; i++, sent++) {
-                    String iin = BillingBench.personKey(sent);
+                    String iin = BillingBench.personKey(onePerson ? 0 : sent);
                     PatientInfo patient = PatientInfo.newBuilder().setLocalId("L" + sent).setIin(iin).setIinStatus("VALID")
                             .setSex(sent % 2 == 0 ? "F" : "M").setBirthDate(LocalDate.of(1960 + sent % 50, 1 + sent % 12, 1 + sent % 28))
                             .setLastName("Шторм").setFirstName("Пациент").build();
@@ -83,7 +86,7 @@ public final class StormBench {
                     batch.add(delivery("ehr.care.v1", b, batch.size(), iin, HealthRecordEvent.newBuilder()
                             .setEnvelope(Envelopes.of(UUID.randomUUID().toString(), "ENCOUNTER", "storm", "enc-" + sent, start, Instant.now(), null))
                             .setRecordType("ENCOUNTER").setPatient(patient)
-                            .setEncounter(Encounter.newBuilder().setPolyclinicBin("100140000001").setDoctorId("STORM").setStart(start)
+                            .setEncounter(Encounter.newBuilder().setPolyclinicBin("100140000001").setDoctorId(onePerson ? "D" + sent % 500 : "STORM").setStart(start)
                                     .setEnd(start.plusSeconds(600)).setKind("VISIT").setServices(List.of("A01")).build()).build()));
                 }
                 for (BillingIngest.Part part : BillingIngest.parts(batch, List.of())) {
