@@ -68,12 +68,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
             props.put("auto.create.topics.enable", "false");
             props.put("num.partitions", "3");
             props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
-            // one process on a shared 2-core machine: under a heavy load (seen: load average 50 while builds ran beside
-            // the tests) controller events took 3-12 s and the broker gave up registering after the default 60 s, or was
-            // fenced after missing 9 s of heartbeats. Patience costs nothing here: there is no other broker to fail over to.
-            props.put("initial.broker.registration.timeout.ms", "300000");
-            props.put("broker.session.timeout.ms", "30000");
-            props.put("broker.heartbeat.interval.ms", "3000");
             Path propsFile = dataDir.resolve("server.properties");
             try (var out = Files.newOutputStream(propsFile)) {
                 props.store(out, "ehr-stream local broker");
