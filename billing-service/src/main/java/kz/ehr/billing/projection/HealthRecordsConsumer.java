@@ -30,7 +30,7 @@ public class HealthRecordsConsumer {
     @Inject
     kz.ehr.billing.config.BillingConfig config;
     @Inject
-    kz.ehr.billing.health.ConsumerLoopsReadiness readiness;
+    kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 

@@ -23,7 +23,7 @@ public class HealthRecordsConsumer {
     @Inject
     RecordsProjector projector;
     @Inject
-    kz.ehr.certificates.health.ConsumerLoopsReadiness readiness;
+    kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 

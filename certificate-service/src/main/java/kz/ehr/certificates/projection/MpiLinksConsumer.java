@@ -26,7 +26,7 @@ public class MpiLinksConsumer {
     @Inject
     MpiLinks mpiLinks;
     @Inject
-    kz.ehr.certificates.health.ConsumerLoopsReadiness readiness;
+    kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 

@@ -26,7 +26,7 @@ public class ProviderRecordsConsumer {
     @Inject
     IngestionConfig config;
     @Inject
-    kz.ehr.ingestion.health.ConsumerLoopsReadiness readiness;
+    kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 

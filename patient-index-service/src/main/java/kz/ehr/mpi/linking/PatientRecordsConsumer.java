@@ -25,7 +25,7 @@ public class PatientRecordsConsumer {
     @Inject
     kz.ehr.mpi.config.MpiConfig config;
     @Inject
-    kz.ehr.mpi.health.ConsumerLoopsReadiness readiness;
+    kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 

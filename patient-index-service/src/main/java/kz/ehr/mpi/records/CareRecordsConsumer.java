@@ -23,7 +23,7 @@ public class CareRecordsConsumer {
     @Inject
     RecordLocator locator;
     @Inject
-    kz.ehr.mpi.health.ConsumerLoopsReadiness readiness;
+    kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 

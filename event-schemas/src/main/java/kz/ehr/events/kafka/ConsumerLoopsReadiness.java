@@ -1,4 +1,4 @@
-package kz.ehr.certificates.health;
+package kz.ehr.events.kafka;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,14 +12,13 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import kz.ehr.events.kafka.BatchConsumerLoop;
-import kz.ehr.events.kafka.ConsumerLoopsMonitor;
 
 /**
  * Not ready while one of this service's Kafka consumer loops died, or has lag and made no progress for
  * {@code ehr.consumer.stall-after}; also exports {@code ehr_consumer_lag{group}}. Wiring only: the rule is
- * {@link ConsumerLoopsMonitor}'s, shared by every service. {@code @Default} as well, so the classes that start the
- * loops can inject it without the health qualifier.
+ * {@link ConsumerLoopsMonitor}'s. One bean for every service: this jar carries {@code META-INF/beans.xml}, so Quarkus
+ * discovers it in each service that depends on it. {@code @Default} as well, so the classes that start the loops can
+ * inject it without the health qualifier.
  */
 @Readiness
 @Default
