@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -20,6 +21,12 @@ import kz.ehr.events.CertificateEvent;
 /** Revokes active certificates and records a REVOKED event for each in the outbox, in the caller's transaction. */
 @ApplicationScoped
 public class CertificateRevoker {
+    /**
+     * The same clock that stamps {@code issued_at}: a revocation time from the database's {@code now()} could read
+     * earlier than the issue time it follows whenever the two clocks disagree (seen with the JVM's clock a year ahead).
+     */
+    private final Clock clock = Clock.systemUTC();
+
     @Inject
     AgroalDataSource dataSource;
 
@@ -43,13 +50,14 @@ public class CertificateRevoker {
         List<CertificateEvent> events = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE certificate SET revoked_at = now(), revocation_reason = ?, revoked_by_event = ?
+                    UPDATE certificate SET revoked_at = ?, revocation_reason = ?, revoked_by_event = ?
                     WHERE iin = ANY (?) AND type = ANY (?) AND revoked_at IS NULL
                     RETURNING number, type, iin, issued_at, expires_at, revoked_at, kid""")) {
-                ps.setString(1, revocation.reason());
-                ps.setString(2, causeEventId);
-                ps.setArray(3, c.createArrayOf("text", iins.toArray()));
-                ps.setArray(4, c.createArrayOf("text", RevocationRules.typeNames(revocation).toArray()));
+                ps.setTimestamp(1, Timestamp.from(clock.instant()));
+                ps.setString(2, revocation.reason());
+                ps.setString(3, causeEventId);
+                ps.setArray(4, c.createArrayOf("text", iins.toArray()));
+                ps.setArray(5, c.createArrayOf("text", RevocationRules.typeNames(revocation).toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         events.add(Outbox.event("REVOKED", rs.getString(1), rs.getString(2), rs.getString(3),
