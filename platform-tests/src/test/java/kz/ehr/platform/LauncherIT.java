@@ -63,7 +63,7 @@ class LauncherIT {
         Files.createDirectories(WORK);
         port = LocalKafkaBroker.freePort();
         URI pg = URI.create(TestPlatform.freshDatabase("ehr_ingestion_launcher").substring("jdbc:".length()));
-        env.putAll(Map.of("EHR_STATE_DIR", STATE.toString(), "EHR_SERVICES", "ingestion-service:" + port + ":ehr_ingestion_launcher",
+        env.putAll(Map.of("EHR_STATE_DIR", STATE.toString(), "EHR_SERVICES", "ingestion-service:" + port + ":" + pg.getPath().substring(1),
                 "EHR_NO_BUILD", "1", "EHR_DEMO_PERSONS", "0", "EHR_KAFKA", TestPlatform.kafkaBootstrapServers(),
                 "EHR_PROVIDER_KEYS", PROVIDER + ":" + KEY, "EHR_PG_HOST", pg.getHost(), "EHR_PG_PORT", String.valueOf(pg.getPort()),
                 "EHR_PG_USER", TestPlatform.pgUser(), "EHR_PG_PASSWORD", TestPlatform.pgPassword()));

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -22,7 +23,9 @@ import kz.ehr.local.LocalPostgres;
  * <li>PostgreSQL: {@code EHR_PG_HOST}/{@code EHR_PG_PORT}/{@code EHR_PG_USER}/{@code EHR_PG_PASSWORD}, default
  * 127.0.0.1:5432 as postgres; when nothing listens there, an embedded PostgreSQL is started.</li>
  * </ul>
- * Each test database is dropped and created afresh the first time a JVM asks for it.
+ * Each test database is dropped and created afresh the first time a JVM asks for it. {@code EHR_TEST_DB_SUFFIX}
+ * (letters, digits, underscore) is appended to every test database's name, so two checkouts can run their suites on
+ * one server at once without emptying each other's databases.
  */
 public final class TestPlatform {
     private static LocalKafkaBroker broker;
@@ -71,8 +74,9 @@ public final class TestPlatform {
     }
 
     /** JDBC URL of a database that exists and was emptied when this JVM first asked for it. */
-    public static synchronized String freshDatabase(String name) {
+    public static synchronized String freshDatabase(String baseName) {
         ensurePostgres();
+        String name = baseName + databaseSuffix();
         String fresh = System.getProperty(FRESH_PROPERTY, "");
         if (FRESH_DATABASES.add(name) && !(("," + fresh + ",").contains("," + name + ","))) {
             Databases.ensure(pgHost, pgPort, pgUser(), pgPassword(), name, true);
@@ -113,6 +117,14 @@ public final class TestPlatform {
         pgHost = "127.0.0.1";
         pgPort = embeddedPort;
         System.setProperty(PG_PROPERTY, pgHost + ":" + pgPort);
+    }
+
+    private static String databaseSuffix() {
+        String suffix = env("EHR_TEST_DB_SUFFIX", "");
+        if (!suffix.matches("[A-Za-z0-9_]*")) {
+            throw new IllegalStateException("EHR_TEST_DB_SUFFIX may hold only letters, digits and underscores: " + suffix);
+        }
+        return suffix.toLowerCase(Locale.ROOT);
     }
 
     private static String env(String name, String fallback) {
