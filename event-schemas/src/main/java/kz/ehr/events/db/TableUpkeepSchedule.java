@@ -1,0 +1,83 @@
+package kz.ehr.events.db;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs {@link TableUpkeep} on the service's own database every {@code ehr.db.upkeep.interval} (default 15 s) on one
+ * background thread, so no consumer loop ever waits for it. One bean for every service (this jar is a bean archive);
+ * a service without a datasource gets nothing. {@code ehr.db.upkeep.enabled=false} turns it off.
+ */
+@ApplicationScoped
+public class TableUpkeepSchedule {
+    private static final Logger LOG = Logger.getLogger(TableUpkeepSchedule.class);
+
+    private final Instance<DataSource> dataSource;
+    private final boolean enabled;
+    private final Duration interval;
+    private ScheduledExecutorService executor;
+    private volatile boolean failingLogged;
+
+    TableUpkeepSchedule(Instance<DataSource> dataSource,
+                        @ConfigProperty(name = "ehr.db.upkeep.enabled", defaultValue = "true") boolean enabled,
+                        @ConfigProperty(name = "ehr.db.upkeep.interval", defaultValue = "15s") Duration interval) {
+        this.dataSource = dataSource;
+        this.enabled = enabled;
+        this.interval = interval;
+    }
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        if (!enabled || !dataSource.isResolvable()) {
+            return;
+        }
+        DataSource ds = dataSource.get();
+        TableUpkeep upkeep = new TableUpkeep(() -> {
+            try {
+                return ds.getConnection();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "table-upkeep");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = interval.toMillis();
+        executor.scheduleWithFixedDelay(() -> run(upkeep), millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void run(TableUpkeep upkeep) {
+        try {
+            upkeep.runOnce();
+            failingLogged = false;
+        } catch (RuntimeException | SQLException e) {
+            // the consumer loops report an unreachable database; this only says once that upkeep is not happening
+            if (!failingLogged) {
+                LOG.warnf("table upkeep skipped: %s", e.getClass().getSimpleName());
+                failingLogged = true;
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+}
