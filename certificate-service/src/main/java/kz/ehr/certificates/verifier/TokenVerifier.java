@@ -1,11 +1,7 @@
 package kz.ehr.certificates.verifier;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,9 +27,6 @@ public final class TokenVerifier {
 
         RevocationLookup NONE = (kid, number) -> Optional.empty();
     }
-
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-    private static final Base64.Encoder B64E = Base64.getUrlEncoder().withoutPadding();
 
     private final Function<String, EcJwk> keys;
     private final RevocationLookup revocations;
@@ -102,65 +95,16 @@ public final class TokenVerifier {
 
     /** A {@link Verified} when the signature holds, else the failing {@link VerificationResult}. */
     private Object checkSignature(String token) {
-        int dot1 = token.indexOf('.');
-        int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-        if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
-            return VerificationResult.of(VerificationStatus.MALFORMED, null, "not a compact JWS");
-        }
-        Map<String, Object> header;
+        CertificateJws.Checked checked;
         try {
-            header = CertificateJws.JSON.readValue(B64D.decode(token.substring(0, dot1)), CertificateJws.OBJECT);
-        } catch (Exception e) {
-            return VerificationResult.of(VerificationStatus.MALFORMED, null, "unreadable header");
+            checked = CertificateJws.verify(token, keys);
+        } catch (CertificateJws.Rejected e) {
+            return VerificationResult.of(e.status, e.kid, e.getMessage());
         }
-        if (header == null) {
-            return VerificationResult.of(VerificationStatus.MALFORMED, null, "unreadable header");
+        if (checked.typ() != null && !CertificateJws.TYPE.equals(checked.typ())) {
+            // another document this service signs (a revocation list) is not a certificate
+            return VerificationResult.of(VerificationStatus.MALFORMED, checked.kid(), "typ " + checked.typ() + " is not a certificate");
         }
-        if (header.get("alg") == null) {
-            return VerificationResult.of(VerificationStatus.MALFORMED, null, "header lacks alg");
-        }
-        if (!"ES256".equals(header.get("alg"))) {
-            // alg none, HS256 with the public key as secret, RS256 …: refused before any key is touched
-            return VerificationResult.of(VerificationStatus.INVALID_SIGNATURE, null, "algorithm " + header.get("alg") + " is not accepted");
-        }
-        if (header.get("crit") != null) {
-            return VerificationResult.of(VerificationStatus.MALFORMED, null, "critical header extensions are not supported");
-        }
-        if (!(header.get("kid") instanceof String kid)) {
-            return VerificationResult.of(VerificationStatus.MALFORMED, null, "header lacks kid");
-        }
-        EcJwk key = keys.apply(kid);
-        if (key == null) {
-            return VerificationResult.of(VerificationStatus.UNKNOWN_KEY, kid, "no published key " + kid);
-        }
-        byte[] signature;
-        try {
-            signature = B64D.decode(token.substring(dot2 + 1));
-        } catch (IllegalArgumentException e) {
-            return VerificationResult.of(VerificationStatus.INVALID_SIGNATURE, kid, "signature is not base64url");
-        }
-        if (signature.length != 64 || !B64E.encodeToString(signature).equals(token.substring(dot2 + 1))) {
-            // a 64-byte signature has exactly one base64url spelling; other spellings hide flipped bits
-            return VerificationResult.of(VerificationStatus.INVALID_SIGNATURE, kid, "not a canonical 64-byte ES256 signature");
-        }
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
-            s.initVerify(key.publicKey());
-            s.update(token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII));
-            if (!s.verify(signature)) {
-                return VerificationResult.of(VerificationStatus.INVALID_SIGNATURE, kid, "signature does not match");
-            }
-        } catch (GeneralSecurityException e) {
-            return VerificationResult.of(VerificationStatus.INVALID_SIGNATURE, kid, "signature does not match");
-        }
-        try {
-            Map<String, Object> claims = CertificateJws.JSON.readValue(B64D.decode(token.substring(dot1 + 1, dot2)), CertificateJws.OBJECT);
-            if (claims == null) {
-                return VerificationResult.of(VerificationStatus.MALFORMED, kid, "empty payload");
-            }
-            return new Verified(kid, claims);
-        } catch (Exception e) {
-            return VerificationResult.of(VerificationStatus.MALFORMED, kid, "unreadable payload");
-        }
+        return new Verified(checked.kid(), checked.payload());
     }
 }

@@ -109,6 +109,28 @@ class TokenVerifierTests {
     }
 
     @Test
+    void aTokenInTheFormerHandWrittenFormatStillVerifiesAndNewTokensKeepItsBytes() throws Exception {
+        // how certificates were signed before jose4j: canonical header, canonical payload, JCA P1363 signature
+        String header = B64.encodeToString(("{\"alg\":\"ES256\",\"kid\":\"" + jwk.kid() + "\",\"typ\":\"kz-ehr-cert+jws\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        String input = header + "." + B64.encodeToString(CertificateJws.canonical(claims("F083-OLD", NOW.plusSeconds(86400))));
+        java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
+        s.initSign(ours.getPrivate());
+        s.update(input.getBytes(StandardCharsets.US_ASCII));
+        String former = input + "." + B64.encodeToString(s.sign());
+        assertThat(verifier.verify(former).status()).isEqualTo(VerificationStatus.VALID);
+        // the library writes the same header and payload bytes (only the ECDSA signature is randomised)
+        String fresh = CertificateJws.sign(claims("F083-OLD", NOW.plusSeconds(86400)), jwk.kid(), ours.getPrivate());
+        assertThat(fresh.substring(0, fresh.lastIndexOf('.'))).isEqualTo(input);
+    }
+
+    @Test
+    void aRevocationListSignedByOurKeyIsNotACertificate() {
+        String list = CertificateJws.sign(claims("F083-1", NOW.plusSeconds(86400)), CertificateJws.REVOCATIONS_TYPE, jwk.kid(), ours.getPrivate());
+        assertThat(verifier.verify(list).status()).isEqualTo(VerificationStatus.MALFORMED);
+    }
+
+    @Test
     void algNoneIsRefused() {
         String header = B64.encodeToString(("{\"alg\":\"none\",\"kid\":\"" + jwk.kid() + "\"}").getBytes(StandardCharsets.UTF_8));
         String payload = B64.encodeToString(CertificateJws.canonical(claims("F083-9", NOW.plusSeconds(86400))));
