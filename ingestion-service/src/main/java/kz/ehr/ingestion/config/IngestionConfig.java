@@ -1,7 +1,10 @@
 package kz.ehr.ingestion.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -55,6 +58,19 @@ public interface IngestionConfig {
      */
     @WithDefault("262144")
     int rejectedTopicPayloadMaxChars();
+
+    /**
+     * Record types only named providers may send (a death revokes every certificate of the person, a dispensary
+     * registration their clearances); others are rejected with TYPE_NOT_PERMITTED. See {@code TypePermissions}.
+     */
+    @WithDefault("DEATH,DISPENSARY")
+    Set<String> restrictedTypes();
+
+    /**
+     * Per restricted type, the providers permitted to send it: ids, or prefixes ending in {@code *}
+     * ({@code ehr.ingestion.permitted-senders.DEATH=civil-registry,damumed}). A type with none is refused from everyone.
+     */
+    Map<String, List<String>> permittedSenders();
 
     /** Kafka-native input (provider.records.v1). */
     Consumer consumer();

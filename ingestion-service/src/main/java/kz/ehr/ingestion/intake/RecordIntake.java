@@ -12,11 +12,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
@@ -25,6 +27,7 @@ import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import kz.ehr.events.Envelopes;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.HealthRecordEvent;
@@ -43,6 +46,7 @@ import kz.ehr.ingestion.stats.IngestionMetrics;
 import kz.ehr.ingestion.stats.ProviderStatistics;
 import kz.ehr.ingestion.validation.RecordError;
 import kz.ehr.ingestion.validation.RecordValidator;
+import kz.ehr.ingestion.validation.TypePermissions;
 import kz.ehr.ingestion.validation.ValidatedRecord;
 import kz.ehr.ingestion.validation.ValidationPolicy;
 
@@ -77,6 +81,7 @@ public class RecordIntake {
     private final EventCodec<RejectedRecord> rejectedEvents = EventCodec.of(RejectedRecord.class);
     private final AtomicLong batches = new AtomicLong();
     private volatile BatchParser parser;
+    private volatile TypePermissions permissions;
 
     /** The database could not be read or written; the caller should retry the whole batch. */
     public static class StateUnavailableException extends RuntimeException {
@@ -90,6 +95,18 @@ public class RecordIntake {
             parser = new BatchParser(config.maxNestingDepth());
         }
         return parser;
+    }
+
+    /** A misconfigured permission (an unknown type, a lone *) stops the start instead of the first record. */
+    void checkPermissions(@Observes StartupEvent event) {
+        permissions();
+    }
+
+    private TypePermissions permissions() {
+        if (permissions == null) {
+            permissions = new TypePermissions(config.restrictedTypes(), config.permittedSenders());
+        }
+        return permissions;
     }
 
     /** A batch prepared for one provider: what to publish, what to record, what to answer. */
@@ -227,6 +244,11 @@ public class RecordIntake {
             ValidatedRecord v = RecordValidator.validate(providerId, in.json(), policy);
             if (!v.accepted()) {
                 reject(p, in, v.recordId(), v.errors());
+                continue;
+            }
+            Optional<RecordError> notPermitted = permissions().check(providerId, v.recordType());
+            if (notPermitted.isPresent()) {
+                reject(p, in, v.recordId(), List.of(notPermitted.get()));
                 continue;
             }
             valid.add(v);

@@ -171,6 +171,21 @@ class FhirIntakeTests {
     }
 
     @Test
+    void aDeathFromAProviderNotPermittedToReportDeathsIsRejectedAndThePatientStillAccepted() {
+        String[] provider = newProvider("clinic-"); // the test profile permits deaths from damumed and fhir-* only
+        String run = UUID.randomUUID().toString().substring(0, 8);
+
+        JsonPath answer = post(provider[1], bundle("batch", patient("dead-" + run, "P-" + run, "900101400013", "2025-03-05")), 200);
+
+        assertThat(answer.getString("entry[0].response.status")).startsWith("422");
+        assertIssue(answer, 0, "TYPE_NOT_PERMITTED", "error", "Bundle.entry[0].resource");
+        read(Topics.PATIENTS, provider[0], Set.of("Patient/dead-" + run));
+        JsonPath stats = stats(provider);
+        assertThat(stats.getLong("accepted")).isEqualTo(1);
+        assertThat(stats.getMap("rejectedByCode")).containsOnly(Map.entry("TYPE_NOT_PERMITTED", 1));
+    }
+
+    @Test
     void aBodyThatIsNotABatchBundleIsA400OperationOutcome() {
         String[] provider = newProvider();
         assertWholeBodyRejected(post(provider[1], "{\"resourceType\":\"Bundle\",", 400), "MALFORMED_BATCH");
@@ -313,7 +328,11 @@ class FhirIntakeTests {
 
     /** A provider of its own (a key issued by ops), so that statistics are this test's alone. */
     static String[] newProvider() {
-        String provider = "fhir-" + UUID.randomUUID().toString().substring(0, 8);
+        return newProvider("fhir-");
+    }
+
+    static String[] newProvider(String prefix) {
+        String provider = prefix + UUID.randomUUID().toString().substring(0, 8);
         String key = given().header("Authorization", TestRecords.OPS).when().post("/api/v1/providers/" + provider + "/keys")
                 .then().statusCode(201).extract().jsonPath().getString("key");
         return new String[]{provider, "Bearer " + key};
