@@ -18,8 +18,6 @@ public interface BillingConfig {
 
     Fraud fraud();
 
-    Relay relay();
-
     Consumer consumer();
 
     interface Consumer {
@@ -123,15 +121,5 @@ public interface BillingConfig {
          */
         @WithDefault("10000")
         int rowsPerStep();
-    }
-
-    interface Relay {
-        /** Milliseconds between outbox relay passes when the outbox was empty. */
-        @WithDefault("300")
-        long intervalMs();
-
-        /** Outbox rows published per pass. */
-        @WithDefault("1000")
-        int batchSize();
     }
 }

@@ -1,17 +1,18 @@
 package kz.ehr.billing.outbox;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import kz.ehr.events.BillingEvent;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.Envelopes;
 import kz.ehr.events.Topics;
+import kz.ehr.events.outbox.OutboxRow;
 
-/** Writes derived billing events into the outbox on the caller's connection, i.e. in the caller's transaction. */
+/** Derived billing events for the shared outbox, written on the caller's connection, i.e. in the caller's transaction. */
 public final class Outbox {
     private Outbox() {
     }
@@ -26,22 +27,13 @@ public final class Outbox {
                 .build();
     }
 
-    /** Adds events; an event id already in the outbox is ignored (idempotent derivation). */
+    /** Adds events to the shared outbox, keyed by polyclinic BIN; an event id already there is ignored. */
     public static void add(Connection c, List<BillingEvent> events) throws SQLException {
-        if (events.isEmpty()) {
-            return;
-        }
         EventCodec<BillingEvent> codec = EventCodec.of(BillingEvent.class);
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO outbox (event_id, topic, event_key, payload) VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
-            for (BillingEvent e : events) {
-                ps.setString(1, e.getEnvelope().getEventId());
-                ps.setString(2, Topics.BILLING_EVENTS.topic);
-                ps.setString(3, e.getPolyclinicBin());
-                ps.setBytes(4, codec.encode(e));
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        List<OutboxRow> rows = new ArrayList<>(events.size());
+        for (BillingEvent e : events) {
+            rows.add(new OutboxRow(e.getEnvelope().getEventId(), Topics.BILLING_EVENTS.topic, e.getPolyclinicBin(), codec.encode(e)));
         }
+        kz.ehr.events.outbox.Outbox.add(c, rows);
     }
 }

@@ -64,9 +64,6 @@ public interface CertificatesConfig {
     @WithDefault("100000")
     int verifiedSignatureCache();
 
-    /** How often the outbox relay looks for unsent events when it found none. */
-    @WithDefault("200ms")
-    Duration outboxPollInterval();
 
     /** TrueType font with Cyrillic and Kazakh letters for the PDF. */
     @WithDefault("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

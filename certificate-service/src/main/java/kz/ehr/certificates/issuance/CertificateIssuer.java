@@ -88,26 +88,21 @@ public class CertificateIssuer {
         String token = signed.token();
         String kid = signed.kid();
         CertificateEvent issued = Outbox.event("ISSUED", number, type.name(), iin, now, expires, null, null, kid, null);
-        try (Connection c = dataSource.getConnection();
-             // one round trip for the certificate and its ISSUED event: issuance latency is mostly round trips
-             PreparedStatement ps = c.prepareStatement("""
-                     WITH stored AS (
-                       INSERT INTO certificate (number, type, iin, kid, issued_at, expires_at, conclusion, token)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?))
-                     INSERT INTO outbox (event_id, topic, event_key, payload) VALUES (?, ?, ?, ?)""")) {
-            ps.setString(1, number);
-            ps.setString(2, type.name());
-            ps.setString(3, iin);
-            ps.setString(4, kid);
-            ps.setTimestamp(5, Timestamp.from(now));
-            ps.setTimestamp(6, Timestamp.from(expires));
-            ps.setString(7, decision.conclusion());
-            ps.setString(8, token);
-            ps.setString(9, issued.getEnvelope().getEventId());
-            ps.setString(10, Topics.CERTIFICATE_EVENTS.topic);
-            ps.setString(11, iin);
-            ps.setBytes(12, Outbox.encode(issued));
-            ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO certificate (number, type, iin, kid, issued_at, expires_at, conclusion, token)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                ps.setString(1, number);
+                ps.setString(2, type.name());
+                ps.setString(3, iin);
+                ps.setString(4, kid);
+                ps.setTimestamp(5, Timestamp.from(now));
+                ps.setTimestamp(6, Timestamp.from(expires));
+                ps.setString(7, decision.conclusion());
+                ps.setString(8, token);
+                ps.executeUpdate();
+            }
+            Outbox.add(c, issued);
         }
         return new IssuedCertificate(number, type.name(), iin, kid, now, expires, decision.conclusion(), token, null, null, claims);
     }

@@ -1,16 +1,18 @@
 package kz.ehr.certificates.outbox;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import kz.ehr.events.CertificateEvent;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.Envelopes;
 import kz.ehr.events.Topics;
+import kz.ehr.events.outbox.OutboxRow;
 
-/** Writes certificate events into the outbox on the caller's connection, i.e. inside the caller's transaction. */
+/** Certificate events for the shared outbox, written on the caller's connection, i.e. inside the caller's transaction. */
 public final class Outbox {
     private static final EventCodec<CertificateEvent> CODEC = EventCodec.of(CertificateEvent.class);
 
@@ -36,22 +38,12 @@ public final class Outbox {
                 .build();
     }
 
-    public static byte[] encode(CertificateEvent e) {
-        return CODEC.encode(e);
-    }
-
+    /** Into the shared outbox, keyed by IIN: a person's issues and revocations go out in commit order. */
     public static void add(Connection c, CertificateEvent... events) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO outbox (event_id, topic, event_key, payload) VALUES (?, ?, ?, ?)
-                ON CONFLICT (event_id) DO NOTHING""")) {
-            for (CertificateEvent e : events) {
-                ps.setString(1, e.getEnvelope().getEventId());
-                ps.setString(2, Topics.CERTIFICATE_EVENTS.topic);
-                ps.setString(3, e.getIin());
-                ps.setBytes(4, CODEC.encode(e));
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        List<OutboxRow> rows = new ArrayList<>(events.length);
+        for (CertificateEvent e : events) {
+            rows.add(new OutboxRow(e.getEnvelope().getEventId(), Topics.CERTIFICATE_EVENTS.topic, e.getIin(), CODEC.encode(e)));
         }
+        kz.ehr.events.outbox.Outbox.add(c, rows);
     }
 }

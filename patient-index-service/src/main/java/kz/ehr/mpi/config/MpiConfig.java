@@ -19,14 +19,6 @@ public interface MpiConfig {
     @WithDefault("5000")
     int batchSize();
 
-    /** Outbox relay: how often unsent link events are looked for, in milliseconds. */
-    @WithDefault("200")
-    long outboxPollMillis();
-
-    /** Outbox relay: most events published per round. */
-    @WithDefault("1000")
-    int outboxBatch();
-
     /** Most candidates a fuzzy search returns. */
     @WithDefault("20")
     int searchLimit();

@@ -489,25 +489,6 @@ public final class IndexStore {
         return fresh;
     }
 
-    public static void insertOutbox(Connection c, List<Outgoing> events) throws SQLException {
-        if (events.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (topic, event_key, payload) VALUES (?, ?, ?)")) {
-            for (Outgoing o : events) {
-                ps.setString(1, o.topic());
-                ps.setString(2, o.key());
-                ps.setBytes(3, o.payload());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    /** An encoded event waiting in the outbox. */
-    public record Outgoing(String topic, String key, byte[] payload) {
-    }
-
     static List<String[]> keysOf(Collection<SourceState> sources) {
         List<String[]> keys = new ArrayList<>();
         for (SourceState s : sources) {

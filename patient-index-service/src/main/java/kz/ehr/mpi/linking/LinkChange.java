@@ -11,6 +11,7 @@ import kz.ehr.events.GoldenRecord;
 import kz.ehr.events.MpiLinkEvent;
 import kz.ehr.events.SourceRef;
 import kz.ehr.events.Topics;
+import kz.ehr.events.outbox.OutboxRow;
 import kz.ehr.mpi.matching.Demographics;
 
 /**
@@ -26,7 +27,7 @@ public record LinkChange(String type, EnterpriseState target, UUID previous, Str
         return new IndexStore.HistoryEntry(target.id, type, previous, providerId, localId, score, reason, actor);
     }
 
-    public IndexStore.Outgoing outgoing(Instant now) {
+    public OutboxRow outgoing(Instant now) {
         Demographics g = target.golden;
         List<SourceRef> refs = new ArrayList<>();
         for (SourceState s : target.sortedSources()) {
@@ -49,7 +50,7 @@ public record LinkChange(String type, EnterpriseState target, UUID previous, Str
                         .setSex(g.sex()).setPhone(g.phone()).setAddress(g.address()).build())
                 .setLinkedSources(refs)
                 .build();
-        return new IndexStore.Outgoing(Topics.MPI_LINKS.topic, target.id.toString(), CODEC.encode(event));
+        return new OutboxRow(eventId, Topics.MPI_LINKS.topic, target.id.toString(), CODEC.encode(event));
     }
 
     /** Stable id: a replay of the same cause yields the same event id, so consumers can deduplicate. */

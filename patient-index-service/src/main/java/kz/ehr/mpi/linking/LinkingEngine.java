@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import kz.ehr.events.outbox.Outbox;
+import kz.ehr.events.outbox.OutboxRow;
 import kz.ehr.mpi.matching.Demographics;
 import kz.ehr.mpi.matching.MatchDecision;
 import kz.ehr.mpi.matching.MatchProfile;
@@ -219,11 +221,11 @@ public final class LinkingEngine {
             List<IndexStore.HistoryEntry> history = changes.stream().map(LinkChange::history).toList();
             List<IndexStore.NewReview> newReviews = List.copyOf(reviews);
             Instant now = Instant.now();
-            List<IndexStore.Outgoing> outgoing = changes.stream().map(ch -> ch.outgoing(now)).toList();
+            List<OutboxRow> outgoing = changes.stream().map(ch -> ch.outgoing(now)).toList();
             writes.submit(w -> {
                 IndexStore.insertHistory(w, history);
                 IndexStore.insertReviews(w, newReviews);
-                IndexStore.insertOutbox(w, outgoing);
+                Outbox.add(w, outgoing);
             });
             reviewCount += reviews.size();
             changes.clear();

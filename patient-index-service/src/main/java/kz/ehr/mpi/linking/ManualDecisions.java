@@ -20,6 +20,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agroal.api.AgroalDataSource;
+import kz.ehr.events.outbox.Outbox;
 import kz.ehr.mpi.MpiProblem;
 
 /**
@@ -319,7 +320,7 @@ public class ManualDecisions {
         IndexStore.upsertSources(c, sources);
         IndexStore.insertHistory(c, changes.stream().map(LinkChange::history).toList());
         Instant now = Instant.now();
-        IndexStore.insertOutbox(c, changes.stream().map(ch -> ch.outgoing(now)).toList());
+        Outbox.add(c, changes.stream().map(ch -> ch.outgoing(now)).toList());
     }
 
     private static UUID currentLink(Connection c, String providerId, String localId) throws SQLException {

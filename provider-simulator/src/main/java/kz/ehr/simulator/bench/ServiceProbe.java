@@ -20,7 +20,7 @@ final class ServiceProbe implements AutoCloseable {
     /**
      * A service of ARCHITECTURE.md. {@code groupPrefixes}: the consumer group ids its {@code BatchConsumerLoop}s use
      * (a group belongs to it when it equals a prefix or starts with prefix + "-"); {@code database}: where its
-     * outbox lives (every service's Flyway migrations name it {@code outbox}, unsent while {@code sent_at IS NULL};
+     * outbox lives (every service's Flyway migrations name it {@code outbox}, unsent while {@code sent_at IS NULL AND failed_at IS NULL}: a set-aside row waits for ops, not for the relay;
      * ingestion publishes directly and has none).
      */
     record Service(String name, String baseUrl, String database, List<String> groupPrefixes) {
@@ -69,7 +69,7 @@ final class ServiceProbe implements AutoCloseable {
         if (!hasOutbox) {
             return 0;
         }
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM outbox WHERE sent_at IS NULL")) {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")) {
             rs.next();
             return rs.getLong(1);
         }

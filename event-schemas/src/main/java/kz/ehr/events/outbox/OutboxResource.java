@@ -1,0 +1,46 @@
+package kz.ehr.events.outbox;
+
+import java.sql.SQLException;
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * {@code GET /api/v1/ops/outbox} for ops (role {@code ops}): how many rows wait, since when, and the rows set aside
+ * with their error codes. It reads no patient data (no key, no payload), so it is not audited. A service without an
+ * outbox answers 404 {@code NO_OUTBOX}.
+ */
+@Path("/api/v1/ops/outbox")
+@Blocking
+@Produces("application/json")
+public class OutboxResource {
+    @Inject
+    OutboxPublisher publisher;
+
+    @GET
+    @RolesAllowed("ops")
+    public Response status(@QueryParam("limit") Integer limit) throws SQLException {
+        if (!publisher.enabled()) {
+            return Response.status(404).type("application/problem+json")
+                    .entity(Map.of("type", "about:blank", "title", "Not Found", "status", 404, "code", "NO_OUTBOX",
+                            "detail", "this service publishes directly and has no outbox"))
+                    .build();
+        }
+        int n = limit == null ? 100 : limit;
+        if (n < 0 || n > 1000) {
+            return Response.status(400).type("application/problem+json")
+                    .entity(Map.of("type", "about:blank", "title", "Bad Request", "status", 400, "code", "INVALID_LIMIT",
+                            "field", "limit", "detail", "limit must be between 0 and 1000, got " + n))
+                    .build();
+        }
+        return Response.ok(publisher.status(n)).build();
+    }
+}
