@@ -54,6 +54,7 @@ class AccessControlTests {
             new Endpoint("GET", "/api/v1/outreach?polyclinic=100140000001", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/outreach?polyclinic=100140000001&format=csv", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/persons/900510300001/events", Set.of(Roles.OPS)),
+            new Endpoint("GET", "/api/v1/ops/outbox", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/audit", Set.of(Roles.AUDITOR)));
 
     static Stream<Arguments> matrix() {

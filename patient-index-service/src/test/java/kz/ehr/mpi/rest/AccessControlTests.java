@@ -62,6 +62,7 @@ class AccessControlTests {
             new Endpoint("POST", "/api/v1/reviews/" + ID + "/accept", "{\"reason\":\"r\"}", REVIEWERS),
             new Endpoint("POST", "/api/v1/reviews/" + ID + "/reject", "{\"reason\":\"r\"}", REVIEWERS),
             new Endpoint("POST", "/api/v1/matching/estimations", "{\"sampleSize\":10}", Set.of(Roles.OPS)),
+            new Endpoint("GET", "/api/v1/ops/outbox", null, Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/audit", null, AUDITORS));
 
     static Stream<Arguments> everyEndpointAndCaller() {
