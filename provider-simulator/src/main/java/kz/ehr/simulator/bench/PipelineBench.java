@@ -99,14 +99,17 @@ final class PipelineBench {
             pidBefore.put(p.service.name(), pid);
             ticksBefore.put(p.service.name(), pid.isPresent() ? ServiceProbe.cpuTicks(pid.getAsLong()) : OptionalLong.empty());
         }
+        CpuBudget budget = new CpuBudget(s.pgHost(), s.pgPort(), s.pgUser(), s.pgPassword(), s.pidsDir());
         Map<String, Long> peakHeap = new ConcurrentHashMap<>();
         ScheduledExecutorService heapSampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-heap-sampler");
             t.setDaemon(true);
             return t;
         });
-        heapSampler.scheduleAtFixedRate(() -> probes.forEach(p -> p.heapUsedBytes()
-                .ifPresent(h -> peakHeap.merge(p.service.name(), h, Math::max))), 0, 1, TimeUnit.SECONDS);
+        heapSampler.scheduleAtFixedRate(() -> {
+            probes.forEach(p -> p.heapUsedBytes().ifPresent(h -> peakHeap.merge(p.service.name(), h, Math::max)));
+            budget.sample();
+        }, 0, 1, TimeUnit.SECONDS);
 
         RestSink rest = new RestSink(platform.ingestion, keys, s.batch(), s.concurrency(), 0);
         say("  posting " + load.records + " records (batches of " + s.batch() + ", " + s.concurrency() + " in flight)…");
@@ -143,6 +146,11 @@ final class PipelineBench {
             services.put(name, row);
         }
         f.put("services", services);
+        double jvms = services.values().stream().map(r -> ((Map<?, ?>) r).get("cpuSecondsPer1000Records"))
+                .filter(Double.class::isInstance).mapToDouble(Double.class::cast).sum();
+        try (budget) {
+            f.put("cpuSecondsPer1000RecordsBeyondServices", budget.per1000(load.records, ticksPerSecond, jvms));
+        }
         f.put("catchUpTimeoutSeconds", s.catchUpTimeoutSeconds());
         f.put("pollIntervalMs", POLL_MILLIS);
         if (!drain.drained) {
@@ -205,6 +213,11 @@ final class PipelineBench {
             out.add("  " + name + ": catch-up seconds " + r.get("catchUpSeconds") + ", CPU seconds per 1,000 records "
                     + r.get("cpuSecondsPer1000Records") + ", peak heap MB " + r.get("peakHeapMegabytes"));
         });
+        Object beyond = f.get("cpuSecondsPer1000RecordsBeyondServices");
+        if (beyond instanceof Map<?, ?> m) {
+            out.add("CPU seconds per 1,000 records beyond the services' JVMs:");
+            m.forEach((k, v) -> out.add("  " + k + ": " + v));
+        }
         if (drain.drained) {
             out.add("raw Kafka producer records/s (same run): " + f.get("rawKafkaRecordsPerSecond") + " (pipeline ÷ raw Kafka "
                     + f.get("pipelineToRawKafka") + ")");

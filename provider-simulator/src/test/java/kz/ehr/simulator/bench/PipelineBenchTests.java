@@ -70,6 +70,14 @@ class PipelineBenchTests {
     }
 
     @Test
+    void the_machine_is_busy_for_everything_but_idle_and_iowait_and_guest_time_is_not_counted_twice() {
+        long[] busyAndTotal = CpuBudget.machineTicks("cpu  100 5 50 800 40 3 2 1 30 0");
+
+        assertThat(busyAndTotal).containsExactly(100 + 5 + 50 + 3 + 2 + 1, 100 + 5 + 50 + 800 + 40 + 3 + 2 + 1);
+        assertThatThrownBy(() -> CpuBudget.machineTicks("cpu0 1 2 3 4 5 6 7")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void cpu_per_thousand_records_is_ticks_over_ticks_per_second_over_thousands_of_records() {
         assertThat(PipelineBench.cpuSecondsPer1000(4_500, 100, 20_000)).isEqualTo(2.25);
     }
