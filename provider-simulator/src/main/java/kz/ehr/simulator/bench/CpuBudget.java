@@ -8,9 +8,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,6 +29,7 @@ final class CpuBudget implements AutoCloseable {
     }
 
     private final Connection pg;
+    private final Set<String> platformDatabases;
     private final Map<Long, Backend> backends = new LinkedHashMap<>();
     private final OptionalLong brokerPid;
     private final OptionalLong brokerBefore;
@@ -34,7 +37,9 @@ final class CpuBudget implements AutoCloseable {
     private final long[] machineBefore;
     private boolean started;
 
-    CpuBudget(String pgHost, int pgPort, String pgUser, String pgPassword, Path pidsDir) throws SQLException {
+    CpuBudget(String pgHost, int pgPort, String pgUser, String pgPassword, Path pidsDir, Collection<String> platformDatabases)
+            throws SQLException {
+        this.platformDatabases = Set.copyOf(platformDatabases);
         this.pg = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/postgres", pgUser, pgPassword);
         this.brokerPid = readPid(pidsDir.resolve("kafka.pid"));
         this.brokerBefore = brokerPid.isPresent() ? ServiceProbe.cpuTicks(brokerPid.getAsLong()) : OptionalLong.empty();
@@ -47,10 +52,12 @@ final class CpuBudget implements AutoCloseable {
     /** Reads every PostgreSQL process's CPU now; safe to call from a sampler thread. */
     synchronized void sample() {
         try (Statement s = pg.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT pid, coalesce(datname, 'postgres background: ' || backend_type) FROM pg_stat_activity")) {
+                "SELECT pid, datname, backend_type FROM pg_stat_activity")) {
             while (rs.next()) {
                 long pid = rs.getLong(1);
-                String owner = rs.getString(2);
+                String database = rs.getString(2);
+                String owner = database == null ? "background " + rs.getString(3)
+                        : platformDatabases.contains(database) ? database : "other databases (not this platform's)";
                 OptionalLong ticks = ServiceProbe.cpuTicks(pid);
                 if (ticks.isEmpty()) {
                     continue;

@@ -99,7 +99,8 @@ final class PipelineBench {
             pidBefore.put(p.service.name(), pid);
             ticksBefore.put(p.service.name(), pid.isPresent() ? ServiceProbe.cpuTicks(pid.getAsLong()) : OptionalLong.empty());
         }
-        CpuBudget budget = new CpuBudget(s.pgHost(), s.pgPort(), s.pgUser(), s.pgPassword(), s.pidsDir());
+        CpuBudget budget = new CpuBudget(s.pgHost(), s.pgPort(), s.pgUser(), s.pgPassword(), s.pidsDir(),
+                probes.stream().map(p -> p.service.database()).toList());
         Map<String, Long> peakHeap = new ConcurrentHashMap<>();
         ScheduledExecutorService heapSampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-heap-sampler");
