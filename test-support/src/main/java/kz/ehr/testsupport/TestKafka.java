@@ -3,6 +3,7 @@ package kz.ehr.testsupport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,26 @@ public final class TestKafka {
     @SuppressWarnings("unchecked")
     public static <T extends SpecificRecordBase> void send(String topic, String key, T event) {
         send(topic, key, EventCodec.of((Class<T>) event.getClass()).encode(event));
+    }
+
+    /** Many events through one producer (a flood), each with its key; returns once every one is acknowledged. */
+    @SuppressWarnings("unchecked")
+    public static <T extends SpecificRecordBase> void sendAll(String topic, List<Map.Entry<String, T>> keyedEvents) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaClients.producer(TestPlatform.kafkaBootstrapServers(), "test-flood-producer"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> acks = new ArrayList<>(keyedEvents.size());
+            for (Map.Entry<String, T> e : keyedEvents) {
+                acks.add(producer.send(new ProducerRecord<>(topic, e.getKey(),
+                        EventCodec.of((Class<T>) e.getValue().getClass()).encode(e.getValue()))));
+            }
+            producer.flush();
+            for (java.util.concurrent.Future<?> ack : acks) {
+                ack.get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("test could not produce to " + topic, e);
+        }
     }
 
     /**

@@ -28,9 +28,7 @@ public class PersonFactsLoader {
     public PersonFacts load(String iin) throws SQLException {
         ZoneId zone = ZoneId.of(config.zone());
         PersonFacts.Builder b = PersonFacts.builder(iin);
-        for (byte[] raw : personEvents.payloadsOf(iin)) {
-            apply(b, CODEC.decode(raw), zone);
-        }
+        personEvents.forEachPayloadOf(iin, raw -> apply(b, CODEC.decode(raw), zone));
         return b.build();
     }
 
