@@ -29,7 +29,7 @@ class RecordsResourceTests {
         String body = """
                 {"recordId":"%s","type":"ENCOUNTER","occurredAt":"2025-03-01T10:15:00+05:00",
                  "patient":{"localId":"P-77","iin":"850315300019","lastName":"Ахметов","firstName":"Ерлан","birthDate":"1985-03-15","sex":"M"},
-                 "encounter":{"polyclinicBin":"850315300019","doctorId":"D-1","start":"2025-03-01T10:15:00+05:00","kind":"VISIT","diagnoses":["I10"]}}
+                 "encounter":{"polyclinicBin":"100140000013","doctorId":"D-1","start":"2025-03-01T10:15:00+05:00","kind":"VISIT","diagnoses":["I10"]}}
                 """.formatted(recordId).replace("\n", "") + "\n";
 
         given().header("Authorization", KEY).contentType("application/x-ndjson").body(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))

@@ -25,7 +25,7 @@ public final class TestRecords {
         return """
                 {"recordId":"%s","type":"ENCOUNTER","occurredAt":"2025-03-01T10:15:00+05:00",\
                 "patient":{"localId":"%s","iin":"%s","lastName":"Ахметов","firstName":"Ерлан","birthDate":"1985-03-15","sex":"M","phone":"87011234567"},\
-                "encounter":{"polyclinicBin":"850315300019","doctorId":"D-1","start":"2025-03-01T10:15:00+05:00","kind":"VISIT","diagnoses":["%s"]}}"""
+                "encounter":{"polyclinicBin":"100140000013","doctorId":"D-1","start":"2025-03-01T10:15:00+05:00","kind":"VISIT","diagnoses":["%s"]}}"""
                 .formatted(recordId, localId, iin, diagnosis);
     }
 

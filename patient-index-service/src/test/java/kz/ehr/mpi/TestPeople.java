@@ -10,7 +10,7 @@ import kz.ehr.events.Envelopes;
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.PatientInfo;
 import kz.ehr.events.Topics;
-import kz.ehr.mpi.matching.Iin;
+import kz.ehr.identity.Iin;
 import kz.ehr.testsupport.TestKafka;
 
 /** Unique synthetic people for integration tests, so tests sharing one database never match each other. */

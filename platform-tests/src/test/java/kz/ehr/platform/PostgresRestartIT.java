@@ -124,7 +124,7 @@ class PostgresRestartIT {
                 .setRecordType("ENCOUNTER")
                 .setPatient(PatientInfo.newBuilder().setLocalId(p.localId()).setIin(p.iin()).setIinStatus("VALID")
                         .setBirthDate(p.birthDate()).setSex(p.sex()).build())
-                .setEncounter(Encounter.newBuilder().setEncounterId("E-" + p.localId()).setPolyclinicBin("900101400013")
+                .setEncounter(Encounter.newBuilder().setEncounterId("E-" + p.localId()).setPolyclinicBin("100140000013")
                         .setDoctorId("D-9").setStart(start).setKind("VISIT").setDiagnoses(List.of("J06.9")).build())
                 .build();
     }

@@ -58,7 +58,7 @@ final class SyntheticPeople {
 
     static String visitRecord(Person p) {
         return """
-                {"recordId":"enc-%s","type":"ENCOUNTER","occurredAt":"2025-02-11T09:30:00+05:00","patient":{"localId":"%s","iin":"%s","birthDate":"%s","sex":"%s"},"encounter":{"encounterId":"E-%s","polyclinicBin":"900101400013","doctorId":"D-3","start":"2025-02-11T09:30:00+05:00","end":"2025-02-11T09:45:00+05:00","kind":"VISIT","diagnoses":["I10"]}}"""
+                {"recordId":"enc-%s","type":"ENCOUNTER","occurredAt":"2025-02-11T09:30:00+05:00","patient":{"localId":"%s","iin":"%s","birthDate":"%s","sex":"%s"},"encounter":{"encounterId":"E-%s","polyclinicBin":"100140000013","doctorId":"D-3","start":"2025-02-11T09:30:00+05:00","end":"2025-02-11T09:45:00+05:00","kind":"VISIT","diagnoses":["I10"]}}"""
                 .formatted(p.localId(), p.localId(), p.iin(), p.birthDate(), p.sex(), p.localId());
     }
 }

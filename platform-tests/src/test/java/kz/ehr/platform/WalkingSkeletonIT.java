@@ -47,7 +47,7 @@ class WalkingSkeletonIT {
         String visit = """
                 {"recordId":"enc-%s","type":"ENCOUNTER","occurredAt":"2025-03-02T09:00:00+05:00",
                  "patient":{"localId":"%s","iin":"%s"},
-                 "encounter":{"encounterId":"E-1","polyclinicBin":"900101400013","doctorId":"D-7",
+                 "encounter":{"encounterId":"E-1","polyclinicBin":"100140000013","doctorId":"D-7",
                               "start":"2025-03-02T09:00:00+05:00","kind":"VISIT","diagnoses":["I10"]}}""".formatted(localId, localId, iin);
         String ndjson = patient.replace("\n", "") + "\n" + visit.replace("\n", "") + "\n";
 

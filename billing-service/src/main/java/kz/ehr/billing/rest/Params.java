@@ -3,9 +3,12 @@ package kz.ehr.billing.rest;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import kz.ehr.billing.BillingProblem;
+import kz.ehr.identity.Bin;
+import kz.ehr.identity.IdentifierProblem;
 import kz.ehr.security.Caller;
 
 /** Parsing of path and query parameters into domain values, with problems that name the field at fault. */
@@ -53,16 +56,18 @@ final class Params {
     }
 
     /**
-     * A polyclinic's BIN: 12 digits. Checked before it is used at all, so that a download's file name
-     * (Content-Disposition) never carries what a caller typed. The check digit is not tested here: that rule lives
-     * in ingestion, which refuses a record with a bad BIN, so no statement or attachment holds one.
+     * A polyclinic's BIN by the shared rule (format, check digit, registration month, kind and attribute digits).
+     * Checked before it is used at all, so that a download's file name (Content-Disposition) never carries what a
+     * caller typed; the answer names the rule's code but never echoes the value.
      */
     static String bin(String field, String s) {
         if (s == null || s.isBlank()) {
             throw BillingProblem.badRequest("MISSING_POLYCLINIC", field, field + " (BIN) is required");
         }
-        if (s.length() != 12 || !s.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-            throw BillingProblem.badRequest("INVALID_BIN", field, field + " must be a BIN of 12 digits");
+        Optional<IdentifierProblem> problem = Bin.problem(s);
+        if (problem.isPresent()) {
+            throw BillingProblem.badRequest("INVALID_BIN", field,
+                    field + " is not a BIN: it " + problem.get().reason() + " (" + problem.get().code() + ")");
         }
         return s;
     }

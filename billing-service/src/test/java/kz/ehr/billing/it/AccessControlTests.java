@@ -28,7 +28,7 @@ import kz.ehr.testsupport.TestTokens;
 @WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_billing_test"))
 class AccessControlTests {
     static final String MONTH = "/api/v1/capitation/2024-03";
-    static final String STATEMENT = MONTH + "/polyclinics/100140000001";
+    static final String STATEMENT = MONTH + "/polyclinics/100140000013";
     static final Set<String> READERS = Set.of(Roles.OPS, Roles.AUDITOR);
     static final Set<String> FLAG_READERS = Set.of(Roles.REVIEWER, Roles.OPS, Roles.AUDITOR);
 
@@ -51,8 +51,8 @@ class AccessControlTests {
             new Endpoint("GET", "/api/v1/fraud/flags/no-such-flag", FLAG_READERS),
             new Endpoint("POST", "/api/v1/fraud/flags/no-such-flag/decision", Set.of(Roles.REVIEWER)),
             new Endpoint("GET", "/api/v1/fraud/protected/2024-03", FLAG_READERS),
-            new Endpoint("GET", "/api/v1/outreach?polyclinic=100140000001", Set.of(Roles.OPS)),
-            new Endpoint("GET", "/api/v1/outreach?polyclinic=100140000001&format=csv", Set.of(Roles.OPS)),
+            new Endpoint("GET", "/api/v1/outreach?polyclinic=100140000013", Set.of(Roles.OPS)),
+            new Endpoint("GET", "/api/v1/outreach?polyclinic=100140000013&format=csv", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/persons/900510300001/events", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/ops/outbox", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/audit", Set.of(Roles.AUDITOR)));

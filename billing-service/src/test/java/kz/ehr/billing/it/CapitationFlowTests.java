@@ -34,8 +34,8 @@ import kz.ehr.testsupport.TestTokens;
 @WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_billing_test"))
 class CapitationFlowTests {
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final String BIN = "100140000001";
-    static final String OTHER_BIN = "100140000099";
+    static final String BIN = "100140000013";
+    static final String OTHER_BIN = "100140000995";
     static final String VISITED = "900510300001", NO_VISIT = "900510300002", UNINSURED = "900510300003", BOTH = "900510300004",
             DEAD = "900510300005", HELD = "900510300006";
 

@@ -36,7 +36,7 @@ import kz.ehr.testsupport.TestTokens;
 @QuarkusTest
 @WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_billing_test"))
 class CsvExportTests {
-    static final String BIN = "100140000555";
+    static final String BIN = "100140005558";
 
     /** person key → the last name, first name, middle name, phone and address a provider sent */
     static final Map<String, List<String>> PEOPLE = new LinkedHashMap<>();
@@ -121,7 +121,8 @@ class CsvExportTests {
     }
 
     @ParameterizedTest(name = "polyclinic \"{0}\"")
-    @ValueSource(strings = {"x\"; filename=evil.exe", "10014000055", "1001400005555", "abcdefghijkl", "100140000555%0d%0aSet-Cookie:a=b"})
+    @ValueSource(strings = {"x\"; filename=evil.exe", "10014000055", "1001400005555", "abcdefghijkl", "100140000555%0d%0aSet-Cookie:a=b",
+            "100140005557" /* check digit */, "850315300019" /* an IIN: no entity kind */})
     void anOutreachDownloadForSomethingThatIsNoBinIsRefusedBeforeAnythingIsNamed(String polyclinic) {
         ops().queryParam("polyclinic", polyclinic).get("/api/v1/outreach?format=csv").then().statusCode(400)
                 .header("Content-Disposition", nullValue())

@@ -25,7 +25,6 @@ import kz.ehr.certificates.config.CertificatesConfig;
 import kz.ehr.certificates.eligibility.CertificateType;
 import kz.ehr.certificates.eligibility.Decision;
 import kz.ehr.certificates.eligibility.EligibilityRules;
-import kz.ehr.certificates.eligibility.Iin;
 import kz.ehr.certificates.eligibility.PersonFacts;
 import kz.ehr.certificates.outbox.Outbox;
 import kz.ehr.certificates.projection.PersonFactsLoader;
@@ -33,6 +32,8 @@ import kz.ehr.certificates.signing.KeyRing;
 import kz.ehr.certificates.signing.SigningKeys;
 import kz.ehr.events.CertificateEvent;
 import kz.ehr.events.Topics;
+import kz.ehr.identity.IdentifierProblem;
+import kz.ehr.identity.Iin;
 import kz.ehr.certificates.verifier.CertificateJws;
 
 /** Issues certificates: rules over the projection, then sign, store and announce (outbox) in one transaction. */
@@ -68,13 +69,13 @@ public class CertificateIssuer {
             throw new IssuanceException(IssuanceException.Kind.INVALID_REQUEST, "UNKNOWN_CERTIFICATE_TYPE", "type",
                     "type \"" + typeName + "\" is not one of " + List.of(CertificateType.values()), null);
         }
-        String iinProblem = Iin.problem(iin);
-        if (iinProblem != null) {
-            throw new IssuanceException(IssuanceException.Kind.INVALID_REQUEST, iinProblem, "iin",
-                    "iin must be a valid 12-digit IIN (" + iinProblem + ")", null);
-        }
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, zone);
+        Optional<IdentifierProblem> iinProblem = Iin.problem(iin, today);
+        if (iinProblem.isPresent()) {
+            throw new IssuanceException(IssuanceException.Kind.INVALID_REQUEST, iinProblem.get().code(), "iin",
+                    "iin " + iinProblem.get().reason(), null);
+        }
         PersonFacts facts = factsLoader.load(iin);
         Decision decision = rules.evaluate(type, facts, today);
         if (!decision.eligible()) {

@@ -9,8 +9,8 @@ import java.util.Map;
  * dispensary registers, vaccines of the national calendar), which no international code system names.
  */
 public final class FhirCodes {
-    public static final String IIN = "http://ehr.kz/fhir/sid/iin";
-    public static final String BIN = "http://ehr.kz/fhir/sid/bin";
+    public static final String IIN = kz.ehr.identity.Iin.FHIR_SYSTEM;
+    public static final String BIN = kz.ehr.identity.Bin.FHIR_SYSTEM;
     public static final String ICD10 = "http://hl7.org/fhir/sid/icd-10";
     public static final String LOINC = "http://loinc.org";
     public static final String IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203";

@@ -46,7 +46,7 @@ final class Outcomes {
             case "BATCH_TOO_LARGE" -> IssueType.TOOCOSTLY;
             case "UNAUTHENTICATED" -> IssueType.LOGIN;
             case "KAFKA_UNAVAILABLE", "DATABASE_UNAVAILABLE" -> IssueType.TRANSIENT;
-            default -> IssueType.VALUE; // IIN_*, BIN_CHECKSUM, ICD10_FORMAT, INVALID_DATE, OUT_OF_RANGE, PHONE_FORMAT, …
+            default -> IssueType.VALUE; // IIN_*, BIN_*, ICD10_FORMAT, INVALID_DATE, OUT_OF_RANGE, PHONE_FORMAT, …
         };
     }
 }

@@ -30,6 +30,9 @@ import kz.ehr.events.Insurance;
 import kz.ehr.events.Observation;
 import kz.ehr.events.PatientInfo;
 import kz.ehr.events.Topics;
+import kz.ehr.identity.Bin;
+import kz.ehr.identity.IdentifierProblem;
+import kz.ehr.identity.Iin;
 
 /**
  * Turns one provider record (API.md) into a normalised {@link HealthRecordEvent}, or the list of
@@ -200,12 +203,13 @@ public final class RecordValidator {
             b.setPhone(e164.orElse(null));
         }
         b.setAddress(Names.nfc(p.text("address", false, MAX_ADDRESS)));
-        iin(p, b, sex, birthDate, warnings);
+        iin(p, b, sex, birthDate, warnings, policy.today());
         return b.build();
     }
 
     /** Identity problems warn and mark the IIN INVALID; they never reject (the patient index repairs identity). */
-    private static void iin(Fields p, PatientInfo.Builder b, String sex, LocalDate birthDate, List<RecordError> warnings) {
+    private static void iin(Fields p, PatientInfo.Builder b, String sex, LocalDate birthDate, List<RecordError> warnings,
+                            LocalDate today) {
         JsonNode node = p.node.get("iin");
         if (node == null || node.isNull() || (node.isTextual() && node.asText().isBlank())) {
             b.setIinStatus("MISSING");
@@ -226,20 +230,11 @@ public final class RecordValidator {
             return;
         }
         b.setIin(iin);
-        RecordError problem = null;
-        if (!Iin.hasValidShape(iin)) {
-            problem = new RecordError("IIN_FORMAT", "patient.iin", "patient.iin must be 12 digits (as a string, so leading zeros survive)");
-        } else if (!Iin.hasValidCheckDigit(iin)) {
-            int expected = Iin.checkDigit(iin.substring(0, 11));
-            problem = new RecordError("IIN_CHECKSUM", "patient.iin", expected < 0
-                    ? "patient.iin \"" + mask(iin) + "\" can never be issued (its check digit computes to 10 twice)"
-                    : "patient.iin \"" + mask(iin) + "\" fails the IIN check digit (expected " + expected + ")");
-        } else if (Iin.birthDate(iin).isEmpty()) {
-            problem = new RecordError("IIN_DATE", "patient.iin",
-                    "patient.iin digits 1–7 are not a real birth date and century/sex digit");
-        }
-        if (problem != null) {
-            warnings.add(problem);
+        Optional<IdentifierProblem> problem = Iin.problem(iin, today);
+        if (problem.isPresent()) {
+            String shown = Iin.hasValidShape(iin) ? " \"" + mask(iin) + "\" " : " ";
+            warnings.add(new RecordError(problem.get().code(), "patient.iin", "patient.iin" + shown + problem.get().reason()
+                    + (problem.get().code().equals("IIN_FORMAT") ? " (send it as a string, so leading zeros survive)" : "")));
             b.setIinStatus("INVALID");
             return;
         }
@@ -473,8 +468,9 @@ public final class RecordValidator {
 
         String bin(String name, boolean required) {
             String v = text(name, required, 32);
-            if (v != null && !Bin.isValid(v)) {
-                error("BIN_CHECKSUM", name, prefix + name + " \"" + v + "\" is not a valid BIN (12 digits with a correct check digit)");
+            Optional<IdentifierProblem> problem = v == null ? Optional.empty() : Bin.problem(v);
+            if (problem.isPresent()) {
+                error(problem.get().code(), name, prefix + name + " \"" + v + "\" " + problem.get().reason());
                 return null;
             }
             return v;

@@ -5,7 +5,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 
-import kz.ehr.ingestion.validation.Iin;
+import kz.ehr.identity.Bin;
+import kz.ehr.identity.CheckDigit;
 
 /** Realistic provider records (API.md) for load: Kazakh names, valid IINs and BINs, the usual mix of types. */
 final class SyntheticRecords {
@@ -32,7 +33,7 @@ final class SyntheticRecords {
         String[] out = new String[20];
         SplittableRandom r = new SplittableRandom(7);
         for (int i = 0; i < out.length; i++) {
-            out[i] = validIdentifier(r, LocalDate.of(1995 + i, 1 + i % 12, 1 + i), 4 + i % 2);
+            out[i] = Bin.issue(1995 + i, 1 + i % 12, r.nextInt(100_000));
         }
         return out;
     }
@@ -41,7 +42,7 @@ final class SyntheticRecords {
         while (true) {
             String stem = String.format("%02d%02d%02d%d%04d", date.getYear() % 100, date.getMonthValue(), date.getDayOfMonth(),
                     centuryDigit, r.nextInt(10_000));
-            int check = Iin.checkDigit(stem);
+            int check = CheckDigit.of(stem);
             if (check >= 0) {
                 return stem + check;
             }

@@ -33,7 +33,8 @@ import kz.ehr.testsupport.TestKafka;
 @QuarkusTest
 @WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_ingestion_test"))
 class FhirIntakeTests {
-    static final String BIN = "850315300019";
+    static final String BIN = "100140000013";
+    static final String IIN = "850315300019";
     static final String BAD_CHECKSUM = "850315300018";
 
     @Test
@@ -141,7 +142,7 @@ class FhirIntakeTests {
         String[] provider = newProvider();
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bundle = bundle("transaction",
-                patient("pat-" + run, "P-" + run, BIN, null),
+                patient("pat-" + run, "P-" + run, IIN, null),
                 """
                 {"resourceType":"MedicationRequest","id":"mr-%s","status":"active","intent":"order",
                  "subject":{"reference":"Patient/pat-%s"}}""".formatted(run, run),
@@ -189,14 +190,14 @@ class FhirIntakeTests {
     void aBodyThatIsNotABatchBundleIsA400OperationOutcome() {
         String[] provider = newProvider();
         assertWholeBodyRejected(post(provider[1], "{\"resourceType\":\"Bundle\",", 400), "MALFORMED_BATCH");
-        assertWholeBodyRejected(post(provider[1], patient("p-1", "P-1", BIN, null), 400), "NOT_A_BUNDLE");
-        assertWholeBodyRejected(post(provider[1], bundle("searchset", patient("p-1", "P-1", BIN, null)), 400), "BUNDLE_TYPE");
+        assertWholeBodyRejected(post(provider[1], patient("p-1", "P-1", IIN, null), 400), "NOT_A_BUNDLE");
+        assertWholeBodyRejected(post(provider[1], bundle("searchset", patient("p-1", "P-1", IIN, null)), 400), "BUNDLE_TYPE");
         assertThat(stats(provider).getLong("batches")).isZero();
     }
 
     @Test
     void withoutAValidProviderKeyTheBundleIsUnauthenticated() {
-        String bundle = bundle("batch", patient("p-1", "P-1", BIN, null));
+        String bundle = bundle("batch", patient("p-1", "P-1", IIN, null));
         JsonPath none = JsonPath.from(given().contentType("application/fhir+json").body(bundle.getBytes(StandardCharsets.UTF_8))
                 .when().post("/fhir/r4").then().statusCode(401).extract().asString());
         assertThat(none.getString("issue[0].details.coding[0].code")).isEqualTo("UNAUTHENTICATED");

@@ -52,12 +52,6 @@ class IdentifiersAndTextTests {
         assertThat(Icd10.hasValidShape(Icd10.normalise(code))).isEqualTo(valid);
     }
 
-    @ParameterizedTest(name = "BIN {0} valid: {1}")
-    @CsvSource({"850315300019, true", "850315300018, false", "85031530001, false"})
-    void binsUseTheIinCheckDigit(String bin, boolean valid) {
-        assertThat(Bin.isValid(bin)).isEqualTo(valid);
-    }
-
     @ParameterizedTest(name = "{0} first invalid byte at {1}")
     @CsvSource({
             "7b7d, -1",               // {}

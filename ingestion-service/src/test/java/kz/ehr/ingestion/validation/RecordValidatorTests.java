@@ -22,7 +22,7 @@ class RecordValidatorTests {
             {"recordId":"enc-1","type":"ENCOUNTER","occurredAt":"2025-03-01T10:15:00+05:00",
              "patient":{"localId":"P-77","iin":"850315300019","lastName":"  Ахметов ","firstName":"Ерлан","middleName":"Серикович",
                         "birthDate":"1985-03-15","sex":"M","phone":"8 (701) 123-45-67","address":"Алматы"},
-             "encounter":{"encounterId":"E-1","polyclinicBin":"850315300019","doctorId":"D-1","start":"2025-03-01T10:15:00+05:00",
+             "encounter":{"encounterId":"E-1","polyclinicBin":"100140000013","doctorId":"D-1","start":"2025-03-01T10:15:00+05:00",
                           "end":"2025-03-01T10:40:00+05:00","kind":"VISIT","diagnoses":["i10"," A15.0"],"services":["S-1"],"referral":false}}""";
 
     static ObjectNode encounter() throws Exception {
@@ -81,6 +81,10 @@ class RecordValidatorTests {
             "encounter              | []                             | WRONG_TYPE            | encounter",
             "encounter.polyclinicBin| <remove>                       | REQUIRED              | encounter.polyclinicBin",
             "encounter.polyclinicBin| \"850315300018\"               | BIN_CHECKSUM          | encounter.polyclinicBin",
+            "encounter.polyclinicBin| \"10014000001\"                | BIN_FORMAT            | encounter.polyclinicBin",
+            "encounter.polyclinicBin| \"101340000013\"               | BIN_DATE              | encounter.polyclinicBin",
+            "encounter.polyclinicBin| \"850315300019\"               | BIN_TYPE              | encounter.polyclinicBin",
+            "encounter.polyclinicBin| \"100144000015\"               | BIN_ATTRIBUTE         | encounter.polyclinicBin",
             "encounter.kind         | \"SURGERY\"                    | INVALID_ENUM          | encounter.kind",
             "encounter.start        | \"01.03.2025 10:15\"           | INVALID_DATE          | encounter.start",
             "encounter.start        | \"2025-03-01T10:15:00\"        | INVALID_DATE          | encounter.start",
@@ -111,6 +115,8 @@ class RecordValidatorTests {
             "patient.iin       | \"85031530001\"  | IIN_FORMAT             | INVALID",
             "patient.iin       | 850315300019     | <none>                 | VALID",
             "patient.iin       | \"850230300017\" | IIN_DATE               | INVALID",
+            "patient.iin       | \"250602500016\" | IIN_DATE               | INVALID",  // born the day after POLICY's today
+            "patient.iin       | \"700101100012\" | IIN_DATE               | INVALID",  // 1870: before 1880
             "patient.sex       | \"F\"            | IIN_SEX_MISMATCH       | VALID",
             "patient.birthDate | \"1985-03-16\"   | IIN_BIRTHDATE_MISMATCH | VALID",
             "patient.phone     | \"12345\"        | PHONE_FORMAT           | VALID",
@@ -147,14 +153,14 @@ class RecordValidatorTests {
     @ParameterizedTest(name = "{0} goes to {1}")
     @CsvSource(delimiter = '|', value = {
             "{\"recordId\":\"r\",\"type\":\"PATIENT\",\"patient\":{\"localId\":\"P\"}}                                              | ehr.patients.v1",
-            "{\"recordId\":\"r\",\"type\":\"ATTACHMENT\",\"patient\":{\"localId\":\"P\"},\"attachment\":{\"polyclinicBin\":\"850315300019\",\"from\":\"01.02.2024\"}} | ehr.registry.v1",
+            "{\"recordId\":\"r\",\"type\":\"ATTACHMENT\",\"patient\":{\"localId\":\"P\"},\"attachment\":{\"polyclinicBin\":\"100140000013\",\"from\":\"01.02.2024\"}} | ehr.registry.v1",
             "{\"recordId\":\"r\",\"type\":\"INSURANCE\",\"patient\":{\"localId\":\"P\"},\"insurance\":{\"insured\":true,\"from\":\"2024-01-01\",\"to\":\"2026-12-31\"}} | ehr.registry.v1",
             "{\"recordId\":\"r\",\"type\":\"DISPENSARY\",\"patient\":{\"localId\":\"P\"},\"dispensary\":{\"register\":\"TB\",\"status\":\"REGISTERED\",\"date\":\"2024-01-01\"}} | ehr.registry.v1",
             "{\"recordId\":\"r\",\"type\":\"DEATH\",\"patient\":{\"localId\":\"P\"},\"death\":{\"date\":\"2024-01-01\"}}               | ehr.registry.v1",
             "{\"recordId\":\"r\",\"type\":\"OBSERVATION\",\"patient\":{\"localId\":\"P\"},\"observation\":{\"code\":\"FLUOROGRAPHY\",\"value\":5.4}} | ehr.care.v1",
             "{\"recordId\":\"r\",\"type\":\"IMMUNIZATION\",\"patient\":{\"localId\":\"P\"},\"immunization\":{\"vaccine\":\"MMR\",\"dose\":1,\"date\":\"2024-01-01\"}} | ehr.care.v1",
             "{\"recordId\":\"r\",\"type\":\"EXAM\",\"patient\":{\"localId\":\"P\"},\"exam\":{\"purpose\":\"DRIVER\",\"conclusion\":\"FIT\",\"date\":\"2024-01-01\"}} | ehr.care.v1",
-            "{\"recordId\":\"r\",\"type\":\"HOSPITALIZATION\",\"patient\":{\"localId\":\"P\"},\"hospitalization\":{\"facilityBin\":\"850315300019\",\"admittedAt\":\"2024-01-01T08:00:00Z\"}} | ehr.care.v1",
+            "{\"recordId\":\"r\",\"type\":\"HOSPITALIZATION\",\"patient\":{\"localId\":\"P\"},\"hospitalization\":{\"facilityBin\":\"100140000013\",\"admittedAt\":\"2024-01-01T08:00:00Z\"}} | ehr.care.v1",
     })
     void everyTypeIsRoutedToItsTopic(String json, String topic) throws Exception {
         ValidatedRecord v = RecordValidator.validate("kmis", JSON.readTree(json), POLICY);
@@ -166,7 +172,7 @@ class RecordValidatorTests {
     @Test
     void dottedDatesAreNormalisedToIso() throws Exception {
         JsonNode json = JSON.readTree("""
-                {"recordId":"r","type":"ATTACHMENT","patient":{"localId":"P"},"attachment":{"polyclinicBin":"850315300019","from":"01.02.2024"}}""");
+                {"recordId":"r","type":"ATTACHMENT","patient":{"localId":"P"},"attachment":{"polyclinicBin":"100140000013","from":"01.02.2024"}}""");
         assertThat(RecordValidator.validate("kmis", json, POLICY).event().getAttachment().getFrom()).isEqualTo(LocalDate.of(2024, 2, 1));
     }
 

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import kz.ehr.mpi.matching.Demographics;
-import kz.ehr.mpi.matching.Iin;
+import kz.ehr.identity.Iin;
 import kz.ehr.mpi.matching.NameNormalizer;
 
 /**

@@ -4,6 +4,8 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Locale;
 
+import kz.ehr.identity.Iin;
+
 /**
  * A source record's demographics prepared once for many comparisons: name comparison forms, digits-only
  * phone, address tokens. Implausible values are dropped here so that they count as missing, never as evidence.

@@ -3,6 +3,8 @@ package kz.ehr.mpi.matching;
 import java.util.Comparator;
 import java.util.List;
 
+import kz.ehr.identity.Iin;
+
 /**
  * Decides a source record against candidate enterprise patients found by blocking. Deterministic: the same
  * record and candidates always give the same decision (ties go to the smaller enterprise id).

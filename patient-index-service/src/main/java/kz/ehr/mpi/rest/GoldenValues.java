@@ -1,7 +1,7 @@
 package kz.ehr.mpi.rest;
 
+import kz.ehr.identity.Iin;
 import kz.ehr.mpi.MpiProblem;
-import kz.ehr.mpi.matching.Iin;
 
 /** A hand-set golden value must be a value the field can hold: the golden record feeds matching and downstream. */
 final class GoldenValues {
@@ -11,9 +11,9 @@ final class GoldenValues {
     static String validated(String field, String value) {
         switch (field) {
             case "iin" -> {
-                if (!Iin.isValid(value)) {
-                    throw MpiProblem.badRequest("IIN_CHECKSUM", "value", "a golden IIN must be 12 digits with a valid check digit");
-                }
+                Iin.problem(value).ifPresent(p -> {
+                    throw MpiProblem.badRequest(p.code(), "value", "a golden IIN must be a valid IIN: this one " + p.reason());
+                });
             }
             case "birthDate" -> Params.date(value, "value");
             case "sex" -> {

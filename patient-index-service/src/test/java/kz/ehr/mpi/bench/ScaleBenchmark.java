@@ -21,7 +21,7 @@ import kz.ehr.events.Envelopes;
 import kz.ehr.mpi.linking.LinkingEngine;
 import kz.ehr.mpi.matching.Demographics;
 import kz.ehr.mpi.matching.FellegiSunterScorer;
-import kz.ehr.mpi.matching.Iin;
+import kz.ehr.identity.Iin;
 import kz.ehr.mpi.matching.MatchProfile;
 import kz.ehr.mpi.matching.MatchWeights;
 import kz.ehr.mpi.matching.Matcher;

@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+
 class ComparatorsTests {
 
     @ParameterizedTest(name = "{0} vs {1} → {2}")
@@ -60,23 +61,5 @@ class ComparatorsTests {
         MatchProfile pa = MatchProfile.of(new Demographics(null, null, null, null, null, null, null, a), LocalDate.of(2026, 1, 1));
         MatchProfile pb = MatchProfile.of(new Demographics(null, null, null, null, null, null, null, b), LocalDate.of(2026, 1, 1));
         assertThat(Comparators.address(pa.addressTokens(), pb.addressTokens())).isEqualTo(level);
-    }
-
-    @ParameterizedTest(name = "{0} valid={1}")
-    @CsvSource({
-            "850315300019, true", "900101400013, true", "061211600012, true", "501231400009, true",
-            "850315300018, false", "850315300010, false", "851315300019, false", "85031530001, false",
-            "850315000019, false"})
-    void iinValidity(String iin, boolean valid) {
-        assertThat(Iin.isValid(iin)).isEqualTo(valid);
-    }
-
-    @ParameterizedTest(name = "{0} born {1} sex {2}")
-    @CsvSource({"850315300019, 1985-03-15, M", "900101400013, 1990-01-01, F", "061211600012, 2006-12-11, F"})
-    void iinEncodesBirthDateAndSex(String iin, LocalDate birth, String sex) {
-        assertThat(Iin.birthDate(iin)).contains(birth);
-        assertThat(Iin.sex(iin)).contains(sex);
-        assertThat(Iin.agreesWith(iin, birth, sex)).isTrue();
-        assertThat(Iin.agreesWith(iin, birth.plusDays(1), sex)).isFalse();
     }
 }

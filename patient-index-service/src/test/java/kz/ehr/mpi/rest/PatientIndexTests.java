@@ -93,7 +93,7 @@ class PatientIndexTests {
                 latin(p.firstName()), null, p.birthDate(), "F", null));
         // swapped first/last name and a one-digit typo in the IIN
         String typo = p.iin();
-        for (int delta = 1; kz.ehr.mpi.matching.Iin.isValid(typo); delta++) {
+        for (int delta = 1; kz.ehr.identity.Iin.isValid(typo); delta++) {
             // a typo that fails the check digit (one that passes would be another valid IIN: never auto-linked)
             typo = p.iin().substring(0, 9) + ((p.iin().charAt(9) - '0' + delta) % 10) + p.iin().substring(10);
         }

@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import kz.ehr.simulator.output.RecordJson;
-import kz.ehr.simulator.population.Iins;
-import kz.ehr.simulator.population.Sex;
+import kz.ehr.identity.Bin;
+import kz.ehr.identity.Iin;
 import kz.ehr.simulator.population.TimelineGenerator;
 
 /**
@@ -34,10 +34,10 @@ final class EndToEndLatency {
         int[] missed = new int[3];
         boolean[] given = new boolean[3];
         Histogram accept = new Histogram(3);
-        String bin = Iins.issueBin(2005, 3, 4242);
+        String bin = Bin.issue(2005, 3, 4242);
         for (int i = 0; i < samples; i++) {
             LocalDate birth = LocalDate.of(1960 + r.nextInt(40), 1 + r.nextInt(12), 1 + r.nextInt(28));
-            String iin = Iins.issue(birth, Sex.M, 9000 + r.nextInt(900));
+            String iin = Iin.issue(birth, "M", 9000 + r.nextInt(900));
             String localId = "BENCH-" + run + "-" + i;
             String recordId = "bench-" + run + "-" + i;
             String doctor = "DRB" + run + i;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import kz.ehr.identity.Bin;
 
 /**
  * Polyclinics, doctors and hospitals sized for the population: about one polyclinic per 10,000 people
@@ -32,7 +33,7 @@ public final class Facilities {
             int count = (int) Math.max(1, Math.round(expected / PERSONS_PER_POLYCLINIC));
             List<Polyclinic> list = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                String bin = Iins.issueBin(1995 + r.nextInt(25), 1 + r.nextInt(12), binSerial);
+                String bin = Bin.issue(1995 + r.nextInt(25), 1 + r.nextInt(12), binSerial);
                 binSerial = Integer.parseInt(bin.substring(6, 11)) + 1;
                 String city = region.cities.get(i % region.cities.size());
                 int doctors = (int) Math.max(2, Math.round(expected / count / PERSONS_PER_DOCTOR));
@@ -49,7 +50,7 @@ public final class Facilities {
             int hospitalCount = (int) Math.max(1, Math.round(expected / PERSONS_PER_HOSPITAL));
             List<Hospital> hs = new ArrayList<>();
             for (int i = 0; i < hospitalCount; i++) {
-                String bin = Iins.issueBin(1990 + r.nextInt(20), 1 + r.nextInt(12), binSerial);
+                String bin = Bin.issue(1990 + r.nextInt(20), 1 + r.nextInt(12), binSerial);
                 binSerial = Integer.parseInt(bin.substring(6, 11)) + 1;
                 String city = region.cities.get(i % region.cities.size());
                 hs.add(new Hospital(bin, "Многопрофильная больница №" + (i + 1) + " г. " + city, region, drawProvider(r)));

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import kz.ehr.identity.Iin;
 
 /**
  * Generates the population household by household, deterministically from the seed, in constant memory
@@ -139,7 +140,7 @@ public final class PopulationGenerator {
     private String issueIin(LocalDate birth, Sex sex) {
         int key = (int) (birth.toEpochDay() * 2 + (sex == Sex.F ? 1 : 0));
         int serial = nextSerial.getOrDefault(key, firstSerial);
-        String iin = Iins.issue(birth, sex, serial);
+        String iin = Iin.issue(birth, sex.name(), serial);
         if (iin == null) {
             throw new IllegalStateException("IIN serials exhausted for one birth date; population too large");
         }

@@ -15,10 +15,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import kz.ehr.simulator.population.Household;
-import kz.ehr.simulator.population.Iins;
 import kz.ehr.simulator.population.Person;
 import kz.ehr.simulator.population.PopulationGenerator;
 import kz.ehr.simulator.population.Window;
+import kz.ehr.identity.CheckDigit;
 
 class CorruptionTests {
     private static final double RATE = 0.2;
@@ -115,7 +115,7 @@ class CorruptionTests {
     void a_wrong_iin_digit_sometimes_still_passes_the_checksum() {
         long wrong = VIEWS.stream().filter(v -> v.applied().contains(Corruption.WRONG_IIN_DIGIT)).count();
         long passing = VIEWS.stream().filter(v -> v.applied().contains(Corruption.WRONG_IIN_DIGIT))
-                .filter(v -> Iins.hasValidCheckDigit(v.iin())).count();
+                .filter(v -> CheckDigit.holds(v.iin())).count();
         assertThat(passing).isGreaterThan(0).isLessThan(wrong / 2);
     }
 
