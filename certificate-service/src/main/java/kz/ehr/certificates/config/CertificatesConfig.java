@@ -20,8 +20,10 @@ public interface CertificatesConfig {
     @WithDefault("https://certificates.ehr.kz")
     String issuer();
 
-    /** BIN written into certificates that no exam stands behind (clearances, 063/у, 052-2/у): the issuing organisation. */
-    @WithDefault("000000000000")
+    /**
+     * BIN of the issuing organisation, printed on every document and written into certificates that no exam stands
+     * behind (clearances, 063/у, 052-2/у). application.properties sets the embedded platform's demo organisation.
+     */
     String issuerBin();
 
     /** Time zone of certificate dates: a certificate expires at the start of its expiry day here. */
@@ -65,9 +67,28 @@ public interface CertificatesConfig {
     int verifiedSignatureCache();
 
 
-    /** TrueType font with Cyrillic and Kazakh letters for the PDF. */
-    @WithDefault("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    /** TrueType font with Cyrillic and Kazakh letters for the PDF: a file, or {@code classpath:} a bundled one. */
+    @WithDefault("classpath:fonts/DejaVuSans.ttf")
     String pdfFont();
+
+    /** The printed document (kz.ehr.certificates.rendering). */
+    Document document();
+
+    interface Document {
+        /** The issuing organisation's name in Kazakh, printed on every document beside its BIN ({@code issuer-bin}). */
+        String issuerNameKk();
+
+        /** The issuing organisation's name in Russian. */
+        String issuerNameRu();
+
+        /** Where a reader checks a document, printed under its QR code: this service's public {@code /verify} page. */
+        @WithDefault("http://localhost:8083/verify")
+        String verifyUrl();
+
+        /** Bold face of {@code pdf-font}. */
+        @WithDefault("classpath:fonts/DejaVuSans-Bold.ttf")
+        String pdfFontBold();
+    }
 
     /** Limits on the public, unauthenticated {@code POST /api/v1/verifications}. */
     Verification verification();

@@ -15,7 +15,11 @@ import java.util.Set;
  * just the first, so that the citizen learns everything they must fix in one answer.
  */
 public final class EligibilityRules {
-    /** Content lists are capped so that the signed token still fits one QR code. */
+    /**
+     * The passport's summary lists (allergies, diseases, hospitalizations, check-ups) keep their most recent items so
+     * the token stays small. Immunizations are never capped: a vaccination card that drops doses is wrong, and the
+     * printed document splits a long token over several QR codes instead (rendering.QrCodes).
+     */
     static final int MAX_LIST_ITEMS = 25;
 
     private final EligibilityPolicy policy;
@@ -155,7 +159,7 @@ public final class EligibilityRules {
     }
 
     private static List<String> immunizations(PersonFacts person) {
-        return cap(person.immunizations().stream().sorted(Comparator.comparing(PersonFacts.Immunization::date))
+        return (person.immunizations().stream().sorted(Comparator.comparing(PersonFacts.Immunization::date))
                 .map(i -> i.date() + " " + i.vaccine() + (i.dose() == null ? "" : " #" + i.dose())).toList());
     }
 

@@ -31,9 +31,12 @@ public final class QrPayload {
         return PREFIX + Base45.encode(out.toByteArray());
     }
 
-    /** The compact JWS inside a QR text; a text without the prefix is taken to be the JWS itself. */
+    /**
+     * The compact JWS inside a QR text (whole, or all its {@link QrChunks parts}); a text without the prefix is taken
+     * to be the JWS itself.
+     */
     public static String toToken(String text) {
-        String t = text.trim();
+        String t = QrChunks.join(text.trim());
         if (!t.startsWith(PREFIX)) {
             return t;
         }

@@ -33,7 +33,7 @@ import kz.ehr.certificates.verifier.VerificationStatus;
 
 class QrCapacityTests {
     @Test
-    void theLargestHealthPassportStillFitsOneQrCodeThatScansBackToAValidToken() throws Exception {
+    void theLargestHealthPassportStillFitsOneScreenQrCodeAndSplitsIntoVersion22CodesOnPaper() throws Exception {
         LocalDate today = LocalDate.of(2026, 11, 28);
         PersonFacts.Builder b = PersonFacts.builder("190101500019").counted().name("Жұмабекова", "Әйгерім", "Нұрланқызы")
                 .birth(LocalDate.of(2019, 1, 1), "F").attachment("990340000013", LocalDate.of(2019, 1, 5), null)
@@ -72,5 +72,11 @@ class QrCapacityTests {
         assertThat(new TokenVerifier(kid -> jwk, TokenVerifier.RevocationLookup.NONE, Clock.systemUTC(), 0).verify(scanned).status())
                 .isEqualTo(VerificationStatus.VALID);
         System.out.println("worst-case F052 QR text: " + qrText.length() + " characters");
+
+        // on paper the same text is split into codes of version 22 at most, which join back into the same token
+        List<String> paper = QrCodes.paperTexts(qrText);
+        assertThat(paper).hasSizeGreaterThan(1).allSatisfy(t -> assertThat(QrCodes.paperVersion(t)).isLessThanOrEqualTo(22));
+        java.util.Collections.reverse(paper = new java.util.ArrayList<>(paper));
+        assertThat(kz.ehr.certificates.verifier.QrChunks.join(String.join("\n", paper))).isEqualTo(qrText);
     }
 }
