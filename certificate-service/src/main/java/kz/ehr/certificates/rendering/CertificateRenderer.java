@@ -32,6 +32,10 @@ public class CertificateRenderer {
     @PostConstruct
     void init() {
         CertificatesConfig.Document d = config.document();
+        kz.ehr.identity.Bin.problem(config.issuerBin()).ifPresent(p -> {
+            // printed on every document and signed into certificates: refuse to start rather than print a wrong one
+            throw new IllegalStateException("ehr.certificates.issuer-bin " + p.code() + ": the configured BIN " + p.reason());
+        });
         document = new CertificateDocument(new CertificateDocument.Issuer(d.issuerNameKk(), d.issuerNameRu(), config.issuerBin(),
                 d.verifyUrl(), ZoneId.of(config.zone())), font(config.pdfFont()), font(d.pdfFontBold()));
     }
