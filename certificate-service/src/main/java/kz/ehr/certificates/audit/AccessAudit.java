@@ -23,7 +23,7 @@ import kz.ehr.security.audit.AuditTable;
 public class AccessAudit {
     /** What an audit row says was done. */
     public enum Action {
-        ISSUE, ISSUE_REFUSED, READ, READ_QR, READ_PDF, READ_REVOCATION, READ_PERSON_EVENTS, KEY_ROTATION, READ_AUDIT
+        ISSUE, ISSUE_REFUSED, READ, READ_QR, READ_PDF, READ_REVOCATION, READ_PERSON_EVENTS, KEY_ROTATION, KEY_WITHDRAWAL, READ_AUDIT
     }
 
     public record Entry(long id, Instant at, String who, String action, String certificateNumber, String iin, String purpose) {

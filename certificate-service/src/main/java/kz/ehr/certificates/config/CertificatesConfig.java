@@ -58,9 +58,16 @@ public interface CertificatesConfig {
     @WithDefault("MERGED,UNMERGED")
     List<String> identityChangeLinkTypes();
 
-    /** How often the in-memory revocation index used by verification picks up revocations from the database. */
+    /** How often the in-memory revocation index used by verification picks up revocations (and key withdrawals). */
     @WithDefault("1s")
     Duration revocationRefresh();
+
+    /**
+     * How old the revocation index may grow (since its last successful read of the database) before verification
+     * stops saying VALID and answers {@code CANNOT_CONFIRM}: a database outage must not let a revoked certificate pass.
+     */
+    @WithDefault("30s")
+    Duration revocationMaxStaleness();
 
     /** How many verified signatures the verifier remembers; ECDSA verification dominates the cost of a check. */
     @WithDefault("100000")
@@ -123,8 +130,16 @@ public interface CertificatesConfig {
         @WithDefault("${user.home}/.ehr/certificate-keys/signing-keys.p12")
         String keystorePath();
 
-        /** Keystore password; when unset, a random one is generated into {@code <keystore-path>.password} (600). */
+        /** Keystore password (env {@code EHR_CERT_KEYSTORE_PASSWORD}); when unset, {@link #keystorePasswordFile()} holds it. */
         Optional<String> keystorePassword();
+
+        /**
+         * File holding the keystore password (env {@code EHR_CERT_KEYSTORE_PASSWORD_FILE}); it must lie outside the
+         * keystore's directory, so that a copy of the keys does not carry their password. Generated (600) for a new
+         * keystore; a former {@code <keystore-path>.password} is taken over.
+         */
+        @WithDefault("${user.home}/.ehr/certificate-keystore.password")
+        String keystorePasswordFile();
     }
 
     /** How long a certificate is valid from issue; capped by the validity of its evidence (exam, fluorography). */

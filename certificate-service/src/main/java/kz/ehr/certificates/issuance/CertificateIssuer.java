@@ -28,10 +28,7 @@ import kz.ehr.certificates.eligibility.EligibilityRules;
 import kz.ehr.certificates.eligibility.PersonFacts;
 import kz.ehr.certificates.outbox.Outbox;
 import kz.ehr.certificates.projection.PersonFactsLoader;
-import kz.ehr.certificates.signing.KeyRing;
 import kz.ehr.certificates.signing.SigningKeys;
-import kz.ehr.events.CertificateEvent;
-import kz.ehr.events.Topics;
 import kz.ehr.identity.IdentifierProblem;
 import kz.ehr.identity.Iin;
 import kz.ehr.certificates.verifier.CertificateJws;
@@ -84,12 +81,12 @@ public class CertificateIssuer {
         }
         Instant expires = decision.expiresOn().atStartOfDay(zone).toInstant();
         String number = newNumber(type, today);
-        Map<String, Object> claims = claims(number, type, facts, decision, now, expires);
-        KeyRing.Signed signed = keys.ring().sign(claims, CertificateJws.TYPE);
-        String token = signed.token();
-        String kid = signed.kid();
-        CertificateEvent issued = Outbox.event("ISSUED", number, type.name(), iin, now, expires, null, null, kid, null);
         try (Connection c = dataSource.getConnection()) {
+            // the key row stays share-locked until this transaction commits: a rotation retires the key after it
+            SigningKeys.SignedCertificate signed = keys.signCertificate(c, at -> claims(number, type, facts, decision, at, expires));
+            String token = signed.signed().token();
+            String kid = signed.signed().kid();
+            Instant issued = signed.issuedAt();
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO certificate (number, type, iin, kid, issued_at, expires_at, conclusion, token)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
@@ -97,15 +94,15 @@ public class CertificateIssuer {
                 ps.setString(2, type.name());
                 ps.setString(3, iin);
                 ps.setString(4, kid);
-                ps.setTimestamp(5, Timestamp.from(now));
+                ps.setTimestamp(5, Timestamp.from(issued));
                 ps.setTimestamp(6, Timestamp.from(expires));
                 ps.setString(7, decision.conclusion());
                 ps.setString(8, token);
                 ps.executeUpdate();
             }
-            Outbox.add(c, issued);
+            Outbox.add(c, Outbox.event("ISSUED", number, type.name(), iin, issued, expires, null, null, kid, null));
+            return new IssuedCertificate(number, type.name(), iin, kid, issued, expires, decision.conclusion(), token, null, null, signed.claims());
         }
-        return new IssuedCertificate(number, type.name(), iin, kid, now, expires, decision.conclusion(), token, null, null, claims);
     }
 
     /**

@@ -25,7 +25,6 @@ import kz.ehr.certificates.audit.AccessAudit;
 import kz.ehr.security.Caller;
 import kz.ehr.certificates.issuance.CertificateIssuer;
 import kz.ehr.certificates.issuance.IssuanceException;
-import kz.ehr.certificates.signing.KeyRing;
 import kz.ehr.certificates.signing.SigningKeys;
 import kz.ehr.certificates.verifier.CertificateJws;
 
@@ -53,7 +52,7 @@ public class KeysResource {
     @Path("api/v1/revocations/{kid}")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> revocations(@PathParam("kid") String kid) throws SQLException {
-        if (keys.ring().publicKey(kid) == null) {
+        if (keys.publicKey(kid) == null) {
             throw new IssuanceException(IssuanceException.Kind.NOT_FOUND, "UNKNOWN_KEY", "kid", "no key " + kid, null);
         }
         return revocationList(kid);
@@ -65,7 +64,7 @@ public class KeysResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> allRevocations() throws SQLException {
         List<Map<String, Object>> lists = new ArrayList<>();
-        for (KeyRing.SigningKey k : keys.ring().all()) {
+        for (SigningKeys.KeyState k : keys.published()) {
             lists.add(revocationList(k.jwk().kid()));
         }
         return Map.of("generatedAt", Instant.now().toString(), "lists", lists);
@@ -77,9 +76,27 @@ public class KeysResource {
     @Path("api/v1/keys/rotation")
     @Produces(MediaType.APPLICATION_JSON)
     public Response rotate(@HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws Exception {
-        KeyRing.SigningKey fresh = keys.rotate();
+        SigningKeys.KeyState fresh = keys.rotate();
         audit.record(Caller.of(identity, purpose), AccessAudit.Action.KEY_ROTATION, null, null);
         return Response.status(201).entity(Map.of("kid", fresh.jwk().kid(), "created", fresh.created().toString())).build();
+    }
+
+    /**
+     * Ops only: withdraws a compromised key. Every certificate it signed verifies as {@code KEY_WITHDRAWN} from then
+     * on (at every instance within {@code revocation-refresh}), and the key leaves the JWKS; withdrawing the current key
+     * rotates first. Audited ({@code KEY_WITHDRAWAL}, with the kid as what and {@code X-Purpose} as why). Not undone.
+     */
+    @POST
+    @RolesAllowed(Roles.OPS)
+    @Path("api/v1/keys/{kid}/withdrawal")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response withdraw(@PathParam("kid") String kid, @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws Exception {
+        Caller caller = Caller.of(identity, purpose);
+        SigningKeys.KeyState withdrawn = keys.withdraw(kid, caller.who()).orElseThrow(() ->
+                new IssuanceException(IssuanceException.Kind.NOT_FOUND, "UNKNOWN_KEY", "kid", "no key " + kid, null));
+        audit.record(caller, AccessAudit.Action.KEY_WITHDRAWAL, "key:" + kid, null);
+        return Response.ok(Map.of("kid", kid, "withdrawnAt", withdrawn.withdrawnAt().toString(),
+                "current", keys.current().jwk().kid())).build();
     }
 
     private Map<String, Object> revocationList(String kid) throws SQLException {
@@ -89,7 +106,7 @@ public class KeysResource {
         m.put("revoked", issuer.revokedBy(kid));
         // the signed copy is what offline verifiers believe: a list served from a mirror cannot be trimmed
         Map<String, Object> out = new LinkedHashMap<>(m);
-        out.put("jws", keys.ring().sign(m, CertificateJws.REVOCATIONS_TYPE).token());
+        out.put("jws", keys.sign(m, CertificateJws.REVOCATIONS_TYPE).token());
         return out;
     }
 }

@@ -75,25 +75,48 @@ public final class KeyRing {
 
     /**
      * Opens the keystore at {@code file}, creating it with one new key when it does not exist. With no password
-     * given, a random one is kept in {@code <file>.password} (600) next to it.
+     * given, the password is read from {@code passwordFile}, which must lie outside the keystore's directory (a copy of
+     * the key directory — a volume snapshot, a backup — must not carry its own password); a missing password file is
+     * generated (600) for a new keystore, or taken over from the former {@code <file>.password} next to the keystore.
      */
-    public static synchronized KeyRing open(Path file, String configuredPassword) throws IOException, GeneralSecurityException {
+    public static synchronized KeyRing open(Path file, String configuredPassword, Path passwordFile) throws IOException, GeneralSecurityException {
+        Path dir = file.toAbsolutePath().getParent();
+        boolean fromFile = configuredPassword == null || configuredPassword.isEmpty();
+        if (fromFile && passwordFile.toAbsolutePath().normalize().startsWith(dir.normalize())) {
+            throw new GeneralSecurityException("KEYSTORE_PASSWORD_PLACEMENT: the keystore password file " + passwordFile
+                    + " lies inside the key directory " + dir + "; keep it elsewhere (ehr.certificates.keys.keystore-password-file)");
+        }
+        return locked(file, () -> openLocked(file, fromFile ? password(file, passwordFile) : configuredPassword));
+    }
+
+    /** Opens the keystore with this password. */
+    public static synchronized KeyRing open(Path file, String password) throws IOException, GeneralSecurityException {
+        return locked(file, () -> openLocked(file, password));
+    }
+
+    private interface KeystoreAction<T> {
+        T run() throws IOException, GeneralSecurityException;
+    }
+
+    /** Two services starting at once on a fresh machine must not each create (and overwrite) a key or a password. */
+    private static <T> T locked(Path file, KeystoreAction<T> action) throws IOException, GeneralSecurityException {
         Path dir = file.toAbsolutePath().getParent();
         if (!Files.exists(dir)) {
             Files.createDirectories(dir);
             restrict(dir, "rwx------");
         }
-        // two services starting at once on a fresh machine must not each create (and overwrite) a key
         try (FileChannel lock = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lock.lock()) {
-            return openLocked(file, configuredPassword);
+            return action.run();
         }
     }
 
     private static KeyRing openLocked(Path file, String configuredPassword) throws IOException, GeneralSecurityException {
-        char[] password = configuredPassword != null && !configuredPassword.isEmpty()
-                ? configuredPassword.toCharArray() : generatedPassword(file.resolveSibling(file.getFileName() + ".password"));
+        if (configuredPassword == null || configuredPassword.isEmpty()) {
+            throw new GeneralSecurityException("KEYSTORE_PASSWORD_MISSING: no password for the keystore " + file);
+        }
+        char[] password = configuredPassword.toCharArray();
         if (!Files.exists(file)) {
             KeyRing ring = new KeyRing(file, password, List.of());
             ring.rotateLocked();
@@ -121,14 +144,13 @@ public final class KeyRing {
 
     /** Generates a new key that signs from now on; the previous keys stay for verification. */
     public synchronized SigningKey rotate() throws IOException, GeneralSecurityException {
-        try (FileChannel lock = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lock.lock()) {
-            return rotateLocked();
-        }
+        return locked(file, this::rotateLocked);
     }
 
     private SigningKey rotateLocked() throws IOException, GeneralSecurityException {
+        if (Files.exists(file)) {
+            keys = openLocked(file, new String(password)).keys; // another instance sharing the file may have added one
+        }
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = g.generateKeyPair();
@@ -154,12 +176,8 @@ public final class KeyRing {
     }
 
     public EcJwk publicKey(String kid) {
-        for (SigningKey k : keys) {
-            if (k.jwk().kid().equals(kid)) {
-                return k.jwk();
-            }
-        }
-        return null;
+        SigningKey k = key(kid);
+        return k == null ? null : k.jwk();
     }
 
     /** Signs the claims as a certificate with the current key; returns the compact JWS. */
@@ -167,10 +185,32 @@ public final class KeyRing {
         return sign(claims, CertificateJws.TYPE).token();
     }
 
-    /** Signs a document of media type {@code typ} with the current key. */
+    /** Signs a document of media type {@code typ} with the newest key in the file. */
     public Signed sign(Map<String, Object> claims, String typ) {
-        SigningKey k = current();
-        return new Signed(CertificateJws.sign(claims, typ, k.jwk().kid(), k.privateKey), k.jwk().kid());
+        return sign(claims, typ, current().jwk().kid());
+    }
+
+    /** Signs with the key {@code kid}, which the caller chose (the service: the key its registry says is current). */
+    public Signed sign(Map<String, Object> claims, String typ, String kid) {
+        SigningKey k = key(kid);
+        if (k == null) {
+            throw new IllegalStateException("KEY_NOT_IN_KEYSTORE: the keystore " + file + " holds no key " + kid);
+        }
+        return new Signed(CertificateJws.sign(claims, typ, kid, k.privateKey), kid);
+    }
+
+    public SigningKey key(String kid) {
+        for (SigningKey k : keys) {
+            if (k.jwk().kid().equals(kid)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Re-reads the file: another instance sharing it may have added a key. */
+    public synchronized void reload() throws IOException, GeneralSecurityException {
+        keys = locked(file, () -> openLocked(file, new String(password))).keys;
     }
 
     private void save(List<SigningKey> next, KeyPair freshPair, SigningKey fresh) throws IOException, GeneralSecurityException {
@@ -200,17 +240,35 @@ public final class KeyRing {
         restrict(file, "rw-------");
     }
 
-    private static char[] generatedPassword(Path passwordFile) throws IOException {
+    private static String password(Path keystore, Path passwordFile) throws IOException, GeneralSecurityException {
         if (Files.exists(passwordFile)) {
-            return Files.readString(passwordFile).trim().toCharArray();
+            return Files.readString(passwordFile).trim();
         }
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String pw = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        Files.createFile(passwordFile);
-        restrict(passwordFile, "rw-------");
-        Files.writeString(passwordFile, pw);
-        return pw.toCharArray();
+        Path parent = passwordFile.toAbsolutePath().getParent();
+        if (!Files.exists(parent)) {
+            Files.createDirectories(parent);
+            restrict(parent, "rwx------");
+        }
+        Path former = keystore.resolveSibling(keystore.getFileName() + ".password");
+        String pw;
+        if (Files.exists(former)) {
+            // taken over, not moved: a service of the former version may still read it; delete it once none runs
+            pw = Files.readString(former).trim();
+        } else if (Files.exists(keystore)) {
+            throw new GeneralSecurityException("KEYSTORE_PASSWORD_MISSING: the keystore " + keystore + " exists but its password file "
+                    + passwordFile + " does not (set ehr.certificates.keys.keystore-password-file or -password)");
+        } else {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            pw = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        }
+        Path tmp = passwordFile.resolveSibling(passwordFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp);
+        restrict(tmp, "rw-------");
+        Files.writeString(tmp, pw);
+        Files.move(tmp, passwordFile, StandardCopyOption.ATOMIC_MOVE);
+        return pw;
     }
 
     private static void restrict(Path p, String perms) throws IOException {

@@ -28,7 +28,7 @@ public class Verifications {
 
     @PostConstruct
     void init() {
-        verifier = new TokenVerifier(kid -> keys.ring().publicKey(kid), revocations, Clock.systemUTC(),
+        verifier = new TokenVerifier(keys::publicKey, keys::lifecycle, revocations, Clock.systemUTC(),
                 config.verifiedSignatureCache());
     }
 

@@ -13,6 +13,21 @@ public final class Jwks {
     }
 
     public static Map<String, EcJwk> parse(String json) {
+        return read(json).keys();
+    }
+
+    /**
+     * A JWKS as this service publishes it: the keys, when each retired key stopped signing ({@code retiredAt}), the
+     * withdrawn kids ({@code withdrawn: [{kid, withdrawnAt}]}, keys no longer published) and when the document was
+     * made ({@code generatedAt}; null in a document of the former form).
+     */
+    public record Document(Map<String, EcJwk> keys, Map<String, KeyLifecycle> lifecycles, Instant generatedAt) {
+        public KeyLifecycle lifecycle(String kid) {
+            return lifecycles.getOrDefault(kid, KeyLifecycle.CURRENT);
+        }
+    }
+
+    public static Document read(String json) {
         Map<String, Object> doc;
         try {
             doc = CertificateJws.JSON.readValue(json, CertificateJws.OBJECT);
@@ -20,6 +35,7 @@ public final class Jwks {
             throw new IllegalArgumentException("not a JWKS document", e);
         }
         Map<String, EcJwk> out = new HashMap<>();
+        Map<String, KeyLifecycle> lifecycles = new HashMap<>();
         if (doc.get("keys") instanceof List<?> keys) {
             for (Object k : keys) {
                 if (k instanceof Map<?, ?> m) {
@@ -27,13 +43,32 @@ public final class Jwks {
                         @SuppressWarnings("unchecked")
                         EcJwk jwk = EcJwk.parse((Map<String, Object>) m);
                         out.put(jwk.kid(), jwk);
+                        if (m.get("retiredAt") != null) {
+                            lifecycles.put(jwk.kid(), new KeyLifecycle(instant(m.get("retiredAt"), "retiredAt"), null));
+                        }
                     } catch (IllegalArgumentException skipped) {
                         // another algorithm or a damaged entry: it cannot verify our tokens anyway
                     }
                 }
             }
         }
-        return out;
+        if (doc.get("withdrawn") instanceof List<?> withdrawn) {
+            for (Object w : withdrawn) {
+                if (w instanceof Map<?, ?> m && m.get("kid") instanceof String kid) {
+                    out.remove(kid);
+                    lifecycles.put(kid, new KeyLifecycle(null, instant(m.get("withdrawnAt"), "withdrawnAt")));
+                }
+            }
+        }
+        return new Document(out, lifecycles, doc.get("generatedAt") == null ? null : instant(doc.get("generatedAt"), "generatedAt"));
+    }
+
+    static Instant instant(Object value, String member) {
+        try {
+            return Instant.parse(String.valueOf(value));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(member + " \"" + value + "\" is not an ISO-8601 instant");
+        }
     }
 
     /**
@@ -44,6 +79,14 @@ public final class Jwks {
      * {@code revokedAt}, is refused as a whole.
      */
     public static Map<String, Instant> parseRevocations(String json, java.util.function.Function<String, EcJwk> keys) {
+        return readRevocations(json, keys).revoked();
+    }
+
+    /** Revocations as {@link #parseRevocations}, with the signed {@code generatedAt} of the oldest list (null if none says). */
+    public record Revocations(Map<String, Instant> revoked, Instant oldestGeneratedAt) {
+    }
+
+    public static Revocations readRevocations(String json, java.util.function.Function<String, EcJwk> keys) {
         Map<String, Object> doc;
         try {
             doc = CertificateJws.JSON.readValue(json, CertificateJws.OBJECT);
@@ -51,6 +94,7 @@ public final class Jwks {
             throw new IllegalArgumentException("not a revocation list document", e);
         }
         Map<String, Instant> out = new HashMap<>();
+        Instant oldest = null;
         Object lists = doc.containsKey("lists") ? doc.get("lists") : List.of(doc);
         for (Object list : (List<?>) lists) {
             Object jws = list instanceof Map<?, ?> m ? m.get("jws") : null;
@@ -58,6 +102,8 @@ public final class Jwks {
                 throw new IllegalArgumentException("revocation list without signature");
             }
             Map<String, Object> verified = CertificateJws.verifiedDocument(signed, CertificateJws.REVOCATIONS_TYPE, keys);
+            Instant generated = verified.get("generatedAt") == null ? Instant.EPOCH : instant(verified.get("generatedAt"), "generatedAt");
+            oldest = oldest == null || generated.isBefore(oldest) ? generated : oldest;
             for (Object entry : (List<?>) verified.get("revoked")) {
                 Map<?, ?> e = (Map<?, ?>) entry;
                 try {
@@ -67,6 +113,6 @@ public final class Jwks {
                 }
             }
         }
-        return out;
+        return new Revocations(out, oldest);
     }
 }

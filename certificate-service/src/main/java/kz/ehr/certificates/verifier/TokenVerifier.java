@@ -13,7 +13,8 @@ import java.util.function.Function;
  * Offline this needs only the JWKS (and, optionally, a revocation list); the service uses the same class.
  * <p>
  * Order of checks: shape → header → algorithm (only ES256; {@code none} and HMAC are refused) → key → signature →
- * payload → expiry → revocation. Nothing from the payload is trusted before the signature checked out.
+ * payload → key withdrawn → issued after the key's retirement → expiry → revocation → revocation state recent enough.
+ * Nothing from the payload is trusted before the signature checked out.
  */
 public final class TokenVerifier {
     /**
@@ -25,10 +26,19 @@ public final class TokenVerifier {
     public interface RevocationLookup {
         Optional<Instant> revokedAt(String kid, String certificateNumber);
 
+        /**
+         * Whether the revocation state is recent enough to say a certificate is <em>not</em> revoked; when false, a
+         * certificate not found revoked is {@code CANNOT_CONFIRM}, never VALID.
+         */
+        default boolean upToDate() {
+            return true;
+        }
+
         RevocationLookup NONE = (kid, number) -> Optional.empty();
     }
 
     private final Function<String, EcJwk> keys;
+    private final Function<String, KeyLifecycle> lifecycles;
     private final RevocationLookup revocations;
     private final Clock clock;
     private final int cacheSize;
@@ -44,7 +54,17 @@ public final class TokenVerifier {
      *                  the cost of a check, and a QR is often shown many times
      */
     public TokenVerifier(Function<String, EcJwk> keys, RevocationLookup revocations, Clock clock, int cacheSize) {
+        this(keys, kid -> KeyLifecycle.CURRENT, revocations, clock, cacheSize);
+    }
+
+    /**
+     * @param lifecycles retirement and withdrawal of a key by kid (never null); a withdrawn key need not (and should
+     *                   not) be among {@code keys}: it left the JWKS
+     */
+    public TokenVerifier(Function<String, EcJwk> keys, Function<String, KeyLifecycle> lifecycles, RevocationLookup revocations,
+                         Clock clock, int cacheSize) {
         this.keys = keys;
+        this.lifecycles = lifecycles;
         this.revocations = revocations;
         this.clock = clock;
         this.cacheSize = cacheSize;
@@ -64,7 +84,10 @@ public final class TokenVerifier {
         if (verified == null) {
             Object outcome = checkSignature(token);
             if (outcome instanceof VerificationResult failure) {
-                return failure;
+                // a withdrawn key is out of the JWKS (UNKNOWN_KEY) and its signatures prove nothing: say why
+                return failure.kid() != null && lifecycles.apply(failure.kid()).withdrawnAt() != null
+                        ? VerificationResult.of(VerificationStatus.KEY_WITHDRAWN, failure.kid(), "signed by a withdrawn key")
+                        : failure;
             }
             verified = (Verified) outcome;
             if (cacheSize > 0) {
@@ -83,12 +106,24 @@ public final class TokenVerifier {
         if (!(exp instanceof Number expSeconds) || !(number instanceof String no)) {
             return new VerificationResult(VerificationStatus.MALFORMED, v.kid(), null, "payload lacks exp or no");
         }
+        // checked at every call, not cached: a key can be withdrawn after its signature was first checked
+        KeyLifecycle key = lifecycles.apply(v.kid());
+        if (key.withdrawnAt() != null) {
+            return VerificationResult.of(VerificationStatus.KEY_WITHDRAWN, v.kid(), "signed by a withdrawn key");
+        }
+        if (!key.signedBeforeRetirement(v.claims().get("iat") instanceof Number iat ? iat : null)) {
+            return VerificationResult.of(VerificationStatus.KEY_RETIRED, v.kid(), "issued after its key was retired");
+        }
         if (clock.instant().getEpochSecond() >= expSeconds.longValue()) {
             return new VerificationResult(VerificationStatus.EXPIRED, v.kid(), v.claims(), "expired");
         }
         Optional<Instant> revoked = revocations.revokedAt(v.kid(), no);
         if (revoked.isPresent()) {
             return new VerificationResult(VerificationStatus.REVOKED, v.kid(), v.claims(), "revoked", revoked.get());
+        }
+        if (!revocations.upToDate()) {
+            return new VerificationResult(VerificationStatus.CANNOT_CONFIRM, v.kid(), null,
+                    "the revocation state cannot be read at the moment; try again later");
         }
         return new VerificationResult(VerificationStatus.VALID, v.kid(), v.claims(), null);
     }

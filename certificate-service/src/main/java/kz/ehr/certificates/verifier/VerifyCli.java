@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -12,12 +13,17 @@ import java.util.Optional;
 
 /**
  * Offline verification: {@code java -cp … kz.ehr.certificates.verifier.VerifyCli --jwks jwks.json
- * [--revocations revocations.json] [--now 2026-11-28T06:00:00Z] --token <JWS or KZC1:… QR text>}. Prints the result
- * as JSON; exit code 0 for VALID, 1 for any other status, 2 for bad usage or a revocation list whose signature does not
- * hold. {@code --now} checks the certificate as of a past (or future) instant, e.g. "was it valid on the day it was shown";
+ * [--revocations revocations.json] [--now 2026-11-28T06:00:00Z] [--max-age PT24H] --token <JWS or KZC1:… QR text>}.
+ * Prints the result as JSON; exit code 0 for VALID, 1 for any other status, 2 for bad usage, a revocation list whose
+ * signature does not hold, or a JWKS or revocation list older than {@code --max-age} (default {@link #DEFAULT_MAX_AGE})
+ * at the instant checked: a stale JWKS still lists a key withdrawn since, a stale list lacks recent revocations.
+ * {@code --now} checks the certificate as of a past (or future) instant, e.g. "was it valid on the day it was shown";
  * without it the check is as of the system clock.
  */
 public final class VerifyCli {
+    /** How old a JWKS or revocation list may be (by its {@code generatedAt}) at the instant checked. */
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(24);
+
     private VerifyCli() {
     }
 
@@ -34,12 +40,14 @@ public final class VerifyCli {
         String now = null;
         String revocations = null;
         String token = null;
+        String maxAgeText = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--jwks" -> jwks = args[i + 1];
                 case "--revocations" -> revocations = args[i + 1];
                 case "--token" -> token = args[i + 1];
                 case "--now" -> now = args[i + 1];
+                case "--max-age" -> maxAgeText = args[i + 1];
                 default -> {
                     return usage();
                 }
@@ -56,16 +64,41 @@ public final class VerifyCli {
                 return 2;
             }
         }
-        Map<String, EcJwk> keys = Jwks.parse(Files.readString(Path.of(jwks), StandardCharsets.UTF_8));
+        Duration maxAge;
+        try {
+            maxAge = maxAgeText == null ? DEFAULT_MAX_AGE : Duration.parse(maxAgeText);
+        } catch (DateTimeParseException e) {
+            System.err.println("--max-age: \"" + maxAgeText + "\" is not an ISO-8601 duration such as PT24H");
+            return 2;
+        }
+        Instant oldestAccepted = clock.instant().minus(maxAge);
+        Jwks.Document published;
+        try {
+            published = Jwks.read(Files.readString(Path.of(jwks), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            System.err.println("refusing the JWKS: " + e.getMessage());
+            return 2;
+        }
+        if (published.generatedAt() == null || published.generatedAt().isBefore(oldestAccepted)) {
+            System.err.println("refusing the JWKS: generated " + (published.generatedAt() == null ? "at an unknown time" : "at " + published.generatedAt())
+                    + ", more than " + maxAge + " before " + clock.instant() + " (a key may have been withdrawn since); download it again");
+            return 2;
+        }
+        Map<String, EcJwk> keys = published.keys();
         Map<String, Instant> revoked;
         try {
-            revoked = revocations == null ? Map.of()
-                    : Jwks.parseRevocations(Files.readString(Path.of(revocations), StandardCharsets.UTF_8), keys::get);
+            Jwks.Revocations lists = revocations == null ? new Jwks.Revocations(Map.of(), null)
+                    : Jwks.readRevocations(Files.readString(Path.of(revocations), StandardCharsets.UTF_8), keys::get);
+            if (revocations != null && (lists.oldestGeneratedAt() == null || lists.oldestGeneratedAt().isBefore(oldestAccepted))) {
+                throw new IllegalArgumentException("generated at " + lists.oldestGeneratedAt() + ", more than " + maxAge + " before "
+                        + clock.instant() + "; download it again");
+            }
+            revoked = lists.revoked();
         } catch (IllegalArgumentException e) {
             System.err.println("refusing the revocation list: " + e.getMessage());
             return 2;
         }
-        TokenVerifier verifier = new TokenVerifier(keys::get,
+        TokenVerifier verifier = new TokenVerifier(keys::get, published::lifecycle,
                 (kid, no) -> Optional.ofNullable(revoked.get(kid + "/" + no)), clock, 0);
         VerificationResult r = verifier.verify(token.startsWith("@") ? Files.readString(Path.of(token.substring(1))) : token);
         Map<String, Object> result = new java.util.LinkedHashMap<>();
@@ -81,7 +114,7 @@ public final class VerifyCli {
     }
 
     private static int usage() {
-        System.err.println("usage: VerifyCli --jwks jwks.json [--revocations revocations.json] [--now <ISO instant>] --token <JWS | KZC1:… | @file>");
+        System.err.println("usage: VerifyCli --jwks jwks.json [--revocations revocations.json] [--now <ISO instant>] [--max-age PT24H] --token <JWS | KZC1:… | @file>");
         return 2;
     }
 }

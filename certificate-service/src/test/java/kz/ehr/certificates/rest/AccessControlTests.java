@@ -61,6 +61,7 @@ class AccessControlTests {
             new Endpoint("GET", "/api/v1/certificates/F063-20261128-0000000000/pdf", null, Roles.CLINICIAN),
             new Endpoint("GET", "/api/v1/certificates/F063-20261128-0000000000/revocation", null, Roles.CLINICIAN, Roles.AUDITOR),
             new Endpoint("POST", "/api/v1/keys/rotation", null, Roles.OPS),
+            new Endpoint("POST", "/api/v1/keys/not-a-key/withdrawal", null, Roles.OPS),
             new Endpoint("GET", "/api/v1/persons/850315300019/events", null, Roles.OPS),
             new Endpoint("GET", "/api/v1/ops/outbox", null, Roles.OPS),
             new Endpoint("GET", "/api/v1/audit", null, Roles.AUDITOR),

@@ -171,7 +171,7 @@ class KeysAndDocumentsTests {
         assertThat(status(foreign)).isEqualTo("UNKNOWN_KEY");
 
         // signed with the service's own key (read from its keystore under target/) but already past its expiry
-        KeyRing ring = KeyRing.open(Path.of("target/test-keys/signing-keys.p12"), null);
+        KeyRing ring = KeyRing.open(Path.of("target/test-keys/signing-keys.p12"), null, Path.of("target/test-keystore.password"));
         Map<String, Object> expiredClaims = new HashMap<>(claims);
         expiredClaims.put("no", "PSYCHIATRIC_CLEARANCE-20250101-999999");
         expiredClaims.put("exp", Instant.now().minusSeconds(60).getEpochSecond());

@@ -1,6 +1,7 @@
 package kz.ehr.certificates.signing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,14 +17,32 @@ import kz.ehr.certificates.verifier.VerificationStatus;
 
 class KeyRingTests {
     @Test
-    void aKeystoreIsCreatedOnFirstOpenReadableOnlyByItsOwnerAndReopensWithTheSameKey(@TempDir Path dir) throws Exception {
+    void aKeystoreIsCreatedOnFirstOpenReadableOnlyByItsOwnerWithItsPasswordOutsideTheKeyDirectory(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("keys/signing-keys.p12");
-        KeyRing first = KeyRing.open(file, null);
+        Path secret = dir.resolve("secrets/keystore.password");
+        KeyRing first = KeyRing.open(file, null, secret);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("keys/signing-keys.p12.password")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
-        KeyRing again = KeyRing.open(file, null);
+        assertThat(Files.list(file.getParent()).map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("password"));
+        KeyRing again = KeyRing.open(file, null, secret);
         assertThat(again.current().jwk().kid()).isEqualTo(first.current().jwk().kid());
+        // a copy of the key directory alone opens nothing; a password file inside it is refused
+        assertThatThrownBy(() -> KeyRing.open(file, null, dir.resolve("elsewhere.password")))
+                .hasMessageContaining("KEYSTORE_PASSWORD_MISSING");
+        assertThatThrownBy(() -> KeyRing.open(file, null, dir.resolve("keys/keystore.password")))
+                .hasMessageContaining("KEYSTORE_PASSWORD_PLACEMENT");
+    }
+
+    @Test
+    void aPasswordFileOfTheFormerKindNextToTheKeystoreIsTakenOverOutsideIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("keys/signing-keys.p12");
+        KeyRing formerRing = KeyRing.open(file, "former-secret");
+        Files.writeString(dir.resolve("keys/signing-keys.p12.password"), "former-secret");
+        Path secret = dir.resolve("secrets/keystore.password");
+        assertThat(KeyRing.open(file, null, secret).current().jwk().kid()).isEqualTo(formerRing.current().jwk().kid());
+        assertThat(Files.readString(secret)).isEqualTo("former-secret");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
     }
 
     @Test

@@ -209,9 +209,10 @@ class TokenVerifierTests {
     @Test
     void theCliVerifiesOfflineWithTheJwksAndARevocationList(@TempDir Path dir) throws Exception {
         Path jwks = dir.resolve("jwks.json");
-        Files.writeString(jwks, CertificateJws.JSON.writeValueAsString(Map.of("keys", List.of(jwk.toJson("current")))));
+        Files.writeString(jwks, jwksJson(NOW, List.of(jwk.toJson("current")), List.of()));
         Map<String, Object> list = new LinkedHashMap<>();
         list.put("kid", jwk.kid());
+        list.put("generatedAt", NOW.minusSeconds(60).toString());
         list.put("revoked", List.of(Map.of("no", "F083-7", "revokedAt", REVOKED_AT.toString())));
         Map<String, Object> signedList = new LinkedHashMap<>(list);
         signedList.put("jws", CertificateJws.sign(list, CertificateJws.REVOCATIONS_TYPE, jwk.kid(), ours.getPrivate()));
@@ -268,13 +269,14 @@ class TokenVerifierTests {
     @Test
     void theCliChecksAsOfTheInstantGivenWithNowAndRefusesOneItCannotRead(@TempDir Path dir) throws Exception {
         Path jwks = dir.resolve("jwks.json");
-        Files.writeString(jwks, CertificateJws.JSON.writeValueAsString(Map.of("keys", List.of(jwk.toJson("current")))));
+        Files.writeString(jwks, jwksJson(NOW, List.of(jwk.toJson("current")), List.of()));
         String token = valid();
         Clock aYearLater = Clock.offset(CLOCK, java.time.Duration.ofDays(365));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
         // a year on, the certificate has expired ...
-        assertThat(VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--token", token}, print, aYearLater)).isEqualTo(1);
+        // (the JWKS is as old as the certificate here, so the maximum age of the JWKS is lifted for this check)
+        assertThat(VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--max-age", "P400D", "--token", token}, print, aYearLater)).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"EXPIRED\"");
         // ... but it was valid on the day it was shown, and --now asks exactly that
         out.reset();
@@ -284,6 +286,100 @@ class TokenVerifierTests {
         assertThat(VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--now", "yesterday", "--token", token}, print,
                 CLOCK)).isEqualTo(2);
         assertThat(VerifyCli.run(new String[] {"--jwks", jwks.toString(), "--token", token, "--now"}, print, CLOCK)).isEqualTo(2);
+    }
+
+    static String jwksJson(Instant generatedAt, List<Map<String, Object>> keys, List<Map<String, Object>> withdrawn) throws Exception {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("generatedAt", generatedAt.toString());
+        doc.put("keys", keys);
+        doc.put("withdrawn", withdrawn);
+        return CertificateJws.JSON.writeValueAsString(doc);
+    }
+
+    @Test
+    void aRetiredKeyVerifiesOnlyWhatItSignedBeforeItsRetirementAndAWithdrawnKeyNothing() {
+        Instant retiredAt = NOW.minusSeconds(1800);
+        Map<String, KeyLifecycle> lifecycles = new java.util.HashMap<>(Map.of(jwk.kid(), new KeyLifecycle(retiredAt, null)));
+        TokenVerifier v = new TokenVerifier(kid -> kid.equals(jwk.kid()) ? jwk : null,
+                kid -> lifecycles.getOrDefault(kid, KeyLifecycle.CURRENT), TokenVerifier.RevocationLookup.NONE, CLOCK, 10);
+        Map<String, Object> before = claims("F083-B", NOW.plusSeconds(86400));
+        before.put("iat", retiredAt.minusSeconds(1).getEpochSecond());
+        Map<String, Object> after = claims("F083-A", NOW.plusSeconds(86400));
+        after.put("iat", retiredAt.getEpochSecond());
+        Map<String, Object> timeless = claims("F083-T", NOW.plusSeconds(86400));
+        timeless.remove("iat");
+        String beforeToken = CertificateJws.sign(before, jwk.kid(), ours.getPrivate());
+        assertThat(v.verify(beforeToken).status()).isEqualTo(VerificationStatus.VALID);
+        assertThat(v.verify(CertificateJws.sign(after, jwk.kid(), ours.getPrivate())).status()).isEqualTo(VerificationStatus.KEY_RETIRED);
+        assertThat(v.verify(CertificateJws.sign(timeless, jwk.kid(), ours.getPrivate())).status()).isEqualTo(VerificationStatus.KEY_RETIRED);
+        // withdrawn later: the cached signature of a once valid certificate no longer helps it
+        lifecycles.put(jwk.kid(), new KeyLifecycle(retiredAt, NOW));
+        assertThat(v.verify(beforeToken).status()).isEqualTo(VerificationStatus.KEY_WITHDRAWN);
+        assertThat(v.verify(beforeToken).claims()).isNull();
+        // a withdrawn key has left the key set: its tokens are still KEY_WITHDRAWN, not merely UNKNOWN_KEY
+        TokenVerifier withoutKey = new TokenVerifier(kid -> null, kid -> lifecycles.getOrDefault(kid, KeyLifecycle.CURRENT),
+                TokenVerifier.RevocationLookup.NONE, CLOCK, 0);
+        assertThat(withoutKey.verify(QrPayload.encode(beforeToken)).status()).isEqualTo(VerificationStatus.KEY_WITHDRAWN);
+    }
+
+    @Test
+    void aStaleRevocationStateNeverSaysValidButStillSaysRevoked() {
+        TokenVerifier.RevocationLookup stale = new TokenVerifier.RevocationLookup() {
+            public Optional<Instant> revokedAt(String kid, String no) {
+                return "F083-REVOKED".equals(no) ? Optional.of(REVOKED_AT) : Optional.empty();
+            }
+
+            public boolean upToDate() {
+                return false;
+            }
+        };
+        TokenVerifier v = new TokenVerifier(kid -> jwk, stale, CLOCK, 10);
+        VerificationResult r = v.verify(valid());
+        assertThat(r.status()).isEqualTo(VerificationStatus.CANNOT_CONFIRM);
+        assertThat(r.claims()).isNull();
+        assertThat(v.verify(CertificateJws.sign(claims("F083-REVOKED", NOW.plusSeconds(86400)), jwk.kid(), ours.getPrivate())).status())
+                .isEqualTo(VerificationStatus.REVOKED);
+        assertThat(v.verify(CertificateJws.sign(claims("F083-3", NOW), jwk.kid(), ours.getPrivate())).status())
+                .isEqualTo(VerificationStatus.EXPIRED);
+    }
+
+    @Test
+    void theCliRefusesAJwksOrRevocationListOlderThanTheMaximumAgeAndKnowsWithdrawnKeys(@TempDir Path dir) throws Exception {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        String token = valid();
+        Path fresh = Files.writeString(dir.resolve("fresh.json"), jwksJson(NOW.minusSeconds(3600), List.of(jwk.toJson("current")), List.of()));
+        Path old = Files.writeString(dir.resolve("old.json"), jwksJson(NOW.minus(java.time.Duration.ofHours(25)), List.of(jwk.toJson("current")), List.of()));
+        Path former = Files.writeString(dir.resolve("former.json"), CertificateJws.JSON.writeValueAsString(Map.of("keys", List.of(jwk.toJson("current")))));
+        assertThat(VerifyCli.run(new String[] {"--jwks", fresh.toString(), "--token", token}, quiet, CLOCK)).isZero();
+        // the default maximum age is 24 h; a JWKS of unknown age (the former form) is refused too
+        assertThat(VerifyCli.run(new String[] {"--jwks", old.toString(), "--token", token}, quiet, CLOCK)).isEqualTo(2);
+        assertThat(VerifyCli.run(new String[] {"--jwks", former.toString(), "--token", token}, quiet, CLOCK)).isEqualTo(2);
+        assertThat(VerifyCli.run(new String[] {"--jwks", old.toString(), "--max-age", "PT26H", "--token", token}, quiet, CLOCK)).isZero();
+        assertThat(VerifyCli.run(new String[] {"--jwks", fresh.toString(), "--max-age", "PT30M", "--token", token}, quiet, CLOCK)).isEqualTo(2);
+        assertThat(VerifyCli.run(new String[] {"--jwks", fresh.toString(), "--max-age", "a day", "--token", token}, quiet, CLOCK)).isEqualTo(2);
+
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("kid", jwk.kid());
+        list.put("generatedAt", NOW.minus(java.time.Duration.ofHours(30)).toString());
+        list.put("revoked", List.of());
+        Map<String, Object> signed = new LinkedHashMap<>(list);
+        signed.put("jws", CertificateJws.sign(list, CertificateJws.REVOCATIONS_TYPE, jwk.kid(), ours.getPrivate()));
+        Path oldList = Files.writeString(dir.resolve("old-list.json"), CertificateJws.JSON.writeValueAsString(Map.of("lists", List.of(signed))));
+        // the list's age is the signed one: a mirror cannot make an old list look fresh
+        Map<String, Object> relabelled = new LinkedHashMap<>(signed);
+        relabelled.put("generatedAt", NOW.toString());
+        Path relabelledList = Files.writeString(dir.resolve("relabelled.json"), CertificateJws.JSON.writeValueAsString(Map.of("lists", List.of(relabelled))));
+        for (Path stale : List.of(oldList, relabelledList)) {
+            assertThat(VerifyCli.run(new String[] {"--jwks", fresh.toString(), "--revocations", stale.toString(), "--token", token}, quiet, CLOCK))
+                    .isEqualTo(2);
+        }
+
+        Path withdrawn = Files.writeString(dir.resolve("withdrawn.json"), jwksJson(NOW, List.of(),
+                List.of(Map.of("kid", jwk.kid(), "withdrawnAt", NOW.minusSeconds(60).toString()))));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(VerifyCli.run(new String[] {"--jwks", withdrawn.toString(), "--token", token}, new PrintStream(out, true, StandardCharsets.UTF_8), CLOCK))
+                .isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"KEY_WITHDRAWN\"");
     }
 
     @ParameterizedTest(name = "base45 \"{0}\" = {1}")
