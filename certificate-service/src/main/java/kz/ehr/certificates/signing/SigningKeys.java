@@ -277,10 +277,14 @@ public class SigningKeys {
 
     private void retireCurrentAndAdd(Connection c, KeyRing.SigningKey fresh) throws SQLException {
         String old = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT kid FROM signing_key WHERE retired_at IS NULL FOR UPDATE");
-             ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                old = rs.getString(1);
+        // a rotation by another instance committing while this statement waited leaves it no row: ask again, then retire
+        // that instance's new key in turn (an empty registry has no row to find at all)
+        for (int attempt = 0; attempt < 5 && old == null; attempt++) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT kid FROM signing_key WHERE retired_at IS NULL FOR UPDATE");
+                 ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    old = rs.getString(1);
+                }
             }
         }
         Instant at = clock.instant();
