@@ -2,12 +2,17 @@ package kz.ehr.mpi.matching;
 
 /**
  * Comparison forms of the three name parts: the transliteration skeleton with gendered endings folded,
- * so that Ахметов/Ахметова/Akhmetova and Серикович/Сериковна/Serikovich compare equal.
+ * so that Ахметов/Ахметова/Akhmetova and Серикович/Сериковна/Serikovich/Серікұлы/Серікқызы compare equal.
  */
 public final class NameNormalizer {
     private static final String[][] SURNAME_ENDINGS = {
             {"skaia", "ski"}, {"ckaia", "cki"}, {"ova", "ov"}, {"eva", "ev"}, {"ina", "in"}};
-    private static final String[] PATRONYMIC_ENDINGS = {"ovna", "evna", "ovic", "evic", "uli", "kizi"};
+    /**
+     * Gendered patronymic endings in skeleton form, longest first: Russian -ович/-евич/-овна/-евна, -инична (Ильинична,
+     * Фоминична: masculine Ильич, Фомич), -ична (Никитична), -ич; Kazakh -ұлы / -қызы.
+     */
+    private static final String[] PATRONYMIC_ENDINGS = {"inicna", "icna", "ovna", "evna", "ovic", "evic", "kizi", "uli", "ic"};
+    private static final String VOWELS = "aeiou";
 
     private NameNormalizer() {
     }
@@ -27,19 +32,30 @@ public final class NameNormalizer {
         return Transliteration.skeleton(raw);
     }
 
-    /** Patronymic: skeleton without the gendered suffix (-ович/-овна, Kazakh -ұлы/-қызы). */
+    /**
+     * Patronymic: the father's name it is built on, so that the Russian and Kazakh forms of one patronymic, of either
+     * sex, compare equal (Серикович, Сериковна, Серікұлы, Серікқызы; Оралбаевич and Оралбайұлы; Никитич and
+     * Никитична). The gendered ending goes; then a final k (the doubled к of Серік+қызы collapses in the skeleton,
+     * so it is dropped on every form) and a final й after a vowel (Оралбай+ұлы vs Оралба+евич). A value without a
+     * known ending is kept whole.
+     */
     public static String patronymic(String raw) {
         String s = Transliteration.skeleton(raw);
         for (String ending : PATRONYMIC_ENDINGS) {
-            if (s.length() > ending.length() + 2 && s.endsWith(ending)) {
-                String stem = s.substring(0, s.length() - ending.length());
-                if (ending.startsWith("o") || ending.startsWith("e")) {
-                    // "-ovna"/"-ovic" share the "ov" stem with the father's name
-                    return stem + ending.charAt(0) + "v";
-                }
-                // Серікұлы/Серікқызы: the doubled к of "-қызы" collapses, so drop the father's final k on both
-                return stem.endsWith("k") ? stem.substring(0, stem.length() - 1) : stem;
+            if (s.length() >= ending.length() + 2 && s.endsWith(ending)) {
+                return fatherName(s.substring(0, s.length() - ending.length()));
             }
+        }
+        return s;
+    }
+
+    private static String fatherName(String stem) {
+        String s = stem;
+        if (s.length() > 2 && s.endsWith("k")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.length() > 2 && s.endsWith("i") && VOWELS.indexOf(s.charAt(s.length() - 2)) >= 0) {
+            s = s.substring(0, s.length() - 1);
         }
         return s;
     }

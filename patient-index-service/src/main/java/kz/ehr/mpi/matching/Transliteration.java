@@ -27,7 +27,9 @@ public final class Transliteration {
     private static final Map<Character, String> LATIN_SPECIAL = Map.ofEntries(
             Map.entry('ş', "sh"), Map.entry('š', "sh"), Map.entry('ç', "ch"), Map.entry('č', "ch"), Map.entry('ž', "zh"),
             Map.entry('ğ', "g"), Map.entry('ñ', "n"), Map.entry('ı', "i"), Map.entry('ä', "a"), Map.entry('ö', "o"),
-            Map.entry('ü', "u"), Map.entry('q', "k"), Map.entry('w', "u"), Map.entry('x', "kh"));
+            Map.entry('ü', "u"), Map.entry('q', "k"), Map.entry('w', "u"), Map.entry('x', "kh"),
+            // the schwa of the Latin Kazakh of 1929–40 and of ad-hoc spellings (Əliya, Şəripov) is ә; NFD leaves it alone
+            Map.entry('ə', "a"));
     /** Digraph and spelling-variant folds, applied in this order. */
     private static final String[][] FOLDS = {
             {"shch", "sh"}, {"sch", "sh"}, {"dzh", "zh"}, {"dj", "zh"}, {"zh", "j"}, {"kh", "h"}, {"tsh", "c"},

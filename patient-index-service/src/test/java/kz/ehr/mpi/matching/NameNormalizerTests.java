@@ -34,6 +34,10 @@ class NameNormalizerTests {
             "Өтегенов, Otegenov",
             "Үсенов, Usenov",
             "Ғалымжанов, Galymzhanov",
+            // the Latin schwa is ә
+            "Шәріпов, Şəripov",
+            "Әбілқасымов, Əbilqasymov",
+            "ӘБІЛҚАСЫМОВ, ƏBILQASYMOV",
     })
     void surnamesFoldToTheSameForm(String a, String b) {
         assertThat(NameNormalizer.surname(a)).isEqualTo(NameNormalizer.surname(b));
@@ -67,9 +71,43 @@ class NameNormalizerTests {
             "Серікұлы, Серікқызы",
             "Serikuly, Серікқызы",
             "Сергеевич, Sergeevna",
+            // -ична / -инична and their masculine -ич
+            "Никитична, Никитич",
+            "Nikitichna, Никитич",
+            "Ильинична, Ильич",
+            "Ilyinichna, Ilyich",
+            "Фоминична, Фомич",
+            "Кузьминична, Кузьмич",
+            "Саввична, Саввич",
+            // the Russian and Kazakh forms of one patronymic
+            "Серикович, Серікұлы",
+            "Сериковна, Серікқызы",
+            "Серикович, Серікқызы",
+            "Serikovich, Serikuly",
+            "Serikovna, Seriqqyzy",
+            "Ерланович, Ерланұлы",
+            "Ерлановна, Ерланқызы",
+            "Маратович, Maratuly",
+            "Оралбаевич, Оралбайұлы",
+            "Оралбаевна, Оралбайқызы",
+            "Мусаевич, Мұсаұлы",
+            "Жақсылықович, Жақсылықұлы",
+            "Əbilqasymovich, Әбілқасымұлы",
     })
-    void patronymicsLoseTheirGender(String a, String b) {
+    void patronymicsLoseTheirGenderAndLanguage(String a, String b) {
         assertThat(NameNormalizer.patronymic(a)).isEqualTo(NameNormalizer.patronymic(b));
+    }
+
+    @ParameterizedTest(name = "{0} ≢ {1}")
+    @CsvSource({
+            "Серикович, Ерланович",
+            "Серікұлы, Маратұлы",
+            "Ильинична, Никитична",
+            "Сериковна, Серікбайқызы",
+            "Ахметович, Ахмедович",
+    })
+    void differentFathersStayDifferent(String a, String b) {
+        assertThat(NameNormalizer.patronymic(a)).isNotEqualTo(NameNormalizer.patronymic(b));
     }
 
     @ParameterizedTest(name = "{0} ≢ {1}")
