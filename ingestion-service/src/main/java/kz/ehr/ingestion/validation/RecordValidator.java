@@ -78,7 +78,8 @@ public final class RecordValidator {
 
     private static Map<String, Set<String>> blockFields() {
         Map<String, Set<String>> m = new LinkedHashMap<>();
-        m.put("patient", Set.of("localId", "iin", "lastName", "firstName", "middleName", "birthDate", "sex", "phone", "address"));
+        m.put("patient", Set.of("localId", "iin", "motherIin", "lastName", "firstName", "middleName", "birthDate", "sex", "phone",
+                "address"));
         m.put("attachment", Set.of("polyclinicBin", "region", "from", "to"));
         m.put("insurance", Set.of("insured", "from", "to"));
         m.put("encounter", Set.of("encounterId", "polyclinicBin", "doctorId", "start", "end", "kind", "screening", "diagnoses",
@@ -204,6 +205,7 @@ public final class RecordValidator {
         }
         b.setAddress(Names.nfc(p.text("address", false, MAX_ADDRESS)));
         iin(p, b, sex, birthDate, warnings, policy.today());
+        motherIin(p, b, warnings, policy.today());
         return b.build();
     }
 
@@ -246,6 +248,30 @@ public final class RecordValidator {
         if (birthDate != null && !birthDate.equals(Iin.birthDate(iin).orElse(birthDate))) {
             warnings.add(new RecordError("IIN_BIRTHDATE_MISMATCH", "patient.birthDate",
                     "patient.birthDate " + birthDate + " disagrees with the birth date encoded in patient.iin (digits 1–7)"));
+        }
+    }
+
+    /**
+     * A newborn recorded before it has an IIN of its own names its mother (API.md). A mother's IIN that is not valid,
+     * or that is the record's own IIN, cannot tell a newborn from its mother: it is dropped with a warning (the
+     * record is still accepted, as with the patient's own IIN).
+     */
+    private static void motherIin(Fields p, PatientInfo.Builder b, List<RecordError> warnings, LocalDate today) {
+        String motherIin = p.text("motherIin", false, 32);
+        if (motherIin == null) {
+            return;
+        }
+        Optional<IdentifierProblem> problem = Iin.problem(motherIin, today);
+        if (problem.isPresent()) {
+            String shown = Iin.hasValidShape(motherIin) ? " \"" + mask(motherIin) + "\" " : " ";
+            warnings.add(new RecordError("MOTHER_" + problem.get().code(), "patient.motherIin",
+                    "patient.motherIin" + shown + problem.get().reason() + "; it was dropped"));
+        } else if (motherIin.equals(b.getIin())) {
+            warnings.add(new RecordError("MOTHER_IIN_IS_OWN", "patient.motherIin",
+                    "patient.motherIin is the record's own patient.iin: a newborn without an IIN of its own sends only motherIin;"
+                            + " it was dropped"));
+        } else {
+            b.setMotherIin(motherIin);
         }
     }
 

@@ -135,6 +135,39 @@ class RecordValidatorTests {
         assertThat(v.key()).isEqualTo(iinStatus.equals("VALID") ? "850315300019" : "damumed:P-77");
     }
 
+    @ParameterizedTest(name = "motherIin {0} → {1}")
+    @CsvSource(nullValues = "<none>", value = {
+            "900101400013, <none>,              900101400013",
+            "900101400014, MOTHER_IIN_CHECKSUM, <none>",
+            "9001014000,   MOTHER_IIN_FORMAT,   <none>",
+            "250602600012, MOTHER_IIN_DATE,     <none>",
+    })
+    void aNewbornNamesItsMotherByAValidIin(String motherIin, String warning, String kept) throws Exception {
+        ObjectNode record = with(with(encounter(), "patient.iin", "<remove>"), "patient.motherIin", "\"" + motherIin + "\"");
+        ValidatedRecord v = RecordValidator.validate("roddom", record, POLICY);
+        assertThat(v.errors()).isEmpty();
+        assertThat(v.event().getPatient().getMotherIin()).isEqualTo(kept);
+        assertThat(v.event().getPatient().getIinStatus()).isEqualTo("MISSING");
+        // a newborn without an IIN of its own is keyed by its record, never by its mother's IIN
+        assertThat(v.key()).isEqualTo("roddom:P-77");
+        if (warning == null) {
+            assertThat(v.warnings()).isEmpty();
+        } else {
+            assertThat(v.warnings()).singleElement().satisfies(w -> {
+                assertThat(w.code()).isEqualTo(warning);
+                assertThat(w.field()).isEqualTo("patient.motherIin");
+            });
+        }
+    }
+
+    @Test
+    void aMothersIinThatIsTheRecordsOwnIsDropped() throws Exception {
+        ValidatedRecord v = RecordValidator.validate("roddom", with(encounter(), "patient.motherIin", "\"850315300019\""), POLICY);
+        assertThat(v.warnings()).extracting(RecordError::code).containsExactly("MOTHER_IIN_IS_OWN");
+        assertThat(v.event().getPatient().getMotherIin()).isNull();
+        assertThat(v.event().getPatient().getIin()).isEqualTo("850315300019");
+    }
+
     @Test
     void aLongStringIsRejectedNotTruncated() throws Exception {
         ValidatedRecord v = RecordValidator.validate("damumed", with(encounter(), "patient.lastName", "\"" + "а".repeat(101) + "\""), POLICY);

@@ -32,7 +32,8 @@ final class CompactSources {
                     d.lastName(), d.firstName(), d.middleName(), d.birthDate() == null ? null : d.birthDate().toString(), d.sex(),
                     // the phone as source_record stores it: its last ten digits
                     s.profile.phone != null ? s.profile.phone : d.phone(), d.address(), s.linkKind, s.linkScore,
-                    s.occurredAt == null ? null : s.occurredAt.toString(), s.lastEventId == null ? "manual" : s.lastEventId});
+                    s.occurredAt == null ? null : s.occurredAt.toString(), s.lastEventId == null ? "manual" : s.lastEventId,
+                    s.profile.motherIin});
         }
         try {
             return JSON.writeValueAsString(rows);
@@ -53,8 +54,9 @@ final class CompactSources {
             SourceState s = new SourceState(r[0], r[1]);
             s.enterpriseId = enterpriseId;
             s.iinStatus = r[3];
+            // rows written before V13 have no mother's IIN
             s.setDemographics(new Demographics(r[2], r[4], r[5], r[6], r[7] == null ? null : LocalDate.parse(r[7]), r[8], r[9],
-                    r[10]), r[13] == null ? null : instant(r[13]));
+                    r[10], r.length > 15 ? r[15] : null), r[13] == null ? null : instant(r[13]));
             s.linkKind = r[11];
             s.linkScore = r[12] == null ? null : Double.valueOf(r[12]);
             s.lastEventId = r[14];

@@ -47,7 +47,7 @@ public final class IndexStore {
             + " e.last_name, e.first_name, e.middle_name, e.birth_date, e.sex, e.phone, e.address";
     private static final String SOURCE_COLUMNS = "s.provider_id, s.local_id, s.enterprise_id, s.iin, s.iin_status, s.last_name,"
             + " s.first_name, s.middle_name, s.birth_date, s.sex, s.phone, s.address, s.link_kind, s.link_score, s.occurred_at,"
-            + " s.last_event_id";
+            + " s.last_event_id, s.mother_iin";
 
     /**
      * Every enterprise patient that shares a blocking key with the batch (or is named in {@code alsoIds}), with all
@@ -57,6 +57,7 @@ public final class IndexStore {
      */
     public static Map<UUID, EnterpriseState> loadCandidates(Connection c, Collection<String> iins, Collection<String> birthKeys,
                                                             Collection<String> nameKeys, Collection<String> phones,
+                                                            Collection<String> motherIins,
                                                             Collection<java.time.LocalDate> bareBirthDates,
                                                             Collection<UUID> alsoIds) throws SQLException {
         try (Statement st = c.createStatement()) {
@@ -76,6 +77,7 @@ public final class IndexStore {
                     UNION SELECT enterprise_id FROM source_record WHERE birth_key = ANY(?)
                     UNION SELECT enterprise_id FROM source_record WHERE name_key = ANY(?)
                     UNION SELECT enterprise_id FROM source_record WHERE phone = ANY(?)
+                    UNION SELECT enterprise_id FROM source_record WHERE mother_iin = ANY(?)
                     UNION SELECT unnest(?::uuid[])
                 )
                 SELECT %s, e.sources_compact
@@ -87,7 +89,8 @@ public final class IndexStore {
             ps.setArray(3, c.createArrayOf("text", birthKeys.toArray()));
             ps.setArray(4, c.createArrayOf("text", nameKeys.toArray()));
             ps.setArray(5, c.createArrayOf("text", phones.toArray()));
-            ps.setArray(6, c.createArrayOf("uuid", withBareBirthDates(c, bareBirthDates, alsoIds).toArray()));
+            ps.setArray(6, c.createArrayOf("text", motherIins.toArray()));
+            ps.setArray(7, c.createArrayOf("uuid", withBareBirthDates(c, bareBirthDates, alsoIds).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     EnterpriseState e = readEnterprise(rs, 1);
@@ -163,7 +166,8 @@ public final class IndexStore {
         Date birth = rs.getDate(at + 8);
         Timestamp occurred = rs.getTimestamp(at + 14);
         s.setDemographics(new Demographics(rs.getString(at + 3), rs.getString(at + 5), rs.getString(at + 6), rs.getString(at + 7),
-                        birth == null ? null : birth.toLocalDate(), rs.getString(at + 9), rs.getString(at + 10), rs.getString(at + 11)),
+                        birth == null ? null : birth.toLocalDate(), rs.getString(at + 9), rs.getString(at + 10), rs.getString(at + 11),
+                        rs.getString(at + 16)),
                 occurred == null ? null : occurred.toInstant());
         s.linkKind = rs.getString(at + 12);
         double score = rs.getDouble(at + 13);
@@ -267,7 +271,7 @@ public final class IndexStore {
         // one statement over column arrays: a step's rows are parsed, planned and sent once (a batched multi-row
         // VALUES insert took about twice the server time per row, most of it in parsing and planning 128-row lists)
         int n = sources.size();
-        Object[][] col = new Object[20][n];
+        Object[][] col = new Object[21][n];
         int i = 0;
         for (SourceState s : sources) {
             Demographics d = s.demographics;
@@ -293,6 +297,7 @@ public final class IndexStore {
             col[17][i] = s.linkScore;
             col[18][i] = s.occurredAt == null ? null : s.occurredAt.toString();
             col[19][i] = s.profile.birthKey();
+            col[20][i] = s.profile.motherIin;
             i++;
         }
         // name-only search finds surnames by trigram similarity among the distinct surnames (V9)
@@ -310,17 +315,17 @@ public final class IndexStore {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO source_record (provider_id, local_id, enterprise_id, iin, iin_status, last_name, first_name,
                     middle_name, birth_date, sex, phone, address, last_event_id, last_norm, first_norm, name_key, link_kind,
-                    link_score, occurred_at, birth_key, updated_at, linked_at)
+                    link_score, occurred_at, birth_key, mother_iin, updated_at, linked_at)
                 SELECT *, now(), now() FROM unnest(?::text[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[],
                     ?::text[], ?::text[], ?::date[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                    ?::text[], ?::text[], ?::float8[], ?::timestamptz[], ?::text[])
+                    ?::text[], ?::text[], ?::float8[], ?::timestamptz[], ?::text[], ?::text[])
                 ON CONFLICT (provider_id, local_id) DO UPDATE SET enterprise_id = excluded.enterprise_id, iin = excluded.iin,
                     iin_status = excluded.iin_status, last_name = excluded.last_name, first_name = excluded.first_name,
                     middle_name = excluded.middle_name, birth_date = excluded.birth_date, sex = excluded.sex,
                     phone = excluded.phone, address = excluded.address, last_event_id = excluded.last_event_id,
                     last_norm = excluded.last_norm, first_norm = excluded.first_norm, name_key = excluded.name_key,
                     link_kind = excluded.link_kind, link_score = excluded.link_score, occurred_at = excluded.occurred_at,
-                    birth_key = excluded.birth_key, updated_at = now(),
+                    birth_key = excluded.birth_key, mother_iin = excluded.mother_iin, updated_at = now(),
                     linked_at = CASE WHEN source_record.enterprise_id = excluded.enterprise_id THEN source_record.linked_at ELSE now() END
                 """)) {
             for (int k = 0; k < col.length; k++) {

@@ -152,6 +152,7 @@ public final class LinkingEngine {
         Set<java.time.LocalDate> bareBirths = new HashSet<>();
         Set<String> nameKeys = new HashSet<>();
         Set<String> phones = new HashSet<>();
+        Set<String> mothers = new HashSet<>();
         for (SourceState s : records) {
             MatchProfile p = s.profile;
             addIfPresent(iins, p.iin);
@@ -167,8 +168,9 @@ public final class LinkingEngine {
             addIfPresent(nameKeys, p.nameKey());
             addIfPresent(nameKeys, p.swappedNameKey());
             addIfPresent(phones, p.phone);
+            addIfPresent(mothers, p.motherIin);
         }
-        return new Blocks(nonMatches, IndexStore.loadCandidates(c, iins, births, nameKeys, phones, bareBirths,
+        return new Blocks(nonMatches, IndexStore.loadCandidates(c, iins, births, nameKeys, phones, mothers, bareBirths,
                 new HashSet<>(current.values())));
     }
 
@@ -385,6 +387,7 @@ public final class LinkingEngine {
         private final Map<java.time.LocalDate, List<UUID>> byBirthDate;
         private final Map<String, List<UUID>> byNameKey;
         private final Map<String, List<UUID>> byPhone;
+        private final Map<String, List<UUID>> byMother;
 
         BatchIndex(int expectedSources) {
             int capacity = Math.max(16, expectedSources * 2);
@@ -393,6 +396,7 @@ public final class LinkingEngine {
             byBirthDate = new HashMap<>(capacity);
             byNameKey = new HashMap<>(capacity);
             byPhone = new HashMap<>(capacity);
+            byMother = new HashMap<>();
         }
 
         void add(MatchProfile p, UUID enterprise) {
@@ -401,6 +405,7 @@ public final class LinkingEngine {
             put(byBirthDate, p.birthDate, enterprise);
             put(byNameKey, p.nameKey(), enterprise);
             put(byPhone, p.phone, enterprise);
+            put(byMother, p.motherIin, enterprise);
         }
 
         void addIin(String iin, UUID enterprise) {
@@ -435,6 +440,7 @@ public final class LinkingEngine {
             get(out, byNameKey, p.nameKey());
             get(out, byNameKey, p.swappedNameKey());
             get(out, byPhone, p.phone);
+            get(out, byMother, p.motherIin);
             return out;
         }
 

@@ -51,6 +51,6 @@ public class PatientLinker {
         LocalDate birth = p.getBirthDate();
         return new LinkingEngine.Incoming(e.getEnvelope().getEventId(), e.getEnvelope().getProviderId(), p.getLocalId(),
                 p.getIinStatus(), new Demographics(p.getIin(), p.getLastName(), p.getFirstName(), p.getMiddleName(), birth,
-                p.getSex(), p.getPhone(), p.getAddress()), e.getEnvelope().getOccurredAt());
+                p.getSex(), p.getPhone(), p.getAddress(), p.getMotherIin()), e.getEnvelope().getOccurredAt());
     }
 }

@@ -26,6 +26,8 @@ public final class MatchProfile {
     public final String birthDigits;
     public final String sex;
     public final String phone;
+    /** The mother's IIN on a newborn's record (12 digits, else null): a block and the newborn rules of the matcher. */
+    public final String motherIin;
     // blocking keys: every loaded candidate is indexed by them, so they are built once
     private final String nameKey;
     private final String birthKey;
@@ -50,6 +52,8 @@ public final class MatchProfile {
         this.sex = "M".equals(s) || "F".equals(s) ? s : null;
         String p = digitsOf(d.phone());
         this.phone = p.length() >= 10 ? p.substring(p.length() - 10) : null;
+        String mother = digitsOf(d.motherIin());
+        this.motherIin = mother.length() == 12 && !mother.equals(iin) ? mother : null;
         Integer year = birthDate == null ? null : birthDate.getYear();
         String date = birthDate == null ? null : birthDate.toString();
         this.nameKey = NameNormalizer.nameKey(last, year, first);

@@ -40,11 +40,20 @@ public final class Matcher {
             return MatchDecision.newPatient("UNIDENTIFIABLE: no IIN and no name, never matched automatically");
         }
         MatchDecision best = null;
+        int sameChild = 0;
         for (Candidate c : candidates.stream().sorted(Comparator.comparing(Candidate::enterpriseId)).toList()) {
             MatchDecision d = decideOne(incoming, c);
+            if (d != null && d.reason().startsWith(SAME_CHILD)) {
+                sameChild++;
+            }
             if (d != null && (best == null || rank(d) > rank(best))) {
                 best = d;
             }
+        }
+        if (sameChild > 1 && best.reason().startsWith(SAME_CHILD)) {
+            // twins of one mother, born the same day, of one sex and not yet named: a person tells them apart
+            return new MatchDecision(MatchDecision.Outcome.REVIEW, MatchDecision.ReviewKind.POSSIBLE_MATCH, best.enterpriseId(),
+                    best.score(), "NEWBORN_AMBIGUOUS: " + sameChild + " newborns of the same mother and birth date fit");
         }
         return best != null ? best : MatchDecision.newPatient("NO_CANDIDATE: nothing above the review threshold");
     }
@@ -61,6 +70,23 @@ public final class Matcher {
     }
 
     private MatchDecision decideOne(MatchProfile incoming, Candidate c) {
+        switch (kin(incoming, c)) {
+            case MOTHER, SIBLING -> {
+                return null;
+            }
+            case SAME_CHILD -> {
+                return new MatchDecision(MatchDecision.Outcome.LINK_DETERMINISTIC, null, c.enterpriseId(), bestScore(incoming, c),
+                        SAME_CHILD + ": own IIN record of a newborn of the same mother and birth date; sex and first name"
+                                + " do not differ");
+            }
+            case UNCERTAIN_CHILD -> {
+                return new MatchDecision(MatchDecision.Outcome.REVIEW, MatchDecision.ReviewKind.POSSIBLE_MATCH, c.enterpriseId(),
+                        bestScore(incoming, c), "NEWBORN_UNCERTAIN: a newborn of the same mother and birth date, neither record"
+                                + " with an IIN of its own: the same child or a twin");
+            }
+            default -> {
+            }
+        }
         if (cannotReachAThreshold(incoming, c)) {
             return null;
         }
@@ -114,6 +140,56 @@ public final class Matcher {
                     bestScore, "POSSIBLE_MATCH: score between the thresholds");
         }
         return null;
+    }
+
+    /** How a record and a candidate are related through a mother's IIN (API.md patient.motherIin). */
+    private enum Kin { NONE, MOTHER, SIBLING, UNCERTAIN_CHILD, SAME_CHILD }
+
+    private static final String SAME_CHILD = "NEWBORN_SAME_CHILD";
+
+    /**
+     * A newborn is a person of its own: a record naming a mother never joins the mother's patient (its golden or any
+     * source IIN is hers), and a mother's record never joins a patient one of whose records names her as mother.
+     * Two records naming one mother, born the same day, are siblings (twins: never linked, not sent to review) when
+     * their sexes, their own valid IINs or their first names differ. Otherwise they are the same child when one of them
+     * carries the child's own valid IIN (the IIN record that arrives after the birth), and a question for a person
+     * when neither does (one child recorded twice, or same-sex twins not yet named).
+     */
+    private static Kin kin(MatchProfile in, Candidate c) {
+        if (in.motherIin != null && in.motherIin.equals(c.goldenIin())) {
+            return Kin.MOTHER;
+        }
+        Kin found = Kin.NONE;
+        for (MatchProfile s : c.sources()) {
+            if ((in.motherIin != null && in.motherIin.equals(s.iin)) || (in.iin != null && in.iin.equals(s.motherIin))) {
+                return Kin.MOTHER;
+            }
+            if (in.motherIin != null && in.motherIin.equals(s.motherIin) && in.birthDate != null
+                    && in.birthDate.equals(s.birthDate)) {
+                Kin k = !sameChild(in, s) ? Kin.SIBLING : in.iinValid || s.iinValid ? Kin.SAME_CHILD : Kin.UNCERTAIN_CHILD;
+                found = found == Kin.SIBLING || k == Kin.SIBLING ? Kin.SIBLING : k.ordinal() > found.ordinal() ? k : found;
+            }
+        }
+        return found;
+    }
+
+    private static boolean sameChild(MatchProfile a, MatchProfile b) {
+        if (a.sex != null && b.sex != null && !a.sex.equals(b.sex)) {
+            return false;
+        }
+        if (a.iinValid && b.iinValid && !a.iin.equals(b.iin)) {
+            return false;
+        }
+        return a.first == null || b.first == null
+                || Comparators.name(a.first, b.first) != MatchField.FIRST_NAME.disagreement();
+    }
+
+    private double bestScore(MatchProfile incoming, Candidate c) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (MatchProfile source : c.sources()) {
+            best = Math.max(best, scorer.score(scorer.compare(incoming, source)));
+        }
+        return best;
     }
 
     /**

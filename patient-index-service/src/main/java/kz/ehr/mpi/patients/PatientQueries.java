@@ -92,7 +92,7 @@ public class PatientQueries {
         List<PatientViews.LinkedSource> sources = e.sortedSources().stream().map(s -> new PatientViews.LinkedSource(
                 s.providerId, s.localId, s.demographics.iin(), iinStatus.get(s.key()), s.demographics.lastName(),
                 s.demographics.firstName(), s.demographics.middleName(), s.demographics.birthDate(), s.demographics.sex(),
-                s.linkKind, s.linkScore)).toList();
+                s.linkKind, s.linkScore, s.demographics.motherIin())).toList();
         return new PatientViews.Patient(e.id, e.status, e.mergedInto, PatientViews.Golden.of(e.golden), sources);
     }
 

@@ -21,7 +21,7 @@ public final class PatientViews {
 
     public record LinkedSource(String providerId, String localId, String iin, String iinStatus, String lastName,
                                String firstName, String middleName, LocalDate birthDate, String sex, String linkKind,
-                               Double linkScore) {
+                               Double linkScore, String motherIin) {
     }
 
     public record Patient(UUID enterpriseId, String status, UUID mergedInto, Golden golden, List<LinkedSource> sourceRecords) {

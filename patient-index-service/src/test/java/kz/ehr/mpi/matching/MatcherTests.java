@@ -3,6 +3,7 @@ package kz.ehr.mpi.matching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -109,5 +110,62 @@ class MatcherTests {
         Matcher.Candidate known = new Matcher.Candidate("e-1", ERLAN.iin(), List.of(MatchProfile.of(ERLAN, TODAY)));
 
         assertThat(MATCHER.decide(wife, List.of(known)).outcome()).isEqualTo(Outcome.NEW);
+    }
+
+    // newborns under the mother's IIN (API.md patient.motherIin)
+    static final String MOTHER_IIN = "900101400013";
+    static final LocalDate BORN = LocalDate.of(2025, 12, 1);
+    static final Demographics MOTHER = new Demographics(MOTHER_IIN, "Ахметова", "Айгуль", "Болатовна", LocalDate.of(1990, 1, 1),
+            "F", "+77011234567", ERLAN.address());
+
+    static MatchProfile newborn(String iin, String sex, String first) {
+        return MatchProfile.of(new Demographics(iin, "Ахметова", first, null, BORN, sex, "+77011234567", ERLAN.address(),
+                MOTHER_IIN), TODAY);
+    }
+
+    static Matcher.Candidate patient(String id, MatchProfile... sources) {
+        return new Matcher.Candidate(id, Arrays.stream(sources).filter(p -> p.iinValid).map(p -> p.iin).findFirst().orElse(null),
+                List.of(sources));
+    }
+
+    @Test
+    void aNewbornIsNeverLinkedToItsMotherNorHerNextRecordToTheNewborn() {
+        MatchProfile mother = MatchProfile.of(MOTHER, TODAY);
+        MatchDecision toMother = MATCHER.decide(newborn(null, "F", null), List.of(patient("mother", mother)));
+        assertThat(toMother.outcome()).isEqualTo(Outcome.NEW);
+
+        MatchDecision toBaby = MATCHER.decide(MatchProfile.of(erlanWith(m("iin", MOTHER_IIN)), TODAY),
+                List.of(patient("baby", newborn(null, "F", null))));
+        assertThat(toBaby.outcome()).isEqualTo(Outcome.NEW);
+    }
+
+    @Test
+    void theChildsOwnIinRecordJoinsTheNewbornAndIgnoresTheMother() {
+        String own = kz.ehr.identity.Iin.issue(BORN, "F", 17);
+        MatchDecision d = MATCHER.decide(newborn(own, "F", "Айару"),
+                List.of(patient("mother", MatchProfile.of(MOTHER, TODAY)), patient("baby", newborn(null, "F", null))));
+        assertThat(d.outcome()).isEqualTo(Outcome.LINK_DETERMINISTIC);
+        assertThat(d.enterpriseId()).isEqualTo("baby");
+        assertThat(d.reason()).startsWith("NEWBORN_SAME_CHILD");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(nullValues = "-", value = {
+            "twin of the other sex,                F, -,     M, -,     NEW",
+            "twins with different first names,     M, Дамир, M, Алихан, NEW",
+            "same sex and unnamed and neither with an IIN, M, -, M, -, REVIEW",
+    })
+    void twinsAreNeverLinkedToEachOther(String title, String sexA, String firstA, String sexB, String firstB, Outcome outcome) {
+        MatchDecision d = MATCHER.decide(newborn(null, sexB, firstB), List.of(patient("twin", newborn(null, sexA, firstA))));
+        assertThat(d.outcome()).as(title).isEqualTo(outcome);
+    }
+
+    @Test
+    void anOwnIinRecordThatFitsTwoUnnamedTwinsGoesToAPerson() {
+        String own = kz.ehr.identity.Iin.issue(BORN, "M", 17);
+        MatchDecision d = MATCHER.decide(newborn(own, "M", "Алихан"),
+                List.of(patient("twin-a", newborn(null, "M", null)), patient("twin-b", newborn(null, "M", null))));
+        assertThat(d.outcome()).isEqualTo(Outcome.REVIEW);
+        assertThat(d.reason()).startsWith("NEWBORN_AMBIGUOUS");
     }
 }
