@@ -52,6 +52,8 @@ class AccessControlTests {
             new Endpoint("GET", "/api/v1/patients/search?lastName=Akhmetova&birthDate=1987-06-02", null, READERS),
             new Endpoint("GET", "/api/v1/patients/" + ID + "/records", null, READERS),
             new Endpoint("GET", "/api/v1/patients/" + ID + "/history", null, READERS),
+            new Endpoint("GET", "/fhir/r4/Patient/" + ID, null, READERS),
+            new Endpoint("GET", "/fhir/r4/Patient?identifier=http://ehr.kz/fhir/sid/iin|850315300019", null, READERS),
             new Endpoint("POST", "/api/v1/patients/" + ID + "/merge", "{\"targetEnterpriseId\":\"" + UUID.randomUUID() + "\",\"reason\":\"r\"}", REVIEWERS),
             new Endpoint("POST", "/api/v1/patients/" + ID + "/unmerge", "{\"reason\":\"r\"}", REVIEWERS),
             new Endpoint("POST", "/api/v1/source-records/damumed/P-1/link", "{\"enterpriseId\":\"" + ID + "\",\"reason\":\"r\"}", REVIEWERS),
