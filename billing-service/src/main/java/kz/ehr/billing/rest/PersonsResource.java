@@ -1,8 +1,6 @@
 package kz.ehr.billing.rest;
 
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -20,6 +18,7 @@ import io.smallrye.common.annotation.Blocking;
 import kz.ehr.billing.BillingProblem;
 import kz.ehr.billing.audit.AuditLog;
 import kz.ehr.billing.projection.PersonEvents;
+import kz.ehr.events.projection.PersonEventTable;
 import kz.ehr.security.Caller;
 import kz.ehr.security.Roles;
 
@@ -35,7 +34,7 @@ public class PersonsResource {
     SecurityIdentity identity;
 
     /** {@code total}: every event billing holds of the person; {@code events}: this page of them, oldest first. */
-    public record PersonEvidence(String personKey, long total, List<PersonEvents.StoredEvent> events, String nextCursor) {
+    public record PersonEvidence(String personKey, long total, List<PersonEventTable.StoredEvent> events, String nextCursor) {
     }
 
     @GET
@@ -45,19 +44,12 @@ public class PersonsResource {
     public PersonEvidence events(@PathParam("personKey") String personKey, @QueryParam("after") String after,
             @QueryParam("limit") Integer limit, @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
         Caller caller = Params.caller(identity, purpose);
-        int n = Params.limit(limit);
-        Instant afterOccurred = null;
-        String afterEvent = null;
-        if (after != null) {
-            int slash = after.indexOf('/');
-            try {
-                afterOccurred = Instant.parse(after.substring(0, Math.max(slash, 0)));
-                afterEvent = after.substring(slash + 1);
-            } catch (DateTimeParseException e) {
-                throw BillingProblem.badRequest("INVALID_PARAMETER", "after", "after must be the nextCursor of the previous page");
-            }
+        PersonEventTable.Page page;
+        try {
+            page = personEvents.of(personKey, after, limit);
+        } catch (PersonEventTable.InvalidPageException e) {
+            throw BillingProblem.badRequest(e.code(), e.field(), e.getMessage());
         }
-        var page = personEvents.of(personKey, afterOccurred, afterEvent, n);
         audit.record(caller, AuditLog.Action.READ_PERSON_EVENTS, personKey, "person events after=" + after, page.events().size());
         return new PersonEvidence(personKey, page.total(), page.events(), page.nextCursor());
     }

@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,37 +13,21 @@ import jakarta.transaction.Transactional;
 import io.agroal.api.AgroalDataSource;
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
+import kz.ehr.events.projection.PersonEventTable;
 
 /** The certificate service's projection of a person's health-record events, the evidence for eligibility. */
 @ApplicationScoped
 public class PersonEvents {
     private static final int STREAM_ROWS = 1000;
+    private static final PersonEventTable TABLE = new PersonEventTable(true);
     @Inject
     AgroalDataSource dataSource;
 
-    public record StoredEvent(String eventId, String recordType, String providerId, String sourceRecordId, String occurredAt) {
-    }
-
-    /** Stores a batch with one batched insert; an event id seen before is ignored. */
+    /** Stores a batch (one statement over column arrays); an event id seen before is ignored. */
     @Transactional
     public void store(List<Delivery<HealthRecordEvent>> batch) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     INSERT INTO person_event (event_id, person_key, record_type, provider_id, source_record_id, occurred_at, payload, local_id)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING""")) {
-            for (Delivery<HealthRecordEvent> d : batch) {
-                HealthRecordEvent e = d.value();
-                ps.setString(1, e.getEnvelope().getEventId());
-                ps.setString(2, d.key());
-                ps.setString(3, e.getRecordType());
-                ps.setString(4, e.getEnvelope().getProviderId());
-                ps.setString(5, e.getEnvelope().getSourceRecordId());
-                ps.setTimestamp(6, Timestamp.from(e.getEnvelope().getOccurredAt()));
-                ps.setBytes(7, d.raw());
-                ps.setString(8, e.getPatient().getLocalId());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        try (Connection c = dataSource.getConnection()) {
+            TABLE.store(c, batch);
         }
     }
 
@@ -96,20 +78,10 @@ public class PersonEvents {
         void accept(byte[] raw) throws SQLException;
     }
 
-    public List<StoredEvent> of(String personKey) throws SQLException {
-        List<StoredEvent> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT event_id, record_type, provider_id, source_record_id, occurred_at FROM person_event
-                     WHERE person_key = ? ORDER BY occurred_at, event_id""")) {
-            ps.setString(1, personKey);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StoredEvent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getTimestamp(5).toInstant().toString()));
-                }
-            }
+    /** One page of a person's events, oldest first (see {@link PersonEventTable#page}). */
+    public PersonEventTable.Page of(String personKey, String after, Integer limit) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return TABLE.page(c, personKey, after, limit);
         }
-        return out;
     }
 }

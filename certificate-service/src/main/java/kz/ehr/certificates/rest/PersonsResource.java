@@ -10,7 +10,10 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -18,6 +21,7 @@ import kz.ehr.certificates.audit.AccessAudit;
 import kz.ehr.security.Caller;
 import kz.ehr.security.Roles;
 import kz.ehr.certificates.projection.PersonEvents;
+import kz.ehr.events.projection.PersonEventTable;
 
 /** What the certificate service knows about a person, the evidence its eligibility rules read: ops, audited. */
 @Path("/api/v1/persons")
@@ -30,16 +34,26 @@ public class PersonsResource {
     @Inject
     SecurityIdentity identity;
 
-    public record PersonEvidence(String personKey, List<PersonEvents.StoredEvent> events) {
+    /** {@code total}: every event the service holds of the person; {@code events}: this page of them, oldest first. */
+    public record PersonEvidence(String personKey, long total, List<PersonEventTable.StoredEvent> events, String nextCursor) {
     }
 
     @GET
     @RolesAllowed(Roles.OPS)
     @Path("/{personKey}/events")
     @Produces(MediaType.APPLICATION_JSON)
-    public PersonEvidence events(@PathParam("personKey") String personKey, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
+    public PersonEvidence events(@PathParam("personKey") String personKey, @QueryParam("after") String after,
+                                 @QueryParam("limit") Integer limit, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
             throws SQLException {
-        audit.record(Callers.withPurpose(identity, purpose), AccessAudit.Action.READ_PERSON_EVENTS, null, personKey);
-        return new PersonEvidence(personKey, personEvents.of(personKey));
+        Caller caller = Callers.withPurpose(identity, purpose);
+        PersonEventTable.Page page;
+        try {
+            page = personEvents.of(personKey, after, limit);
+        } catch (PersonEventTable.InvalidPageException e) {
+            Problem p = Problem.of(400, e.code(), "Invalid page", e.getMessage(), e.field());
+            throw new WebApplicationException(Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build());
+        }
+        audit.record(caller, AccessAudit.Action.READ_PERSON_EVENTS, null, personKey);
+        return new PersonEvidence(personKey, page.total(), page.events(), page.nextCursor());
     }
 }

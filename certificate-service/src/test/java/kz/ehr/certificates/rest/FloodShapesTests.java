@@ -63,6 +63,21 @@ class FloodShapesTests {
 
         assertThat(issued.statusCode()).as(issued.asString()).isEqualTo(201);
         assertThat(issued.jsonPath().getString("conclusion")).isEqualTo("FIT");
+
+        // staff read the evidence a page at a time, never the whole history in one answer
+        var page = CertificateLifecycleTests.ops().when().get("/api/v1/persons/" + iin + "/events?limit=500").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(page.getLong("total")).isEqualTo(visits + 2);
+        assertThat(page.getList("events")).hasSize(500);
+        var next = CertificateLifecycleTests.ops().queryParam("after", page.getString("nextCursor"))
+                .when().get("/api/v1/persons/" + iin + "/events").then().statusCode(200).extract().jsonPath();
+        assertThat(next.getList("events")).hasSize(100);
+        assertThat(next.getString("events[0].eventId")).isNotIn(page.getList("events.eventId"));
+        CertificateLifecycleTests.ops().queryParam("after", "yesterday").when().get("/api/v1/persons/" + iin + "/events")
+                .then().statusCode(400).body("code", org.hamcrest.Matchers.equalTo("INVALID_PARAMETER"))
+                .body("field", org.hamcrest.Matchers.equalTo("after"));
+        CertificateLifecycleTests.ops().queryParam("limit", 0).when().get("/api/v1/persons/" + iin + "/events")
+                .then().statusCode(400).body("code", org.hamcrest.Matchers.equalTo("INVALID_LIMIT"));
     }
 
     @Test
