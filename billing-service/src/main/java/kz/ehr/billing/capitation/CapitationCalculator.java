@@ -20,7 +20,10 @@ public final class CapitationCalculator {
     private CapitationCalculator() {
     }
 
-    /** Persons are paid for a month if attached and alive on its last day (documented policy). */
+    /**
+     * Persons are paid for a month if attached on its last day and did not die before it (DOMAIN.md: "people who died
+     * ... before the billing date are not paid"): a death on the last day itself is still paid for that month.
+     */
     public static LocalDate billingDate(YearMonth month) {
         return month.atEndOfMonth();
     }
@@ -57,7 +60,7 @@ public final class CapitationCalculator {
             reasons.add(Reason.DEMOGRAPHICS_UNKNOWN);
         }
 
-        if (in.deathDate() != null && !in.deathDate().isAfter(billingDate)) {
+        if (in.deathDate() != null && in.deathDate().isBefore(billingDate)) {
             reasons.add(Reason.DIED);
             return new CapitationLine(in, billingDate, lookback, band, baseRate, sexAge, regional, BigDecimal.ONE, BigDecimal.ONE,
                     BigDecimal.ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, false, reasons);

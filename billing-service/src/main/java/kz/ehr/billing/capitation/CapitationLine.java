@@ -41,7 +41,7 @@ public record CapitationLine(CapitationInput input, LocalDate billingDate, int l
         for (Reason r : reasonCodes) {
             out.add(switch (r) {
                 case DEMOGRAPHICS_UNKNOWN -> "DEMOGRAPHICS_UNKNOWN: sex or birth date unknown, sex-age coefficient 1.0 used";
-                case DIED -> "DIED: died " + input.deathDate() + ", on or before the billing date " + billingDate + "; not paid";
+                case DIED -> "DIED: died " + input.deathDate() + ", before the billing date " + billingDate + "; not paid";
                 case VISITED -> "VISITED: last counted visit " + input.lastCountedVisit() + ", within " + lookbackMonths + " months";
                 case EXEMPT_INFANT -> "EXEMPT_INFANT: under 1 year on the billing date, no visit penalty";
                 case EXEMPT_NEWLY_ATTACHED -> "EXEMPT_NEWLY_ATTACHED: attached since " + input.attachedSince()
