@@ -123,6 +123,17 @@ public interface CertificatesConfig {
         /** Largest request body in bytes; a token, even the biggest health passport's, is far smaller. More → 413. */
         @WithDefault("16384")
         int maxBodyBytes();
+
+        /**
+         * Largest image or PDF the public page's {@code POST /verify/scan} reads (a phone photo the page has scaled
+         * down, or a PDF of the document). Keep {@code quarkus.http.limits.max-body-size} at least this. More → 413.
+         */
+        @WithDefault("2097152")
+        int maxUploadBytes();
+
+        /** Uploads decoded at once; decoding an image costs far more CPU than a verification. More → 503 + Retry-After. */
+        @WithDefault("2")
+        int maxConcurrentScans();
     }
 
     interface Keys {

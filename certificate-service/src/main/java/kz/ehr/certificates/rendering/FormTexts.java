@@ -6,8 +6,8 @@ import kz.ehr.certificates.eligibility.CertificateType;
 
 /**
  * The words printed on the documents, Kazakh first (the state language), Russian second, English third where a
- * foreign reader needs it. Plain data; the verification page carries its own copy of the form names in
- * {@code verify.js} (a browser cannot read this class).
+ * foreign reader needs it. Plain data; the verification page reads the form names from here too
+ * ({@code GET /verify/forms.json}).
  */
 public final class FormTexts {
     private FormTexts() {
@@ -69,7 +69,7 @@ public final class FormTexts {
                     new Text("Баланың денсаулық паспорты", "Паспорт здоровья ребёнка", "Child's health passport"),
                     null));
 
-    static Form form(CertificateType type) {
+    public static Form form(CertificateType type) {
         return FORMS.get(type);
     }
 

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import kz.ehr.certificates.config.CertificatesConfig;
 import kz.ehr.certificates.verification.ClientRateLimiter;
+import kz.ehr.certificates.verifypage.VerifyPageResource;
 
 /**
  * Guards the public endpoints that cost work: verification (an ECDSA check) and the revocation lists (a query and an
@@ -50,23 +51,29 @@ public class PublicVerificationLimits {
                     .header(HttpHeaders.RETRY_AFTER, decision.retryAfterSeconds()).build();
         }
         String length = context.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && tooLarge(length)) {
+        long max = isScan(resource) ? config.verification().maxUploadBytes() : config.verification().maxBodyBytes();
+        if (length != null && tooLarge(length, max)) {
             return problem(Problem.of(413, "BODY_TOO_LARGE", "Request body too large",
-                    "a verification request is at most " + config.verification().maxBodyBytes() + " bytes", null)).build();
+                    "a " + (isScan(resource) ? "scan upload" : "verification request") + " is at most " + max + " bytes", null)).build();
         }
         return null;
     }
 
     private static boolean limited(SimpleResourceInfo resource) {
-        return resource != null && (resource.getResourceClass() == VerificationsResource.class
+        return resource != null && (resource.getResourceClass() == VerificationsResource.class || isScan(resource)
                 || resource.getResourceClass() == KeysResource.class && REVOCATION_LISTS.contains(resource.getMethodName()));
+    }
+
+    /** The verification page's upload: decoding a photo or PDF costs more than a verification, so it is limited too. */
+    private static boolean isScan(SimpleResourceInfo resource) {
+        return resource != null && resource.getResourceClass() == VerifyPageResource.class && "scan".equals(resource.getMethodName());
     }
 
     private static final java.util.Set<String> REVOCATION_LISTS = java.util.Set.of("revocations", "allRevocations");
 
-    private boolean tooLarge(String contentLength) {
+    private static boolean tooLarge(String contentLength, long max) {
         try {
-            return Long.parseLong(contentLength.trim()) > config.verification().maxBodyBytes();
+            return Long.parseLong(contentLength.trim()) > max;
         } catch (NumberFormatException e) {
             return false; // Vert.x itself refuses a malformed Content-Length
         }
