@@ -17,7 +17,9 @@
       privacy: 'Анықтама кері қайтарылса да, оның себебі ешқашан көрсетілмейді.',
       VALID: 'Жарамды', EXPIRED: 'Мерзімі өткен', REVOKED: 'Кері қайтарылған',
       INVALID_SIGNATURE: 'Жарамсыз: қолтаңба расталмады', UNKNOWN_KEY: 'Жарамсыз: белгісіз кілт',
-      MALFORMED: 'Жарамсыз: бұл анықтаманың QR-коды емес',
+      MALFORMED: 'Жарамсыз: бұл анықтаманың QR-коды емес', KEY_WITHDRAWN: 'Жарамсыз: қолтаңба кілті кері қайтарылған',
+      KEY_RETIRED: 'Жарамсыз: қолтаңба кілті қолданыстан шыққаннан кейін қойылған',
+      CANNOT_CONFIRM: 'Қазір растау мүмкін емес', cannotNote: 'Анықтаманың күйін қазір тексеру мүмкін емес. Кейінірек қайталаңыз.',
       validNote: 'Анықтама шынайы және күшінде.', expiredNote: 'Анықтама шынайы, бірақ мерзімі өтіп кеткен.',
       revokedNote: 'Анықтама кері қайтарылды және енді жарамсыз.',
       invalidNote: 'Бұл анықтамаға сенуге болмайды.',
@@ -38,7 +40,9 @@
       privacy: 'Если справка отозвана, причина никогда не показывается.',
       VALID: 'Действительна', EXPIRED: 'Срок действия истёк', REVOKED: 'Отозвана',
       INVALID_SIGNATURE: 'Недействительна: подпись не подтверждена', UNKNOWN_KEY: 'Недействительна: неизвестный ключ',
-      MALFORMED: 'Недействительна: это не QR-код справки',
+      MALFORMED: 'Недействительна: это не QR-код справки', KEY_WITHDRAWN: 'Недействительна: ключ подписи отозван',
+      KEY_RETIRED: 'Недействительна: подписана ключом после вывода его из работы',
+      CANNOT_CONFIRM: 'Сейчас подтвердить нельзя', cannotNote: 'Состояние справки сейчас проверить нельзя. Повторите позже.',
       validNote: 'Справка подлинная и действует.', expiredNote: 'Справка подлинная, но срок её действия истёк.',
       revokedNote: 'Справка отозвана и больше не действует.',
       invalidNote: 'Этой справке доверять нельзя.',
@@ -95,8 +99,9 @@
     last = answer;
     var box = $('result');
     var status = answer.status;
-    var cls = status === 'VALID' ? 'valid' : status === 'EXPIRED' ? 'expired' : status === 'REVOKED' ? 'revoked' : 'invalid';
-    box.className = cls;
+    var cls = status === 'VALID' ? 'valid' : status === 'EXPIRED' ? 'expired' : status === 'REVOKED' ? 'revoked'
+      : status === 'CANNOT_CONFIRM' ? 'cannot' : 'invalid';
+    box.className = cls === 'cannot' ? 'expired' : cls;
     box.setAttribute('data-status', status);
     $('result-status').textContent = t(status) || status;
     $('result-note').textContent = t(cls === 'invalid' ? 'invalidNote' : cls + 'Note');
