@@ -67,6 +67,8 @@ class AccessControlTests {
             new Endpoint("GET", "/api/v1/audit", null, Roles.AUDITOR),
             new Endpoint("POST", "/api/v1/verifications", "{\"token\":\"not a token\"}", PUBLIC),
             new Endpoint("GET", "/.well-known/jwks.json", null, PUBLIC),
+            new Endpoint("GET", "/verify", null, PUBLIC),
+            new Endpoint("POST", "/verify/scan", "{\"not\":\"an image\"}", PUBLIC),
             new Endpoint("GET", "/api/v1/revocations", null, PUBLIC));
 
     static final List<Caller_> CALLERS = List.of(
