@@ -1,20 +1,24 @@
 package kz.ehr.events;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import kz.ehr.events.kafka.KafkaClients;
+import kz.ehr.events.kafka.KafkaPrincipals;
+
 /** Every topic of the platform with its partition count; topics are created explicitly, never auto-created. */
 public enum Topics {
+    /** Shared, read during a transition only: no principal but the admin may write it. See {@link #providerTopic}. */
     PROVIDER_RECORDS("provider.records.v1", 6),
     PATIENTS("ehr.patients.v1", 6),
     REGISTRY("ehr.registry.v1", 6),
@@ -34,41 +38,62 @@ public enum Topics {
         this.partitions = partitions;
     }
 
-    /** Creates every platform topic that does not exist yet; safe to call from every service at start. */
-    public static void ensureAll(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        try (Admin admin = Admin.create(props)) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = List.of(values()).stream()
-                    .filter(t -> !existing.contains(t.topic))
-                    .map(t -> new NewTopic(t.topic, t.partitions, (short) 1)
-                            .configs(Map.of("min.insync.replicas", "1")))
-                    .collect(Collectors.toList());
-            if (missing.isEmpty()) {
-                return;
-            }
-            missing.forEach(t -> {
+    /** Where provider {@code providerId}'s Kafka-native adapter writes; only its own principal may. */
+    public static String providerTopic(String providerId) {
+        return PROVIDER_RECORDS.topic + "." + KafkaPrincipals.requireProviderId(providerId);
+    }
+
+    /**
+     * The provider a {@link #providerTopic} belongs to, or empty for any other topic (the shared
+     * {@code provider.records.v1} included): the broker's ACLs bind the topic to the provider's principal, so the
+     * topic, not the message, says who sent a record.
+     */
+    public static Optional<String> providerOf(String topic) {
+        String prefix = PROVIDER_RECORDS.topic + ".";
+        if (topic == null || !topic.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        return Optional.of(topic.substring(prefix.length()));
+    }
+
+    /** The intake's subscription: the shared topic and every provider's own. */
+    public static Pattern providerTopics() {
+        return Pattern.compile(Pattern.quote(PROVIDER_RECORDS.topic) + "(\\.[A-Za-z0-9_-]+)?");
+    }
+
+    /**
+     * Creates every platform topic that does not exist yet, plus {@code provider.records.v1.<id>} for each of
+     * {@code providerIds}; needs a principal allowed to create topics (the admin).
+     */
+    public static void ensureAll(KafkaClients admin, String... providerIds) {
+        List<NewTopic> wanted = new ArrayList<>();
+        for (Topics t : values()) {
+            wanted.add(new NewTopic(t.topic, t.partitions, (short) 1));
+        }
+        for (String id : providerIds) {
+            wanted.add(new NewTopic(providerTopic(id), PROVIDER_RECORDS.partitions, (short) 1));
+        }
+        try (Admin client = admin.admin()) {
+            Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
+            for (NewTopic t : wanted) {
+                if (existing.contains(t.name())) {
+                    continue;
+                }
                 try {
-                    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+                    client.createTopics(List.of(t.configs(Map.of("min.insync.replicas", "1")))).all().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + t.name(), e.getCause());
                     }
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot create topic " + t.name(), e);
                 }
-            });
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Exception e) {
-            if (e instanceof IllegalStateException ise) {
-                throw ise;
-            }
-            throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " to create topics", e);
+            throw new IllegalStateException("cannot reach Kafka at " + admin.bootstrapServers() + " to create topics", e);
         }
     }
 }

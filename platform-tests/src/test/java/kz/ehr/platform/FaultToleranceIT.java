@@ -10,12 +10,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,7 +36,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import kz.ehr.events.Topics;
-import kz.ehr.events.kafka.KafkaClients;
 import kz.ehr.local.LocalKafkaBroker;
 import kz.ehr.platform.SyntheticPeople.Person;
 
@@ -63,7 +60,7 @@ class FaultToleranceIT {
         kafkaPort = LocalKafkaBroker.freePort();
         controllerPort = LocalKafkaBroker.freePort();
         broker = LocalKafkaBroker.start(BROKER_DIR, kafkaPort, controllerPort);
-        platform = RunningPlatform.start(broker.bootstrapServers(), "_faults");
+        platform = RunningPlatform.start(broker.bootstrapServers(), broker.credentials(), "_faults");
     }
 
     @AfterAll
@@ -108,7 +105,7 @@ class FaultToleranceIT {
     void aPoisonMessageGoesToTheDeadLetterTopicAndDoesNotBlockItsPartition() throws Exception {
         Person person = SyntheticPeople.cohort(1).get(0);
         byte[] garbage = "definitely not avro \u0000\u0001".getBytes(StandardCharsets.UTF_8);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(broker.bootstrapServers(), "poison"),
+        try (KafkaProducer<String, byte[]> producer = broker.admin().producer("poison",
                 new StringSerializer(), new ByteArraySerializer())) {
             // same key as the person's real events, so it sits in front of them in the same partition
             producer.send(new ProducerRecord<>(Topics.CARE.topic, person.iin(), garbage)).get(30, TimeUnit.SECONDS);
@@ -274,9 +271,7 @@ class FaultToleranceIT {
     }
 
     private static Admin admin() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        return Admin.create(props);
+        return broker.admin().admin();
     }
 
     private static void awaitGroupEmpty(Admin admin, String group) throws Exception {
@@ -302,11 +297,7 @@ class FaultToleranceIT {
 
     private static List<ConsumerRecord<String, byte[]>> readDeadLetters(String key, int atLeast) throws Exception {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        Properties p = new Properties();
-        p.put("bootstrap.servers", broker.bootstrapServers());
-        p.put("group.id", "dlq-reader-" + System.nanoTime());
-        p.put("auto.offset.reset", "earliest");
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p,
+        try (var consumer = broker.admin().consumer("dlq-reader-" + System.nanoTime(), 500,
                 new org.apache.kafka.common.serialization.StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.DEAD_LETTER.topic));

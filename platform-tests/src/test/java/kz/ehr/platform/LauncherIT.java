@@ -67,6 +67,8 @@ class LauncherIT {
                 "EHR_NO_BUILD", "1", "EHR_DEMO_PERSONS", "0", "EHR_KAFKA", TestPlatform.kafkaBootstrapServers(),
                 "EHR_PROVIDER_KEYS", PROVIDER + ":" + KEY, "EHR_PG_HOST", pg.getHost(), "EHR_PG_PORT", String.valueOf(pg.getPort()),
                 "EHR_PG_USER", TestPlatform.pgUser(), "EHR_PG_PASSWORD", TestPlatform.pgPassword()));
+        // the test broker's passwords: the launcher gives the service its own, as it does with the broker it starts
+        env.put("EHR_KAFKA_CREDENTIALS", TestPlatform.kafkaCredentials().dir().toString());
         Result up = ehr(Duration.ofMinutes(4), "up");
         assertThat(up.code()).as(up.output()).isZero();
         assertThat(up.output()).contains("ingestion-service ready on http://127.0.0.1:" + port);

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,7 +33,6 @@ import kz.ehr.events.Envelopes;
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.PatientInfo;
 import kz.ehr.events.Topics;
-import kz.ehr.events.kafka.KafkaClients;
 import kz.ehr.local.Databases;
 import kz.ehr.local.LocalKafkaBroker;
 import kz.ehr.local.LocalPostgres;
@@ -57,7 +55,7 @@ class PostgresRestartIT {
     static void start() throws Exception {
         pgPort = LocalKafkaBroker.freePort();
         postgres = LocalPostgres.startEmbedded(PG_DIR, pgPort);
-        platform = RunningPlatform.start(TestPlatform.kafkaBootstrapServers(), "_pgfault", name -> {
+        platform = RunningPlatform.start(TestPlatform.kafkaBootstrapServers(), TestPlatform.kafkaCredentials(), "_pgfault", name -> {
             Databases.ensure("127.0.0.1", pgPort, "postgres", "", name, true);
             return "jdbc:postgresql://127.0.0.1:" + pgPort + "/" + name;
         });
@@ -81,8 +79,8 @@ class PostgresRestartIT {
                 () -> platform.billing().get("/q/health/ready").statusCode() == 503 ? true : null);
 
         int sent = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                KafkaClients.producer(TestPlatform.kafkaBootstrapServers(), "pg-fault"), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = TestPlatform.kafkaAdmin().producer("pg-fault", new StringSerializer(),
+                new ByteArraySerializer())) {
             for (Person p : people) {
                 producer.send(new ProducerRecord<>(Topics.CARE.topic, p.iin(), EventCodec.of(HealthRecordEvent.class).encode(visit(p))))
                         .get(30, TimeUnit.SECONDS);
@@ -130,13 +128,10 @@ class PostgresRestartIT {
     }
 
     private static long deadLettersFor(List<Person> people) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", TestPlatform.kafkaBootstrapServers());
-        props.put("group.id", "pg-fault-dlq-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
         List<String> keys = people.stream().map(Person::iin).toList();
         long found = 0;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = TestPlatform.kafkaAdmin().consumer("pg-fault-dlq-" + System.nanoTime(), 500,
+                new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.DEAD_LETTER.topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < deadline) {

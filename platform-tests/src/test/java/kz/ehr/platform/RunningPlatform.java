@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
+import kz.ehr.events.kafka.KafkaCredentials;
+import kz.ehr.events.kafka.KafkaPrincipals;
 import kz.ehr.local.LocalKafkaBroker;
 import kz.ehr.testsupport.TestPlatform;
 import kz.ehr.testsupport.TestTokens;
@@ -26,18 +28,23 @@ final class RunningPlatform implements AutoCloseable {
     final String key = "e2e-key-" + UUID.randomUUID();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
-    /** Starts every service against {@code kafka}, databases named {@code <prefix><dbSuffix>}, and waits until all are ready. */
-    static RunningPlatform start(String kafka, String dbSuffix) throws Exception {
-        return start(kafka, dbSuffix, TestPlatform::freshDatabase);
+    /**
+     * Starts every service against {@code kafka}, each logged in as its own principal with its password from
+     * {@code credentials}, databases named {@code <prefix><dbSuffix>}, and waits until all are ready.
+     */
+    static RunningPlatform start(String kafka, KafkaCredentials credentials, String dbSuffix) throws Exception {
+        return start(kafka, credentials, dbSuffix, TestPlatform::freshDatabase);
     }
 
-    /** As {@link #start(String, String)}, with databases from {@code freshDatabase} (name → JDBC URL). */
-    static RunningPlatform start(String kafka, String dbSuffix, java.util.function.UnaryOperator<String> freshDatabase) throws Exception {
-        return start(kafka, dbSuffix, freshDatabase, Map.of());
+    /** As {@link #start(String, KafkaCredentials, String)}, with databases from {@code freshDatabase} (name → JDBC URL). */
+    static RunningPlatform start(String kafka, KafkaCredentials credentials, String dbSuffix,
+                                 java.util.function.UnaryOperator<String> freshDatabase) throws Exception {
+        return start(kafka, credentials, dbSuffix, freshDatabase, Map.of());
     }
 
     /** As above, with extra system properties per module (e.g. lower limits for the security checks). */
-    static RunningPlatform start(String kafka, String dbSuffix, java.util.function.UnaryOperator<String> freshDatabase,
+    static RunningPlatform start(String kafka, KafkaCredentials credentials, String dbSuffix,
+                                 java.util.function.UnaryOperator<String> freshDatabase,
                                  Map<String, Map<String, String>> extraProperties) throws Exception {
         RunningPlatform platform = new RunningPlatform();
         // ehr.apps.root lets a developer run these tests against a snapshot of packaged services
@@ -54,8 +61,10 @@ final class RunningPlatform implements AutoCloseable {
                 // staff tokens: the services trust the test key, as ./ehr up makes them trust .ehr/auth/public.pem
                 props.put("mp.jwt.verify.publickey.location", STAFF_TOKEN_KEY.toString());
                 props.putAll(extraProperties.getOrDefault(module, Map.of()));
+                // the Kafka password in the environment, as ./ehr up passes it: never on a command line
                 platform.services.put(module, ServiceProcess.start(root, module, LocalKafkaBroker.freePort(), props,
-                        Map.of("EHR_PROVIDER_KEYS", platform.providerId + ":" + platform.key)));
+                        Map.of("EHR_PROVIDER_KEYS", platform.providerId + ":" + platform.key,
+                                "EHR_KAFKA_PASSWORD", credentials.password(KafkaPrincipals.Service.ofApplication(module).principal))));
             }
             for (ServiceProcess s : platform.services.values()) {
                 s.awaitReady(Duration.ofSeconds(180));

@@ -35,7 +35,7 @@ class SecurityIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = RunningPlatform.start(TestPlatform.kafkaBootstrapServers(), "_sec", TestPlatform::freshDatabase, Map.of(
+        platform = RunningPlatform.start(TestPlatform.kafkaBootstrapServers(), TestPlatform.kafkaCredentials(), "_sec", TestPlatform::freshDatabase, Map.of(
                 "certificate-service", Map.of("ehr.certificates.verification.rate-per-second", "5",
                         "ehr.certificates.verification.burst", String.valueOf(VERIFY_BURST)),
                 "ingestion-service", Map.of("ehr.ingestion.max-batch-bytes", "65536", "ehr.ingestion.max-batch-records", "100")));

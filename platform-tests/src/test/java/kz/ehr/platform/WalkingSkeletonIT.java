@@ -26,7 +26,7 @@ class WalkingSkeletonIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = RunningPlatform.start(TestPlatform.kafkaBootstrapServers(), "_e2e");
+        platform = RunningPlatform.start(TestPlatform.kafkaBootstrapServers(), TestPlatform.kafkaCredentials(), "_e2e");
     }
 
     @AfterAll

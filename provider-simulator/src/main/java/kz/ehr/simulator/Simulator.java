@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import kz.ehr.events.kafka.KafkaCredentials;
+import kz.ehr.events.kafka.KafkaPrincipals;
 import kz.ehr.simulator.fraud.FraudRates;
 import kz.ehr.simulator.fraud.FraudType;
 import kz.ehr.simulator.output.FilesSink;
@@ -45,7 +47,8 @@ public final class Simulator {
             files:  --out DIR      DIR/<provider>.ndjson, truth-persons.csv, truth-fraud.csv, truth-population.csv
             rest:   --url U (default http://127.0.0.1:8081), --keys p1:key1,p2:key2 or --provider P --key K,
                     --batch N (default 500), --concurrency C (default 2), --truth DIR (write the truth files too)
-            kafka:  --kafka HOST:PORT (default 127.0.0.1:9092), --truth DIR
+            kafka:  --kafka HOST:PORT (default 127.0.0.1:9092), --kafka-credentials DIR (default .ehr/kafka-credentials:
+                    provider-<id>.password per provider), --truth DIR
             also:   provider-simulator import --help (a provider's historic NDJSON into ingestion, resumable)
                     provider-simulator bench …
             """;
@@ -102,7 +105,12 @@ public final class Simulator {
                 target = new RestSink(arg(args, "--url", "http://127.0.0.1:8081"), keys, Integer.parseInt(arg(args, "--batch", "500")),
                         Integer.parseInt(arg(args, "--concurrency", "2")), rate);
             }
-            case "kafka" -> target = new KafkaSink(arg(args, "--kafka", "127.0.0.1:9092"), rate);
+            case "kafka" -> {
+                // each provider logs in as its own principal (./ehr up made them and their topics)
+                KafkaCredentials credentials = KafkaCredentials.in(Path.of(arg(args, "--kafka-credentials", ".ehr/kafka-credentials")));
+                String bootstrap = arg(args, "--kafka", "127.0.0.1:9092");
+                target = new KafkaSink(id -> credentials.clients(bootstrap, KafkaPrincipals.provider(id)), rate);
+            }
             default -> {
                 System.err.println("unknown --mode " + mode + "\n" + USAGE);
                 return 2;

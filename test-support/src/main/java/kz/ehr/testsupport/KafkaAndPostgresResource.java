@@ -1,11 +1,18 @@
 package kz.ehr.testsupport;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import kz.ehr.events.kafka.KafkaPrincipals;
 
 /**
- * Gives a Quarkus test the real broker and a fresh database.
+ * Gives a Quarkus test the real broker, logged in as the service's own Kafka principal (so its ACLs hold in the
+ * tests as in production), and a fresh database.
  * Use as {@code @WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_billing_test"))}.
  */
 public class KafkaAndPostgresResource implements QuarkusTestResourceLifecycleManager {
@@ -18,11 +25,26 @@ public class KafkaAndPostgresResource implements QuarkusTestResourceLifecycleMan
 
     @Override
     public Map<String, String> start() {
-        return Map.of(
-                "kafka.bootstrap.servers", TestPlatform.kafkaBootstrapServers(),
+        Map<String, String> config = new HashMap<>(TestPlatform.kafkaServiceConfig(service()));
+        config.putAll(Map.of(
                 "quarkus.datasource.jdbc.url", TestPlatform.freshDatabase(database),
                 "quarkus.datasource.username", TestPlatform.pgUser(),
-                "quarkus.datasource.password", TestPlatform.pgPassword());
+                "quarkus.datasource.password", TestPlatform.pgPassword()));
+        return config;
+    }
+
+    /** The service under test, by the {@code quarkus.application.name} of the application.properties on the class path. */
+    private static KafkaPrincipals.Service service() {
+        Properties app = new Properties();
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream("application.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("no application.properties on the test class path");
+            }
+            app.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return KafkaPrincipals.Service.ofApplication(app.getProperty("quarkus.application.name"));
     }
 
     @Override

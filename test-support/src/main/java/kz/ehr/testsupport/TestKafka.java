@@ -4,13 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,16 +19,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import kz.ehr.events.EventCodec;
-import kz.ehr.events.kafka.KafkaClients;
 
-/** Produce to and read from the test broker directly, to drive consumers and check producers. */
+/** Produce to and read from the test broker directly (as its admin), to drive consumers and check producers. */
 public final class TestKafka {
     private TestKafka() {
     }
 
     public static void send(String topic, String key, byte[] value) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                KafkaClients.producer(TestPlatform.kafkaBootstrapServers(), "test-producer"),
+        try (KafkaProducer<String, byte[]> producer = TestPlatform.kafkaAdmin().producer("test-producer",
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -46,8 +42,7 @@ public final class TestKafka {
     /** Many events through one producer (a flood), each with its key; returns once every one is acknowledged. */
     @SuppressWarnings("unchecked")
     public static <T extends SpecificRecordBase> void sendAll(String topic, List<Map.Entry<String, T>> keyedEvents) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                KafkaClients.producer(TestPlatform.kafkaBootstrapServers(), "test-flood-producer"),
+        try (KafkaProducer<String, byte[]> producer = TestPlatform.kafkaAdmin().producer("test-flood-producer",
                 new StringSerializer(), new ByteArraySerializer())) {
             List<java.util.concurrent.Future<?>> acks = new ArrayList<>(keyedEvents.size());
             for (Map.Entry<String, T> e : keyedEvents) {
@@ -97,13 +92,10 @@ public final class TestKafka {
     /** Every raw record of {@code topic} read until one matches {@code stop} or the deadline passes. */
     public static List<ConsumerRecord<String, byte[]>> readRawUntil(String topic, Predicate<ConsumerRecord<String, byte[]>> stop,
                                                                    Duration timeout) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestPlatform.kafkaBootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        // read_committed, like the services: the test sees what they would
+        try (KafkaConsumer<String, byte[]> consumer = TestPlatform.kafkaAdmin().consumer("test-reader-" + UUID.randomUUID(), 500,
+                new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {

@@ -5,21 +5,30 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import kz.ehr.events.kafka.KafkaClients;
+import kz.ehr.events.kafka.KafkaCredentials;
+import kz.ehr.events.kafka.KafkaPrincipals;
 import kz.ehr.local.Databases;
+import kz.ehr.local.KafkaAccess;
 import kz.ehr.local.LocalKafkaBroker;
 import kz.ehr.local.LocalPostgres;
 
 /**
  * The real broker and database a test JVM uses, started at most once per JVM.
  * <ul>
- * <li>Kafka: {@code EHR_TEST_KAFKA} names a running broker; otherwise a broker is started in this JVM
- * on free ports with its data under {@code target/}.</li>
+ * <li>Kafka: {@code EHR_TEST_KAFKA} names a running broker (with {@code EHR_TEST_KAFKA_CREDENTIALS}, the directory
+ * of its SCRAM passwords, e.g. {@code .ehr/kafka-credentials}); otherwise a broker is started in this JVM on free
+ * ports with its data and passwords under {@code target/}. Either way it authenticates every client (SCRAM) and
+ * authorises by ACL: tests log in as the admin ({@link #kafkaAdmin}), as a service ({@link #kafkaServiceConfig}) or
+ * as a provider adapter ({@link #kafkaProvider}).</li>
  * <li>PostgreSQL: {@code EHR_PG_HOST}/{@code EHR_PG_PORT}/{@code EHR_PG_USER}/{@code EHR_PG_PASSWORD}, default
  * 127.0.0.1:5432 as postgres; when nothing listens there, an embedded PostgreSQL is started.</li>
  * </ul>
@@ -35,6 +44,7 @@ public final class TestPlatform {
     private static int pgPort;
     private static final Set<String> FRESH_DATABASES = ConcurrentHashMap.newKeySet();
     private static final String KAFKA_PROPERTY = "ehr.test.kafka.bootstrap";
+    private static final String KAFKA_CREDENTIALS_PROPERTY = "ehr.test.kafka.credentials";
     private static final String PG_PROPERTY = "ehr.test.pg.address";
     private static final String FRESH_PROPERTY = "ehr.test.pg.fresh";
 
@@ -49,12 +59,20 @@ public final class TestPlatform {
         if (bootstrapServers == null) {
             String external = System.getenv("EHR_TEST_KAFKA");
             if (external != null && !external.isBlank()) {
+                String dir = System.getenv("EHR_TEST_KAFKA_CREDENTIALS");
+                if (dir == null || dir.isBlank()) {
+                    throw new IllegalStateException("EHR_TEST_KAFKA needs EHR_TEST_KAFKA_CREDENTIALS: the directory with its "
+                            + "admin.password (e.g. .ehr/kafka-credentials)");
+                }
+                KafkaCredentials credentials = KafkaCredentials.in(Path.of(dir).toAbsolutePath());
+                KafkaAccess.apply(credentials.clients(external, KafkaPrincipals.ADMIN), credentials, List.of());
                 bootstrapServers = external;
-                kz.ehr.events.Topics.ensureAll(bootstrapServers);
+                System.setProperty(KAFKA_CREDENTIALS_PROPERTY, credentials.dir().toString());
             } else {
                 Path dir = Path.of("target", "test-kafka-" + ProcessHandle.current().pid()).toAbsolutePath();
                 broker = LocalKafkaBroker.start(dir, LocalKafkaBroker.freePort(), LocalKafkaBroker.freePort());
                 bootstrapServers = broker.bootstrapServers();
+                System.setProperty(KAFKA_CREDENTIALS_PROPERTY, broker.credentials().dir().toString());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     broker.close();
                     deleteTree(dir);
@@ -63,6 +81,37 @@ public final class TestPlatform {
             System.setProperty(KAFKA_PROPERTY, bootstrapServers);
         }
         return bootstrapServers;
+    }
+
+    /** The SCRAM passwords of the test broker's principals. */
+    public static KafkaCredentials kafkaCredentials() {
+        kafkaBootstrapServers();
+        return KafkaCredentials.in(Path.of(System.getProperty(KAFKA_CREDENTIALS_PROPERTY)));
+    }
+
+    /** Clients logged in as the broker's super user: for tests that feed topics and read them back. */
+    public static KafkaClients kafkaAdmin() {
+        return kafkaAs(KafkaPrincipals.ADMIN);
+    }
+
+    /** Clients logged in as {@code principal}, e.g. {@code KafkaPrincipals.Service.BILLING.principal}. */
+    public static KafkaClients kafkaAs(String principal) {
+        return kafkaCredentials().clients(kafkaBootstrapServers(), principal);
+    }
+
+    /** A Kafka-native adapter's clients: its principal and topic exist (and only it may write there) from now on. */
+    public static synchronized KafkaClients kafkaProvider(String providerId) {
+        return KafkaAccess.grantProvider(kafkaAdmin(), kafkaCredentials(), providerId);
+    }
+
+    /**
+     * What a service needs to reach the test broker as its own principal: {@code kafka.bootstrap.servers} and the
+     * {@code EHR_KAFKA_USER}/{@code EHR_KAFKA_PASSWORD} its application.properties puts into {@code kafka.sasl.jaas.config}.
+     */
+    public static Map<String, String> kafkaServiceConfig(KafkaPrincipals.Service service) {
+        return Map.of("kafka.bootstrap.servers", kafkaBootstrapServers(),
+                "EHR_KAFKA_USER", service.principal,
+                "EHR_KAFKA_PASSWORD", kafkaCredentials().password(service.principal));
     }
 
     public static String pgUser() {

@@ -7,7 +7,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.avro.specific.SpecificRecordBase;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -16,6 +15,7 @@ import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.MpiLinkEvent;
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.BatchConsumerLoop;
+import kz.ehr.events.kafka.KafkaClients;
 
 /**
  * Consumes ehr.patients.v1, ehr.registry.v1, ehr.care.v1 and mpi.links.v1 into the billing projection. One loop for
@@ -31,14 +31,13 @@ public class HealthRecordsConsumer {
     kz.ehr.billing.config.BillingConfig config;
     @Inject
     kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
 
     private BatchConsumerLoop<SpecificRecordBase> loop;
 
     void start(@Observes StartupEvent event) {
-        Topics.ensureAll(bootstrapServers);
-        loop = readiness.register(new BatchConsumerLoop<SpecificRecordBase>(bootstrapServers, "billing-service",
+        loop = readiness.register(new BatchConsumerLoop<SpecificRecordBase>(kafka, "billing-service",
                 List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic, Topics.MPI_LINKS.topic),
                 topic -> Topics.MPI_LINKS.topic.equals(topic) ? EventCodec.of(MpiLinkEvent.class) : EventCodec.of(HealthRecordEvent.class),
                 config.consumer().maxBatch(), ingest::handle).withDatabase(dataSource).start());

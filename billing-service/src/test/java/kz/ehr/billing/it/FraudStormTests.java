@@ -19,7 +19,6 @@ import java.util.concurrent.Future;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,7 +42,6 @@ import kz.ehr.events.Envelopes;
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.PatientInfo;
 import kz.ehr.events.Topics;
-import kz.ehr.events.kafka.KafkaClients;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestPlatform;
 
@@ -80,8 +78,8 @@ class FraudStormTests {
         ScreeningMeter.reset();
 
         Map<TopicPartition, Long> ends = new HashMap<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(TestPlatform.kafkaBootstrapServers(),
-                "storm-" + run), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = TestPlatform.kafkaAdmin().producer("storm-" + run,
+                new StringSerializer(), new ByteArraySerializer())) {
             EventCodec<HealthRecordEvent> codec = EventCodec.of(HealthRecordEvent.class);
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < VISITS; i++) {
@@ -100,7 +98,7 @@ class FraudStormTests {
             }
         }
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestPlatform.kafkaBootstrapServers()))) {
+        try (Admin admin = TestPlatform.kafkaAdmin().admin()) {
             Awaitility.await("the billing consumer's lag on the storm's partitions reaches 0").atMost(Duration.ofMinutes(15))
                     .pollInterval(Duration.ofSeconds(2)).until(() -> lag(admin, ends) == 0);
         }

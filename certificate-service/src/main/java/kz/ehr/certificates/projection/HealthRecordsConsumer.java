@@ -6,14 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.BatchConsumerLoop;
+import kz.ehr.events.kafka.KafkaClients;
 
 /** Consumes ehr.patients.v1, ehr.registry.v1 and ehr.care.v1 into the eligibility projection (and revocations). */
 @ApplicationScoped
@@ -24,14 +23,13 @@ public class HealthRecordsConsumer {
     RecordsProjector projector;
     @Inject
     kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
 
     private BatchConsumerLoop<HealthRecordEvent> loop;
 
     void start(@Observes StartupEvent event) {
-        Topics.ensureAll(bootstrapServers);
-        loop = readiness.register(new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "certificate-service",
+        loop = readiness.register(new BatchConsumerLoop<HealthRecordEvent>(kafka, "certificate-service",
                 List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic),
                 topic -> EventCodec.of(HealthRecordEvent.class), 1000, projector::apply).withDatabase(dataSource).start());
     }

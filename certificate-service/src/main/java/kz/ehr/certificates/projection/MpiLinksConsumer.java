@@ -6,14 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.MpiLinkEvent;
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.BatchConsumerLoop;
+import kz.ehr.events.kafka.KafkaClients;
 
 /**
  * Consumes mpi.links.v1 in a consumer group of its own, so that identity changes (and the revocations they
@@ -27,14 +26,13 @@ public class MpiLinksConsumer {
     MpiLinks mpiLinks;
     @Inject
     kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
 
     private BatchConsumerLoop<MpiLinkEvent> loop;
 
     void start(@Observes StartupEvent event) {
-        Topics.ensureAll(bootstrapServers);
-        loop = readiness.register(new BatchConsumerLoop<MpiLinkEvent>(bootstrapServers, "certificate-service-mpi",
+        loop = readiness.register(new BatchConsumerLoop<MpiLinkEvent>(kafka, "certificate-service-mpi",
                 List.of(Topics.MPI_LINKS.topic), topic -> EventCodec.of(MpiLinkEvent.class), 500, mpiLinks::apply).withDatabase(dataSource).start());
     }
 

@@ -32,6 +32,7 @@ import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.KafkaClients;
 import kz.ehr.local.Databases;
 import kz.ehr.local.LocalKafkaBroker;
+import kz.ehr.events.kafka.KafkaPrincipals;
 
 /**
  * Issuance latency and verification throughput through REST on the packaged service, run as a child process
@@ -64,7 +65,6 @@ public final class CertificateBench {
         Databases.ensure("127.0.0.1", 5432, "postgres", "", "ehr_certificates_bench", true);
         Process app = null;
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(work.resolve("kafka"), LocalKafkaBroker.freePort(), LocalKafkaBroker.freePort())) {
-            Topics.ensureAll(broker.bootstrapServers());
             int port = LocalKafkaBroker.freePort();
             List<String> cmd = List.of("-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
                     "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/ehr_certificates_bench",
@@ -78,11 +78,13 @@ public final class CertificateBench {
             javaCmd.addAll(cmd);
             javaCmd.add("-jar");
             javaCmd.add(jar.toString());
-            app = new ProcessBuilder(javaCmd).redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile()).start();
+            ProcessBuilder launch = new ProcessBuilder(javaCmd).redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile());
+            launch.environment().put("EHR_KAFKA_PASSWORD", broker.credentials().password(KafkaPrincipals.Service.CERTIFICATES.principal));
+            app = launch.start();
             String base = "http://127.0.0.1:" + port;
             awaitReady(base, app, work.resolve("service.log"));
 
-            List<String> iins = seed(broker.bootstrapServers(), persons);
+            List<String> iins = seed(broker.admin(), persons);
             awaitEligible(base, iins.get(iins.size() - 1));
 
             // issuance: 4 clients, one at a time each, round-robin over the seeded persons
@@ -166,11 +168,10 @@ public final class CertificateBench {
         return done.get();
     }
 
-    static List<String> seed(String bootstrap, int persons) throws Exception {
+    static List<String> seed(KafkaClients kafka, int persons) throws Exception {
         EventCodec<HealthRecordEvent> codec = EventCodec.of(HealthRecordEvent.class);
         List<String> iins = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, "bench-seed"),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> p = kafka.producer("bench-seed", new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < persons; i++) {
                 String iin = Records.newIin();
                 iins.add(iin);

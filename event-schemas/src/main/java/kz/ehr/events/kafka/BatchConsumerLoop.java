@@ -10,12 +10,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -76,6 +76,7 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
 
     private final String groupId;
     private final Collection<String> topics;
+    private final Pattern topicPattern;
     private final Function<String, EventCodec<?>> codecForTopic;
     private final BatchHandler<T> handler;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -99,17 +100,29 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     private boolean assignmentChanged = true;
     private long lagReadAt;
 
-    public BatchConsumerLoop(String bootstrapServers, String groupId, Collection<String> topics,
+    public BatchConsumerLoop(KafkaClients clients, String groupId, Collection<String> topics,
                              Function<String, EventCodec<?>> codecForTopic, int maxPollRecords,
                              BatchHandler<T> handler) {
+        this(clients, groupId, List.copyOf(topics), null, codecForTopic, maxPollRecords, handler);
+    }
+
+    /** Subscribes to every topic matching {@code topics}, those created later included (seen at the next metadata refresh). */
+    public BatchConsumerLoop(KafkaClients clients, String groupId, Pattern topics,
+                             Function<String, EventCodec<?>> codecForTopic, int maxPollRecords,
+                             BatchHandler<T> handler) {
+        this(clients, groupId, null, topics, codecForTopic, maxPollRecords, handler);
+    }
+
+    private BatchConsumerLoop(KafkaClients clients, String groupId, Collection<String> topics, Pattern topicPattern,
+                              Function<String, EventCodec<?>> codecForTopic, int maxPollRecords,
+                              BatchHandler<T> handler) {
         this.groupId = groupId;
-        this.topics = List.copyOf(topics);
+        this.topics = topics;
+        this.topicPattern = topicPattern;
         this.codecForTopic = codecForTopic;
         this.handler = handler;
-        Properties cp = KafkaClients.consumer(bootstrapServers, groupId, maxPollRecords);
-        this.consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer());
-        this.deadLetters = new KafkaProducer<>(KafkaClients.producer(bootstrapServers, groupId + "-dlq"),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        this.consumer = clients.consumer(groupId, maxPollRecords, new StringDeserializer(), new ByteArrayDeserializer());
+        this.deadLetters = clients.producer(groupId + "-dlq", new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /**
@@ -156,7 +169,11 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     public void run() {
         lastProgress = clock.instant();
         try {
-            consumer.subscribe(topics, new Rebalance());
+            if (topicPattern != null) {
+                consumer.subscribe(topicPattern, new Rebalance());
+            } else {
+                consumer.subscribe(topics, new Rebalance());
+            }
             long backoffMs = 200;
             while (running.get()) {
                 try {

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import kz.ehr.events.kafka.KafkaClients;
 
 /**
  * The one outbox publisher bean: runs {@link OutboxRelay} for as long as a service with an outbox runs
@@ -39,8 +40,8 @@ public class OutboxPublisher {
     /** How long a sent row is kept (for inspection and replays) before it is pruned. */
     @ConfigProperty(name = "ehr.outbox.retention", defaultValue = "P7D")
     Duration retention;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
     @Inject
     DataSource dataSource;
     @Inject
@@ -65,7 +66,7 @@ public class OutboxPublisher {
         if (!enabled) {
             return;
         }
-        OutboxRelay r = new OutboxRelay(dataSource, bootstrapServers, name, batchSize, pollInterval, retention);
+        OutboxRelay r = new OutboxRelay(dataSource, kafka, name, batchSize, pollInterval, retention);
         FunctionCounter.builder("ehr.outbox.sent", r, OutboxRelay::sent).description("Outbox rows sent").register(metrics);
         FunctionCounter.builder("ehr.outbox.set.aside.rows", r, OutboxRelay::setAside)
                 .description("Outbox rows set aside because Kafka refuses them").register(metrics);

@@ -77,14 +77,13 @@ public final class OutboxRelay implements AutoCloseable {
      * @param name      names the producer's client id and the relay thread, e.g. {@code "billing-outbox"}
      * @param retention how long a sent row is kept before it is pruned
      */
-    public OutboxRelay(DataSource dataSource, String bootstrapServers, String name, int batchSize, Duration pollInterval,
+    public OutboxRelay(DataSource dataSource, KafkaClients kafka, String name, int batchSize, Duration pollInterval,
                        Duration retention) {
         this.dataSource = dataSource;
         this.batchSize = batchSize;
         this.pollInterval = pollInterval;
         this.retention = retention;
-        this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrapServers, name), new ByteArraySerializer(),
-                new ByteArraySerializer());
+        this.producer = kafka.producer(name, new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::loop, name + "-relay");
         this.thread.setDaemon(true);
     }

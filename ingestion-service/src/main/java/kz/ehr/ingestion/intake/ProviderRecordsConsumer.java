@@ -1,12 +1,8 @@
 package kz.ehr.ingestion.intake;
 
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,9 +10,14 @@ import kz.ehr.events.EventCodec;
 import kz.ehr.events.ProviderRecord;
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.BatchConsumerLoop;
+import kz.ehr.events.kafka.KafkaClients;
 import kz.ehr.ingestion.config.IngestionConfig;
 
-/** Consumes provider.records.v1 from Kafka-native adapters: deserialize → the same intake as REST → commit. */
+/**
+ * Consumes every {@code provider.records.v1.<providerId>} (and the shared {@code provider.records.v1}) from
+ * Kafka-native adapters: deserialize → the same intake as REST → commit. A provider's topic appears here at the
+ * consumer's next metadata refresh ({@code kafka.metadata.max.age.ms}).
+ */
 @ApplicationScoped
 public class ProviderRecordsConsumer {
     @Inject
@@ -27,8 +28,8 @@ public class ProviderRecordsConsumer {
     IngestionConfig config;
     @Inject
     kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
 
     private BatchConsumerLoop<ProviderRecord> loop;
 
@@ -36,8 +37,7 @@ public class ProviderRecordsConsumer {
         if (!config.consumer().enabled()) {
             return;
         }
-        Topics.ensureAll(bootstrapServers);
-        loop = readiness.register(new BatchConsumerLoop<ProviderRecord>(bootstrapServers, "ingestion", List.of(Topics.PROVIDER_RECORDS.topic),
+        loop = readiness.register(new BatchConsumerLoop<ProviderRecord>(kafka, "ingestion", Topics.providerTopics(),
                 topic -> EventCodec.of(ProviderRecord.class), config.consumer().maxPollRecords(), intake::consume)
                 .withDatabase(dataSource).start());
     }

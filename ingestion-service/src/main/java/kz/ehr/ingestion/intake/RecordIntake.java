@@ -178,8 +178,10 @@ public class RecordIntake {
     }
 
     /**
-     * A batch from provider.records.v1, in one database transaction (BatchConsumerLoop commits offsets after it).
-     * A record claiming a provider that holds no active key, or whose envelope disagrees with its payload, is rejected.
+     * A batch from provider.records.v1.&lt;providerId&gt; (or the shared provider.records.v1), in one database
+     * transaction (BatchConsumerLoop commits offsets after it). The provider is the topic's (only its principal may
+     * write there); a record naming another is rejected ({@code PROVIDER_MISMATCH}), as is one from a provider
+     * that holds no active key, or whose envelope disagrees with its payload.
      */
     @Transactional
     public void consume(List<Delivery<ProviderRecord>> batch) throws SQLException {
@@ -192,9 +194,18 @@ public class RecordIntake {
             Map<String, Boolean> active = new LinkedHashMap<>();
             for (Delivery<ProviderRecord> d : batch) {
                 ProviderRecord r = d.value();
-                String provider = r.getProviderId();
+                // a provider's own topic is writable by its principal alone: the topic says who sent the record
+                Optional<String> sender = Topics.providerOf(d.topic());
+                String provider = sender.orElse(r.getProviderId());
                 IncomingRecord incoming = parser().single((int) Math.min(Integer.MAX_VALUE, d.offset()),
                         r.getPayload().getBytes(StandardCharsets.UTF_8));
+                if (!provider.equals(r.getProviderId())) {
+                    strangers.add(rejectedRecord(provider, KAFKA, null, null, r.getRecordId(), incoming.payload(),
+                            List.of(new RecordError("PROVIDER_MISMATCH", "providerId", "the record names provider \""
+                                    + r.getProviderId() + "\" but came on " + d.topic() + ", which only provider \""
+                                    + provider + "\" may write")), now));
+                    continue;
+                }
                 if (!active.computeIfAbsent(provider, p -> isActive(c, p))) {
                     strangers.add(rejectedRecord(provider, KAFKA, null, null, r.getRecordId(), incoming.payload(),
                             List.of(new RecordError("UNKNOWN_PROVIDER", "providerId",

@@ -15,10 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.Startup;
-import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.KafkaClients;
 import kz.ehr.ingestion.config.IngestionConfig;
 
@@ -30,15 +28,13 @@ public class RecordPublisher {
     private final Duration timeout;
 
     @Inject
-    public RecordPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IngestionConfig config) {
-        Topics.ensureAll(bootstrapServers);
-        this.producer = newProducer(bootstrapServers);
+    public RecordPublisher(KafkaClients kafka, IngestionConfig config) {
+        this.producer = newProducer(kafka);
         this.timeout = config.publishTimeout();
     }
 
-    static KafkaProducer<String, byte[]> newProducer(String bootstrapServers) {
-        return new KafkaProducer<>(KafkaClients.producer(bootstrapServers, "ingestion"), new StringSerializer(),
-                new ByteArraySerializer());
+    static KafkaProducer<String, byte[]> newProducer(KafkaClients kafka) {
+        return kafka.producer("ingestion", new StringSerializer(), new ByteArraySerializer());
     }
 
     /** @throws KafkaUnavailableException when any record could not be made durable in time */

@@ -35,6 +35,7 @@ import kz.ehr.ingestion.validation.ValidatedRecord;
 import kz.ehr.ingestion.validation.ValidationPolicy;
 import kz.ehr.local.Databases;
 import kz.ehr.local.LocalKafkaBroker;
+import kz.ehr.events.kafka.KafkaPrincipals;
 
 /**
  * Sustained throughput and batch latency of {@code POST /api/v1/records} against the packaged service, with a
@@ -79,6 +80,7 @@ public final class IngestionBenchmark {
                 .redirectErrorStream(true).redirectOutput(module.resolve("target/bench-service.log").toFile())
                 .directory(module.toFile());
         launch.environment().put("EHR_PROVIDER_KEYS", "bench:" + KEY);
+        launch.environment().put("EHR_KAFKA_PASSWORD", broker.credentials().password(KafkaPrincipals.Service.INGESTION.principal));
         Process service = launch.start();
         Thread killer = new Thread(service::destroyForcibly);
         Runtime.getRuntime().addShutdownHook(killer);
@@ -89,7 +91,7 @@ public final class IngestionBenchmark {
             Result rest = restLoad(port, clients, batchSize, warmup, seconds,
                     () -> service.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO));
             int eventSize = averageEventSize(sample, 2000);
-            double raw = rawProducerRate(broker.bootstrapServers(), sample, rawSeconds);
+            double raw = rawProducerRate(broker.admin(), sample, rawSeconds);
             System.out.println();
             System.out.println("| measure | value |");
             System.out.println("|---|---|");
@@ -239,7 +241,7 @@ public final class IngestionBenchmark {
     }
 
     /** The same events, the same producer settings (acks=all, idempotence, linger), no HTTP/validation/database. */
-    static double rawProducerRate(String bootstrap, SyntheticRecords gen, int seconds) throws Exception {
+    static double rawProducerRate(KafkaClients kafka, SyntheticRecords gen, int seconds) throws Exception {
         ObjectMapper json = new ObjectMapper();
         EventCodec<HealthRecordEvent> codec = EventCodec.of(HealthRecordEvent.class);
         ValidationPolicy policy = ValidationPolicy.at(Instant.now());
@@ -249,9 +251,8 @@ public final class IngestionBenchmark {
             v.event().getEnvelope().setEventId(java.util.UUID.randomUUID().toString());
             pool.add(new ProducerRecord<>(v.topic().topic, v.key(), codec.encode(v.event())));
         }
-        Properties p = KafkaClients.producer(bootstrap, "bench-raw");
         long sent = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = kafka.producer("bench-raw", new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < 20_000; i++) { // warm up
                 producer.send(pool.get(i % pool.size()));
             }

@@ -12,7 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -41,16 +41,17 @@ class KafkaOutageTests {
     RecordPublisher publisher;
     @Inject
     AgroalDataSource db;
+    @Inject
+    KafkaClients kafka;
 
     @Test
     void whenKafkaIsDownTheBatchIs503AndAResendAfterwardsIsAcceptedNotDuplicate() throws Exception {
         String recordId = id("outage");
-        Properties dead = KafkaClients.producer("127.0.0.1:" + LocalKafkaBroker.freePort(), "ingestion-outage-test");
-        dead.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
-        dead.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000);
-        dead.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2_000);
+        KafkaClients dead = kafka.with(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + LocalKafkaBroker.freePort(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2_000));
         KafkaProducer<String, byte[]> original = publisher.swapProducer(
-                new KafkaProducer<>(dead, new StringSerializer(), new ByteArraySerializer()));
+                dead.producer("ingestion-outage-test", new StringSerializer(), new ByteArraySerializer()));
         try {
             post(DAMUMED, patient(recordId, "P-1", "900101400013"), "{bad line").statusCode(503)
                     .header("Retry-After", notNullValue())

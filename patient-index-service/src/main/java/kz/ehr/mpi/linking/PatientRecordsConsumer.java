@@ -6,14 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.BatchConsumerLoop;
+import kz.ehr.events.kafka.KafkaClients;
 
 /** Consumes ehr.patients.v1: deserialize → link → persist → commit. */
 @ApplicationScoped
@@ -26,14 +25,13 @@ public class PatientRecordsConsumer {
     kz.ehr.mpi.config.MpiConfig config;
     @Inject
     kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
 
     private BatchConsumerLoop<HealthRecordEvent> loop;
 
     void start(@Observes StartupEvent event) {
-        Topics.ensureAll(bootstrapServers);
-        loop = readiness.register(new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "patient-index",
+        loop = readiness.register(new BatchConsumerLoop<HealthRecordEvent>(kafka, "patient-index",
                 List.of(Topics.PATIENTS.topic), topic -> EventCodec.of(HealthRecordEvent.class), config.batchSize(),
                 linker::apply).withDatabase(dataSource).start());
     }

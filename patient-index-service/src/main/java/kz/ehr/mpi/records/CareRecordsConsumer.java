@@ -6,14 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.BatchConsumerLoop;
+import kz.ehr.events.kafka.KafkaClients;
 
 /** Consumes ehr.registry.v1 and ehr.care.v1 into the record locator. */
 @ApplicationScoped
@@ -24,14 +23,13 @@ public class CareRecordsConsumer {
     RecordLocator locator;
     @Inject
     kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
 
     private BatchConsumerLoop<HealthRecordEvent> loop;
 
     void start(@Observes StartupEvent event) {
-        Topics.ensureAll(bootstrapServers);
-        loop = readiness.register(new BatchConsumerLoop<HealthRecordEvent>(bootstrapServers, "patient-index-locator",
+        loop = readiness.register(new BatchConsumerLoop<HealthRecordEvent>(kafka, "patient-index-locator",
                 List.of(Topics.REGISTRY.topic, Topics.CARE.topic), topic -> EventCodec.of(HealthRecordEvent.class), 1000,
                 locator::apply).withDatabase(dataSource).start());
     }

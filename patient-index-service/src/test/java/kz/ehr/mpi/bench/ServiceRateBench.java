@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 
@@ -19,6 +20,8 @@ import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.PatientInfo;
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.KafkaClients;
+import kz.ehr.events.kafka.KafkaCredentials;
+import kz.ehr.events.kafka.KafkaPrincipals;
 import kz.ehr.mpi.linking.LinkingEngine;
 
 /**
@@ -48,9 +51,10 @@ public final class ServiceRateBench {
         List<LinkingEngine.Incoming> records = ScaleBenchmark.records(new Random(99), patients, warmup, link,
                 "kbench" + System.currentTimeMillis() % 100_000);
         EventCodec<HealthRecordEvent> codec = EventCodec.of(HealthRecordEvent.class);
-        Topics.ensureAll(kafka);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(kafka, "mpi-service-bench"),
-                new StringSerializer(), new ByteArraySerializer())) {
+        // feeding ehr.patients.v1 directly is the admin's right alone (./ehr up keeps its password here)
+        KafkaClients admin = KafkaCredentials.in(Path.of(MatchingEvaluation.opt(args, "--kafka-credentials", ".ehr/kafka-credentials")))
+                .clients(kafka, KafkaPrincipals.ADMIN);
+        try (KafkaProducer<String, byte[]> producer = admin.producer("mpi-service-bench", new StringSerializer(), new ByteArraySerializer())) {
             for (LinkingEngine.Incoming in : records) {
                 var d = in.demographics();
                 HealthRecordEvent e = HealthRecordEvent.newBuilder()

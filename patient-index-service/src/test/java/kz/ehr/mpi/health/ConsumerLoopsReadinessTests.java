@@ -10,12 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
@@ -60,7 +58,7 @@ class ConsumerLoopsReadinessTests {
     @Test
     void aLoopWhoseThreadDiedTurnsReadinessDownAndSaysWhy() throws Exception {
         String topic = "readiness-test-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestPlatform.kafkaBootstrapServers()))) {
+        try (Admin admin = TestPlatform.kafkaAdmin().admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         Instant at = Instant.EPOCH;
@@ -68,7 +66,7 @@ class ConsumerLoopsReadinessTests {
                 .setLinkEventType("LINKED").setEnterpriseId("x").build());
         ConsumerLoopsMonitor monitor = new ConsumerLoopsMonitor(Duration.ofSeconds(2), new SimpleMeterRegistry(), Clock.systemUTC());
         try (BatchConsumerLoop<MpiLinkEvent> dying = monitor.register(new BatchConsumerLoop<MpiLinkEvent>(
-                TestPlatform.kafkaBootstrapServers(), "dying-" + topic, List.of(topic), t -> EventCodec.of(MpiLinkEvent.class), 10,
+                TestPlatform.kafkaAdmin(), "dying-" + topic, List.of(topic), t -> EventCodec.of(MpiLinkEvent.class), 10,
                 batch -> {
                     throw new OutOfMemoryError("simulated");
                 }))) {

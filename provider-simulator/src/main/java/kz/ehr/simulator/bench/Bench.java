@@ -14,6 +14,9 @@ import java.util.Set;
 
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.ProviderRecord;
+import kz.ehr.events.kafka.KafkaClients;
+import kz.ehr.events.kafka.KafkaCredentials;
+import kz.ehr.events.kafka.KafkaPrincipals;
 import kz.ehr.simulator.output.RecordJson;
 import kz.ehr.simulator.output.RecordSink;
 import kz.ehr.simulator.output.Simulation;
@@ -40,7 +43,9 @@ public final class Bench {
         Platform platform = new Platform(host, ports[0], ports[1], ports[2], ports[3],
                 arg(args, "--staff-token", System.getenv("EHR_STAFF_TOKEN")));
         Map<String, String> keys = kz.ehr.simulator.Simulator.parseKeys(arg(args, "--keys", System.getenv().getOrDefault("EHR_PROVIDER_KEYS", "")));
-        String kafka = arg(args, "--kafka", "127.0.0.1:9092");
+        // the raw rate and the consumer lag need the broker's admin (a scratch topic, every group's offsets)
+        KafkaClients kafka = KafkaCredentials.in(Path.of(arg(args, "--kafka-credentials", ".ehr/kafka-credentials")))
+                .clients(arg(args, "--kafka", "127.0.0.1:9092"), KafkaPrincipals.ADMIN);
         long persons = Long.parseLong(arg(args, "--persons", "3000"));
         long seed = Long.parseLong(arg(args, "--seed", "7"));
         double errorScale = Double.parseDouble(arg(args, "--error-scale", "1"));

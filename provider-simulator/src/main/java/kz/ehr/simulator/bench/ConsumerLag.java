@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +21,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 
+import kz.ehr.events.kafka.KafkaClients;
+
 /**
  * How far the platform's consumer groups are behind, from the broker's own bookkeeping (Kafka Admin): a group's lag
  * is, over the partitions it has committed offsets for or is assigned, the end offset minus its committed offset.
@@ -30,11 +31,8 @@ final class ConsumerLag implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 30;
     private final Admin admin;
 
-    ConsumerLag(String bootstrap) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-pipeline-lag");
-        this.admin = Admin.create(p);
+    ConsumerLag(KafkaClients admin) {
+        this.admin = admin.with(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "bench-pipeline-lag")).admin();
     }
 
     /**

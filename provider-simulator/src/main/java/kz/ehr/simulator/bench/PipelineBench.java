@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import kz.ehr.events.kafka.KafkaClients;
 import kz.ehr.simulator.output.RestSink;
 
 /**
@@ -25,7 +26,7 @@ final class PipelineBench {
     static final long POLL_MILLIS = 500;
 
     record Settings(long records, long seed, double errorScale, int batch, int concurrency, long catchUpTimeoutSeconds, Path pidsDir,
-                    String kafka, String pgHost, int pgPort, String pgUser, String pgPassword, long kafkaRecords, long pgRows,
+                    KafkaClients kafka, String pgHost, int pgPort, String pgUser, String pgPassword, long kafkaRecords, long pgRows,
                     int pgBatch) {
     }
 

@@ -2,11 +2,9 @@ package kz.ehr.simulator.bench;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,18 +23,15 @@ final class RawKafkaRate {
     record Result(long records, int recordBytes, double seconds, double recordsPerSecond, double megabytesPerSecond) {
     }
 
-    static Result measure(String bootstrap, List<byte[]> samples, long records) throws Exception {
-        Properties admin = new Properties();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin a = Admin.create(admin)) {
+    static Result measure(KafkaClients admin, List<byte[]> samples, long records) throws Exception {
+        try (Admin a = admin.admin()) {
             if (a.listTopics().names().get(30, TimeUnit.SECONDS).contains(TOPIC)) {
                 a.deleteTopics(List.of(TOPIC)).all().get(30, TimeUnit.SECONDS);
                 Thread.sleep(1000);
             }
             a.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 1).configs(Map.of("min.insync.replicas", "1"))))
                     .all().get(30, TimeUnit.SECONDS);
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, "bench-raw"),
-                    new StringSerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<String, byte[]> producer = admin.producer("bench-raw", new StringSerializer(), new ByteArraySerializer())) {
                 // warm-up: metadata, connections, JIT
                 for (int i = 0; i < 5_000; i++) {
                     producer.send(new ProducerRecord<>(TOPIC, "w" + i, samples.get(i % samples.size())));

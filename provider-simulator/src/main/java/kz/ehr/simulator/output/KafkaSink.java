@@ -1,8 +1,11 @@
 package kz.ehr.simulator.output;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,21 +18,22 @@ import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.KafkaClients;
 
 /**
- * A Kafka-native provider adapter: each record as an Avro {@link ProviderRecord} (the API.md JSON in
- * {@code payload}) on {@code provider.records.v1}, keyed by provider + local patient id so one patient's records
- * stay in order; acks=all and idempotence from {@link KafkaClients}.
+ * Kafka-native provider adapters: each record as an Avro {@link ProviderRecord} (the API.md JSON in
+ * {@code payload}) on its provider's own topic {@code provider.records.v1.<providerId>}, sent by a producer logged
+ * in as that provider's principal (the only one the broker lets write there), keyed by provider + local patient id
+ * so one patient's records stay in order; acks=all and idempotence from {@link KafkaClients}.
  */
 public final class KafkaSink implements RecordSink {
-    private final KafkaProducer<String, byte[]> producer;
+    private final Function<String, KafkaClients> asProvider;
+    private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
     private final EventCodec<ProviderRecord> codec = EventCodec.of(ProviderRecord.class);
     private final Pacer pacer;
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-    public KafkaSink(String bootstrapServers, double ratePerSecond) {
-        Topics.ensureAll(bootstrapServers);
-        this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrapServers, "provider-simulator"), new StringSerializer(),
-                new ByteArraySerializer());
+    /** @param asProvider a provider id → clients logged in as that provider's principal */
+    public KafkaSink(Function<String, KafkaClients> asProvider, double ratePerSecond) {
+        this.asProvider = asProvider;
         this.pacer = new Pacer(ratePerSecond);
     }
 
@@ -43,7 +47,9 @@ public final class KafkaSink implements RecordSink {
         ProviderRecord value = ProviderRecord.newBuilder().setProviderId(r.providerId()).setRecordId(r.recordId())
                 .setSubmittedAt(Instant.now()).setPayload(RecordJson.render(r)).setTraceId(null).build();
         String key = r.providerId() + ":" + r.patient().localId();
-        producer.send(new ProducerRecord<>(Topics.PROVIDER_RECORDS.topic, key, codec.encode(value)), (meta, ex) -> {
+        KafkaProducer<String, byte[]> producer = producers.computeIfAbsent(r.providerId(), id -> asProvider.apply(id)
+                .producer("provider-simulator-" + id, new StringSerializer(), new ByteArraySerializer()));
+        producer.send(new ProducerRecord<>(Topics.providerTopic(r.providerId()), key, codec.encode(value)), (meta, ex) -> {
             if (ex != null) {
                 failure.compareAndSet(null, ex);
             } else {
@@ -58,8 +64,10 @@ public final class KafkaSink implements RecordSink {
 
     @Override
     public void close() throws Exception {
-        producer.flush();
-        producer.close();
+        for (KafkaProducer<String, byte[]> producer : producers.values()) {
+            producer.flush();
+            producer.close();
+        }
         Exception e = failure.get();
         if (e != null) {
             throw e;

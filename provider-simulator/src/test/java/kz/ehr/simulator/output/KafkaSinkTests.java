@@ -3,9 +3,12 @@ package kz.ehr.simulator.output;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -16,19 +19,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.ProviderRecord;
 import kz.ehr.events.Topics;
+import kz.ehr.events.kafka.KafkaPrincipals;
 import kz.ehr.testsupport.TestKafka;
 import kz.ehr.testsupport.TestPlatform;
 
-/** Kafka mode through a real broker: every record lands on provider.records.v1 as Avro, keyed by provider + local id. */
+/**
+ * Kafka mode through a real broker: every record lands on its provider's own topic as Avro, sent as that provider's
+ * principal, keyed by provider + local id.
+ */
 class KafkaSinkTests {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void every_record_is_published_once_as_a_provider_record_with_the_api_json_in_its_payload() throws Exception {
-        String bootstrap = TestPlatform.kafkaBootstrapServers();
         Map<String, String> expected = new HashMap<>(); // provider/recordId → payload
-        try (KafkaSink kafka = new KafkaSink(bootstrap, 0)) {
-            new Simulation(Simulation.Settings.of(60, List.of("damumed", "kmis"), 5)).run(new RecordSink() {
+        List<String> providers = List.of("damumed", "kmis");
+        providers.forEach(TestPlatform::kafkaProvider);
+        try (KafkaSink kafka = new KafkaSink(id -> TestPlatform.kafkaAs(KafkaPrincipals.provider(id)), 0)) {
+            new Simulation(Simulation.Settings.of(60, providers, 5)).run(new RecordSink() {
                 @Override
                 public void record(SourceRecord r) throws Exception {
                     kafka.record(r);
@@ -38,11 +46,16 @@ class KafkaSinkTests {
         }
         EventCodec<ProviderRecord> codec = EventCodec.of(ProviderRecord.class);
         Map<String, ProviderRecord> received = new HashMap<>();
-        List<ConsumerRecord<String, byte[]>> raw = TestKafka.readRawUntil(Topics.PROVIDER_RECORDS.topic, r -> {
-            ProviderRecord p = codec.decode(r.value());
-            received.put(p.getProviderId() + "/" + p.getRecordId(), p);
-            return received.keySet().containsAll(expected.keySet());
-        }, Duration.ofSeconds(60));
+        List<ConsumerRecord<String, byte[]>> raw = new ArrayList<>();
+        for (String provider : providers) {
+            Set<String> wanted = expected.keySet().stream().filter(k -> k.startsWith(provider + "/")).collect(Collectors.toSet());
+            raw.addAll(TestKafka.readRawUntil(Topics.providerTopic(provider), r -> {
+                ProviderRecord p = codec.decode(r.value());
+                received.put(p.getProviderId() + "/" + p.getRecordId(), p);
+                assertThat(p.getProviderId()).as("a record on %s's own topic", provider).isEqualTo(provider);
+                return received.keySet().containsAll(wanted);
+            }, Duration.ofSeconds(60)));
+        }
 
         assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
         for (ConsumerRecord<String, byte[]> r : raw) {

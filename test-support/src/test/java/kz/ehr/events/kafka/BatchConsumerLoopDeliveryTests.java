@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,6 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -236,7 +236,7 @@ class BatchConsumerLoopDeliveryTests {
 
     private BatchConsumerLoop<MpiLinkEvent> loop(String topic, String group, int maxPoll,
                                                  BatchConsumerLoop.BatchHandler<MpiLinkEvent> handler) {
-        BatchConsumerLoop<MpiLinkEvent> loop = new BatchConsumerLoop<MpiLinkEvent>(TestPlatform.kafkaBootstrapServers(), group,
+        BatchConsumerLoop<MpiLinkEvent> loop = new BatchConsumerLoop<MpiLinkEvent>(TestPlatform.kafkaAdmin(), group,
                 List.of(topic), t -> EventCodec.of(MpiLinkEvent.class), maxPoll, handler).start();
         loops.add(loop);
         return loop;
@@ -292,7 +292,7 @@ class BatchConsumerLoopDeliveryTests {
 
     private static String newTopic(int partitions) throws Exception {
         String topic = "loop-test-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestPlatform.kafkaBootstrapServers()))) {
+        try (Admin admin = TestPlatform.kafkaAdmin().admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         return topic;
@@ -302,8 +302,8 @@ class BatchConsumerLoopDeliveryTests {
     private static Set<String> produce(String topic, int n, java.util.function.IntFunction<String> iin) throws Exception {
         Set<String> offsets = new HashSet<>();
         EventCodec<MpiLinkEvent> codec = EventCodec.of(MpiLinkEvent.class);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                KafkaClients.producer(TestPlatform.kafkaBootstrapServers(), "loop-test"), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = TestPlatform.kafkaAdmin().producer("loop-test", new StringSerializer(),
+                new ByteArraySerializer())) {
             List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Instant at = Instant.ofEpochMilli(1_700_000_000_000L + i);
@@ -323,9 +323,9 @@ class BatchConsumerLoopDeliveryTests {
     /** Dead letters of {@code group}, read up to the topic's current end: the loop writes them before it commits. */
     private static List<ConsumerRecord<String, byte[]>> deadLettersOf(String group) {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestPlatform.kafkaBootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> settings = new HashMap<>(TestPlatform.kafkaAdmin().connection());
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (int p = 0; p < Topics.DEAD_LETTER.partitions; p++) {
                 partitions.add(new TopicPartition(Topics.DEAD_LETTER.topic, p));

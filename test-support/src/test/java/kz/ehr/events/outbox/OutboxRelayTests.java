@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,7 +71,7 @@ class OutboxRelayTests {
             s.execute("TRUNCATE outbox, outbox_key");
         }
         topic = "outbox-test-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestPlatform.kafkaBootstrapServers()))) {
+        try (Admin admin = TestPlatform.kafkaAdmin().admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
     }
@@ -197,7 +197,7 @@ class OutboxRelayTests {
     }
 
     private OutboxRelay relay(Duration retention) {
-        OutboxRelay relay = new OutboxRelay(dataSource, TestPlatform.kafkaBootstrapServers(), "outbox-test", 100,
+        OutboxRelay relay = new OutboxRelay(dataSource, TestPlatform.kafkaAdmin(), "outbox-test", 100,
                 Duration.ofMillis(100), retention);
         relays.add(relay);
         return relay;
@@ -213,8 +213,8 @@ class OutboxRelayTests {
 
     /** The topic's values in order, read until {@code expected} arrived and then a little longer for strays. */
     private List<String> values(int expected) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestPlatform.kafkaBootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> props = new HashMap<>(TestPlatform.kafkaAdmin().connection());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<String> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
