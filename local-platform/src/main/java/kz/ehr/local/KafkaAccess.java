@@ -2,8 +2,10 @@ package kz.ehr.local;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -124,5 +126,40 @@ public final class KafkaAccess {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * For a broker this project did not start (compose's {@code kafka-init}): {@code java -cp 'local-platform.jar:lib/*'
+     * kz.ehr.local.KafkaAccess --bootstrap kafka:9093 [--truststore broker.crt]}, every password from the environment:
+     * {@code EHR_KAFKA_PASSWORD_ADMIN}, {@code EHR_KAFKA_PASSWORD_INGESTION_SERVICE} (one per service, see
+     * {@link KafkaCredentials#fromEnvironment}), and the Kafka-native adapters as {@code EHR_KAFKA_PROVIDER_PASSWORDS}
+     * ({@code providerId:password,…}, like {@code EHR_PROVIDER_KEYS}). With a trust store (PEM) it connects over SASL_SSL.
+     */
+    public static void main(String[] args) {
+        String bootstrap = LocalKafkaBroker.arg(args, "--bootstrap", "kafka:9093");
+        String truststore = LocalKafkaBroker.arg(args, "--truststore", "");
+        Map<String, String> env = new HashMap<>(System.getenv());
+        List<String> providers = new ArrayList<>();
+        for (String entry : env.getOrDefault("EHR_KAFKA_PROVIDER_PASSWORDS", "").split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int colon = entry.indexOf(':');
+            if (colon < 1) {
+                throw new IllegalArgumentException("EHR_KAFKA_PROVIDER_PASSWORDS holds providerId:password pairs, comma-separated");
+            }
+            String id = entry.substring(0, colon).trim();
+            providers.add(id);
+            env.put(KafkaCredentials.environmentName(KafkaPrincipals.provider(id)), entry.substring(colon + 1).trim());
+        }
+        KafkaCredentials credentials = KafkaCredentials.fromEnvironment(env);
+        KafkaClients admin = credentials.clients(bootstrap, KafkaPrincipals.ADMIN);
+        if (!truststore.isEmpty()) {
+            admin = admin.with(Map.of("security.protocol", "SASL_SSL", "ssl.truststore.type", "PEM",
+                    "ssl.truststore.location", truststore));
+        }
+        apply(admin, credentials, providers);
+        System.out.printf("KAFKA ACCESS READY: topics, users and ACLs of %d services and %d providers%n",
+                KafkaPrincipals.Service.values().length, providers.size());
     }
 }

@@ -137,11 +137,20 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 format.addAll(List.of("-S", KafkaClients.SCRAM_MECHANISM + "=[name=" + principal + ",password="
                         + credentials.password(principal) + "]"));
             }
+            // a log formatted before the broker required logins has no SCRAM users, and -S cannot add them to it
+            Path scramMarker = dataDir.resolve("scram-users.formatted");
+            if (Files.exists(logs.resolve("meta.properties")) && !Files.exists(scramMarker)) {
+                throw new IllegalStateException("KAFKA_DATA_WITHOUT_USERS: " + dataDir + " was formatted before the broker "
+                        + "required SCRAM logins; stop the platform and delete that directory (./ehr down; rm -rf " + dataDir + ")");
+            }
             ByteArrayOutputStream formatOut = new ByteArrayOutputStream();
             int rc = kafka.tools.StorageTool.execute(format.toArray(String[]::new),
                     new PrintStream(formatOut, true, StandardCharsets.UTF_8));
             if (rc != 0) {
                 throw new IllegalStateException("kafka storage format failed: " + formatOut.toString(StandardCharsets.UTF_8));
+            }
+            if (!Files.exists(scramMarker)) {
+                Files.writeString(scramMarker, "SCRAM users written at format time\n");
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();

@@ -23,10 +23,24 @@ import java.util.stream.Stream;
 public final class KafkaCredentials {
     private static final String SUFFIX = ".password";
     private final Path dir;
+    private final Map<String, String> environment;
     private final SecureRandom random = new SecureRandom();
 
-    private KafkaCredentials(Path dir) {
+    private KafkaCredentials(Path dir, Map<String, String> environment) {
         this.dir = dir;
+        this.environment = environment;
+    }
+
+    /**
+     * Passwords given by the deployment instead of made here (compose's {@code .env}): principal {@code p}'s is
+     * {@code EHR_KAFKA_PASSWORD_<P>} ({@code p} upper-cased, '-' as '_'), e.g. {@code EHR_KAFKA_PASSWORD_BILLING_SERVICE}.
+     */
+    public static KafkaCredentials fromEnvironment(Map<String, String> environment) {
+        return new KafkaCredentials(null, Map.copyOf(environment));
+    }
+
+    public static String environmentName(String principal) {
+        return "EHR_KAFKA_PASSWORD_" + principal.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
     }
 
     public static KafkaCredentials in(Path dir) {
@@ -38,7 +52,7 @@ public final class KafkaCredentials {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new KafkaCredentials(dir);
+        return new KafkaCredentials(dir, null);
     }
 
     public Path dir() {
@@ -51,6 +65,13 @@ public final class KafkaCredentials {
 
     /** The principal's password, made (and kept) the first time it is asked for. */
     public synchronized String password(String principal) {
+        if (environment != null) {
+            String password = environment.get(environmentName(principal));
+            if (password == null || password.isBlank() || password.contains(",") || password.contains("\"")) {
+                throw new IllegalStateException(environmentName(principal) + " must be set, without commas or quotes");
+            }
+            return password;
+        }
         Path file = passwordFile(principal);
         try {
             if (!Files.exists(file)) {
@@ -70,8 +91,11 @@ public final class KafkaCredentials {
         }
     }
 
-    /** Every principal that has a password here, with it. */
+    /** Every principal that has a password in this directory, with it. */
     public synchronized Map<String, String> all() {
+        if (dir == null) {
+            throw new IllegalStateException("passwords from the environment cannot be listed");
+        }
         Map<String, String> all = new TreeMap<>();
         try (Stream<Path> files = Files.list(dir)) {
             files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(SUFFIX))
