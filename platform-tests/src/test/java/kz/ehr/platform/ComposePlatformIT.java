@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,23 +104,6 @@ class ComposePlatformIT {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    static <T> T await(String what, Duration timeout, Callable<T> probe) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                T value = probe.call();
-                if (value != null) {
-                    return value;
-                }
-            } catch (java.io.IOException e) {
-                last = e;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("timed out waiting until " + what + (last == null ? "" : " (last error " + last + ")"));
-    }
-
     @Test
     void aBatchPostedToTheComposeStackIsLinkedAndReachesCertificatesAndBilling() throws Exception {
         String localId = "P-" + UUID.randomUUID();
@@ -141,17 +123,17 @@ class ComposePlatformIT {
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
         assertThat(JSON.readTree(posted.body()).get("accepted").asInt()).as(posted.body()).isEqualTo(2);
 
-        JsonNode link = await("patient index links the source record", Duration.ofSeconds(120), () -> {
+        JsonNode link = RunningPlatform.poll("patient index links the source record", Duration.ofSeconds(120), () -> {
             HttpResponse<String> r = staffGet("patient-index-service", "/api/v1/source-records/" + PROVIDER + "/" + localId);
             return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
-        });
+        }, () -> "");
         assertThat(link.get("enterpriseId").asText()).isNotBlank();
 
         for (String projection : List.of("certificate-service", "billing-service")) {
-            JsonNode evidence = await(projection + " projects both events", Duration.ofSeconds(120), () -> {
+            JsonNode evidence = RunningPlatform.poll(projection + " projects both events", Duration.ofSeconds(120), () -> {
                 JsonNode body = JSON.readTree(staffGet(projection, "/api/v1/persons/" + iin + "/events").body());
                 return body.path("events").size() >= 2 ? body : null;
-            });
+            }, () -> "");
             assertThat(evidence.path("events").findValuesAsText("recordType")).contains("PATIENT", "ENCOUNTER");
         }
     }

@@ -102,6 +102,17 @@ final class RunningPlatform implements AutoCloseable {
 
     /** Polls until the probe returns non-null, with a deadline; no fixed sleeps. */
     <T> T await(String what, Duration timeout, Callable<T> probe) throws Exception {
+        return poll(what, timeout, probe, () -> {
+            StringBuilder logs = new StringBuilder();
+            for (ServiceProcess s : services.values()) {
+                logs.append("\n--- ").append(s.name).append('\n').append(s.tail());
+            }
+            return logs.toString();
+        });
+    }
+
+    /** As {@link #await}, for any platform: {@code detail} adds what helps on a timeout (logs, say). */
+    static <T> T poll(String what, Duration timeout, Callable<T> probe, Callable<String> detail) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
@@ -115,11 +126,7 @@ final class RunningPlatform implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        StringBuilder logs = new StringBuilder();
-        for (ServiceProcess s : services.values()) {
-            logs.append("\n--- ").append(s.name).append('\n').append(s.tail());
-        }
-        throw new AssertionError("timed out waiting until " + what + (last == null ? "" : " (last error " + last + ")") + logs);
+        throw new AssertionError("timed out waiting until " + what + (last == null ? "" : " (last error " + last + ")") + detail.call());
     }
 
     @Override
