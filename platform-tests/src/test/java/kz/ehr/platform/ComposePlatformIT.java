@@ -60,6 +60,9 @@ class ComposePlatformIT {
         // the services trust the test signing key, mounted as docker-compose.yml mounts ${EHR_AUTH_DIR}/public.pem
         Path auth = Files.createTempDirectory(ROOT.resolve("platform-tests/target"), "compose-auth");
         Files.copy(TestTokens.publicKeyFile(), auth.resolve("public.pem"));
+        // a temp directory is owner-only; the services' non-root container users must read the (public) key
+        Files.setPosixFilePermissions(auth, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(auth.resolve("public.pem"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         stack = new ComposeContainer("ehr-it-" + UUID.randomUUID().toString().substring(0, 8), new File(ROOT.toFile(), "docker-compose.yml"))
                 .withEnv("EHR_AUTH_DIR", auth.toString())
                 .withEnv("EHR_PROVIDER_KEYS", PROVIDER + ":" + PROVIDER_KEY)
