@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import kz.ehr.billing.BillingProblem;
+import kz.ehr.billing.config.Policies;
 import kz.ehr.billing.outreach.OutreachList;
 import kz.ehr.security.Caller;
 import kz.ehr.security.Roles;
@@ -28,6 +29,8 @@ public class OutreachResource {
     OutreachList outreach;
     @Inject
     SecurityIdentity identity;
+    @Inject
+    Policies policies;
 
     @GET
     @RolesAllowed(Roles.OPS)
@@ -42,7 +45,9 @@ public class OutreachResource {
         if (m < 1 || m > 120) {
             throw BillingProblem.badRequest("INVALID_MONTHS", "noVisitMonths", "noVisitMonths must be between 1 and 120");
         }
-        LocalDate on = asOf == null ? LocalDate.now() : Params.date("asOf", asOf);
+        // today on the billing calendar (billing.zone, Asia/Almaty), not the JVM's or UTC's: between 19:00 and 24:00 UTC
+        // they are already the next day in Almaty
+        LocalDate on = asOf == null ? LocalDate.now(policies.zone()) : Params.date("asOf", asOf);
         if (Params.wantsCsv(format, accept)) {
             StreamingOutput body = out -> {
                 try {

@@ -127,7 +127,16 @@ class CapitationFlowTests {
         assertThat(closed).hasSize(1);
         assertThat(new BigDecimal(closed.get(0).getAmount())).isEqualByComparingTo("5668.65");
         assertThat(TestKafka.readUntil(Topics.BILLING_EVENTS.topic, BillingEvent.class,
-                e -> "OUTREACH_DUE".equals(e.getBillingEventType()) && BIN.equals(e.getPolyclinicBin()), WAIT)).isNotEmpty();
+                e -> "OUTREACH_DUE".equals(e.getBillingEventType()) && BIN.equals(e.getPolyclinicBin())
+                        && "NO_VISIT_12M".equals(e.getRuleId()), WAIT)).isNotEmpty();
+        // the 5-year list has its own task, from the month's first run (stable id): NO_VISIT and BOTH were never seen,
+        // HELD's only visit was still flagged then; DEAD died before the billing date
+        List<BillingEvent> fiveYears = TestKafka.readUntil(Topics.BILLING_EVENTS.topic, BillingEvent.class,
+                e -> "OUTREACH_DUE".equals(e.getBillingEventType()) && BIN.equals(e.getPolyclinicBin())
+                        && "NO_VISIT_60M".equals(e.getRuleId()) && Long.valueOf(3).equals(e.getPersons()), WAIT);
+        assertThat(fiveYears).isNotEmpty();
+        assertThat(fiveYears.get(0).getMonth()).isEqualTo("2025-11");
+        assertThat(fiveYears.get(0).getReason()).contains("60 months before 2025-11-30");
 
         // a late visit for NO_VISIT: the closed version stays, a new version lists the difference
         Records.visit(NO_VISIT, BIN, "D-100", "2025-11-03T05:00:00Z", List.of("A01"), false);
@@ -147,6 +156,10 @@ class CapitationFlowTests {
                 .then().statusCode(200).extract().jsonPath();
         assertThat(outreach.getList("items.iin", String.class)).containsExactly(BOTH);
         assertThat(outreach.getString("items[0].phone")).startsWith("+7701");
+        // without asOf the list is as of today on the billing calendar (Asia/Almaty), not the JVM's or UTC's
+        String today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Almaty")).toString();
+        String defaultAsOf = ops().get("/api/v1/outreach?polyclinic=" + BIN).then().statusCode(200).extract().jsonPath().getString("asOf");
+        assertThat(defaultAsOf).isIn(today, java.time.LocalDate.now(java.time.ZoneId.of("Asia/Almaty")).toString());
         given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS)).get("/api/v1/outreach?polyclinic=" + BIN).then().statusCode(400)
                 .body("code", equalTo("PURPOSE_REQUIRED")).body("field", equalTo("X-Purpose"));
         String outreachCsv = ops().get("/api/v1/outreach?polyclinic=" + BIN

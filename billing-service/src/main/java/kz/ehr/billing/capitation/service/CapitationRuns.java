@@ -261,10 +261,21 @@ public class CapitationRuns {
                     ev.setPersons(t.noVisit12m);
                     ev.setReason(t.noVisit12m + " attached persons had no counted visit in the " + policy.visitLookbackMonths()
                             + " months before " + billingDate);
+                    ev.setRuleId(OUTREACH_12M);
                     events.add(ev);
                 }
             }
             ps.executeBatch();
+        }
+        // the 5-year list ("nobody should go five years without a visit"): its own task per polyclinic and month
+        for (var e : unseenFor(c, billingDate, FIVE_YEARS, policy, totals.keySet()).entrySet()) {
+            BillingEvent ev = Outbox.event(Envelopes.stableEventId("OUTREACH_DUE", month.toString(), e.getKey(), OUTREACH_60M),
+                    "OUTREACH_DUE", e.getKey(), "capitation:" + month);
+            ev.setMonth(month.toString());
+            ev.setPersons(e.getValue());
+            ev.setRuleId(OUTREACH_60M);
+            ev.setReason(e.getValue() + " attached persons had no counted visit in the " + FIVE_YEARS + " months before " + billingDate);
+            events.add(ev);
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO capitation_run (month, version, status, policy_id, billing_date, computed_at, persons, amount, full_amount)
@@ -428,6 +439,45 @@ public class CapitationRuns {
                 return r;
             }
         });
+    }
+
+    /** {@code ruleId} of the OUTREACH_DUE events: which outreach list (GET /api/v1/outreach?noVisitMonths=12 or 60) is due. */
+    public static final String OUTREACH_12M = "NO_VISIT_12M", OUTREACH_60M = "NO_VISIT_60M";
+    static final int FIVE_YEARS = 60;
+
+    /**
+     * Per polyclinic: attached on the billing date, alive after it, and no counted (unflagged, counted kind) visit in the
+     * {@code months} before it — exactly the people {@code OutreachList} lists for that many months as of the billing
+     * date. Zero counts are left out.
+     */
+    static Map<String, Long> unseenFor(Connection c, LocalDate billingDate, int months, CapitationPolicy policy,
+                                       java.util.Collection<String> polyclinics) throws SQLException {
+        Map<String, Long> out = new TreeMap<>();
+        if (polyclinics.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT a.polyclinic_bin, count(*) FROM attachment a
+                LEFT JOIN person p ON p.person_key = a.person_key
+                WHERE a.polyclinic_bin = ANY(?) AND a.from_date <= ? AND (a.effective_to IS NULL OR a.effective_to >= ?)
+                  AND (p.death_date IS NULL OR p.death_date > ?)
+                  AND NOT EXISTS (SELECT 1 FROM visit v WHERE v.person_key = a.person_key AND NOT v.flagged AND v.kind = ANY(?)
+                                  AND v.visit_date <= ? AND v.visit_date > ?)
+                GROUP BY a.polyclinic_bin""")) {
+            ps.setArray(1, c.createArrayOf("text", polyclinics.toArray()));
+            Jdbc.date(ps, 2, billingDate);
+            Jdbc.date(ps, 3, billingDate);
+            Jdbc.date(ps, 4, billingDate);
+            ps.setArray(5, c.createArrayOf("text", policy.countedVisitKinds().toArray()));
+            Jdbc.date(ps, 6, billingDate);
+            Jdbc.date(ps, 7, billingDate.minusMonths(months));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
     }
 
     private static void lock(Connection c, YearMonth month) throws SQLException {
