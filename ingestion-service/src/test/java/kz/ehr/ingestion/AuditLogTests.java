@@ -21,6 +21,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import kz.ehr.security.Roles;
+import kz.ehr.testsupport.DatabaseRoleChecks;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestTokens;
 
@@ -65,14 +66,28 @@ class AuditLogTests {
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO audit_log (actor, action, subject, reason) VALUES ('test', 'READ_REJECTIONS', 'x', 'trigger test')");
             assertThatThrownBy(() -> s.executeUpdate("UPDATE audit_log SET actor = 'nobody' WHERE reason = 'trigger test'"))
-                    .hasMessageContaining("append-only");
+                    .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> s.executeUpdate("DELETE FROM audit_log WHERE reason = 'trigger test'"))
-                    .hasMessageContaining("append-only");
-            assertThatThrownBy(() -> s.executeUpdate("TRUNCATE audit_log")).hasMessageContaining("append-only");
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.executeUpdate("TRUNCATE audit_log")).hasMessageContaining("permission denied");
             try (var rs = s.executeQuery("SELECT actor FROM audit_log WHERE reason = 'trigger test'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("test");
             }
         }
+    }
+
+    @Test
+    void theLoginRoleMayOnlyAddToTheAuditTableAndEvenTheOwnerIsStoppedByItsTriggers() throws SQLException {
+        DatabaseRoleChecks.assertAppendOnly("ehr_ingestion_test", "audit_log",
+                "INSERT INTO audit_log (actor, action, subject, reason) VALUES ('test', 'READ_REJECTIONS', 'x', 'role test')");
+    }
+
+    @Test
+    void theServiceConnectsAsItsLoginRoleWhichCannotOpenAnotherServicesDatabase() throws SQLException {
+        try (Connection c = db.getConnection()) {
+            DatabaseRoleChecks.assertConnectedAsLogin(c, "ehr_ingestion_test");
+        }
+        DatabaseRoleChecks.assertCannotOpen("ehr_ingestion_test", "ehr_neighbour_test");
     }
 }

@@ -9,10 +9,11 @@ import java.util.Properties;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import kz.ehr.events.kafka.KafkaPrincipals;
+import kz.ehr.local.Databases;
 
 /**
  * Gives a Quarkus test the real broker, logged in as the service's own Kafka principal (so its ACLs hold in the
- * tests as in production), and a fresh database.
+ * tests as in production), and a fresh database, opened as its login role and migrated as its owner.
  * Use as {@code @WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_billing_test"))}.
  */
 public class KafkaAndPostgresResource implements QuarkusTestResourceLifecycleManager {
@@ -26,10 +27,15 @@ public class KafkaAndPostgresResource implements QuarkusTestResourceLifecycleMan
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(TestPlatform.kafkaServiceConfig(service()));
+        String url = TestPlatform.freshDatabase(database);
+        Databases.ServiceRoles roles = TestPlatform.roles(database);
+        // as in production: the service connects as its login role (DML only) and migrates as the owner
         config.putAll(Map.of(
-                "quarkus.datasource.jdbc.url", TestPlatform.freshDatabase(database),
-                "quarkus.datasource.username", TestPlatform.pgUser(),
-                "quarkus.datasource.password", TestPlatform.pgPassword()));
+                "quarkus.datasource.jdbc.url", url,
+                "quarkus.datasource.username", roles.login(),
+                "quarkus.datasource.password", roles.loginPassword(),
+                "quarkus.flyway.username", roles.owner(),
+                "quarkus.flyway.password", roles.ownerPassword()));
         return config;
     }
 

@@ -122,16 +122,32 @@ public final class TestPlatform {
         return env("EHR_PG_PASSWORD", "");
     }
 
-    /** JDBC URL of a database that exists and was emptied when this JVM first asked for it. */
+    /**
+     * JDBC URL of a database that exists and was emptied when this JVM first asked for it, provisioned like a
+     * service's: owned by its owner role, opened by its login role ({@link #roles}), closed to everyone else.
+     */
     public static synchronized String freshDatabase(String baseName) {
         ensurePostgres();
-        String name = baseName + databaseSuffix();
+        String name = databaseName(baseName);
         String fresh = System.getProperty(FRESH_PROPERTY, "");
         if (FRESH_DATABASES.add(name) && !(("," + fresh + ",").contains("," + name + ","))) {
-            Databases.ensure(pgHost, pgPort, pgUser(), pgPassword(), name, true);
+            Databases.provision(pgHost, pgPort, pgUser(), pgPassword(), name, roles(baseName), true);
             System.setProperty(FRESH_PROPERTY, fresh.isEmpty() ? name : fresh + "," + name);
         }
         return "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + name;
+    }
+
+    /**
+     * The owner and login roles of a test database. The passwords follow from the names (a test database holds no
+     * secret, and two JVMs that provision the same roles then agree on them).
+     */
+    public static Databases.ServiceRoles roles(String baseName) {
+        String name = databaseName(baseName);
+        return Databases.ServiceRoles.of(name, "test-" + Databases.ServiceRoles.ownerOf(name), "test-" + Databases.ServiceRoles.loginOf(name));
+    }
+
+    private static String databaseName(String baseName) {
+        return baseName + databaseSuffix();
     }
 
     private static void ensurePostgres() {

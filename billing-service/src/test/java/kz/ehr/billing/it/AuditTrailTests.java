@@ -19,6 +19,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import kz.ehr.security.Roles;
+import kz.ehr.testsupport.DatabaseRoleChecks;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestTokens;
 
@@ -70,15 +71,30 @@ class AuditTrailTests {
             st.executeUpdate("INSERT INTO data_access_audit (actor, purpose, action, resource, rows_read) "
                     + "VALUES ('trigger-test', 'test', 'READ_LINES', 'test', 0)");
             assertThatThrownBy(() -> st.executeUpdate("UPDATE data_access_audit SET actor = 'someone-else' WHERE actor = 'trigger-test'"))
-                    .hasMessageContaining("append-only");
+                    .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> st.executeUpdate("DELETE FROM data_access_audit WHERE actor = 'trigger-test'"))
-                    .hasMessageContaining("append-only");
-            assertThatThrownBy(() -> st.executeUpdate("TRUNCATE data_access_audit")).hasMessageContaining("append-only");
-            assertThatThrownBy(() -> st.executeUpdate("TRUNCATE fraud_decision")).hasMessageContaining("append-only");
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> st.executeUpdate("TRUNCATE data_access_audit")).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> st.executeUpdate("TRUNCATE fraud_decision")).hasMessageContaining("permission denied");
             try (var rs = st.executeQuery("SELECT count(*) FROM data_access_audit WHERE actor = 'trigger-test'")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }
         }
+    }
+
+    @Test
+    void theLoginRoleMayOnlyAddToTheAuditTableAndEvenTheOwnerIsStoppedByItsTriggers() throws SQLException {
+        DatabaseRoleChecks.assertAppendOnly("ehr_billing_test", "data_access_audit",
+                "INSERT INTO data_access_audit (actor, purpose, action, resource, rows_read) VALUES ('role-test', 'test', 'READ_LINES', 'test', 0)");
+        DatabaseRoleChecks.assertInsertAndSelectOnly("ehr_billing_test", "fraud_decision");
+    }
+
+    @Test
+    void theServiceConnectsAsItsLoginRoleWhichCannotOpenAnotherServicesDatabase() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            DatabaseRoleChecks.assertConnectedAsLogin(c, "ehr_billing_test");
+        }
+        DatabaseRoleChecks.assertCannotOpen("ehr_billing_test", "ehr_neighbour_test");
     }
 }

@@ -22,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import kz.ehr.certificates.Records;
 import kz.ehr.security.Roles;
+import kz.ehr.testsupport.DatabaseRoleChecks;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestTokens;
 
@@ -71,14 +72,28 @@ class AuditLogTests {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO access_audit (actor, action, purpose) VALUES ('test', 'READ', 'trigger test')");
             assertThatThrownBy(() -> s.executeUpdate("UPDATE access_audit SET actor = 'nobody' WHERE purpose = 'trigger test'"))
-                    .hasMessageContaining("append-only");
+                    .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> s.executeUpdate("DELETE FROM access_audit WHERE purpose = 'trigger test'"))
-                    .hasMessageContaining("append-only");
-            assertThatThrownBy(() -> s.executeUpdate("TRUNCATE access_audit")).hasMessageContaining("append-only");
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.executeUpdate("TRUNCATE access_audit")).hasMessageContaining("permission denied");
             try (var rs = s.executeQuery("SELECT actor FROM access_audit WHERE purpose = 'trigger test'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("test");
             }
         }
+    }
+
+    @Test
+    void theLoginRoleMayOnlyAddToTheAuditTableAndEvenTheOwnerIsStoppedByItsTriggers() throws SQLException {
+        DatabaseRoleChecks.assertAppendOnly("ehr_certificates_test", "access_audit",
+                "INSERT INTO access_audit (actor, action, purpose) VALUES ('test', 'READ', 'role test')");
+    }
+
+    @Test
+    void theServiceConnectsAsItsLoginRoleWhichCannotOpenAnotherServicesDatabase() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            DatabaseRoleChecks.assertConnectedAsLogin(c, "ehr_certificates_test");
+        }
+        DatabaseRoleChecks.assertCannotOpen("ehr_certificates_test", "ehr_neighbour_test");
     }
 }

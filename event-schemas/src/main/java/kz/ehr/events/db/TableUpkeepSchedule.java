@@ -1,7 +1,9 @@
 package kz.ehr.events.db;
 
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,8 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -45,9 +49,17 @@ public class TableUpkeepSchedule {
             return;
         }
         DataSource ds = dataSource.get();
+        // only an owner may ANALYZE or VACUUM: with a DML-only login role (EHR_PG_USER) that is the owner role the
+        // migrations run as (EHR_PG_OWNER), on the datasource's own database; with one account, the datasource itself
+        Config config = ConfigProvider.getConfig();
+        Optional<String> owner = config.getOptionalValue("quarkus.flyway.username", String.class);
+        Optional<String> ownerPassword = config.getOptionalValue("quarkus.flyway.password", String.class);
+        Optional<String> url = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class);
         TableUpkeep upkeep = new TableUpkeep(() -> {
             try {
-                return ds.getConnection();
+                return owner.isPresent() && ownerPassword.isPresent() && url.isPresent()
+                        ? DriverManager.getConnection(url.get(), owner.get(), ownerPassword.get())
+                        : ds.getConnection();
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
