@@ -48,6 +48,23 @@ class SecurityIT {
         }
     }
 
+    @Test
+    void inProductionMetricsNeedAnOpsTokenSwaggerUiIsAbsentAndHealthAndOpenApiStayOpen() throws Exception {
+        for (ServiceProcess s : List.of(platform.ingestion(), platform.patientIndex(), platform.certificates(), platform.billing())) {
+            Map<String, Integer> got = new LinkedHashMap<>();
+            got.put("metrics:none", s.request("GET", "/q/metrics", null, Map.of(), null).statusCode());
+            got.put("metrics:clinician", s.request("GET", "/q/metrics", "Bearer " + TestTokens.of("sec", Roles.CLINICIAN), Map.of(), null).statusCode());
+            got.put("metrics:ops", s.request("GET", "/q/metrics", "Bearer " + TestTokens.of("prometheus", Roles.OPS), Map.of(), null).statusCode());
+            got.put("swagger-ui", s.request("GET", "/q/swagger-ui/", null, Map.of(), null).statusCode());
+            got.put("openapi", s.request("GET", "/q/openapi", null, Map.of(), null).statusCode());
+            got.put("health", s.request("GET", "/q/health/ready", null, Map.of(), null).statusCode());
+            System.out.printf("SECURITY check=prod-endpoints service=%s %s%n", s.name, got);
+            assertThat(got).as(s.name).containsEntry("metrics:none", 401).containsEntry("metrics:clinician", 403)
+                    .containsEntry("metrics:ops", 200).containsEntry("swagger-ui", 404).containsEntry("openapi", 200)
+                    .containsEntry("health", 200);
+        }
+    }
+
     /** One staff endpoint per service, the role that may call it and one that may not. */
     record Guarded(ServiceProcess service, String path, String wrongRole, String rightRole) {
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.annotation.security.RolesAllowed;
 import kz.ehr.security.Roles;
@@ -42,6 +43,7 @@ public class KeysResource {
     SecurityIdentity identity;
 
     @GET
+    @PermitAll // public keys, for offline verifiers
     @Path(".well-known/jwks.json")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> jwks() {
@@ -49,6 +51,7 @@ public class KeysResource {
     }
 
     @GET
+    @PermitAll // public, signed, without reasons
     @Path("api/v1/revocations/{kid}")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> revocations(@PathParam("kid") String kid) throws SQLException {
@@ -60,6 +63,7 @@ public class KeysResource {
 
     /** Every key's revocation list in one document, the form {@code VerifyCli --revocations} reads. */
     @GET
+    @PermitAll // public, signed, without reasons
     @Path("api/v1/revocations")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> allRevocations() throws SQLException {

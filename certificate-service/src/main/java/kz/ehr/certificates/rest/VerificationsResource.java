@@ -2,6 +2,7 @@ package kz.ehr.certificates.rest;
 
 import java.util.Map;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -46,6 +47,7 @@ public class VerificationsResource {
     }
 
     @POST
+    @PermitAll // public verification (API.md), rate-limited per client
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public VerificationView verify(VerificationRequest request) {

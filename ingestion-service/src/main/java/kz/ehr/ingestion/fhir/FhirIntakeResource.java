@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.sql.SQLException;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -40,6 +41,7 @@ public class FhirIntakeResource {
     IngestionConfig config;
 
     @POST
+    @PermitAll // a provider key, checked below: not a staff role
     @Consumes({FHIR_JSON, MediaType.APPLICATION_JSON})
     @Produces(FHIR_JSON)
     public Response submit(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, InputStream body) throws IOException {

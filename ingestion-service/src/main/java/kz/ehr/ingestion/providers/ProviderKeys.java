@@ -27,8 +27,8 @@ import kz.ehr.ingestion.config.IngestionConfig;
 
 /**
  * Provider API keys, kept only as SHA-256 hashes in PostgreSQL; a provider may hold several active keys so it
- * can rotate. Seeded at start from EHR_PROVIDER_KEYS ({@code providerId:key,…}); when nothing is configured
- * and no key exists yet, demo keys are generated and printed once.
+ * can rotate. Seeded at start from EHR_PROVIDER_KEYS ({@code providerId:key,…}); a key itself is never logged (the
+ * launcher makes and shows the demo keys).
  */
 @ApplicationScoped
 public class ProviderKeys {
@@ -60,16 +60,12 @@ public class ProviderKeys {
             }
             return;
         }
-        if (hasAnyActiveKey()) {
-            return;
+        if (!hasAnyActiveKey()) {
+            // a key is a secret: never made up and written to a log here. ./ehr up creates the demo keys, shows them
+            // once on its terminal and keeps them in .ehr/provider-keys (mode 600); ops issue more through the API
+            LOG.warn("No provider can submit yet: EHR_PROVIDER_KEYS is not set and no key is stored; "
+                    + "issue one with POST /api/v1/providers/{providerId}/keys (ops)");
         }
-        StringBuilder printed = new StringBuilder();
-        for (String provider : new String[] {"damumed", "kmis", "medelement"}) {
-            IssuedKey k = issue(provider);
-            printed.append(printed.isEmpty() ? "" : ",").append(provider).append(':').append(k.key());
-        }
-        // demo credentials only: printed so a newcomer can call the API; set EHR_PROVIDER_KEYS to choose them
-        LOG.infof("No EHR_PROVIDER_KEYS set; demo provider keys: %s", printed);
     }
 
     /** Stores a known key (idempotent: seeding the same key again changes nothing). */

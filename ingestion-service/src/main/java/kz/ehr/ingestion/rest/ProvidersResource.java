@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -58,6 +59,7 @@ public class ProvidersResource {
     }
 
     @GET
+    @PermitAll // the provider itself (its key) or ops (a staff token): mayRead decides
     @Path("/{providerId}/stats")
     public Response stats(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                           @PathParam("providerId") String providerId) throws SQLException {
@@ -76,6 +78,7 @@ public class ProvidersResource {
      * reading its own rejections may give a reason in X-Purpose (or the older {@code reason} parameter).
      */
     @GET
+    @PermitAll // the provider itself (its key) or ops (a staff token): mayRead decides
     @Path("/{providerId}/rejections")
     public Response rejections(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                @HeaderParam(Caller.PURPOSE_HEADER) String purpose,
