@@ -137,8 +137,10 @@ public final class Databases {
                     FOR r IN SELECT c.oid::regclass AS name, c.relkind FROM pg_class c
                              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
                                AND c.relowner <> '%1$s'::regrole AND NOT c.relispartition
+                               -- an extension's objects stay its own; a serial's sequence follows its table
                                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
-                                               AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
+                                               AND d.objid = c.oid AND d.refobjid <> c.oid
+                                               AND (d.deptype = 'e' OR (c.relkind = 'S' AND d.deptype IN ('a', 'i'))))
                     LOOP
                         EXECUTE format('ALTER %%s %%s OWNER TO %%I', CASE r.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'
                             WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, r.name, '%1$s');
