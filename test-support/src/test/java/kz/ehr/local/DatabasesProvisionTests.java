@@ -23,7 +23,7 @@ import kz.ehr.testsupport.TestPlatform;
 class DatabasesProvisionTests {
 
     @Test
-    void aDatabaseMadeByTheAdministratorIsHandedToItsOwnerAndClosedToEveryoneElse(@TempDir Path dir) throws SQLException {
+    void aDatabaseMadeByTheAdministratorIsHandedToItsOwnerAndClosedToEveryoneElse(@TempDir Path dir) throws SQLException, java.io.IOException {
         String admin = TestPlatform.pgUser();
         String url = TestPlatform.freshDatabase("ehr_provision_test"); // provisioned once, as for a service
         String host = url.replaceAll("jdbc:postgresql://([^:/]+):.*", "$1");
