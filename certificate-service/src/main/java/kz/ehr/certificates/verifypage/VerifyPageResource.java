@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -32,6 +33,7 @@ import kz.ehr.certificates.rest.Problem;
  * and a small script of our own, no framework and nothing from another host: the network is assumed hostile.
  */
 @Path("/verify")
+@PermitAll // the public verify page: anyone checks a certificate, as with POST /api/v1/verifications
 public class VerifyPageResource {
     /** Only our own files: no inline script, no other host; the camera for this page only. */
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
