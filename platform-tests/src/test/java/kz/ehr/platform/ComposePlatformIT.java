@@ -68,6 +68,12 @@ class ComposePlatformIT {
                 .withEnv("EHR_PROVIDER_KEYS", PROVIDER + ":" + PROVIDER_KEY)
                 .withEnv("EHR_CERT_KEYSTORE_PASSWORD", UUID.randomUUID() + "-" + UUID.randomUUID())
                 .withRemoveVolumes(true);
+        // the database passwords compose requires from .env (.env.example): PostgreSQL's, and each service's two roles
+        for (String name : List.of("POSTGRES_PASSWORD", "EHR_INGESTION_OWNER_PASSWORD", "EHR_INGESTION_APP_PASSWORD",
+                "EHR_MPI_OWNER_PASSWORD", "EHR_MPI_APP_PASSWORD", "EHR_CERTIFICATES_OWNER_PASSWORD", "EHR_CERTIFICATES_APP_PASSWORD",
+                "EHR_BILLING_OWNER_PASSWORD", "EHR_BILLING_APP_PASSWORD")) {
+            stack = stack.withEnv(name, UUID.randomUUID().toString());
+        }
         for (int i = 0; i < SERVICES.length; i++) {
             stack = stack.withExposedService(SERVICES[i], PORTS[i],
                     Wait.forHttp("/q/health/ready").forStatusCode(200).withStartupTimeout(Duration.ofMinutes(6)));
