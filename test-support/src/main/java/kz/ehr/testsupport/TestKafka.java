@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -60,20 +61,22 @@ public final class TestKafka {
 
     /**
      * Reads {@code topic} from the beginning until {@code wanted} matches a decoded record or the
-     * deadline passes; returns every matching record seen.
+     * deadline passes, then on to the end of every partition as it stood at that first match; returns every
+     * matching record seen. Reading on past the first match is what lets {@code hasSize(1)} see a duplicate
+     * written before the call.
      */
     public static <T extends SpecificRecordBase> List<T> readUntil(String topic, Class<T> type, Predicate<T> wanted,
                                                                    Duration timeout) {
         List<T> matches = new ArrayList<>();
         List<String> undecodable = new ArrayList<>();
         EventCodec<T> codec = EventCodec.of(type);
-        for (ConsumerRecord<String, byte[]> r : readRawUntil(topic, raw -> {
+        for (ConsumerRecord<String, byte[]> r : read(topic, raw -> {
             try {
                 return wanted.test(codec.decode(raw.value()));
             } catch (EventCodec.UndecodableEventException e) {
                 return false;
             }
-        }, timeout)) {
+        }, timeout, true)) {
             try {
                 T value = codec.decode(r.value());
                 if (wanted.test(value)) {
@@ -92,21 +95,51 @@ public final class TestKafka {
     /** Every raw record of {@code topic} read until one matches {@code stop} or the deadline passes. */
     public static List<ConsumerRecord<String, byte[]>> readRawUntil(String topic, Predicate<ConsumerRecord<String, byte[]>> stop,
                                                                    Duration timeout) {
+        return read(topic, stop, timeout, false);
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> read(String topic, Predicate<ConsumerRecord<String, byte[]>> stop,
+                                                             Duration timeout, boolean onToTheEnd) {
         List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
         // read_committed, like the services: the test sees what they would
         try (KafkaConsumer<String, byte[]> consumer = TestPlatform.kafkaAdmin().consumer("test-reader-" + UUID.randomUUID(), 500,
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
+            Map<TopicPartition, Long> ends = null;
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     seen.add(r);
-                    if (stop.test(r)) {
-                        return seen;
+                    if (ends == null && stop.test(r)) {
+                        if (!onToTheEnd) {
+                            return seen;
+                        }
+                        ends = consumer.endOffsets(consumer.partitionsFor(topic).stream()
+                                .map(pi -> new TopicPartition(topic, pi.partition())).toList());
+                        // a match late in a short wait still gets time to read on to the end
+                        deadline = Math.max(deadline, System.nanoTime() + Duration.ofSeconds(30).toNanos());
                     }
                 }
+                if (ends != null && reachedEnd(consumer, ends)) {
+                    return seen;
+                }
+            }
+            if (ends != null) {
+                throw new AssertionError("read " + topic + " past the first match but not to its end in time");
             }
         }
         return seen;
+    }
+
+    private static boolean reachedEnd(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends) {
+        if (!consumer.assignment().containsAll(ends.keySet())) {
+            return false;
+        }
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 }
