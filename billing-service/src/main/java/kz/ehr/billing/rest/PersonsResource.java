@@ -1,7 +1,6 @@
 package kz.ehr.billing.rest;
 
 import java.sql.SQLException;
-import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -33,15 +32,11 @@ public class PersonsResource {
     @Inject
     SecurityIdentity identity;
 
-    /** {@code total}: every event billing holds of the person; {@code events}: this page of them, oldest first. */
-    public record PersonEvidence(String personKey, long total, List<PersonEventTable.StoredEvent> events, String nextCursor) {
-    }
-
     @GET
     @RolesAllowed(Roles.OPS)
     @Path("/{personKey}/events")
     @Produces(MediaType.APPLICATION_JSON)
-    public PersonEvidence events(@PathParam("personKey") String personKey, @QueryParam("after") String after,
+    public PersonEventTable.Page events(@PathParam("personKey") String personKey, @QueryParam("after") String after,
             @QueryParam("limit") Integer limit, @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
         Caller caller = Params.caller(identity, purpose);
         PersonEventTable.Page page;
@@ -51,6 +46,6 @@ public class PersonsResource {
             throw BillingProblem.badRequest(e.code(), e.field(), e.getMessage());
         }
         audit.record(caller, AuditLog.Action.READ_PERSON_EVENTS, personKey, "person events after=" + after, page.events().size());
-        return new PersonEvidence(personKey, page.total(), page.events(), page.nextCursor());
+        return page;
     }
 }

@@ -1,7 +1,6 @@
 package kz.ehr.certificates.rest;
 
 import java.sql.SQLException;
-import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -34,15 +33,11 @@ public class PersonsResource {
     @Inject
     SecurityIdentity identity;
 
-    /** {@code total}: every event the service holds of the person; {@code events}: this page of them, oldest first. */
-    public record PersonEvidence(String personKey, long total, List<PersonEventTable.StoredEvent> events, String nextCursor) {
-    }
-
     @GET
     @RolesAllowed(Roles.OPS)
     @Path("/{personKey}/events")
     @Produces(MediaType.APPLICATION_JSON)
-    public PersonEvidence events(@PathParam("personKey") String personKey, @QueryParam("after") String after,
+    public PersonEventTable.Page events(@PathParam("personKey") String personKey, @QueryParam("after") String after,
                                  @QueryParam("limit") Integer limit, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
             throws SQLException {
         Caller caller = Callers.withPurpose(identity, purpose);
@@ -54,6 +49,6 @@ public class PersonsResource {
             throw new WebApplicationException(Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build());
         }
         audit.record(caller, AccessAudit.Action.READ_PERSON_EVENTS, null, personKey);
-        return new PersonEvidence(personKey, page.total(), page.events(), page.nextCursor());
+        return page;
     }
 }

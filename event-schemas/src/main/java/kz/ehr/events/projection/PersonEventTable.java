@@ -31,8 +31,11 @@ public final class PersonEventTable {
     public record StoredEvent(String eventId, String recordType, String providerId, String sourceRecordId, String occurredAt) {
     }
 
-    /** One page of a person's events, oldest first, how many there are in all, and where the next page starts. */
-    public record Page(long total, List<StoredEvent> events, String nextCursor) {
+    /**
+     * One page of a person's events, oldest first: {@code total} every event the service holds of the person,
+     * {@code nextCursor} where the next page starts (null after the last). Staff reads answer it as it is.
+     */
+    public record Page(String personKey, long total, List<StoredEvent> events, String nextCursor) {
     }
 
     /** A page parameter the caller got wrong: its stable code and the parameter at fault. */
@@ -199,6 +202,6 @@ public final class PersonEventTable {
             StoredEvent last = out.get(limit - 1);
             next = last.occurredAt() + "/" + last.eventId();
         }
-        return new Page(total, List.copyOf(out), next);
+        return new Page(personKey, total, List.copyOf(out), next);
     }
 }
