@@ -12,17 +12,22 @@ import java.util.TreeSet;
  * that to any IIN, so these come only from the providers configured for them (a register, a dispensary's MIS).
  * <p>
  * A sender entry is a provider id, or a prefix ending in {@code *} ({@code registry-*}) for a family of adapters.
- * A restricted type with no senders is refused from everyone.
+ * A restricted type with no senders is refused from everyone; {@value #NOBODY} (the configured default: an empty
+ * value cannot stand for an empty list in the configuration) names no one.
  *
  * @param restricted the types that need a permission
  * @param senders    per type, the providers (or prefixes) permitted to send it
  */
 public record TypePermissions(Set<String> restricted, Map<String, List<String>> senders) {
     public static final String CODE = "TYPE_NOT_PERMITTED";
+    public static final String NOBODY = "none";
 
     public TypePermissions {
         restricted = Set.copyOf(restricted);
-        senders = Map.copyOf(senders);
+        java.util.Map<String, List<String>> named = new java.util.HashMap<>();
+        senders.forEach((type, list) -> named.put(type, list.stream().map(String::trim)
+                .filter(s -> !s.isEmpty() && !s.equals(NOBODY)).toList()));
+        senders = Map.copyOf(named);
         for (String type : restricted) {
             if (!RecordValidator.TOPIC_BY_TYPE.containsKey(type)) {
                 throw new IllegalArgumentException("restricted type \"" + type + "\" is not one of " + RecordValidator.TYPES);

@@ -68,4 +68,13 @@ class TypePermissionsTests {
         assertThat(p.permits("psy-2", "DISPENSARY")).isTrue();
         assertThat(p.permits("damumed", "DISPENSARY")).isFalse();
     }
+
+    @org.junit.jupiter.api.Test
+    void theConfiguredDefaultNoneNamesNobody() {
+        TypePermissions nobody = new TypePermissions(Set.of("DEATH"), java.util.Map.of("DEATH", java.util.List.of(TypePermissions.NOBODY)));
+
+        org.assertj.core.api.Assertions.assertThat(nobody.permits("none", "DEATH")).isFalse();
+        org.assertj.core.api.Assertions.assertThat(nobody.permits("damumed", "DEATH")).isFalse();
+        org.assertj.core.api.Assertions.assertThat(nobody.permits("damumed", "ENCOUNTER")).isTrue();
+    }
 }
