@@ -184,7 +184,8 @@ public final class TestPlatform {
         System.setProperty(PG_PROPERTY, pgHost + ":" + pgPort);
     }
 
-    private static String databaseSuffix() {
+    /** {@code EHR_TEST_DB_SUFFIX}, checked, for anything else that names its own test database. */
+    public static String databaseSuffix() {
         String suffix = env("EHR_TEST_DB_SUFFIX", "");
         if (!suffix.matches("[A-Za-z0-9_]*")) {
             throw new IllegalStateException("EHR_TEST_DB_SUFFIX may hold only letters, digits and underscores: " + suffix);

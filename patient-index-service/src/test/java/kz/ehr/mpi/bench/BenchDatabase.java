@@ -10,7 +10,9 @@ public final class BenchDatabase {
     private BenchDatabase() {
     }
 
-    public static PGSimpleDataSource fresh(String name, boolean recreate) {
+    /** {@code name} with the checkout's {@code EHR_TEST_DB_SUFFIX}, so two checkouts never drop each other's database. */
+    public static PGSimpleDataSource fresh(String baseName, boolean recreate) {
+        String name = baseName + kz.ehr.testsupport.TestPlatform.databaseSuffix();
         String host = env("EHR_PG_HOST", "127.0.0.1");
         int port = Integer.parseInt(env("EHR_PG_PORT", "5432"));
         String user = env("EHR_PG_USER", "postgres");
