@@ -24,6 +24,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
@@ -60,6 +61,8 @@ public final class OutboxRelay implements AutoCloseable {
     public static final String RECORD_TOO_LARGE = "RECORD_TOO_LARGE";
     public static final String INVALID_TOPIC = "INVALID_TOPIC";
     public static final String INVALID_RECORD = "INVALID_RECORD";
+    /** The broker's ACLs do not let this service write the row's topic: resending cannot help until they change. */
+    public static final String TOPIC_NOT_AUTHORIZED = "TOPIC_NOT_AUTHORIZED";
 
     private final DataSource dataSource;
     private final int batchSize;
@@ -214,6 +217,9 @@ public final class OutboxRelay implements AutoCloseable {
         }
         if (e instanceof InvalidRecordException || e instanceof SerializationException) {
             return INVALID_RECORD;
+        }
+        if (e instanceof TopicAuthorizationException) {
+            return TOPIC_NOT_AUTHORIZED;
         }
         return null;
     }
