@@ -36,6 +36,8 @@ public class KafkaAndPostgresResource implements QuarkusTestResourceLifecycleMan
                 "quarkus.datasource.password", roles.loginPassword(),
                 "quarkus.flyway.username", roles.owner(),
                 "quarkus.flyway.password", roles.ownerPassword()));
+        // staff tokens: the service trusts this JVM's generated test key
+        config.put("mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString());
         return config;
     }
 

@@ -1,10 +1,10 @@
 package kz.ehr.testsupport;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,14 +13,16 @@ import java.util.List;
 import kz.ehr.security.StaffTokens;
 
 /**
- * Staff bearer tokens for tests, signed with the test-only key in {@code ehr-test-auth/} — the key the services'
- * test profiles trust. {@code given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS))}.
+ * Staff bearer tokens for tests, signed with a key made when a test JVM first asks for one (never a committed key):
+ * the private half stays in this JVM's key directory (owner-only), the public half is what the services under test
+ * trust ({@link KafkaAndPostgresResource} and the process platforms point {@code mp.jwt.verify.publickey.location} at
+ * {@link #publicKeyFile()}). {@code given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS))}.
  */
 public final class TestTokens {
-    /** Classpath location of the public half, for {@code mp.jwt.verify.publickey.location}. */
-    public static final String PUBLIC_KEY_RESOURCE = "ehr-test-auth/public.pem";
-
-    private static final PrivateKey KEY = StaffTokens.readPrivatePem(resource("ehr-test-auth/private.pem"));
+    // Quarkus loads this class in more than one class loader: the JVM-wide property makes the key one per JVM
+    private static final String DIR_PROPERTY = "ehr.test.auth.dir";
+    private static final Path DIR = keyDirectory();
+    private static final PrivateKey KEY = StaffTokens.readPrivatePem(read(DIR.resolve("private.pem")));
 
     private TestTokens() {
     }
@@ -47,24 +49,42 @@ public final class TestTokens {
         return StaffTokens.signRs256(KEY, payloadJson);
     }
 
-    /** The public key as a file, for services started as processes ({@code -Dmp.jwt.verify.publickey.location=…}). */
+    /** The trusted public key as a file, for {@code mp.jwt.verify.publickey.location}. */
     public static Path publicKeyFile() {
+        return DIR.resolve("public.pem");
+    }
+
+    /** The trusted public key's PEM text (an attacker's view of it: it is public). */
+    public static String publicKeyPem() {
+        return read(publicKeyFile());
+    }
+
+    private static synchronized Path keyDirectory() {
+        String known = System.getProperty(DIR_PROPERTY);
+        if (known != null) {
+            return Path.of(known);
+        }
         try {
-            Path file = Files.createTempFile("ehr-test-auth", ".pem");
-            Files.writeString(file, resource(PUBLIC_KEY_RESOURCE));
-            file.toFile().deleteOnExit();
-            return file;
+            Path dir = Files.createTempDirectory("ehr-test-auth", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            KeyPair pair = StaffTokens.newKeyPair();
+            Path secret = dir.resolve("private.pem");
+            Files.writeString(secret, StaffTokens.privatePem(pair.getPrivate()));
+            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+            // readable by others: compose's non-root service users read the public half from a copy of this file
+            Files.writeString(dir.resolve("public.pem"), StaffTokens.publicPem(pair.getPublic()));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> TestPlatform.deleteTree(dir), "test-auth-cleanup"));
+            System.setProperty(DIR_PROPERTY, dir.toString());
+            return dir;
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("cannot make the test signing key", e);
         }
     }
 
-    private static String resource(String name) {
-        try (InputStream in = TestTokens.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

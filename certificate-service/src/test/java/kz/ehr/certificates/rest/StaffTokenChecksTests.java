@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -89,9 +88,7 @@ class StaffTokenChecksTests {
     }
 
     static byte[] publicKeyPem() throws IOException {
-        try (InputStream in = StaffTokenChecksTests.class.getClassLoader().getResourceAsStream(TestTokens.PUBLIC_KEY_RESOURCE)) {
-            return in.readAllBytes();
-        }
+        return TestTokens.publicKeyPem().getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
