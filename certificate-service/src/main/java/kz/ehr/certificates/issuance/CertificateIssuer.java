@@ -45,6 +45,8 @@ public class CertificateIssuer {
     @Inject
     CertificatesConfig config;
 
+    /** Every certificate number starts so, whatever its type (see {@link #newNumber}). */
+    static final String NUMBER_PREFIX = "KZC-";
     private static final String CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
@@ -80,7 +82,7 @@ public class CertificateIssuer {
                     "the person is not eligible for " + type + ": " + String.join(", ", decision.codes()), decision.reasons());
         }
         Instant expires = decision.expiresOn().atStartOfDay(zone).toInstant();
-        String number = newNumber(type, today);
+        String number = newNumber(today);
         try (Connection c = dataSource.getConnection()) {
             // the key row stays share-locked until this transaction commits: a rotation retires the key after it
             SigningKeys.SignedCertificate signed = keys.signCertificate(c, at -> claims(number, type, facts, decision, at, expires));
@@ -106,11 +108,13 @@ public class CertificateIssuer {
     }
 
     /**
-     * e.g. {@code F083-20261128-7KQ2M9XH4T}: type, issue day, 50 random bits. Random rather than a sequence so that
-     * nobody can walk the numbers to read other people's certificates, and no round trip is needed.
+     * e.g. {@code KZC-20261128-7KQ2M9XH4T}: issue day, 50 random bits. Random rather than a sequence so that nobody can
+     * walk the numbers to read other people's certificates, and no round trip is needed. The number does not name the
+     * type: it stands alone in the public revocation lists, where {@code PSYCHIATRIC_CLEARANCE-…} would tell anyone
+     * that somebody's psychiatric clearance was withdrawn.
      */
-    static String newNumber(CertificateType type, LocalDate today) {
-        StringBuilder b = new StringBuilder(type.name()).append('-').append(today.toString().replace("-", "")).append('-');
+    static String newNumber(LocalDate today) {
+        StringBuilder b = new StringBuilder(NUMBER_PREFIX).append(today.toString().replace("-", "")).append('-');
         long bits = RANDOM.nextLong();
         for (int i = 0; i < 10; i++) {
             b.append(CROCKFORD.charAt((int) (bits & 31)));

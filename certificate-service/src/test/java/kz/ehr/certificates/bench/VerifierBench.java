@@ -33,7 +33,7 @@ public final class VerifierBench {
         List<String> tokens = new ArrayList<>();
         long signStart = System.nanoTime();
         for (int i = 0; i < 2000; i++) {
-            tokens.add(CertificateJws.sign(Map.of("no", "PSYCHIATRIC_CLEARANCE-20261128-" + i, "sub", "850315300019",
+            tokens.add(CertificateJws.sign(Map.of("no", "KZC-20261128-" + i, "sub", "850315300019",
                     "name", "Ахметов Ерлан Серикович", "exp", Instant.now().plusSeconds(86400).getEpochSecond(),
                     "c", Map.of("notRegistered", List.of("PSYCHIATRIC"))), jwk.kid(), kp.getPrivate()));
         }

@@ -54,7 +54,7 @@ class QrCapacityTests {
         EcJwk jwk = EcJwk.of((ECPublicKey) kp.getPublic());
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", "https://certificates.ehr.kz");
-        claims.put("no", "F052-20261128-000001");
+        claims.put("no", "KZC-20261128-0000000001");
         claims.put("typ", "F052");
         claims.put("form", "052-2/у");
         claims.put("sub", "190101500019");

@@ -56,10 +56,10 @@ class AccessControlTests {
 
     static final List<Endpoint> ENDPOINTS = List.of(
             new Endpoint("POST", "/api/v1/certificates", "{\"iin\":\"850315300019\",\"type\":\"F063\"}", Roles.CLINICIAN),
-            new Endpoint("GET", "/api/v1/certificates/F063-20261128-0000000000", null, Roles.CLINICIAN),
-            new Endpoint("GET", "/api/v1/certificates/F063-20261128-0000000000/qr.png", null, Roles.CLINICIAN),
-            new Endpoint("GET", "/api/v1/certificates/F063-20261128-0000000000/pdf", null, Roles.CLINICIAN),
-            new Endpoint("GET", "/api/v1/certificates/F063-20261128-0000000000/revocation", null, Roles.CLINICIAN, Roles.AUDITOR),
+            new Endpoint("GET", "/api/v1/certificates/KZC-20261128-0000000000", null, Roles.CLINICIAN),
+            new Endpoint("GET", "/api/v1/certificates/KZC-20261128-0000000000/qr.png", null, Roles.CLINICIAN),
+            new Endpoint("GET", "/api/v1/certificates/KZC-20261128-0000000000/pdf", null, Roles.CLINICIAN),
+            new Endpoint("GET", "/api/v1/certificates/KZC-20261128-0000000000/revocation", null, Roles.CLINICIAN, Roles.AUDITOR),
             new Endpoint("POST", "/api/v1/keys/rotation", null, Roles.OPS),
             new Endpoint("POST", "/api/v1/keys/not-a-key/withdrawal", null, Roles.OPS),
             new Endpoint("GET", "/api/v1/persons/850315300019/events", null, Roles.OPS),

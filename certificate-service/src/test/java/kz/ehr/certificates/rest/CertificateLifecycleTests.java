@@ -163,7 +163,7 @@ class CertificateLifecycleTests {
         issue(kz.ehr.identity.Iin.issue(Records.today().plusDays(1), "F", 1), "F083").then().statusCode(400)
                 .body("code", equalTo("IIN_DATE")).body("detail", equalTo("iin encodes a birth date in the future"));
         issue(iin, "F999").then().statusCode(400).body("code", equalTo("UNKNOWN_CERTIFICATE_TYPE")).body("field", equalTo("type"));
-        clinician().when().get("/api/v1/certificates/F083-19700101-000000").then().statusCode(404)
+        clinician().when().get("/api/v1/certificates/KZC-19700101-0000000000").then().statusCode(404)
                 .body("code", equalTo("CERTIFICATE_NOT_FOUND"));
     }
 

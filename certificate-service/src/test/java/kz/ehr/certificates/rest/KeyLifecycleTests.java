@@ -74,7 +74,7 @@ class KeyLifecycleTests {
         // the old private key, stolen or run by a lagging instance, signs "today": not accepted
         KeyRing ring = KeyRing.open(Path.of("target/test-keys/signing-keys.p12"), null, Path.of("target/test-keystore.password"));
         Map<String, Object> late = new HashMap<>(CertificateJws.unverifiedClaims(before));
-        late.put("no", "NARCOLOGICAL_CLEARANCE-20990101-LATE");
+        late.put("no", "KZC-20990101-LATE000000");
         late.put("iat", retiredAt.getEpochSecond() + 1);
         String lateToken = ring.sign(late, CertificateJws.TYPE, oldKid).token();
         assertThat(verify(lateToken).jsonPath().getString("status")).isEqualTo("KEY_RETIRED");

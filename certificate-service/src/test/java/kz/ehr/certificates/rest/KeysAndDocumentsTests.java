@@ -173,7 +173,7 @@ class KeysAndDocumentsTests {
         // signed with the service's own key (read from its keystore under target/) but already past its expiry
         KeyRing ring = KeyRing.open(Path.of("target/test-keys/signing-keys.p12"), null, Path.of("target/test-keystore.password"));
         Map<String, Object> expiredClaims = new HashMap<>(claims);
-        expiredClaims.put("no", "PSYCHIATRIC_CLEARANCE-20250101-999999");
+        expiredClaims.put("no", "KZC-20250101-9999999999");
         expiredClaims.put("exp", Instant.now().minusSeconds(60).getEpochSecond());
         assertThat(status(ring.sign(expiredClaims))).isEqualTo("EXPIRED");
 
