@@ -77,8 +77,12 @@ public final class Records {
     }
 
     public static void fluorography(String iin, LocalDate date) {
+        fluorography(iin, date, "NORMAL");
+    }
+
+    public static void fluorography(String iin, LocalDate date, String value) {
         send(Topics.CARE, iin, event("OBSERVATION", "damumed", "P-" + iin, iin)
-                .setObservation(Observation.newBuilder().setCode("FLUOROGRAPHY").setValue("NORMAL")
+                .setObservation(Observation.newBuilder().setCode("FLUOROGRAPHY").setValue(value)
                         .setEffectiveAt(date.atStartOfDay(ZONE).plusHours(10).toInstant()).build()).build());
     }
 

@@ -33,6 +33,11 @@ public record EligibilityPolicy(Map<CertificateType, Period> validity, Map<Certi
         return fluorographyRequired == null ? type.needsFluorography : fluorographyRequired.contains(type);
     }
 
+    /** Whether a fluorography's value says it found something (a missing value reads as normal). */
+    public boolean abnormal(PersonFacts.Observation fluorography) {
+        return fluorography.value() != null && abnormalFluorographyValues.contains(fluorography.value().trim().toUpperCase());
+    }
+
     public Period validityOf(CertificateType type) {
         return validity.getOrDefault(type, Period.ofYears(1));
     }

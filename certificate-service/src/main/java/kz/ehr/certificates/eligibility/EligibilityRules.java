@@ -55,9 +55,7 @@ public final class EligibilityRules {
 
         Set<String> purposes = policy.examPurposesOf(type);
         if (!purposes.isEmpty()) {
-            Optional<PersonFacts.Exam> latest = person.exams().stream()
-                    .filter(e -> purposes.contains(e.purpose()) && !e.date().isAfter(today))
-                    .max(Comparator.comparing(PersonFacts.Exam::date));
+            Optional<PersonFacts.Exam> latest = latestExam(person, purposes, today);
             Period window = policy.examWindowOf(type);
             if (latest.isEmpty()) {
                 reasons.add(new Ineligibility("EXAM_MISSING", "no exam conclusion for purpose " + String.join(" or ", sorted(purposes))));
@@ -86,16 +84,13 @@ public final class EligibilityRules {
         }
 
         if (policy.needsFluorography(type)) {
-            Optional<PersonFacts.Observation> fluorography = person.observations().stream()
-                    .filter(o -> "FLUOROGRAPHY".equals(o.code()) && o.date() != null && !o.date().isAfter(today))
-                    .max(Comparator.comparing(PersonFacts.Observation::date));
+            Optional<PersonFacts.Observation> fluorography = latestFluorography(person, today);
             if (fluorography.isEmpty()) {
                 reasons.add(new Ineligibility("FLUOROGRAPHY_MISSING", "no fluorography in the record"));
             } else if (!today.isBefore(fluorography.get().date().plus(policy.fluorographyWindow()))) {
                 reasons.add(new Ineligibility("FLUOROGRAPHY_EXPIRED", "the latest fluorography of " + fluorography.get().date()
                         + " is older than " + policy.fluorographyWindow()));
-            } else if (fluorography.get().value() != null
-                    && policy.abnormalFluorographyValues().contains(fluorography.get().value().trim().toUpperCase())) {
+            } else if (policy.abnormal(fluorography.get())) {
                 reasons.add(new Ineligibility("FLUOROGRAPHY_ABNORMAL", "the latest fluorography of " + fluorography.get().date()
                         + " is not normal"));
             } else {
@@ -116,6 +111,24 @@ public final class EligibilityRules {
             conclusion = "HEALTH_PASSPORT";
         }
         return new Decision(type, List.of(), expires, conclusion, facilityBin, doctorId, content(type, person, today));
+    }
+
+    /**
+     * The latest exam of one of these purposes dated on or before {@code upTo}: the one that decides. Of two on the same
+     * day the one that happened later (the facts come in order of occurrence) decides, so a second opinion the same
+     * day overrules the first.
+     */
+    public static Optional<PersonFacts.Exam> latestExam(PersonFacts person, Set<String> purposes, LocalDate upTo) {
+        return person.exams().stream()
+                .filter(e -> purposes.contains(e.purpose()) && e.date() != null && !e.date().isAfter(upTo))
+                .reduce((a, b) -> b.date().isBefore(a.date()) ? a : b);
+    }
+
+    /** The latest fluorography dated on or before {@code upTo}: the one that decides (same day: the later one). */
+    public static Optional<PersonFacts.Observation> latestFluorography(PersonFacts person, LocalDate upTo) {
+        return person.observations().stream()
+                .filter(o -> "FLUOROGRAPHY".equals(o.code()) && o.date() != null && !o.date().isAfter(upTo))
+                .reduce((a, b) -> b.date().isBefore(a.date()) ? a : b);
     }
 
     /** The latest status on a register decides; a registration dated in the future does not count yet. */

@@ -21,7 +21,8 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 
 /**
  * Applies a batch of health-record events in one transaction: stores them (batched insert) and revokes the
- * certificates that a death or a new dispensary registration invalidates, with their REVOKED events in the outbox.
+ * certificates that a death, a new dispensary registration, an UNFIT exam or an abnormal fluorography invalidates,
+ * with their REVOKED events in the outbox.
  */
 @ApplicationScoped
 public class RecordsProjector {
@@ -44,7 +45,8 @@ public class RecordsProjector {
             boolean death = "DEATH".equals(e.getRecordType());
             DispensaryRegister register = PersonFactsLoader.register(e);
             boolean registration = register != null && "REGISTERED".equals(e.getDispensary().getStatus());
-            if (!death && !registration) {
+            boolean overruling = overrulesEvidence(e);
+            if (!death && !registration && !overruling) {
                 continue;
             }
             String eventId = e.getEnvelope().getEventId();
@@ -54,6 +56,10 @@ public class RecordsProjector {
             for (String iin : persons(e)) {
                 if (death) {
                     revoker.revoke(Set.of(iin), RevocationRules.death(), eventId);
+                } else if (overruling) {
+                    for (RevocationRules.Revocation r : RevocationRules.overruledEvidence(factsLoader.load(iin), config.policy())) {
+                        revoker.revoke(Set.of(iin), r, eventId);
+                    }
                 } else if (stillRegistered(iin, register)) {
                     Optional<RevocationRules.Revocation> r = RevocationRules.dispensary(register, true);
                     if (r.isPresent()) {
@@ -62,6 +68,19 @@ public class RecordsProjector {
                 }
             }
         }
+    }
+
+    /**
+     * An UNFIT exam or a fluorography with an abnormal value may overrule what certificates were issued on; whether it
+     * does (it is the latest of its kind) the rules decide over the person's whole record.
+     */
+    private boolean overrulesEvidence(HealthRecordEvent e) {
+        if ("EXAM".equals(e.getRecordType())) {
+            return e.getExam() != null && "UNFIT".equals(e.getExam().getConclusion());
+        }
+        return "OBSERVATION".equals(e.getRecordType()) && e.getObservation() != null
+                && "FLUOROGRAPHY".equals(e.getObservation().getCode())
+                && config.policy().abnormal(new PersonFacts.Observation("FLUOROGRAPHY", e.getObservation().getValue(), null));
     }
 
     /** The IIN the event names when valid, and the golden IIN the MPI linked its source record to. */

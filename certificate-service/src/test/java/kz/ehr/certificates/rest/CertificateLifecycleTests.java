@@ -260,4 +260,53 @@ class CertificateLifecycleTests {
         clinician().when().get("/api/v1/certificates/" + number).then().statusCode(200).body("status", equalTo("ACTIVE"));
         assertThat(verify(second.jsonPath().getString("token")).jsonPath().getString("status")).isEqualTo("VALID");
     }
+
+    @Test
+    void aLaterUnfitExamOrAnAbnormalFluorographyRevokesTheCertificatesIssuedOnTheEarlierResult() {
+        String iin = Records.newIin();
+        Records.patient(iin);
+        Records.exam(iin, "DRIVER", "FIT", Records.today().minusMonths(2));
+        Records.exam(iin, "EMPLOYMENT", "FIT", Records.today().minusMonths(2));
+        Records.fluorography(iin, Records.today().minusMonths(2));
+        Response driverIssued = issueWhenEligible(iin, "F083");
+        Response workIssued = issueWhenEligible(iin, "F075");
+        Response tbIssued = issueWhenEligible(iin, "TB_CLEARANCE");
+        String narcological = issueWhenEligible(iin, "NARCOLOGICAL_CLEARANCE").jsonPath().getString("token");
+
+        // news from before the evidence (an older UNFIT, an older abnormal fluorography) overrules nothing
+        Records.exam(iin, "DRIVER", "UNFIT", Records.today().minusMonths(5));
+        Records.fluorography(iin, Records.today().minusMonths(5), "ABNORMAL");
+        Records.exam(iin, "EMPLOYMENT", "FIT_WITH_RESTRICTIONS", Records.today().minusDays(1));
+        awaitStoredCount(iin, "EXAM", 4);
+        awaitStoredCount(iin, "OBSERVATION", 2);
+        for (Response r : List.of(driverIssued, workIssued, tbIssued)) {
+            clinician().when().get("/api/v1/certificates/" + r.jsonPath().getString("number")).then().statusCode(200)
+                    .body("status", equalTo("ACTIVE"));
+        }
+
+        Records.exam(iin, "DRIVER", "UNFIT", Records.today());
+        awaitStatus(driverIssued.jsonPath().getString("token"), "REVOKED");
+        assertThat(revocationReason(driverIssued.jsonPath().getString("number"))).isEqualTo("EXAM_UNFIT");
+        assertThat(awaitEvent(driverIssued.jsonPath().getString("number"), "REVOKED").getReason()).isEqualTo("EXAM_UNFIT");
+        // a DRIVER exam says nothing about employment or the lungs
+        assertThat(verify(workIssued.jsonPath().getString("token")).jsonPath().getString("status")).isEqualTo("VALID");
+        assertThat(verify(tbIssued.jsonPath().getString("token")).jsonPath().getString("status")).isEqualTo("VALID");
+        issue(iin, "F083").then().statusCode(422).body("reasons.code", equalTo(List.of("EXAM_UNFIT")));
+
+        Records.fluorography(iin, Records.today(), "PATHOLOGY");
+        awaitStatus(workIssued.jsonPath().getString("token"), "REVOKED");
+        awaitStatus(tbIssued.jsonPath().getString("token"), "REVOKED");
+        assertThat(revocationReason(workIssued.jsonPath().getString("number"))).isEqualTo("FLUOROGRAPHY_ABNORMAL");
+        assertThat(revocationReason(tbIssued.jsonPath().getString("number"))).isEqualTo("FLUOROGRAPHY_ABNORMAL");
+        // the narcological clearance relies on neither
+        assertThat(verify(narcological).jsonPath().getString("status")).isEqualTo("VALID");
+        issue(iin, "TB_CLEARANCE").then().statusCode(422).body("reasons.code", equalTo(List.of("FLUOROGRAPHY_ABNORMAL")));
+    }
+
+    /** Same key, same partition: once this many events of the type are stored, every event sent before them was applied. */
+    static void awaitStoredCount(String iin, String recordType, int count) {
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(ops()
+                .when().get("/api/v1/persons/" + iin + "/events?limit=1000").then().statusCode(200).extract().jsonPath()
+                .getList("events.recordType", String.class)).filteredOn(recordType::equals).hasSize(count));
+    }
 }
