@@ -16,7 +16,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The idempotency state in PostgreSQL: one batched read and one batched upsert per batch. */
+/** The idempotency state in PostgreSQL: per batch, one claim, one locking read and one batched upsert, in one transaction. */
 @ApplicationScoped
 public class SourceRecordStore {
 
@@ -24,19 +24,42 @@ public class SourceRecordStore {
     public record Published(String recordId, byte[] contentHash, int version, String eventId, String recordType) {
     }
 
-    public Map<String, RecordVersions.Known> lookup(Connection c, String providerId, Collection<String> recordIds) throws SQLException {
+    /**
+     * Reads what is known about the batch's record ids and locks them until the caller's transaction ends, so that a
+     * second batch naming one of them (a concurrent resend, on this or another instance) waits and then decides against
+     * the version this one records: two batches can never both take version N+1 of a record.
+     * <p>
+     * Two statements per batch, never one per record: the first claims record ids seen for the first time with a
+     * placeholder row (version 0, replaced by {@link #record} in the same transaction, gone with it on a rollback), so a
+     * concurrent first submission of the same id waits on that row; the second locks every row of the batch with
+     * {@code FOR UPDATE}. Both take their rows in record-id order, so two batches cannot deadlock on them. Row locks, not
+     * advisory locks: a batch names up to 10,000 ids and row locks do not fill the server's shared lock table.
+     */
+    public Map<String, RecordVersions.Known> lockAndRead(Connection c, String providerId, Collection<String> recordIds) throws SQLException {
         Map<String, RecordVersions.Known> known = new HashMap<>();
         if (recordIds.isEmpty()) {
             return known;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT record_id, content_hash, version FROM source_record WHERE provider_id = ? AND record_id = ANY (?)")) {
+        Array ids = c.createArrayOf("text", recordIds.stream().distinct().sorted().toArray());
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO source_record (provider_id, record_id, content_hash, version, event_id, record_type, first_seen_at, last_changed_at)
+                SELECT ?, r, '', 0, '00000000-0000-0000-0000-000000000000', '', now(), now() FROM unnest(?::text[]) AS r ORDER BY r
+                ON CONFLICT (provider_id, record_id) DO NOTHING""")) {
             ps.setString(1, providerId);
-            Array ids = c.createArrayOf("text", recordIds.toArray());
+            ps.setArray(2, ids);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT record_id, content_hash, version FROM source_record WHERE provider_id = ? AND record_id = ANY (?)
+                ORDER BY record_id FOR UPDATE""")) {
+            ps.setString(1, providerId);
             ps.setArray(2, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    known.put(rs.getString(1), new RecordVersions.Known(HexFormat.of().parseHex(rs.getString(2)), rs.getInt(3)));
+                    int version = rs.getInt(3);
+                    if (version > 0) { // 0: this batch's own placeholder, nothing known yet
+                        known.put(rs.getString(1), new RecordVersions.Known(HexFormat.of().parseHex(rs.getString(2)), version));
+                    }
                 }
             }
         }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -51,10 +52,12 @@ import kz.ehr.ingestion.validation.ValidatedRecord;
 import kz.ehr.ingestion.validation.ValidationPolicy;
 
 /**
- * The one path every provider record takes, from REST or Kafka: validate → look up the batch's record ids
- * in one query → publish new and changed records (and rejections) and wait for every ack → record the new
- * versions and statistics in one transaction → answer. A crash between ack and database write is safe:
- * the resend republishes the same event ids, which consumers dedupe.
+ * The one path every provider record takes, from REST or Kafka, in one database transaction: validate → lock and
+ * read the batch's record ids (two statements per batch, {@link SourceRecordStore#lockAndRead}) → publish new and
+ * changed records (and rejections) and wait for every ack → record the new versions and statistics → commit →
+ * answer. The locks make version assignment atomic: two batches carrying the same record id (even on two instances)
+ * take turns, so each new content gets its own version, N+1 then N+2. A crash between ack and commit is safe: the
+ * resend decides the same version again and republishes the same event ids, which consumers dedupe.
  */
 @ApplicationScoped
 public class RecordIntake {
@@ -146,28 +149,33 @@ public class RecordIntake {
     public Submitted submitEach(String providerId, List<IncomingRecord> records) {
         long started = System.nanoTime();
         String result = "ok";
+        Instant now = Instant.now();
+        String batchId = UUID.randomUUID().toString();
+        AtomicReference<Prepared> published = new AtomicReference<>();
         try {
-            Instant now = Instant.now();
             Prepared p;
-            try (Connection c = dataSource.getConnection()) {
-                p = prepare(c, providerId, REST, UUID.randomUUID().toString(), records, now);
-            } catch (SQLException e) {
-                result = "database_unavailable";
-                throw new StateUnavailableException(e);
-            }
             try {
-                publisher.publishAll(p.outgoing);
+                // one transaction from the version decision to the recorded state: the batch's record ids stay locked
+                // while Kafka acknowledges, so a concurrent resend of one of them decides after this one is recorded
+                p = QuarkusTransaction.requiringNew().call(() -> {
+                    try (Connection c = dataSource.getConnection()) {
+                        Prepared q = prepare(c, providerId, REST, batchId, records, now);
+                        publisher.publishAll(q.outgoing);
+                        published.set(q);
+                        writeState(c, q, now);
+                        return q;
+                    }
+                });
             } catch (RecordPublisher.KafkaUnavailableException e) {
                 result = "kafka_unavailable";
                 throw e;
-            }
-            try {
-                QuarkusTransaction.requiringNew().run(() -> record(List.of(p)));
             } catch (RuntimeException e) {
-                // the records are in Kafka; a resend republishes the same event ids, which consumers dedupe
                 result = "database_unavailable";
-                LOG.errorf("batch %s of %s was published but its state could not be recorded: %s", p.tally.batchId,
-                        providerId, e.getMessage());
+                if (published.get() != null) {
+                    // the records are in Kafka; a resend republishes the same event ids, which consumers dedupe
+                    LOG.errorf("batch %s of %s was published but its state could not be recorded: %s", batchId, providerId,
+                            e.getMessage());
+                }
                 throw new StateUnavailableException(e);
             }
             metrics.batch(p.tally);
@@ -218,7 +226,8 @@ public class RecordIntake {
                 }
                 byProvider.computeIfAbsent(provider, p -> new ArrayList<>()).add(incoming);
             }
-            for (Map.Entry<String, List<IncomingRecord>> e : byProvider.entrySet()) {
+            // providers in name order: each batch locks its record ids in one order, (provider, record id)
+            for (Map.Entry<String, List<IncomingRecord>> e : new java.util.TreeMap<>(byProvider).entrySet()) {
                 prepared.add(prepare(c, e.getKey(), KAFKA, null, e.getValue(), now));
             }
             List<ProducerRecord<String, byte[]>> outgoing = new ArrayList<>(strangers);
@@ -266,7 +275,7 @@ public class RecordIntake {
             validIncoming.add(in);
             candidates.add(new RecordVersions.Candidate(v.recordId(), ContentHash.of(in.json())));
         }
-        Map<String, RecordVersions.Known> known = sourceRecords.lookup(c, providerId,
+        Map<String, RecordVersions.Known> known = sourceRecords.lockAndRead(c, providerId,
                 candidates.stream().map(RecordVersions.Candidate::recordId).distinct().toList());
         List<RecordVersions.Decision> decisions = RecordVersions.decide(providerId, candidates, known);
         for (int i = 0; i < valid.size(); i++) {
@@ -317,16 +326,6 @@ public class RecordIntake {
                         recordId == null ? "" : recordId, now, now, null))
                 .setChannel(channel).setBatchId(batchId).setIndex(index).setPayload(kept).setErrors(reasons).build();
         return new ProducerRecord<>(Topics.INGEST_REJECTED.topic, providerId, rejectedEvents.encode(event));
-    }
-
-    private void record(List<Prepared> prepared) {
-        try (Connection c = dataSource.getConnection()) {
-            for (Prepared p : prepared) {
-                writeState(c, p, p.tally.at);
-            }
-        } catch (SQLException e) {
-            throw new StateUnavailableException(e);
-        }
     }
 
     private void writeState(Connection c, Prepared p, Instant now) throws SQLException {
