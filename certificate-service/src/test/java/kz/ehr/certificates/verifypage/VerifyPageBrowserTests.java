@@ -49,21 +49,29 @@ class VerifyPageBrowserTests {
     static final Duration DEADLINE = Duration.ofSeconds(60);
 
     static WebDriver browser;
+    static final List<String> HEADLESS = List.of("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--window-size=1200,1600");
 
     @TestHTTPResource("/verify")
     URL page;
 
     @BeforeAll
     static void startBrowser() {
+        browser = chromium(List.of());
+    }
+
+    /** Debian's headless Chromium through its chromedriver, with {@code extra} arguments. */
+    static WebDriver chromium(List<String> extra) {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--window-size=1200,1600");
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(DEADLINE);
+        options.addArguments(HEADLESS);
+        options.addArguments(extra);
+        WebDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(DEADLINE);
+        return driver;
     }
 
     @AfterAll
@@ -171,6 +179,65 @@ class VerifyPageBrowserTests {
         open("ru");
         browser.findElement(By.id("file")).sendKeys(pdf.toAbsolutePath().toString());
         assertThat(awaitStatus("VALID")).contains("Действительна", "Ахметов Ерлан Серикович", cert.get("number"));
+    }
+
+    /**
+     * The camera path, with Chromium's fake capture device playing a video of the certificate's QR code (headless
+     * Chromium on Linux has no BarcodeDetector, so this is the fallback: a frame a second to /verify/scan).
+     */
+    @Test
+    void aQrCodeShownToTheCameraIsReadAndVerifiedAndTheCameraStops() throws Exception {
+        Map<String, String> cert = clearance();
+        java.awt.image.BufferedImage qr = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(clinician().when()
+                .get("/api/v1/certificates/" + cert.get("number") + "/qr.png").then().statusCode(200).extract().asByteArray()));
+        Path video = Files.createTempDirectory("verify-camera").resolve("qr.y4m");
+        writeY4m(qr, video);
+        WebDriver camera = chromium(List.of("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                "--use-file-for-fake-video-capture=" + video.toAbsolutePath()));
+        try {
+            camera.get(page + "?lang=ru");
+            new WebDriverWait(camera, DEADLINE).until(d -> d.findElement(By.id("title")).getText().length() > 0);
+            camera.findElement(By.id("camera-start")).click();
+            new WebDriverWait(camera, DEADLINE).until(d -> "VALID".equals(d.findElement(By.id("result")).getDomAttribute("data-status")));
+            assertThat(camera.findElement(By.id("result")).getText()).contains("Действительна", "Ахметов Ерлан Серикович",
+                    cert.get("number"));
+            // a code read stops the camera: the start button is back and the video is hidden
+            new WebDriverWait(camera, DEADLINE).until(d -> d.findElement(By.id("camera-start")).isDisplayed());
+            assertThat(camera.findElement(By.id("video")).isDisplayed()).isFalse();
+        } finally {
+            camera.quit();
+        }
+    }
+
+    /**
+     * A two-frame YUV4MPEG2 video (the format Chromium's fake capture device plays in a loop) of {@code image} in
+     * black and white on a white frame: luma from the pixels, neutral chroma.
+     */
+    static void writeY4m(java.awt.image.BufferedImage image, Path to) throws java.io.IOException {
+        int w = Math.max(640, image.getWidth() + 80) & ~1;
+        int h = Math.max(480, image.getHeight() + 80) & ~1;
+        int x0 = (w - image.getWidth()) / 2;
+        int y0 = (h - image.getHeight()) / 2;
+        byte[] luma = new byte[w * h];
+        java.util.Arrays.fill(luma, (byte) 255);
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                int grey = (((rgb >> 16) & 255) * 299 + ((rgb >> 8) & 255) * 587 + (rgb & 255) * 114) / 1000;
+                luma[(y0 + y) * w + x0 + x] = (byte) grey;
+            }
+        }
+        byte[] chroma = new byte[(w / 2) * (h / 2)];
+        java.util.Arrays.fill(chroma, (byte) 128);
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(to))) {
+            out.write(("YUV4MPEG2 W" + w + " H" + h + " F2:1 Ip A1:1 C420jpeg\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (int frame = 0; frame < 2; frame++) {
+                out.write("FRAME\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write(luma);
+                out.write(chroma);
+                out.write(chroma);
+            }
+        }
     }
 
     @Test
