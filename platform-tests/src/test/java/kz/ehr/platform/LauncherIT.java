@@ -41,7 +41,8 @@ import kz.ehr.testsupport.TestPlatform;
  * The launcher script itself: {@code ./ehr up} with only ingestion (its hidden test settings: own state directory,
  * port, database, this JVM's broker, no build, no demo stream), then a SIGKILLed service brought back by its
  * supervisor, a backfill killed mid-way and run again against the real service, and {@code ./ehr down} stopping
- * exactly what up started.
+ * exactly what up started; then {@code ./ehr up --replicas 2}: a second, separately supervised instance that status shows
+ * and down stops.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherIT {
@@ -158,6 +159,52 @@ class LauncherIT {
         assertThat(ProcessHandle.of(supervisor).filter(ProcessHandle::isAlive)).isEmpty();
         assertThat(STATE.resolve("pids/ingestion-service.pid")).doesNotExist();
         assertThat(status().group(3)).isEqualTo("stopped");
+    }
+
+    @Test
+    @Order(4)
+    void up_with_two_replicas_runs_and_supervises_a_second_instance_that_status_shows_and_down_stops() throws Exception {
+        int second = LocalKafkaBroker.freePort();
+        env.put("EHR_REPLICA_PORT_STEP", String.valueOf(second - port));
+        Result up = ehr(Duration.ofMinutes(4), "up", "--replicas", "2");
+        assertThat(up.code()).as(up.output()).isZero();
+        assertThat(up.output()).contains("ingestion-service ready on http://127.0.0.1:" + port)
+                .contains("ingestion-service-2 ready on http://127.0.0.1:" + second);
+        Matcher two = replica2();
+        assertThat(two.group(2)).isEqualTo(String.valueOf(second));
+        assertThat(two.group(3)).isEqualTo("ready");
+        assertThat(status().group(3)).isEqualTo("ready");
+        long pid = Long.parseLong(two.group(1));
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        Matcher after = await("the second instance is ready again after one restart", Duration.ofMinutes(3), () -> {
+            Matcher m = replica2();
+            return m.group(3).equals("ready") && m.group(4).equals("1") ? m : null;
+        });
+        assertThat(Long.parseLong(after.group(1))).isNotEqualTo(pid);
+        assertThat(after.group(5).trim()).isEqualTo("137(SIGKILL)");
+        long supervisor = Long.parseLong(Files.readString(STATE.resolve("pids/ingestion-service-2.supervisor.pid")).strip());
+        long service = Long.parseLong(after.group(1));
+
+        Result down = ehr(Duration.ofMinutes(1), "down");
+
+        assertThat(down.code()).as(down.output()).isZero();
+        assertThat(down.output()).contains("stopped the supervisor of ingestion-service-2").contains("stopped the supervisor of ingestion-service (pid");
+        assertThat(ProcessHandle.of(service).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(ProcessHandle.of(supervisor).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(status().group(3)).isEqualTo("stopped");
+        assertThat(ehr(Duration.ofSeconds(30), "status").output()).as("one instance again after down").doesNotContain("ingestion-service-2");
+    }
+
+    static Matcher replica2() throws Exception {
+        Result r = ehr(Duration.ofSeconds(30), "status");
+        Matcher m = Pattern.compile("^ingestion-service-2\\s+(\\S+)\\s+(\\d+)\\s+(ready|not ready|down|stopped|restarting)\\s+(\\S+)\\s+(.*)$",
+                Pattern.MULTILINE).matcher(r.output());
+        if (!m.find()) {
+            throw new AssertionError("no ingestion-service-2 line in ./ehr status:\n" + r.output());
+        }
+        return m;
     }
 
     record Result(int code, String output) {

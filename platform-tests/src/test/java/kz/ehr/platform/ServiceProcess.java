@@ -50,6 +50,12 @@ final class ServiceProcess implements AutoCloseable {
 
     static ServiceProcess start(Path repoRoot, String module, int port, Map<String, String> systemProperties,
                                 Map<String, String> env) throws IOException {
+        return start(repoRoot, module, module, port, systemProperties, env);
+    }
+
+    /** One of several instances of a module: {@code instance} names its log (e.g. {@code billing-service-2}). */
+    static ServiceProcess start(Path repoRoot, String module, String instance, int port, Map<String, String> systemProperties,
+                                Map<String, String> env) throws IOException {
         Path jar = repoRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify does)");
@@ -59,11 +65,11 @@ final class ServiceProcess implements AutoCloseable {
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());
-        Path log = repoRoot.resolve("platform-tests/target/e2e-logs/" + module + ".log");
+        Path log = repoRoot.resolve("platform-tests/target/e2e-logs/" + instance + ".log");
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
-        return new ServiceProcess(module, port, pb, log);
+        return new ServiceProcess(instance, port, pb, log);
     }
 
     String url(String path) {
