@@ -27,7 +27,11 @@ public enum Topics {
     MPI_LINKS("mpi.links.v1", 6),
     CERTIFICATE_EVENTS("certificates.events.v1", 3),
     BILLING_EVENTS("billing.events.v1", 3),
-    /** Records a consumer could not decode or process, with the reason in headers. */
+    /**
+     * Records a consumer could not decode or process, with the reason in headers: of loops that belong to no service
+     * (the admin's tools and tests) here, and of each service's loops in its own {@link #deadLetterTopic}, which only
+     * that service may write and read.
+     */
     DEAD_LETTER("deadletter.v1", 3);
 
     public final String topic;
@@ -41,6 +45,30 @@ public enum Topics {
     /** Where provider {@code providerId}'s Kafka-native adapter writes; only its own principal may. */
     public static String providerTopic(String providerId) {
         return PROVIDER_RECORDS.topic + "." + KafkaPrincipals.requireProviderId(providerId);
+    }
+
+    /**
+     * Where the service logging in as {@code principal} dead-letters what its consumers could not apply, and where its
+     * ops endpoint reads them back: {@code deadletter.v1.<principal>}, so one service's dead letters (payloads with
+     * patient data) are never readable by another.
+     */
+    public static String deadLetterTopic(String principal) {
+        return DEAD_LETTER.topic + "." + principal;
+    }
+
+    /** Every dead-letter topic: each service's and the admin's {@link #DEAD_LETTER}. */
+    public static List<String> deadLetterTopics() {
+        List<String> all = new ArrayList<>();
+        for (KafkaPrincipals.Service s : KafkaPrincipals.Service.values()) {
+            all.add(deadLetterTopic(s.principal));
+        }
+        all.add(DEAD_LETTER.topic);
+        return all;
+    }
+
+    /** The dead-letter topic of consumer group {@code groupId}: its service's, or {@link #DEAD_LETTER} for any other group. */
+    public static String deadLetterTopicOfGroup(String groupId) {
+        return KafkaPrincipals.Service.ofGroup(groupId).map(s -> deadLetterTopic(s.principal)).orElse(DEAD_LETTER.topic);
     }
 
     /**
@@ -69,6 +97,9 @@ public enum Topics {
         List<NewTopic> wanted = new ArrayList<>();
         for (Topics t : values()) {
             wanted.add(new NewTopic(t.topic, t.partitions, (short) 1));
+        }
+        for (KafkaPrincipals.Service s : KafkaPrincipals.Service.values()) {
+            wanted.add(new NewTopic(deadLetterTopic(s.principal), DEAD_LETTER.partitions, (short) 1));
         }
         for (String id : providerIds) {
             wanted.add(new NewTopic(providerTopic(id), PROVIDER_RECORDS.partitions, (short) 1));

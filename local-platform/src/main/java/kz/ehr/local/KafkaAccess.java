@@ -79,6 +79,9 @@ public final class KafkaAccess {
         for (Topics t : s.writes) {
             acls.add(allow(ResourceType.TOPIC, t.topic, PatternType.LITERAL, user, AclOperation.WRITE));
         }
+        // its own dead letters: its loops write them, its ops endpoint reads them (without a consumer group)
+        acls.add(allow(ResourceType.TOPIC, s.deadLetterTopic(), PatternType.LITERAL, user, AclOperation.WRITE));
+        acls.add(allow(ResourceType.TOPIC, s.deadLetterTopic(), PatternType.LITERAL, user, AclOperation.READ));
         return acls;
     }
 

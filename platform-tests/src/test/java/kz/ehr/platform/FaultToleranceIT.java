@@ -300,7 +300,7 @@ class FaultToleranceIT {
         try (var consumer = broker.admin().consumer("dlq-reader-" + System.nanoTime(), 500,
                 new org.apache.kafka.common.serialization.StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.DEAD_LETTER.topic));
+            consumer.subscribe(Topics.deadLetterTopics());
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && found.size() < atLeast) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {

@@ -132,7 +132,7 @@ class PostgresRestartIT {
         long found = 0;
         try (KafkaConsumer<String, byte[]> consumer = TestPlatform.kafkaAdmin().consumer("pg-fault-dlq-" + System.nanoTime(), 500,
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.DEAD_LETTER.topic));
+            consumer.subscribe(Topics.deadLetterTopics());
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {

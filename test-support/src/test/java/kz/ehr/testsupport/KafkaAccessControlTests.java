@@ -107,6 +107,42 @@ class KafkaAccessControlTests {
                 Topics.MPI_LINKS.topic)).isInstanceOf(TopicAuthorizationException.class);
     }
 
+    @Test
+    void aServiceWritesAndReadsItsOwnDeadLettersOnlyAndWritesNoTopicItConsumes() {
+        KafkaClients billing = TestPlatform.kafkaAs(Service.BILLING.principal);
+        assertThat(sendFailure(billing, Service.BILLING.deadLetterTopic())).isNull();
+        assertThat(readFailure(billing, Service.BILLING.deadLetterTopic())).isNull();
+
+        assertThat(sendFailure(billing, Service.PATIENT_INDEX.deadLetterTopic())).isInstanceOf(TopicAuthorizationException.class);
+        assertThat(readFailure(billing, Service.CERTIFICATES.deadLetterTopic())).isInstanceOf(TopicAuthorizationException.class);
+        assertThat(readFailure(billing, Service.INGESTION.deadLetterTopic())).isInstanceOf(TopicAuthorizationException.class);
+        // the admin's shared topic is no service's, and a replay goes back to the loop, never onto a consumed topic
+        assertThat(sendFailure(billing, Topics.DEAD_LETTER.topic)).isInstanceOf(TopicAuthorizationException.class);
+        assertThat(sendFailure(billing, Topics.CARE.topic)).isInstanceOf(TopicAuthorizationException.class);
+        assertThat(sendFailure(TestPlatform.kafkaAs(Service.INGESTION.principal), Topics.PROVIDER_RECORDS.topic))
+                .isInstanceOf(TopicAuthorizationException.class);
+        // and the same reads by the topic's own service pass
+        assertThat(readFailure(TestPlatform.kafkaAs(Service.CERTIFICATES.principal), Service.CERTIFICATES.deadLetterTopic())).isNull();
+    }
+
+    /** What reading {@code topic} without a consumer group (as the dead-letter endpoint does) failed with, or null. */
+    private static Throwable readFailure(KafkaClients clients, String topic) {
+        return catching(() -> {
+            try (KafkaConsumer<String, String> consumer = clients.reader("acl-test", new StringDeserializer(), new StringDeserializer())) {
+                var tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                long deadline = System.nanoTime() + POLL.toNanos();
+                while (fetches(consumer) < 2) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("neither fetched nor refused within " + POLL);
+                    }
+                    consumer.poll(Duration.ofMillis(200));
+                }
+            }
+        });
+    }
+
     /** What producing one record to {@code topic} failed with, or null when the broker acknowledged it. */
     private static Throwable sendFailure(KafkaClients clients, String topic) {
         return catching(() -> {

@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,9 +51,14 @@ import kz.ehr.events.Topics;
  * <li><b>Only bad messages are dead-lettered.</b> A transient failure ({@link Failures#isTransient}: an outage, a
  * deadlock, a serialization failure, a lock or statement timeout, a full disk…) retries the same batch with
  * backoff, as does any failure while the {@link #withDatabase database} does not answer. A batch that fails
- * otherwise is split until the failing message is alone; it goes to {@link Topics#DEAD_LETTER} with a stable
- * {@code x-error-code} (the codec's code, {@code CONSTRAINT_VIOLATION}, {@code INVALID_DATA}, or
- * {@code PROCESSING_FAILED} after a few attempts) while the rest of its batch is applied.</li>
+ * otherwise is split until the failing message is alone; it goes to its service's dead-letter topic
+ * ({@link Topics#deadLetterTopicOfGroup}) with a stable {@code x-error-code} (the codec's code,
+ * {@code CONSTRAINT_VIOLATION}, {@code INVALID_DATA}, or {@code PROCESSING_FAILED} after a few attempts) while the
+ * rest of its batch is applied.</li>
+ * <li><b>Dead letters come back the way they came.</b> {@link #replay} hands dead letters back to this loop after a
+ * fix: its own thread decodes them with the source topic's codec and applies them through the same handler, with the
+ * same retries, as if they had just been polled from their source partition (so ingestion still takes the provider
+ * from the source topic). A replay that fails again is reported, not dead-lettered a second time.</li>
  * <li><b>No patient data in logs or headers</b>: failures are described by {@link Failures#redact}.</li>
  * <li><b>Truthful health</b>: {@link #health()} tells whether the thread runs, its lag, and when it last made
  * progress; the thread publishes them, so any thread may read them.</li>
@@ -74,6 +81,23 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     public record Delivery<T>(String topic, int partition, long offset, String key, T value, byte[] raw) {
     }
 
+    /** A dead letter handed back: where the message was first read (its source), its key and its original bytes. */
+    public record Replay(String topic, int partition, long offset, String key, byte[] value) {
+    }
+
+    /** What became of one replayed message: applied, or the code and redacted reason it failed on again. */
+    public record ReplayOutcome(boolean applied, String errorCode, String reason) {
+        static final ReplayOutcome APPLIED = new ReplayOutcome(true, null, null);
+    }
+
+    /** What to do with a message that failed on its own: dead-letter it, or (a replay) report it. */
+    private interface Poison<T> {
+        void failed(Delivery<T> d, String code, String reason);
+    }
+
+    private record PendingReplay(List<Replay> items, CompletableFuture<List<ReplayOutcome>> done) {
+    }
+
     private final String groupId;
     private final Collection<String> topics;
     private final Pattern topicPattern;
@@ -81,6 +105,8 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     private final BatchHandler<T> handler;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final String deadLetterTopic;
+    private final ConcurrentLinkedQueue<PendingReplay> replays = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Clock clock = Clock.systemUTC();
@@ -123,6 +149,7 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         this.handler = handler;
         this.consumer = clients.consumer(groupId, maxPollRecords, new StringDeserializer(), new ByteArrayDeserializer());
         this.deadLetters = clients.producer(groupId + "-dlq", new ByteArraySerializer(), new ByteArraySerializer());
+        this.deadLetterTopic = Topics.deadLetterTopicOfGroup(groupId);
     }
 
     /**
@@ -145,6 +172,30 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
 
     public String groupId() {
         return groupId;
+    }
+
+    /** Where this loop's dead letters go: its service's {@code deadletter.v1.<principal>}. */
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    /** {@code value} as this loop's codec for {@code topic} reads it; throws the codec's undecodable exception. */
+    public Object decode(String topic, byte[] value) {
+        return codecForTopic.apply(topic).decode(value);
+    }
+
+    /**
+     * Hands dead letters back to this loop: its thread applies them between two polls, through the handler, with
+     * the retries of any batch; the future answers one outcome per item, in order. It fails if the loop stops first.
+     */
+    public CompletableFuture<List<ReplayOutcome>> replay(List<Replay> items) {
+        CompletableFuture<List<ReplayOutcome>> done = new CompletableFuture<>();
+        if (!health().alive()) {
+            done.completeExceptionally(new IllegalStateException("consumer loop " + groupId + " is not running"));
+            return done;
+        }
+        replays.add(new PendingReplay(List.copyOf(items), done));
+        return done;
     }
 
     public boolean isAssigned() {
@@ -181,6 +232,7 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
                     if (!records.isEmpty()) {
                         handle(records);
                     }
+                    applyReplays();
                     refreshLag();
                     backoffMs = 200;
                 } catch (WakeupException e) {
@@ -215,6 +267,9 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
             }
             deadLetters.close(Duration.ofSeconds(5));
             stopped.countDown();
+            for (PendingReplay p; (p = replays.poll()) != null; ) {
+                p.done().completeExceptionally(new IllegalStateException("consumer loop " + groupId + " stopped"));
+            }
         }
     }
 
@@ -224,7 +279,8 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         for (TopicPartition tp : records.partitions()) {
             pendingFrom.put(tp, records.records(tp).get(0).offset());
         }
-        applyUntilDone(decode(records));
+        applyUntilDone(decode(records), true, (d, code, reason) ->
+                deadLetter(d.topic(), d.partition(), d.offset(), d.key(), d.raw(), code, reason));
         Set<TopicPartition> owned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         long count = 0;
@@ -262,13 +318,52 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         return batch;
     }
 
-    /** Retries the batch while the failure is transient; isolates and dead-letters a message that fails on its own. */
-    private void applyUntilDone(List<Delivery<T>> deliveries) throws InterruptedException {
+    /** Applies what {@link #replay} handed in, on the loop thread, as the poll that first read them would have. */
+    @SuppressWarnings("unchecked")
+    private void applyReplays() throws InterruptedException {
+        for (PendingReplay p; (p = replays.peek()) != null; ) {
+            List<ReplayOutcome> outcomes = new ArrayList<>();
+            List<Delivery<T>> batch = new ArrayList<>();
+            Map<Delivery<T>, Integer> index = new java.util.IdentityHashMap<>();
+            for (Replay r : p.items()) {
+                try {
+                    T value = (T) codecForTopic.apply(r.topic()).decode(r.value());
+                    Delivery<T> d = new Delivery<>(r.topic(), r.partition(), r.offset(), r.key(), value, r.value());
+                    index.put(d, outcomes.size());
+                    batch.add(d);
+                    outcomes.add(ReplayOutcome.APPLIED);
+                } catch (EventCodec.UndecodableEventException e) {
+                    outcomes.add(new ReplayOutcome(false, e.code, Failures.redact(e)));
+                }
+            }
+            try {
+                applyUntilDone(batch, false, (d, code, reason) -> outcomes.set(index.get(d), new ReplayOutcome(false, code, reason)));
+            } catch (InterruptedException e) {
+                // stopping: close() fails what is still queued
+                throw e;
+            } catch (RuntimeException e) {
+                replays.poll();
+                p.done().completeExceptionally(new IllegalStateException("replay failed: " + Failures.redact(e)));
+                continue;
+            }
+            replays.poll();
+            p.done().complete(outcomes);
+        }
+    }
+
+    /**
+     * Retries the batch while the failure is transient; isolates a message that fails on its own and hands it to
+     * {@code poison}. {@code polled}: the batch came from this loop's partitions, so messages of partitions revoked
+     * meanwhile are left to their new owner (a replay is applied whoever owns its partition now).
+     */
+    private void applyUntilDone(List<Delivery<T>> deliveries, boolean polled, Poison<T> poison) throws InterruptedException {
         List<Delivery<T>> batch = deliveries;
         long backoffMs = 200;
         int unexplained = 0;
         while (running.get()) {
-            batch = stillOwned(batch);
+            if (polled) {
+                batch = stillOwned(batch);
+            }
             if (batch.isEmpty()) {
                 return;
             }
@@ -287,8 +382,8 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
                 if (batch.size() > 1) {
                     // one bad message must not sink the batch: split and retry the halves
                     int mid = batch.size() / 2;
-                    applyUntilDone(batch.subList(0, mid));
-                    applyUntilDone(batch.subList(mid, batch.size()));
+                    applyUntilDone(batch.subList(0, mid), polled, poison);
+                    applyUntilDone(batch.subList(mid, batch.size()), polled, poison);
                     return;
                 }
                 Delivery<T> d = batch.get(0);
@@ -301,9 +396,9 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
                     continue;
                 }
                 String reason = Failures.redact(e);
-                LOG.errorf("consumer %s: message %s-%d@%d failed and goes to the dead-letter topic: %s",
-                        groupId, d.topic(), d.partition(), d.offset(), reason);
-                deadLetter(d.topic(), d.partition(), d.offset(), d.key(), d.raw(), Failures.deadLetterCode(e), reason);
+                LOG.errorf("consumer %s: message %s-%d@%d failed%s: %s", groupId, d.topic(), d.partition(), d.offset(),
+                        polled ? " and goes to the dead-letter topic" : " again on replay", reason);
+                poison.failed(d, Failures.deadLetterCode(e), reason);
                 return;
             }
         }
@@ -464,7 +559,7 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         try {
             // synchronous: the offset of a dead-lettered message is committed only once the DLQ has it
-            deadLetters.send(new ProducerRecord<>(Topics.DEAD_LETTER.topic, null, keyBytes, value, headers))
+            deadLetters.send(new ProducerRecord<>(deadLetterTopic, null, keyBytes, value, headers))
                     .get(30, TimeUnit.SECONDS);
             deadLettered++;
         } catch (Exception e) {

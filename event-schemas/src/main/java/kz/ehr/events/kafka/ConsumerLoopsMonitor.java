@@ -50,6 +50,11 @@ public final class ConsumerLoopsMonitor {
         return loop;
     }
 
+    /** The registered loops, e.g. for handing dead letters back to the one of their group. */
+    public List<BatchConsumerLoop<?>> loops() {
+        return List.copyOf(loops);
+    }
+
     /** UP while every loop is ready; each loop's group, thread, lag and seconds since progress as data. */
     public HealthCheckResponse readiness() {
         Instant now = clock.instant();

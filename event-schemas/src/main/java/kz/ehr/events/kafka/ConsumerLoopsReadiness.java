@@ -37,6 +37,11 @@ public class ConsumerLoopsReadiness implements HealthCheck {
         return loops.register(loop);
     }
 
+    /** This service's loop of consumer group {@code groupId}, if it runs one. */
+    public java.util.Optional<BatchConsumerLoop<?>> loop(String groupId) {
+        return loops.loops().stream().filter(l -> l.groupId().equals(groupId)).findFirst();
+    }
+
     @Override
     public HealthCheckResponse call() {
         return loops.readiness();

@@ -125,6 +125,22 @@ public final class KafkaClients {
         return observed(new KafkaConsumer<>(consumerProperties(groupId, maxPollRecords), keys, values));
     }
 
+    /**
+     * A consumer in no group, for reading a topic with {@code assign}/{@code seek} (e.g. the dead letters an ops
+     * endpoint shows): it commits nothing, so it needs READ on the topic and no group ACL.
+     */
+    public <K, V> KafkaConsumer<K, V> reader(String clientId, Deserializer<K> keys, Deserializer<V> values) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putAll(connection);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + ProcessHandle.current().pid());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // short-lived, so not announced for metrics (a binder would keep it)
+        return new KafkaConsumer<>(p, keys, values);
+    }
+
     public Admin admin() {
         Properties p = new Properties();
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);

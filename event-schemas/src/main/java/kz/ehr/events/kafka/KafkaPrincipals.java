@@ -20,22 +20,24 @@ public final class KafkaPrincipals {
     }
 
     /**
-     * A service's principal: the topics it reads (with its consumer groups, all named {@code groupPrefix…}) and
-     * the only topics it may write.
+     * A service's principal: the topics it reads (with its consumer groups, all named {@code groupPrefix…}), the
+     * only topics it may write, and its own dead-letter topic ({@link #deadLetterTopic()}), which it alone writes
+     * (its consumer loops) and reads (its ops endpoint, to show and replay dead letters to its own consumers). A
+     * replay goes straight back to the consumer loop, so no service needs WRITE on a topic it consumes.
      *
      * @param readsProviderTopics whether it also reads every {@code provider.records.v1.<providerId>}
      */
     public enum Service {
         INGESTION("ingestion-service", "ingestion", List.of(Topics.PROVIDER_RECORDS), true,
-                List.of(Topics.PATIENTS, Topics.REGISTRY, Topics.CARE, Topics.INGEST_REJECTED, Topics.DEAD_LETTER)),
+                List.of(Topics.PATIENTS, Topics.REGISTRY, Topics.CARE, Topics.INGEST_REJECTED)),
         PATIENT_INDEX("patient-index-service", "patient-index",
-                List.of(Topics.PATIENTS, Topics.REGISTRY, Topics.CARE), false, List.of(Topics.MPI_LINKS, Topics.DEAD_LETTER)),
+                List.of(Topics.PATIENTS, Topics.REGISTRY, Topics.CARE), false, List.of(Topics.MPI_LINKS)),
         CERTIFICATES("certificate-service", "certificate-service",
                 List.of(Topics.PATIENTS, Topics.REGISTRY, Topics.CARE, Topics.MPI_LINKS), false,
-                List.of(Topics.CERTIFICATE_EVENTS, Topics.DEAD_LETTER)),
+                List.of(Topics.CERTIFICATE_EVENTS)),
         BILLING("billing-service", "billing-service",
                 List.of(Topics.PATIENTS, Topics.REGISTRY, Topics.CARE, Topics.MPI_LINKS), false,
-                List.of(Topics.BILLING_EVENTS, Topics.DEAD_LETTER));
+                List.of(Topics.BILLING_EVENTS));
 
         /** The user name: the service's {@code quarkus.application.name}, so no table maps one to the other. */
         public final String principal;
@@ -51,6 +53,21 @@ public final class KafkaPrincipals {
             this.reads = reads;
             this.readsProviderTopics = readsProviderTopics;
             this.writes = writes;
+        }
+
+        /** {@code deadletter.v1.<principal>}: READ and WRITE for this service, nothing for anyone else but the admin. */
+        public String deadLetterTopic() {
+            return Topics.deadLetterTopic(principal);
+        }
+
+        /** The service whose consumer groups (ACL prefix {@link #groupPrefix}) include {@code groupId}. */
+        public static java.util.Optional<Service> ofGroup(String groupId) {
+            for (Service s : values()) {
+                if (groupId != null && groupId.startsWith(s.groupPrefix)) {
+                    return java.util.Optional.of(s);
+                }
+            }
+            return java.util.Optional.empty();
         }
 
         /** The service whose {@code quarkus.application.name} is {@code application}. */
