@@ -19,11 +19,13 @@ import kz.ehr.security.audit.AuditTable;
  * when, what, why. The table refuses UPDATE, DELETE and TRUNCATE (V4), so nothing here can rewrite history.
  */
 @ApplicationScoped
-public class AuditLog {
+public class AuditLog implements kz.ehr.events.ops.OpsAudit {
     /** What was done; stable codes an auditor filters by. */
     public enum Action {
         READ_LINES, EXPORT_LINES_CSV, READ_CHANGES, READ_OUTREACH, EXPORT_OUTREACH_CSV, READ_PERSON_EVENTS, FRAUD_DECISION,
-        READ_AUDIT
+        READ_AUDIT,
+        /** The shared ops endpoints' actions (kz.ehr.events.ops.OpsAudit). */
+        READ_DEAD_LETTER, REPLAY_DEAD_LETTERS, REQUEUE_OUTBOX_ROW
     }
 
     public record Entry(long id, String at, String who, String action, String patient, String purpose, String resource,
@@ -43,6 +45,12 @@ public class AuditLog {
         } catch (SQLException e) {
             throw new IllegalStateException("could not write the audit row for " + action, e);
         }
+    }
+
+    /** An ops action of the shared endpoints (dead letters, outbox): no patient, the subject as the resource. */
+    @Override
+    public void record(String who, String action, String subject, String purpose) {
+        record(new Caller(who, purpose), Action.valueOf(action), null, subject, 0);
     }
 
     /** On the caller's connection, so the row commits with the read or decision it describes. */

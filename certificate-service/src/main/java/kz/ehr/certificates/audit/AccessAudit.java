@@ -20,10 +20,12 @@ import kz.ehr.security.audit.AuditTable;
  * database refuses UPDATE, DELETE and TRUNCATE of {@code access_audit} (V3); the API only reads it.
  */
 @ApplicationScoped
-public class AccessAudit {
+public class AccessAudit implements kz.ehr.events.ops.OpsAudit {
     /** What an audit row says was done. */
     public enum Action {
-        ISSUE, ISSUE_REFUSED, READ, READ_QR, READ_PDF, READ_REVOCATION, READ_PERSON_EVENTS, KEY_ROTATION, KEY_WITHDRAWAL, READ_AUDIT
+        ISSUE, ISSUE_REFUSED, READ, READ_QR, READ_PDF, READ_REVOCATION, READ_PERSON_EVENTS, KEY_ROTATION, KEY_WITHDRAWAL, READ_AUDIT,
+        /** The shared ops endpoints' actions (kz.ehr.events.ops.OpsAudit). */
+        READ_DEAD_LETTER, REPLAY_DEAD_LETTERS, REQUEUE_OUTBOX_ROW
     }
 
     public record Entry(long id, Instant at, String who, String action, String certificateNumber, String iin, String purpose) {
@@ -46,6 +48,12 @@ public class AccessAudit {
             ps.setString(5, caller.purpose());
             ps.executeUpdate();
         }
+    }
+
+    /** An ops action of the shared endpoints (dead letters, outbox): the subject where key actions put the key. */
+    @Override
+    public void record(String who, String action, String subject, String purpose) throws SQLException {
+        record(new Caller(who, purpose), Action.valueOf(action), subject, null);
     }
 
     /** Newest first, with the filters every service's audit API shares; the subject is the person's IIN. */

@@ -19,8 +19,12 @@ import kz.ehr.security.audit.AuditTable;
  * Append-only: the database refuses UPDATE, DELETE and TRUNCATE of {@code audit_log} (V3); the API only reads it.
  */
 @ApplicationScoped
-public class AuditLog {
-    public enum Action { READ_REJECTIONS, ISSUE_KEY, REVOKE_KEY, READ_AUDIT }
+public class AuditLog implements kz.ehr.events.ops.OpsAudit {
+    public enum Action {
+        READ_REJECTIONS, ISSUE_KEY, REVOKE_KEY, READ_AUDIT,
+        /** The shared ops endpoints' actions (kz.ehr.events.ops.OpsAudit). */
+        READ_DEAD_LETTER, REPLAY_DEAD_LETTERS, REQUEUE_OUTBOX_ROW
+    }
 
     public record Entry(long id, Instant at, String who, String action, String subject, String purpose) {
     }
@@ -41,6 +45,12 @@ public class AuditLog {
             ps.setString(4, purpose);
             ps.executeUpdate();
         }
+    }
+
+    /** An ops action of the shared endpoints (dead letters, outbox). */
+    @Override
+    public void record(String who, String action, String subject, String purpose) throws SQLException {
+        record(who, Action.valueOf(action), subject, purpose);
     }
 
     /** Newest first, with the filters every service's audit API shares. */

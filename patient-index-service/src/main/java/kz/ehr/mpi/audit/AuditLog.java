@@ -21,7 +21,7 @@ import kz.ehr.security.audit.AuditTable;
  * is append-only (a trigger refuses UPDATE, DELETE and TRUNCATE), so this class only inserts and reads.
  */
 @ApplicationScoped
-public class AuditLog {
+public class AuditLog implements kz.ehr.events.ops.OpsAudit {
     @Inject
     AgroalDataSource dataSource;
 
@@ -46,6 +46,12 @@ public class AuditLog {
             // a read that cannot be audited must not be served
             throw new IllegalStateException("audit log unavailable", e);
         }
+    }
+
+    /** An ops action of the shared endpoints (dead letters, outbox): no enterprise id, the subject as the detail. */
+    @Override
+    public void record(String who, String action, String subject, String purpose) {
+        record(new Caller(who, purpose), action, null, subject);
     }
 
     /** Newest first, with the filters every service's audit API shares; the subject is the enterprise id. */
