@@ -62,6 +62,11 @@ public class OutboxPublisher {
         return OutboxRelay.status(dataSource, setAsideLimit);
     }
 
+    /** See {@link OutboxRelay#requeue}. */
+    public boolean requeue(long id) throws java.sql.SQLException {
+        return OutboxRelay.requeue(dataSource, id);
+    }
+
     void start(@Observes StartupEvent event) {
         if (!enabled) {
             return;

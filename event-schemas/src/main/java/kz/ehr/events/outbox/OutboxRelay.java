@@ -266,6 +266,20 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts set-aside row {@code id} back in the queue after ops fixed its cause (e.g. raised the topic's
+     * {@code max.message.bytes}, granted the topic): the next pass sends it. It keeps its {@code commit_seq}, so it goes
+     * before the rows still waiting, but after the rows of its key that were sent while it stood aside. False when no
+     * such row is set aside (unknown, already requeued, or sent).
+     */
+    public static boolean requeue(DataSource dataSource, long id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE outbox SET failed_at = NULL, error_code = NULL WHERE id = ? AND failed_at IS NOT NULL AND sent_at IS NULL")) {
+            ps.setLong(1, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** What the outbox holds now, for metrics and the ops read. */
     public static OutboxStatus status(DataSource dataSource, int setAsideLimit) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
