@@ -55,6 +55,10 @@ class AccessControlTests {
             new Endpoint("GET", "/api/v1/outreach?polyclinic=100140000013&format=csv", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/persons/900510300001/events", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/ops/outbox", Set.of(Roles.OPS)),
+            new Endpoint("POST", "/api/v1/ops/outbox/999999999/requeue", Set.of(Roles.OPS)),
+            new Endpoint("GET", "/api/v1/ops/dead-letters", Set.of(Roles.OPS)),
+            new Endpoint("GET", "/api/v1/ops/dead-letters/0-999999999", Set.of(Roles.OPS)),
+            new Endpoint("POST", "/api/v1/ops/dead-letters/replay", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/audit", Set.of(Roles.AUDITOR)));
 
     static Stream<Arguments> matrix() {
