@@ -9,19 +9,23 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 
 /**
- * A service's {@code person_event} table: every health-record event it consumed, raw, keyed by person. Certificates and
- * billing both keep one (their Flyway migrations create it); how it is written and paged lives here, once.
+ * A service's {@code person_event} table: the latest version of every health-record a service consumed, raw, keyed by
+ * person. Certificates and billing both keep one (their Flyway migrations create it); how it is written and paged lives
+ * here, once.
  * <ul>
  * <li>{@link #store}: one statement over column arrays (cheaper for the server than a JDBC batch of thousands of
- * rows); an event id seen before, or twice in the batch, is stored once.</li>
+ * rows). One row per source record (provider + recordId), and the newer version wins: an event is stored only if its
+ * {@code recordVersion} is higher than the one the row holds, so whatever order versions arrive in (a redelivery, two
+ * ingestion instances publishing at once, a record whose corrected IIN moved it to another partition) every service ends
+ * on the record's highest version. A redelivered event is the same version again and changes nothing.</li>
  * <li>{@link #page}: a person's events oldest first, a page at a time with a cursor and the total. A person may have
  * 50,000 records (issue #14): no answer is as long as the history.</li>
  * </ul>
@@ -69,26 +73,35 @@ public final class PersonEventTable {
     }
 
     /**
-     * Stores a batch on the caller's connection and transaction. A redelivery is the exception, so the batch (the first
-     * occurrence of each event id) is first written with a plain INSERT in a savepoint: {@code ON CONFLICT DO NOTHING}
-     * costs the server an extra probe of the primary key and a confirmation record per row, ~20 % of the statement. If
-     * an id was stored before, that INSERT fails on the key and is rolled back, and the batch is written again skipping
-     * the stored ids.
+     * Stores a batch on the caller's connection and transaction, newer version wins per source record. Within the batch
+     * the highest version of each record is kept (the first on a tie: the same version is the same event). A new version
+     * of a stored record or a redelivery is the exception, so the batch is first written with a plain INSERT in a
+     * savepoint: {@code ON CONFLICT} costs the server an extra probe of the key and a confirmation record per row, ~20 %
+     * of the statement. If a record was stored before, that INSERT fails on the key and is rolled back, and the batch is
+     * written again as an upsert that replaces a row only with a higher version.
      */
     public void store(Connection c, List<Delivery<HealthRecordEvent>> batch) throws SQLException {
         if (batch.isEmpty()) {
             return;
         }
-        Set<String> ids = new HashSet<>();
-        List<Delivery<HealthRecordEvent>> first = new ArrayList<>(batch.size());
+        Map<String, Delivery<HealthRecordEvent>> newest = new LinkedHashMap<>();
         for (Delivery<HealthRecordEvent> d : batch) {
-            if (ids.add(d.value().getEnvelope().getEventId())) {
-                first.add(d);
-            }
+            newest.merge(recordKey(d.value()), d,
+                    (held, next) -> next.value().getRecordVersion() > held.value().getRecordVersion() ? next : held);
         }
+        List<Delivery<HealthRecordEvent>> first = new ArrayList<>(newest.values());
         if (!insertUnlessStoredBefore(c, first)) {
-            insert(c, first, " ON CONFLICT (event_id) DO NOTHING");
+            insert(c, first, """
+                     ON CONFLICT (provider_id, source_record_id) DO UPDATE SET event_id = excluded.event_id,
+                       person_key = excluded.person_key, record_type = excluded.record_type, occurred_at = excluded.occurred_at,
+                       payload = excluded.payload, record_version = excluded.record_version, stored_at = now()"""
+                    + (withLocalId ? ", local_id = excluded.local_id" : "")
+                    + " WHERE person_event.record_version < excluded.record_version");
         }
+    }
+
+    private static String recordKey(HealthRecordEvent e) {
+        return e.getEnvelope().getProviderId() + "\u001f" + e.getEnvelope().getSourceRecordId();
     }
 
     private boolean insertUnlessStoredBefore(Connection c, List<Delivery<HealthRecordEvent>> batch) throws SQLException {
@@ -113,6 +126,7 @@ public final class PersonEventTable {
         int n = batch.size();
         String[] id = new String[n], person = new String[n], type = new String[n], provider = new String[n], source = new String[n],
                 occurred = new String[n], local = new String[n];
+        Integer[] version = new Integer[n];
         byte[][] payload = new byte[n][];
         for (int i = 0; i < n; i++) {
             Delivery<HealthRecordEvent> d = batch.get(i);
@@ -124,11 +138,12 @@ public final class PersonEventTable {
             source[i] = e.getEnvelope().getSourceRecordId();
             occurred[i] = e.getEnvelope().getOccurredAt().toString();
             local[i] = e.getPatient().getLocalId();
+            version[i] = e.getRecordVersion();
             payload[i] = d.raw();
         }
-        String columns = "event_id, person_key, record_type, provider_id, source_record_id, occurred_at, payload"
+        String columns = "event_id, person_key, record_type, provider_id, source_record_id, occurred_at, payload, record_version"
                 + (withLocalId ? ", local_id" : "");
-        String arrays = "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bytea[]"
+        String arrays = "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bytea[], ?::int[]"
                 + (withLocalId ? ", ?::text[]" : "");
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO person_event (" + columns + ") SELECT * FROM unnest(" + arrays + ")" + onConflict)) {
@@ -137,8 +152,9 @@ public final class PersonEventTable {
                 ps.setArray(col + 1, c.createArrayOf("text", text[col]));
             }
             ps.setArray(7, c.createArrayOf("bytea", payload));
+            ps.setArray(8, c.createArrayOf("int4", version));
             if (withLocalId) {
-                ps.setArray(8, c.createArrayOf("text", local));
+                ps.setArray(9, c.createArrayOf("text", local));
             }
             ps.executeUpdate();
         }
