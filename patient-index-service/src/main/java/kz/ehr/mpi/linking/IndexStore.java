@@ -479,6 +479,58 @@ public final class IndexStore {
         return out;
     }
 
+    /** The version of a PATIENT record an event carries; {@code recordId} null: unknown, never superseded. */
+    public record RecordVersion(String eventId, String providerId, String recordId, int version) {
+    }
+
+    /**
+     * Event ids of the batch superseded by a newer version of their record, later in the batch or applied before: they
+     * are not applied, so the index ends on each record's highest version whatever order its versions arrive in. The
+     * highest version of every record of the batch is recorded, in the same statement (one round trip per batch).
+     * Callers hold {@link LinkingEngine#WRITE_LOCK}, so no other writer changes these rows meanwhile.
+     */
+    public static Set<String> supersededEvents(Connection c, Collection<RecordVersion> batch) throws SQLException {
+        Map<String, RecordVersion> newest = new LinkedHashMap<>();
+        for (RecordVersion r : batch) {
+            if (r.recordId() != null) {
+                newest.merge(r.providerId() + '\u001f' + r.recordId(), r, (a, b) -> b.version() > a.version() ? b : a);
+            }
+        }
+        Set<String> superseded = new HashSet<>();
+        if (newest.isEmpty()) {
+            return superseded;
+        }
+        Map<String, Integer> held = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH x AS (SELECT * FROM unnest(?::text[], ?::text[], ?::int[]) AS x(p, r, v)),
+                before AS (SELECT h.provider_id, h.record_id, h.version FROM patient_record_version h
+                           JOIN x ON h.provider_id = x.p AND h.record_id = x.r),
+                recorded AS (INSERT INTO patient_record_version AS h (provider_id, record_id, version) SELECT p, r, v FROM x
+                             ON CONFLICT (provider_id, record_id) DO UPDATE SET version = excluded.version
+                             WHERE h.version < excluded.version)
+                SELECT provider_id, record_id, version FROM before""")) {
+            ps.setArray(1, c.createArrayOf("text", newest.values().stream().map(RecordVersion::providerId).toArray()));
+            ps.setArray(2, c.createArrayOf("text", newest.values().stream().map(RecordVersion::recordId).toArray()));
+            ps.setArray(3, c.createArrayOf("int4", newest.values().stream().map(RecordVersion::version).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.put(rs.getString(1) + '\u001f' + rs.getString(2), rs.getInt(3));
+                }
+            }
+        }
+        for (RecordVersion r : batch) {
+            if (r.recordId() == null) {
+                continue;
+            }
+            String key = r.providerId() + '\u001f' + r.recordId();
+            Integer before = held.get(key);
+            if (r.version() < newest.get(key).version() || before != null && r.version() <= before) {
+                superseded.add(r.eventId());
+            }
+        }
+        return superseded;
+    }
+
     /** Event ids of the batch seen for the first time; they are recorded as processed in the same transaction. */
     public static Set<String> firstTimeEvents(Connection c, Collection<String> eventIds) throws SQLException {
         Set<String> fresh = new HashSet<>();

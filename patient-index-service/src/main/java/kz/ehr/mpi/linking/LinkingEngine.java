@@ -36,9 +36,18 @@ public final class LinkingEngine {
     /** Advisory lock key taken by every writer of links. */
     public static final long WRITE_LOCK = 0x4d5049L;
 
-    /** A PATIENT record from ehr.patients.v1. */
+    /** A PATIENT record from ehr.patients.v1: {@code recordId} and {@code recordVersion} say which version of which record. */
     public record Incoming(String eventId, String providerId, String localId, String iinStatus, Demographics demographics,
-                           Instant occurredAt) {
+                           Instant occurredAt, String recordId, int recordVersion) {
+        /** A record whose version is not known (benchmarks, replays of synthetic input): never superseded. */
+        public Incoming(String eventId, String providerId, String localId, String iinStatus, Demographics demographics,
+                        Instant occurredAt) {
+            this(eventId, providerId, localId, iinStatus, demographics, occurredAt, null, 0);
+        }
+
+        IndexStore.RecordVersion version() {
+            return new IndexStore.RecordVersion(eventId, providerId, recordId, recordVersion);
+        }
     }
 
     /** What a batch did. */
@@ -107,6 +116,8 @@ public final class LinkingEngine {
         try (ReadAhead reads = readAhead == null ? ReadAhead.inLine(c, steps) : ReadAhead.start(readAhead, steps);
              WriteBehind writes = readAhead == null || !WRITE_BEHIND ? WriteBehind.inLine(c) : WriteBehind.start(c)) {
             Set<String> fresh = IndexStore.firstTimeEvents(c, batch.stream().map(Incoming::eventId).toList());
+            // an older version of a record delivered after a newer one is not applied: newer wins (issue #15)
+            fresh.removeAll(IndexStore.supersededEvents(c, batch.stream().map(Incoming::version).toList()));
             timings.mark("dedupe");
             if (fresh.isEmpty()) {
                 return new Result(0, batch.size(), 0, 0, 0, 0);

@@ -51,6 +51,7 @@ public class PatientLinker {
         LocalDate birth = p.getBirthDate();
         return new LinkingEngine.Incoming(e.getEnvelope().getEventId(), e.getEnvelope().getProviderId(), p.getLocalId(),
                 p.getIinStatus(), new Demographics(p.getIin(), p.getLastName(), p.getFirstName(), p.getMiddleName(), birth,
-                p.getSex(), p.getPhone(), p.getAddress(), p.getMotherIin()), e.getEnvelope().getOccurredAt());
+                p.getSex(), p.getPhone(), p.getAddress(), p.getMotherIin()), e.getEnvelope().getOccurredAt(),
+                e.getEnvelope().getSourceRecordId(), e.getRecordVersion());
     }
 }
