@@ -27,6 +27,10 @@ final class RunningPlatform implements AutoCloseable {
     final String providerId = "e2e-provider";
     final String key = "e2e-key-" + UUID.randomUUID();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    /** How each module was started, so that a second instance can be started the same way. */
+    private final Map<String, Map<String, String>> properties = new HashMap<>();
+    private final Map<String, Map<String, String>> environments = new HashMap<>();
+    private Path root;
 
     /**
      * Starts every service against {@code kafka}, each logged in as its own principal with its password from
@@ -49,6 +53,7 @@ final class RunningPlatform implements AutoCloseable {
         RunningPlatform platform = new RunningPlatform();
         // ehr.apps.root lets a developer run these tests against a snapshot of packaged services
         Path root = Path.of(System.getProperty("ehr.apps.root", System.getProperty("ehr.repo.root", ".."))).toAbsolutePath().normalize();
+        platform.root = root;
         try {
             for (String module : MODULES) {
                 Map<String, String> props = new HashMap<>();
@@ -62,9 +67,11 @@ final class RunningPlatform implements AutoCloseable {
                 props.put("mp.jwt.verify.publickey.location", STAFF_TOKEN_KEY.toString());
                 props.putAll(extraProperties.getOrDefault(module, Map.of()));
                 // the Kafka password in the environment, as ./ehr up passes it: never on a command line
-                platform.services.put(module, ServiceProcess.start(root, module, LocalKafkaBroker.freePort(), props,
-                        Map.of("EHR_PROVIDER_KEYS", platform.providerId + ":" + platform.key,
-                                "EHR_KAFKA_PASSWORD", credentials.password(KafkaPrincipals.Service.ofApplication(module).principal))));
+                Map<String, String> env = Map.of("EHR_PROVIDER_KEYS", platform.providerId + ":" + platform.key,
+                        "EHR_KAFKA_PASSWORD", credentials.password(KafkaPrincipals.Service.ofApplication(module).principal));
+                platform.properties.put(module, props);
+                platform.environments.put(module, env);
+                platform.services.put(module, ServiceProcess.start(root, module, LocalKafkaBroker.freePort(), props, env));
             }
             for (ServiceProcess s : platform.services.values()) {
                 s.awaitReady(Duration.ofSeconds(180));
@@ -74,6 +81,19 @@ final class RunningPlatform implements AutoCloseable {
             platform.close();
             throw e;
         }
+    }
+
+    /**
+     * A second instance of {@code module} on a port of its own, with the same database, broker and configuration (as
+     * {@code ./ehr up --replicas 2} would run it); ready when this returns, stopped with the platform.
+     */
+    ServiceProcess secondInstance(String module) throws Exception {
+        String name = module + "-2";
+        ServiceProcess s = ServiceProcess.start(root, module, name, LocalKafkaBroker.freePort(), properties.get(module),
+                environments.get(module));
+        services.put(name, s);
+        s.awaitReady(Duration.ofSeconds(180));
+        return s;
     }
 
     ServiceProcess ingestion() {
