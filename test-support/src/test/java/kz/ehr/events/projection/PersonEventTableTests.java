@@ -24,7 +24,7 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 import kz.ehr.testsupport.TestPlatform;
 
 /**
- * The shared person_event table against the real PostgreSQL (its shape as billing V1+V8 and certificates V1+V2+V6 make
+ * The shared person_event table against the real PostgreSQL (its shape as billing V1+V9 and certificates V1+V2+V7 make
  * it): stored once whatever is redelivered, the newest version of a record whatever order versions arrive in, read in pages.
  */
 class PersonEventTableTests {
