@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +19,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.quarkus.test.common.ResourceArg;
@@ -33,24 +29,19 @@ import kz.ehr.certificates.Records;
 import kz.ehr.certificates.verifier.QrPayload;
 import kz.ehr.security.Caller;
 import kz.ehr.security.Roles;
+import kz.ehr.testsupport.HeadlessChromium;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestTokens;
 
 /**
- * The public /verify page in Debian's headless Chromium, driven by its chromedriver (paths in {@link #CHROMIUM} and
- * {@link #CHROMEDRIVER}, overridable with -Dchromium= and -Dchromedriver=; Selenium Manager is never asked to fetch
- * anything). Certificates are issued through the real broker and database, as in the other tests.
+ * The public /verify page in Debian's headless Chromium, driven by its chromedriver ({@link HeadlessChromium}). Certificates are issued through the real broker and database, as in the other tests.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_certificates_test"))
 class VerifyPageBrowserTests {
-    static final String CHROMIUM = System.getProperty("chromium", "/usr/bin/chromium");
-    static final String CHROMEDRIVER = System.getProperty("chromedriver", "/usr/bin/chromedriver");
     static final Duration DEADLINE = Duration.ofSeconds(60);
 
     static WebDriver browser;
-    static final List<String> HEADLESS = List.of("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--window-size=1200,1600");
 
     @TestHTTPResource("/verify")
     URL page;
@@ -62,16 +53,7 @@ class VerifyPageBrowserTests {
 
     /** Debian's headless Chromium through its chromedriver, with {@code extra} arguments. */
     static WebDriver chromium(List<String> extra) {
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments(HEADLESS);
-        options.addArguments(extra);
-        WebDriver driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(DEADLINE);
-        return driver;
+        return HeadlessChromium.start(DEADLINE, extra);
     }
 
     @AfterAll
