@@ -55,7 +55,7 @@ public final class ConsumerLoopsMonitor {
         return List.copyOf(loops);
     }
 
-    /** UP while every loop is ready; each loop's group, thread, lag and seconds since progress as data. */
+    /** UP while every loop is ready; each loop's group, thread, lag, seconds since progress and dead letters as data. */
     public HealthCheckResponse readiness() {
         Instant now = clock.instant();
         HealthCheckResponseBuilder response = HealthCheckResponse.named(CHECK_NAME);
@@ -68,7 +68,9 @@ public final class ConsumerLoopsMonitor {
             response.withData(group + ".ready", ready)
                     .withData(group + ".alive", health.alive())
                     .withData(group + ".lag", health.lag())
-                    .withData(group + ".secondsSinceProgress", health.secondsSinceProgress(now));
+                    .withData(group + ".secondsSinceProgress", health.secondsSinceProgress(now))
+                    // since this process started; the ops console shows it per group
+                    .withData(group + ".deadLettered", loop.deadLettered());
             if (health.failure() != null) {
                 response.withData(group + ".failure", health.failure());
             }
