@@ -74,7 +74,8 @@ final class RunningPlatform implements AutoCloseable {
                 platform.services.put(module, ServiceProcess.start(root, module, LocalKafkaBroker.freePort(), props, env));
             }
             for (ServiceProcess s : platform.services.values()) {
-                s.awaitReady(Duration.ofSeconds(180));
+                // 300 s: on the shared 2-core machine under load a packaged service has taken over 180 s to start
+                s.awaitReady(Duration.ofSeconds(300));
             }
             return platform;
         } catch (Exception | Error e) {
