@@ -109,7 +109,11 @@ public interface BillingConfig {
         @WithDefault("11")
         int nearMarkFromMonths();
 
-        /** Screening target groups {@code SCREENING:SEX|*:MIN:MAX:EFFECTIVE_FROM,…}; DOMAIN.md's programmes when absent. */
+        /**
+         * Screening programmes {@code SCREENING:SEX|*:MIN:MAX:EFFECTIVE_FROM[:INTERVAL],…} (INTERVAL an ISO period such as
+         * P2Y, {@code -} or absent for none); DOMAIN.md's programmes ({@code kz.ehr.screening.ScreeningProgramme.DOMAIN})
+         * when absent.
+         */
         Optional<String> screeningProgrammes();
 
         /**

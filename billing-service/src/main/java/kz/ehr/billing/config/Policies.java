@@ -17,7 +17,7 @@ import kz.ehr.billing.capitation.CapitationPolicies;
 import kz.ehr.billing.capitation.CapitationPolicy;
 import kz.ehr.billing.capitation.CombinationPolicy;
 import kz.ehr.billing.fraud.FraudPolicy;
-import kz.ehr.billing.fraud.ScreeningProgramme;
+import kz.ehr.screening.ScreeningProgramme;
 
 /** Turns the typed configuration into the domain's policy objects, once. */
 @ApplicationScoped
@@ -98,12 +98,14 @@ public class Policies {
         return out;
     }
 
+    /** {@code CODE:SEX|*:MIN:MAX:EFFECTIVE_FROM[:INTERVAL]}, INTERVAL an ISO period (P2Y) or {@code -} for none. */
     static List<ScreeningProgramme> programmes(String spec) {
         List<ScreeningProgramme> out = new ArrayList<>();
         for (String item : spec.split(",")) {
             String[] p = item.trim().split(":");
+            java.time.Period interval = p.length > 5 && !"-".equals(p[5].trim()) ? java.time.Period.parse(p[5].trim()) : null;
             out.add(new ScreeningProgramme(p[0], "*".equals(p[1]) ? null : p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]),
-                    LocalDate.parse(p[4])));
+                    interval, LocalDate.parse(p[4])));
         }
         return out;
     }

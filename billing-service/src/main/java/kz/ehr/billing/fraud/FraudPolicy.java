@@ -1,9 +1,10 @@
 package kz.ehr.billing.fraud;
 
 import java.time.LocalDate;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+
+import kz.ehr.screening.ScreeningProgramme;
 
 /**
  * Thresholds of the fraud monitor.
@@ -17,22 +18,17 @@ import java.util.Optional;
 public record FraudPolicy(int dailyCap, int defaultSlotMinutes, int burstThreshold, int nearMarkFromMonths,
                           int markMonths, List<ScreeningProgramme> programmes) {
 
+    /** DOMAIN.md's screening programmes: the shared table ({@link ScreeningProgramme#DOMAIN}). */
     public static List<ScreeningProgramme> domainProgrammes() {
-        LocalDate since = LocalDate.of(2000, 1, 1);
-        return List.of(new ScreeningProgramme("CARDIO", null, 40, 70, since),
-                new ScreeningProgramme("GLAUCOMA", null, 40, 70, since),
-                new ScreeningProgramme("BREAST", "F", 40, 70, since),
-                new ScreeningProgramme("CERVICAL", "F", 30, 70, since),
-                new ScreeningProgramme("COLORECTAL", null, 50, 70, since));
+        return ScreeningProgramme.DOMAIN;
     }
 
     public static FraudPolicy defaults() {
         return new FraudPolicy(40, 15, 10, 11, 12, domainProgrammes());
     }
 
-    /** The target group of a screening in force on a date (latest effective version). */
+    /** The target group and interval of a screening in force on a date (latest effective version). */
     public Optional<ScreeningProgramme> programme(String screening, LocalDate on) {
-        return programmes.stream().filter(p -> p.screening().equals(screening) && !p.effectiveFrom().isAfter(on))
-                .max(Comparator.comparing(ScreeningProgramme::effectiveFrom));
+        return ScreeningProgramme.inForce(programmes, screening, on);
     }
 }

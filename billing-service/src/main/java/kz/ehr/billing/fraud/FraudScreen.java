@@ -8,7 +8,8 @@ import java.util.Set;
 /** Runs every rule; pure, so the same facts always give the same findings (re-screening is idempotent). */
 public final class FraudScreen {
     public static final List<PersonRule> PERSON_RULES = List.of(new VisitAfterDeathRule(), new ScreeningOutsideTargetGroupRule(),
-            new DuplicateServiceRule(), new VisitDuringHospitalStayRule(), new NotAttachedWithoutReferralRule());
+            new DuplicateServiceRule(), new VisitDuringHospitalStayRule(), new NotAttachedWithoutReferralRule(),
+            new ScreeningIntervalRule());
     public static final List<DoctorDayRule> DOCTOR_DAY_RULES = List.of(new DoctorDailyCapRule(), new OverlappingSlotsRule(),
             new BurstBeforeMarkRule());
 

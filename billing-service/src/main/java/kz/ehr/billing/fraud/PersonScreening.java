@@ -20,6 +20,7 @@ public final class PersonScreening {
     private final PersonContext person;
     private final PersonHistory history;
     private final DuplicateServiceRule.Seen seen = new DuplicateServiceRule.Seen();
+    private final ScreeningIntervalRule.Last screenings = new ScreeningIntervalRule.Last();
     private LocalDate previous;
 
     /** {@code person}: the facts (demographics, death, attachments, stays); its visits are not read. */
@@ -36,7 +37,8 @@ public final class PersonScreening {
     public Screened next(ScreenedVisit v) {
         List<Finding> findings = new ArrayList<>();
         for (PersonRule rule : FraudScreen.PERSON_RULES) {
-            var reason = rule instanceof DuplicateServiceRule ? seen.repeatedBy(v) : rule.check(v, person, policy);
+            var reason = rule instanceof DuplicateServiceRule ? seen.repeatedBy(v)
+                    : rule instanceof ScreeningIntervalRule ? screenings.next(v, policy) : rule.check(v, person, policy);
             reason.ifPresent(r -> findings.add(new Finding(v.visitKey(), rule.id(), r)));
         }
         seen.add(v);

@@ -18,6 +18,7 @@ import io.smallrye.common.annotation.Blocking;
 import kz.ehr.billing.BillingProblem;
 import kz.ehr.billing.config.Policies;
 import kz.ehr.billing.outreach.OutreachList;
+import kz.ehr.billing.outreach.ScreeningOutreach;
 import kz.ehr.security.Caller;
 import kz.ehr.security.Roles;
 
@@ -31,6 +32,8 @@ public class OutreachResource {
     SecurityIdentity identity;
     @Inject
     Policies policies;
+    @Inject
+    ScreeningOutreach screenings;
 
     @GET
     @RolesAllowed(Roles.OPS)
@@ -60,5 +63,39 @@ public class OutreachResource {
                     .header("Content-Disposition", "attachment; filename=\"outreach-" + bin + "-" + m + "m.csv\"").build();
         }
         return Response.ok(outreach.page(bin, m, on, after, Params.limit(limit), caller), "application/json").build();
+    }
+
+    /**
+     * Attached people due a screening on {@code asOf} by their programme's target group and interval, the children's
+     * annual preventive exam included; {@code programme} narrows the list to one.
+     */
+    @GET
+    @Path("/screenings")
+    @RolesAllowed(Roles.OPS)
+    @Produces({"application/json", "text/csv"})
+    public Response dueScreenings(@QueryParam("polyclinic") String polyclinic, @QueryParam("programme") String programme,
+            @QueryParam("asOf") String asOf, @QueryParam("after") String after, @QueryParam("limit") Integer limit,
+            @QueryParam("format") String format, @HeaderParam("Accept") String accept,
+            @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
+        Caller caller = Params.caller(identity, purpose);
+        String bin = Params.bin("polyclinic", polyclinic);
+        LocalDate on = asOf == null ? LocalDate.now(policies.zone()) : Params.date("asOf", asOf);
+        java.util.List<String> known = screenings.programmesOn(on);
+        if (programme != null && !known.contains(programme)) {
+            throw BillingProblem.badRequest("INVALID_PROGRAMME", "programme",
+                    "programme must be one of " + known + " (the programmes with an interval on " + on + ")");
+        }
+        if (Params.wantsCsv(format, accept)) {
+            StreamingOutput body = out -> {
+                try {
+                    screenings.csv(bin, programme, on, caller, out);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            return Response.ok(body, "text/csv; charset=UTF-8")
+                    .header("Content-Disposition", "attachment; filename=\"screenings-due-" + bin + ".csv\"").build();
+        }
+        return Response.ok(screenings.page(bin, programme, on, after, Params.limit(limit), caller), "application/json").build();
     }
 }

@@ -102,6 +102,76 @@ class FraudRulesTests {
         assertThat(SCREEN.screenPerson(p).get(0).reason()).contains("A01").doesNotContain("B02");
     }
 
+    static ScreenedVisit screening(String key, String date, String code) {
+        return visit(key, date, "SCREENING", code, List.of("SCR-" + code), false, BIN);
+    }
+
+    /** The rules fired on each visit, in visit order ("-" for none). */
+    static List<String> screened(String sex, String born, ScreenedVisit... visits) {
+        PersonContext p = person(sex, born, null, List.of(), visits);
+        List<String> out = new ArrayList<>();
+        for (ScreenedVisit v : visits) {
+            Set<String> fired = rulesFiredOn(p, v.visitKey());
+            out.add(fired.isEmpty() ? "-" : String.join(" ", new java.util.TreeSet<>(fired)));
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} on {1} then {2}: {3}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "BREAST,     2023-05-10, 2025-05-09, SCREENING_BEFORE_INTERVAL", // a day short of 2 years
+            "BREAST,     2023-05-10, 2025-05-10, -",                         // exactly 2 years
+            "BREAST,     2024-02-29, 2026-02-27, SCREENING_BEFORE_INTERVAL",
+            "BREAST,     2024-02-29, 2026-02-28, -",                         // from a leap day: 28 February
+            "CERVICAL,   2020-02-29, 2024-02-28, SCREENING_BEFORE_INTERVAL", // four years on is the 29th again
+            "CERVICAL,   2020-02-29, 2024-02-29, -",
+            "COLORECTAL, 2024-01-01, 2025-12-31, SCREENING_BEFORE_INTERVAL",
+            "COLORECTAL, 2024-01-01, 2026-01-01, -",
+            "CARDIO,     2025-01-10, 2025-06-10, -"})                        // no interval in DOMAIN.md
+    void aScreeningBilledBeforeItsIntervalIsFlaggedAndTheFirstStands(String code, String first, String second, String fired) {
+        assertThat(screened("F", "1970-01-01", screening("v1", first, code), screening("v2", second, code)))
+                .containsExactly("-", fired);
+    }
+
+    @Test
+    void aFlaggedScreeningDoesNotMoveTheClockSoTheGenuineOneAfterItStands() {
+        assertThat(screened("F", "1970-01-01", screening("v1", "2022-03-01", "BREAST"), screening("v2", "2023-03-01", "BREAST"),
+                screening("v3", "2024-03-01", "BREAST"), screening("v4", "2025-03-01", "BREAST")))
+                .containsExactly("-", "SCREENING_BEFORE_INTERVAL", "-", "SCREENING_BEFORE_INTERVAL");
+        // another programme and a plain visit in between change nothing
+        assertThat(screened("F", "1970-01-01", screening("v1", "2024-03-01", "BREAST"), screening("v2", "2024-03-02", "CERVICAL"),
+                visit("v3", "2024-03-03"))).containsExactly("-", "-", "-");
+        PersonContext p = person("F", "1970-01-01", null, List.of(), screening("v1", "2024-03-01", "BREAST"),
+                screening("v2", "2025-06-15", "BREAST"));
+        assertThat(SCREEN.screenPerson(p)).singleElement().satisfies(f -> assertThat(f.reason()).isEqualTo(
+                "BREAST screening on 2025-06-15, 1 y 3 m 14 d after the one of 2024-03-01; the programme (women 40–70, every 2 years)"
+                        + " allows the next from 2026-03-01."));
+    }
+
+    @Test
+    void theChildrensPreventiveExamIsYearlyAndForChildrenOnly() {
+        // born on a leap day: a child until 28 February 2026 inclusive, 18 on 1 March
+        assertThat(screened("F", "2008-02-29", screening("v1", "2025-02-28", "CHILD_PREVENTIVE"),
+                screening("v2", "2026-02-27", "CHILD_PREVENTIVE"), screening("v3", "2026-02-28", "CHILD_PREVENTIVE")))
+                .containsExactly("-", "SCREENING_BEFORE_INTERVAL", "-");
+        assertThat(screened("F", "2008-02-29", screening("v1", "2026-03-01", "CHILD_PREVENTIVE")))
+                .containsExactly("SCREENING_OUTSIDE_TARGET_GROUP");
+        assertThat(screened("M", "2025-06-01", screening("v1", "2025-06-01", "CHILD_PREVENTIVE"),
+                screening("v2", "2026-05-31", "CHILD_PREVENTIVE"), screening("v3", "2026-06-01", "CHILD_PREVENTIVE")))
+                .containsExactly("-", "SCREENING_BEFORE_INTERVAL", "-");
+    }
+
+    @Test
+    void streamingAPersonGivesTheSameIntervalFindingsAsCheckingEachVisit() {
+        PersonContext p = person("F", "1970-01-01", null, List.of(), screening("v1", "2022-03-01", "BREAST"),
+                screening("v2", "2023-03-01", "BREAST"), screening("v3", "2024-03-01", "BREAST"), screening("v4", "2024-04-01", "BREAST"));
+        ScreeningIntervalRule rule = new ScreeningIntervalRule();
+        List<String> oneByOne = p.visits().stream().map(v -> rule.check(v, p, SCREEN.policy()).isPresent() ? v.visitKey() : "-").toList();
+        List<String> streamed = SCREEN.inOrder(p).stream()
+                .map(s -> s.findings().stream().anyMatch(f -> f.ruleId().equals(ScreeningIntervalRule.ID)) ? s.visit().visitKey() : "-").toList();
+        assertThat(streamed).isEqualTo(oneByOne).containsExactly("-", "v2", "-", "v4");
+    }
+
     static DoctorDay day(int visits, int minutesApart, int nearMark) {
         Instant base = Instant.parse("2025-10-01T03:00:00Z");
         List<DoctorDay.Slot> slots = new ArrayList<>();
@@ -184,7 +254,7 @@ class FraudRulesTests {
     void everyRuleHasADistinctId() {
         List<String> ids = new ArrayList<>(FraudScreen.personRuleIds());
         ids.addAll(FraudScreen.doctorDayRuleIds());
-        assertThat(ids).doesNotHaveDuplicates().hasSize(8);
+        assertThat(ids).doesNotHaveDuplicates().hasSize(9);
         assertThat(IntStream.range(0, ids.size())).isNotEmpty();
     }
 }

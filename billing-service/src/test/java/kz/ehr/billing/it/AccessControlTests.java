@@ -53,6 +53,8 @@ class AccessControlTests {
             new Endpoint("GET", "/api/v1/fraud/protected/2024-03", FLAG_READERS),
             new Endpoint("GET", "/api/v1/outreach?polyclinic=100140000013", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/outreach?polyclinic=100140000013&format=csv", Set.of(Roles.OPS)),
+            new Endpoint("GET", "/api/v1/outreach/screenings?polyclinic=100140000013", Set.of(Roles.OPS)),
+            new Endpoint("GET", "/api/v1/outreach/screenings?polyclinic=100140000013&format=csv", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/persons/900510300001/events", Set.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/ops/outbox", Set.of(Roles.OPS)),
             new Endpoint("POST", "/api/v1/ops/outbox/999999999/requeue", Set.of(Roles.OPS)),

@@ -58,6 +58,16 @@ final class Records {
                         .build()).build());
     }
 
+    /** An encounter of kind SCREENING of a programme ({@code code}, e.g. BREAST or CHILD_PREVENTIVE); its record id. */
+    static String screening(String iin, String bin, String doctor, String startUtc, String code) {
+        HealthRecordEvent e = event("ENCOUNTER", PatientInfo.newBuilder().setLocalId("L-" + iin).setIin(iin).setIinStatus("VALID").build())
+                .setEncounter(Encounter.newBuilder().setPolyclinicBin(bin).setDoctorId(doctor).setStart(Instant.parse(startUtc))
+                        .setEnd(Instant.parse(startUtc).plusSeconds(600)).setKind("SCREENING").setScreening(code)
+                        .setServices(List.of("SCR-" + code)).setReferral(false).build()).build();
+        send(Topics.CARE, e);
+        return e.getEnvelope().getSourceRecordId();
+    }
+
     static void send(Topics topic, HealthRecordEvent e) {
         String key = "VALID".equals(e.getPatient().getIinStatus()) ? e.getPatient().getIin()
                 : e.getEnvelope().getProviderId() + ":" + e.getPatient().getLocalId();

@@ -52,7 +52,8 @@ public final class RecordValidator {
             "HOSPITALIZATION", Topics.CARE);
     static final Set<String> TYPES = new TreeSet<>(TOPIC_BY_TYPE.keySet());
     static final Set<String> ENCOUNTER_KINDS = new TreeSet<>(Set.of("VISIT", "HOME_VISIT", "SCREENING", "TELEMEDICINE", "VACCINATION"));
-    static final Set<String> SCREENINGS = new TreeSet<>(Set.of("BREAST", "CERVICAL", "COLORECTAL", "CARDIO", "GLAUCOMA"));
+    /** The screening programmes' codes, from the one table billing's rules use too (CHILD_PREVENTIVE: children's annual exam). */
+    static final Set<String> SCREENINGS = kz.ehr.screening.ScreeningProgramme.domainCodes();
     static final Set<String> EXAM_PURPOSES = new TreeSet<>(Set.of("DRIVER", "EMPLOYMENT", "STUDY", "SCHOOL", "KINDERGARTEN"));
     static final Set<String> EXAM_CONCLUSIONS = new TreeSet<>(Set.of("FIT", "UNFIT", "FIT_WITH_RESTRICTIONS"));
     static final Set<String> REGISTERS = new TreeSet<>(Set.of("PSYCHIATRIC", "NARCOLOGICAL", "TB"));

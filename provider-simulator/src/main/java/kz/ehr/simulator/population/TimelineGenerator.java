@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import kz.ehr.screening.ScreeningProgramme;
+
 /**
  * A realistic care history per person inside the window: attachment (and changes), ОСМС insurance, visits
  * (a share of adults never visit), screenings by age and sex, the child immunization calendar, exams for
@@ -29,23 +31,11 @@ public final class TimelineGenerator {
     /** People who also test at a private laboratory (another provider's MIS) in the window. */
     static final double PRIVATE_LAB = 0.35;
 
-    /** Screening programmes of DOMAIN.md: sex (null = both), ages, interval in years. */
-    enum Screening {
-        CARDIO(null, 40, 70, 2), GLAUCOMA(null, 40, 70, 2), BREAST(Sex.F, 40, 70, 2), CERVICAL(Sex.F, 30, 70, 4),
-        COLORECTAL(null, 50, 70, 2);
-
-        final Sex sex;
-        final int minAge;
-        final int maxAge;
-        final int every;
-
-        Screening(Sex sex, int minAge, int maxAge, int every) {
-            this.sex = sex;
-            this.minAge = minAge;
-            this.maxAge = maxAge;
-            this.every = every;
-        }
-    }
+    /**
+     * How often the simulated population comes for a programme DOMAIN.md gives no interval for (CARDIO, GLAUCOMA):
+     * every 2 years, a behaviour of the synthetic people, not a rule.
+     */
+    static final int YEARS_WITHOUT_INTERVAL = 2;
 
     /** Kazakhstan's national immunization calendar, simplified: vaccine, dose, age in days. */
     record Dose(String vaccine, int dose, int ageDays) {
@@ -189,29 +179,46 @@ public final class TimelineGenerator {
             String service = kind.equals("HOME_VISIT") ? "B04.047.002" : p.ageOn(d) < 18 ? "B01.031.001" : "B01.047.001";
             encounter(t, r, d, kind, null, List.of(pool[r.nextInt(pool.length)]), List.of(service));
         }
-        // annual preventive check-up of children
+        // the children's annual preventive exam (ScreeningProgramme CHILD_PREVENTIVE): never sooner than a year after the last
+        ScreeningProgramme exam = programme(ScreeningProgramme.CHILD_PREVENTIVE);
+        LocalDate last = null;
         for (int year = start.getYear(); year <= end.getYear(); year++) {
             LocalDate d = weekday(LocalDate.of(year, 1 + r.nextInt(12), 1 + r.nextInt(28)));
-            if (p.ageOn(d) < 18 && !d.isBefore(start) && !d.isAfter(end) && r.nextDouble() < 0.7) {
-                encounter(t, r, d, "VISIT", null, List.of("Z00.1"), List.of("B04.031.001"));
+            if (last != null && exam.tooSoon(last, d)) {
+                d = weekday(exam.nextDue(last));
+            }
+            if (exam.targets(p.sex.name(), p.birthDate, d) && !d.isBefore(start) && !d.isAfter(end) && r.nextDouble() < 0.7) {
+                encounter(t, r, d, "SCREENING", exam.code(), List.of("Z00.1"), List.of("B04.031.001"));
+                last = d;
             }
         }
     }
 
+    static ScreeningProgramme programme(String code) {
+        return ScreeningProgramme.inForce(ScreeningProgramme.DOMAIN, code, LocalDate.MAX).orElseThrow();
+    }
+
     private void screenings(Timeline t, SplittableRandom r, LocalDate end) {
         Person p = t.person;
+        Map<String, LocalDate> last = new java.util.HashMap<>();
         for (int year = window.start().getYear(); year <= window.end().getYear(); year++) {
             LocalDate d = weekday(LocalDate.of(year, 2 + r.nextInt(10), 1 + r.nextInt(28)));
             if (d.isBefore(window.start()) || d.isAfter(end) || d.isAfter(window.end())) {
                 continue;
             }
             int ageInYear = year - p.birthDate.getYear();
-            for (Screening s : Screening.values()) {
-                // cohorts by the age reached in the year, and the exact age on the day inside the group too
-                boolean target = (s.sex == null || s.sex == p.sex) && ageInYear >= s.minAge && ageInYear <= s.maxAge
-                        && (ageInYear - s.minAge) % s.every == 0 && p.ageOn(d) >= s.minAge && p.ageOn(d) <= s.maxAge;
+            for (ScreeningProgramme s : ScreeningProgramme.DOMAIN) {
+                if (s.code().equals(ScreeningProgramme.CHILD_PREVENTIVE)) {
+                    continue; // with the children's visits
+                }
+                int every = s.interval() == null ? YEARS_WITHOUT_INTERVAL : s.interval().getYears();
+                // cohorts by the age reached in the year, the exact age on the day inside the group, and never before the
+                // programme's interval since the last one (a cohort year apart can be less than the interval by date)
+                boolean target = s.targets(p.sex.name(), ageInYear) && (ageInYear - s.minAge()) % every == 0
+                        && s.targets(p.sex.name(), p.birthDate, d) && (last.get(s.code()) == null || !s.tooSoon(last.get(s.code()), d));
                 if (target && r.nextDouble() < SCREENING_PARTICIPATION) {
-                    encounter(t, r, d, "SCREENING", s.name(), List.of("Z13.8"), List.of("SCR-" + s.name()));
+                    encounter(t, r, d, "SCREENING", s.code(), List.of("Z13.8"), List.of("SCR-" + s.code()));
+                    last.put(s.code(), d);
                 }
             }
         }

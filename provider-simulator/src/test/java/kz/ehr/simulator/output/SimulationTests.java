@@ -173,6 +173,7 @@ class SimulationTests {
         Set<String> labelled = fraud.stream().map(f -> f[0] + "/" + f[1]).collect(Collectors.toSet());
         Map<String, List<OffsetDateTime[]>> stays = new HashMap<>();
         Map<String, List<OffsetDateTime[]>> doctorDays = new HashMap<>();
+        Map<String, List<LocalDate>> screenings = new HashMap<>();
         Set<String> services = new HashSet<>();
         RECORDS.forEach((key, r) -> {
             if (r.get("type").asText().equals("HOSPITALIZATION")) {
@@ -199,16 +200,24 @@ class SimulationTests {
             assertThat(services.add(person + r.at("/encounter/services") + day + key.substring(0, key.indexOf('/'))))
                     .as(key + " not a duplicate service").isTrue();
             String screening = r.at("/encounter/screening").asText("");
-            if (screening.equals("CERVICAL") || screening.equals("BREAST")) {
-                assertThat(truth[2]).isEqualTo("F");
-            }
             if (!screening.isEmpty()) {
-                int age = java.time.Period.between(LocalDate.parse(truth[3]), day).getYears();
-                assertThat(age).as(key + " age in the screening group").isBetween(30, 70);
+                var programme = kz.ehr.screening.ScreeningProgramme.inForce(kz.ehr.screening.ScreeningProgramme.DOMAIN, screening, day);
+                assertThat(programme).as(key + " a known programme").isPresent();
+                assertThat(programme.get().targets(truth[2], LocalDate.parse(truth[3]), day)).as(key + " in the screening group").isTrue();
+                screenings.computeIfAbsent(person + "/" + screening, k -> new java.util.ArrayList<>()).add(day);
             }
             doctorDays.computeIfAbsent(r.at("/encounter/doctorId").asText() + day, k -> new java.util.ArrayList<>())
                     .add(new OffsetDateTime[] {start, OffsetDateTime.parse(r.at("/encounter/end").asText())});
         });
+        screenings.forEach((personProgramme, days) -> {
+            var programme = kz.ehr.screening.ScreeningProgramme.inForce(kz.ehr.screening.ScreeningProgramme.DOMAIN,
+                    personProgramme.substring(personProgramme.indexOf('/') + 1), LocalDate.MAX).orElseThrow();
+            days.sort(null);
+            for (int i = 1; i < days.size(); i++) {
+                assertThat(programme.tooSoon(days.get(i - 1), days.get(i))).as(personProgramme + " within the interval").isFalse();
+            }
+        });
+        assertThat(screenings.keySet()).anySatisfy(k -> assertThat(k).endsWith("/CHILD_PREVENTIVE"));
         doctorDays.forEach((doctorDay, slots) -> {
             slots.sort(java.util.Comparator.comparing(x -> x[0]));
             for (int i = 1; i < slots.size(); i++) {
