@@ -52,15 +52,7 @@ public class OutreachResource {
         // they are already the next day in Almaty
         LocalDate on = asOf == null ? LocalDate.now(policies.zone()) : Params.date("asOf", asOf);
         if (Params.wantsCsv(format, accept)) {
-            StreamingOutput body = out -> {
-                try {
-                    outreach.csv(bin, m, on, caller, out);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-            return Response.ok(body, "text/csv; charset=UTF-8")
-                    .header("Content-Disposition", "attachment; filename=\"outreach-" + bin + "-" + m + "m.csv\"").build();
+            return csv("outreach-" + bin + "-" + m + "m.csv", out -> outreach.csv(bin, m, on, caller, out));
         }
         return Response.ok(outreach.page(bin, m, on, after, Params.limit(limit), caller), "application/json").build();
     }
@@ -86,16 +78,25 @@ public class OutreachResource {
                     "programme must be one of " + known + " (the programmes with an interval on " + on + ")");
         }
         if (Params.wantsCsv(format, accept)) {
-            StreamingOutput body = out -> {
-                try {
-                    screenings.csv(bin, programme, on, caller, out);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-            return Response.ok(body, "text/csv; charset=UTF-8")
-                    .header("Content-Disposition", "attachment; filename=\"screenings-due-" + bin + ".csv\"").build();
+            return csv("screenings-due-" + bin + ".csv", out -> screenings.csv(bin, programme, on, caller, out));
         }
         return Response.ok(screenings.page(bin, programme, on, after, Params.limit(limit), caller), "application/json").build();
+    }
+
+    /** What writes a CSV download. */
+    interface CsvBody {
+        void write(java.io.OutputStream out) throws SQLException, java.io.IOException;
+    }
+
+    /** A CSV download; {@code fileName} is built only from validated values (a BIN that passed its rule, a number). */
+    private static Response csv(String fileName, CsvBody writer) {
+        StreamingOutput body = out -> {
+            try {
+                writer.write(out);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        return Response.ok(body, "text/csv; charset=UTF-8").header("Content-Disposition", "attachment; filename=\"" + fileName + "\"").build();
     }
 }
