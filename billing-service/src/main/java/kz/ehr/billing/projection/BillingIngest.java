@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +19,7 @@ import org.apache.avro.specific.SpecificRecordBase;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import kz.ehr.billing.fraud.service.FraudMonitor;
+import kz.ehr.billing.metrics.BillingMetrics;
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.MpiLinkEvent;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
@@ -52,6 +54,8 @@ public class BillingIngest {
     BillingProjection projection;
     @Inject
     FraudMonitor fraudMonitor;
+    @Inject
+    BillingMetrics metrics;
 
     /** For code running outside CDI (benchmarks). */
     public static BillingIngest of(BillingProjection projection, FraudMonitor monitor) {
@@ -109,12 +113,13 @@ public class BillingIngest {
             }
         };
         for (Part part : parts(records, links)) {
-            QuarkusTransaction.requiringNew().call(() -> {
+            Map<String, Integer> raised = QuarkusTransaction.requiringNew().call(() -> {
                 try (Connection c = dataSource.getConnection()) {
-                    apply(c, outside, part.records(), part.links());
+                    return apply(c, outside, part.records(), part.links());
                 }
-                return null;
             });
+            // committed: now the flags count
+            metrics.flagsRaised(raised);
         }
     }
 
@@ -123,10 +128,10 @@ public class BillingIngest {
      * writes nothing the monitor reads except visit rows, and the visit upsert returns those: so the monitor's reads of
      * the touched persons and doctor-days are done from the committed state on {@code outside} while {@code c} writes
      * the event log and the projection, and completed with the written rows afterwards. Any other batch is done
-     * sequentially on {@code c}. {@code outside} may be null (always sequential).
+     * sequentially on {@code c}. {@code outside} may be null (always sequential). Returns the fraud flags raised, by rule.
      */
-    public void apply(Connection c, OutsideConnection outside, List<Delivery<HealthRecordEvent>> records,
-                      List<Delivery<MpiLinkEvent>> links) throws Exception {
+    public Map<String, Integer> apply(Connection c, OutsideConnection outside, List<Delivery<HealthRecordEvent>> records,
+                                      List<Delivery<MpiLinkEvent>> links) throws Exception {
         if (outside != null && links.isEmpty() && !records.isEmpty()
                 && records.stream().allMatch(d -> "ENCOUNTER".equals(d.value().getRecordType()))) {
             BillingProjection.Plan plan = projection.plan(c, records);
@@ -159,8 +164,7 @@ public class BillingIngest {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
             StepTimings.add("ingest.waitPrefetch", t);
-            fraudMonitor.rescreen(c, affected, prefetched);
-            return;
+            return fraudMonitor.rescreen(c, affected, prefetched);
         }
         if (!records.isEmpty()) {
             PersonEvents.store(c, records);
@@ -168,6 +172,6 @@ public class BillingIngest {
         Affected affected = projection.applyHealthRecords(c, records);
         // identity repairs after the records of the same batch, so a link can move a record that just arrived
         affected.add(projection.applyMpiLinks(c, links));
-        fraudMonitor.rescreen(c, affected);
+        return fraudMonitor.rescreen(c, affected);
     }
 }

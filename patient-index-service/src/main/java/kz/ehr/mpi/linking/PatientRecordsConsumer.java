@@ -22,6 +22,8 @@ public class PatientRecordsConsumer {
     @Inject
     PatientLinker linker;
     @Inject
+    LinkingMetrics metrics;
+    @Inject
     kz.ehr.mpi.config.MpiConfig config;
     @Inject
     kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
@@ -33,7 +35,7 @@ public class PatientRecordsConsumer {
     void start(@Observes StartupEvent event) {
         loop = readiness.register(new BatchConsumerLoop<HealthRecordEvent>(kafka, "patient-index",
                 List.of(Topics.PATIENTS.topic), topic -> EventCodec.of(HealthRecordEvent.class), config.batchSize(),
-                linker::apply).withDatabase(dataSource).start());
+                batch -> metrics.linked(linker.apply(batch))).withDatabase(dataSource).start());
     }
 
     void stop(@Observes ShutdownEvent event) {

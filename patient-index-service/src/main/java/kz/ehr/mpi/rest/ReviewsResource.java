@@ -21,6 +21,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import kz.ehr.mpi.MpiProblem;
 import kz.ehr.mpi.audit.AuditLog;
+import kz.ehr.mpi.linking.LinkingMetrics;
 import kz.ehr.mpi.linking.ManualDecisions;
 import kz.ehr.mpi.patients.PatientQueries;
 import kz.ehr.mpi.patients.PatientViews;
@@ -37,6 +38,8 @@ public class ReviewsResource {
     PatientQueries queries;
     @Inject
     ManualDecisions decisions;
+    @Inject
+    LinkingMetrics metrics;
     @Inject
     AuditLog audit;
     @Inject
@@ -73,6 +76,7 @@ public class ReviewsResource {
         UUID reviewId = Params.uuid(id, "reviewId");
         Caller caller = Caller.of(identity, Params.reason(body == null ? null : body.reason()));
         ManualDecisions.Outcome o = decisions.decideReview(reviewId, accept, caller.who(), caller.purpose());
+        metrics.reviewDecided(accept);
         audit.record(caller, accept ? "REVIEW_ACCEPT" : "REVIEW_REJECT", o.enterpriseId(), "review " + id);
         return o;
     }

@@ -52,6 +52,8 @@ public class CapitationRuns {
     Policies policies;
     @Inject
     kz.ehr.billing.config.BillingConfig config;
+    @Inject
+    kz.ehr.billing.metrics.BillingMetrics metrics;
 
     public record RunResult(String month, int version, String status, String policyId, LocalDate billingDate, long persons,
                             BigDecimal amount, BigDecimal fullAmount, int polyclinics, long millis, long readingMillis,
@@ -116,13 +118,21 @@ public class CapitationRuns {
         Connection open() throws SQLException;
     }
 
+    /** Runs the month in a transaction of its own; counted in {@code ehr_billing_capitation_runs_total} once it ended. */
     public RunResult run(YearMonth month) {
-        return QuarkusTransaction.requiringNew().timeout(900).call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                // the parts' connections are taken on their own threads, outside this transaction
-                return compute(c, dataSource::getConnection, month, policies.capitation(), config.capitation().parallelParts());
-            }
-        });
+        try {
+            RunResult result = QuarkusTransaction.requiringNew().timeout(900).call(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    // the parts' connections are taken on their own threads, outside this transaction
+                    return compute(c, dataSource::getConnection, month, policies.capitation(), config.capitation().parallelParts());
+                }
+            });
+            metrics.capitationRun("completed");
+            return result;
+        } catch (RuntimeException e) {
+            metrics.capitationRun("failed");
+            throw e;
+        }
     }
 
     /**

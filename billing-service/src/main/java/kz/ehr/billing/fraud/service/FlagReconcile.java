@@ -34,6 +34,8 @@ import kz.ehr.events.Envelopes;
  */
 final class FlagReconcile {
     private final Policies policies;
+    /** Flags raised (new, or a withdrawn one raised again) by rule id, over every flush of this reconcile. */
+    final Map<String, Integer> raised = new HashMap<>();
 
     FlagReconcile(Policies policies) {
         this.policies = policies;
@@ -153,6 +155,7 @@ final class FlagReconcile {
                 insert.setBigDecimal(8, money);
                 insert.addBatch();
                 inserts++;
+                raised.merge(f.ruleId(), 1, Integer::sum);
                 touchedVisits.add(f.visitKey());
                 BillingEvent e = Outbox.event(UUID.randomUUID().toString(), "FRAUD_FLAG_RAISED", m.polyclinicBin(), f.visitKey());
                 e.setMonth(YearMonth.from(m.date()).toString());

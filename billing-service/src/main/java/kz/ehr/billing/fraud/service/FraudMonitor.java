@@ -51,8 +51,8 @@ public class FraudMonitor {
         return m;
     }
 
-    public void rescreen(Connection c, Affected affected) throws SQLException {
-        rescreen(c, affected, null);
+    public Map<String, Integer> rescreen(Connection c, Affected affected) throws SQLException {
+        return rescreen(c, affected, null);
     }
 
     /**
@@ -154,8 +154,11 @@ public class FraudMonitor {
         }
     }
 
-    /** {@code stored}: a prefetch of the committed state for this batch, or null to read everything on {@code c}. */
-    public void rescreen(Connection c, Affected affected, Stored stored) throws SQLException {
+    /**
+     * {@code stored}: a prefetch of the committed state for this batch, or null to read everything on {@code c}.
+     * Returns the flags raised by rule id (counted by the caller once the transaction committed).
+     */
+    public Map<String, Integer> rescreen(Connection c, Affected affected, Stored stored) throws SQLException {
         Run run = new Run(c, affected, stored);
         if (!affected.persons().isEmpty()) {
             screenPersons(run);
@@ -164,6 +167,7 @@ public class FraudMonitor {
             screenDoctorDays(run);
         }
         run.reconcile.flush(c, run.pending);
+        return run.reconcile.raised;
     }
 
     private void screenPersons(Run run) throws SQLException {
