@@ -67,6 +67,10 @@ class ComposePlatformIT {
                 .withEnv("EHR_AUTH_DIR", auth.toString())
                 .withEnv("EHR_PROVIDER_KEYS", PROVIDER + ":" + PROVIDER_KEY)
                 .withEnv("EHR_CERT_KEYSTORE_PASSWORD", UUID.randomUUID() + "-" + UUID.randomUUID())
+                // Prometheus scrapes with an ops token (readable by its container user); Grafana on a free loopback port
+                .withEnv("EHR_PROMETHEUS_TOKEN_FILE", prometheusToken(auth).toString())
+                .withEnv("GRAFANA_ADMIN_PASSWORD", UUID.randomUUID().toString())
+                .withEnv("GRAFANA_PORT", String.valueOf(kz.ehr.local.LocalKafkaBroker.freePort()))
                 .withRemoveVolumes(true);
         // the database passwords compose requires from .env (.env.example): PostgreSQL's, and each service's two roles
         for (String name : List.of("POSTGRES_PASSWORD", "EHR_INGESTION_OWNER_PASSWORD", "EHR_INGESTION_APP_PASSWORD",
@@ -79,6 +83,13 @@ class ComposePlatformIT {
                     Wait.forHttp("/q/health/ready").forStatusCode(200).withStartupTimeout(Duration.ofMinutes(6)));
         }
         stack.start();
+    }
+
+    static Path prometheusToken(Path dir) throws java.io.IOException {
+        Path token = dir.resolve("prometheus.token");
+        Files.writeString(token, TestTokens.of("prometheus", kz.ehr.security.Roles.OPS));
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        return token;
     }
 
     static boolean composeCliPresent() throws InterruptedException {

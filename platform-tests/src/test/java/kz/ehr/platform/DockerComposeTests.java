@@ -80,4 +80,58 @@ class DockerComposeTests {
         assertThat(count).isGreaterThanOrEqualTo(9);
         assertThat(Files.readAllLines(ROOT.resolve(".gitignore"))).contains(".env");
     }
+    @org.junit.jupiter.api.Test
+    @SuppressWarnings("unchecked")
+    void prometheusScrapesEveryServicesMetricsWithATokenFromASecretAndGrafanaListensOnLoopbackOnly() throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        Map<String, Object> services = (Map<String, Object>) compose.get("services");
+        Map<String, Object> prometheus = (Map<String, Object>) services.get("prometheus");
+        Map<String, Object> grafana = (Map<String, Object>) services.get("grafana");
+        // images pinned by version
+        for (Map<String, Object> s : List.of(prometheus, grafana)) {
+            assertThat(String.valueOf(s.get("image"))).matches("[a-z/]+:v?[0-9]+\\.[0-9]+\\.[0-9]+");
+        }
+        // nothing of Prometheus is published; Grafana only on the loopback address
+        assertThat(prometheus).doesNotContainKey("ports");
+        assertThat((List<String>) grafana.get("ports")).isNotEmpty().allSatisfy(p -> assertThat(p).startsWith("127.0.0.1:"));
+        assertThat(String.valueOf(((Map<String, Object>) grafana.get("environment")).get("GF_SECURITY_ADMIN_PASSWORD")))
+                .startsWith("${GRAFANA_ADMIN_PASSWORD:?");
+
+        // the token file: a compose secret from .env, mounted where the scrape config reads it
+        List<String> secrets = (List<String>) prometheus.get("secrets");
+        assertThat(secrets).hasSize(1);
+        Map<String, Object> secret = (Map<String, Object>) ((Map<String, Object>) compose.get("secrets")).get(secrets.get(0));
+        assertThat(String.valueOf(secret.get("file"))).startsWith("${EHR_PROMETHEUS_TOKEN_FILE:?");
+        String mounted = ((List<String>) prometheus.get("volumes")).stream().filter(v -> v.endsWith(":/etc/prometheus/prometheus.yml:ro"))
+                .findFirst().orElseThrow();
+        Map<String, Object> scrape = new Yaml().load(Files.readString(ROOT.resolve(mounted.substring(0, mounted.indexOf(':')))));
+
+        // every service that publishes a port is scraped on it, at /q/metrics, with the bearer token file
+        Map<String, String> targets = new java.util.TreeMap<>();
+        for (Map<String, Object> job : (List<Map<String, Object>>) scrape.get("scrape_configs")) {
+            assertThat(job.get("metrics_path")).as(String.valueOf(job.get("job_name"))).isEqualTo("/q/metrics");
+            Map<String, Object> auth = (Map<String, Object>) job.get("authorization");
+            assertThat(auth).containsEntry("type", "Bearer").containsEntry("credentials_file", "/run/secrets/" + secrets.get(0));
+            for (Map<String, Object> sc : (List<Map<String, Object>>) job.get("static_configs")) {
+                for (String target : (List<String>) sc.get("targets")) {
+                    targets.put(target, String.valueOf(job.get("job_name")));
+                }
+            }
+        }
+        Map<String, String> expected = new java.util.TreeMap<>();
+        services.forEach((name, definition) -> {
+            Object ports = ((Map<String, Object>) definition).get("ports");
+            if (name.endsWith("-service") && ports != null) {
+                String port = ((List<String>) ports).get(0).replaceAll(".*:", "");
+                expected.put(name + ":" + port, name);
+            }
+        });
+        assertThat(expected).hasSize(4);
+        assertThat(targets).isEqualTo(expected);
+
+        // Grafana gets the datasource and the dashboard the panels name
+        List<String> volumes = (List<String>) grafana.get("volumes");
+        assertThat(volumes).contains("./deploy/grafana/provisioning:/etc/grafana/provisioning:ro",
+                "./deploy/grafana/dashboards:/etc/grafana/dashboards:ro");
+    }
 }
