@@ -87,9 +87,10 @@ class MetricsDashboardIT {
         for (SyntheticPeople.Person p : people) {
             batch.append(SyntheticPeople.patientRecord(p)).append('\n').append(SyntheticPeople.visitRecord(p)).append('\n');
         }
-        batch.append("{\"recordId\":\"bad-1\",\"type\":\"PATIENT\",\"patient\":{\"localId\":\"X-1\",\"iin\":\"850315300018\"}}\n");
+        batch.append("{\"recordId\":\"bad-1\",\"type\":\"NOT_A_TYPE\",\"patient\":{\"localId\":\"X-1\"}}\n");
         HttpResponse<String> r = platform.submit(batch.toString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).path("rejected").size()).as(r.body()).isEqualTo(1);
 
         SyntheticPeople.Person p = people.get(0);
         platform.await("the patient index links " + p.localId(), Duration.ofSeconds(120), () ->
