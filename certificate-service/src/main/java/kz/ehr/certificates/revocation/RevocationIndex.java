@@ -23,6 +23,7 @@ import io.quarkus.runtime.StartupEvent;
 import kz.ehr.certificates.config.CertificatesConfig;
 import kz.ehr.certificates.signing.SigningKeys;
 import kz.ehr.certificates.verifier.TokenVerifier;
+import kz.ehr.events.kafka.Failures;
 
 /**
  * Revoked certificate numbers and when they were revoked (never why: that stays behind the staff endpoint) in memory,
@@ -72,7 +73,7 @@ public class RevocationIndex implements TokenVerifier.RevocationLookup {
                 } catch (Exception e) {
                     if (!failing) {
                         LOG.warnf("revocation index refresh failed (verification answers CANNOT_CONFIRM after %s): %s",
-                                config.revocationMaxStaleness(), e.getMessage());
+                                config.revocationMaxStaleness(), Failures.redact(e));
                     }
                     failing = true;
                 }

@@ -29,6 +29,7 @@ import org.jboss.logging.Logger;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
+import kz.ehr.events.kafka.Failures;
 import kz.ehr.events.Envelopes;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.HealthRecordEvent;
@@ -174,7 +175,7 @@ public class RecordIntake {
                 if (published.get() != null) {
                     // the records are in Kafka; a resend republishes the same event ids, which consumers dedupe
                     LOG.errorf("batch %s of %s was published but its state could not be recorded: %s", batchId, providerId,
-                            e.getMessage());
+                            Failures.redact(e));
                 }
                 throw new StateUnavailableException(e);
             }
@@ -336,7 +337,7 @@ public class RecordIntake {
             try {
                 statistics.prune(now);
             } catch (SQLException e) {
-                LOG.warnf("pruning old rejections failed: %s", e.getMessage());
+                LOG.warnf("pruning old rejections failed: %s", Failures.redact(e));
             }
         }
     }
