@@ -50,7 +50,7 @@ import kz.ehr.testsupport.TestTokens;
  * IINs, malformed JSON, oversize fields, records that break rules, a FHIR bundle that is not one, poison messages on
  * the provider and ehr topics, events the consumers' databases refuse) and through two faults (billing's and
  * ingestion's databases closed to every connection for a while), then reads every line of every service's log and
- * every header of {@code deadletter.v1} and {@code ingest.rejected.v1} and finds none of them. So that the search
+ * every header of every dead-letter topic ({@code deadletter.v1.<service>}) and {@code ingest.rejected.v1} and finds none of them. So that the search
  * cannot pass by looking in the wrong place, it also finds the same values where they belong: in the rejected
  * records' payloads and the dead letters' bodies.
  */
@@ -227,8 +227,11 @@ class NoPatientDataLeaksIT {
         platform.await("the patient index links the first person", Duration.ofSeconds(120), () ->
                 platform.patientIndex().get("/api/v1/source-records/" + platform.providerId + "/" + s.get(0).localId()).statusCode() == 200
                         ? true : null);
-        List<ConsumerRecord<String, byte[]>> deadLetters = platform.await("each consumer dead-lettered the poison", Duration.ofSeconds(120), () -> {
-            List<ConsumerRecord<String, byte[]>> all = readAll(Topics.DEAD_LETTER.topic);
+        List<ConsumerRecord<String, byte[]>> deadLetters = platform.await("each consumer dead-lettered the poison", Duration.ofSeconds(240), () -> {
+            List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
+            for (String topic : Topics.deadLetterTopics()) { // each service's own deadletter.v1.<service>, and the admin's
+                all.addAll(readAll(topic));
+            }
             long groups = all.stream().filter(r -> poisoned.iin().equals(r.key())).map(r -> header(r, "x-consumer-group")).distinct().count();
             return groups >= 3 ? all : null;
         });
