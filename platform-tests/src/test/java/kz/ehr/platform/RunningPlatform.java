@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import kz.ehr.events.kafka.KafkaCredentials;
 import kz.ehr.events.kafka.KafkaPrincipals;
 import kz.ehr.local.LocalKafkaBroker;
+import kz.ehr.local.ProjectionSnapshot;
 import kz.ehr.testsupport.TestPlatform;
 import kz.ehr.testsupport.TestTokens;
 
@@ -31,6 +32,8 @@ final class RunningPlatform implements AutoCloseable {
     private final Map<String, Map<String, String>> properties = new HashMap<>();
     private final Map<String, Map<String, String>> environments = new HashMap<>();
     private Path root;
+    /** module → JDBC URL of its database. */
+    final Map<String, String> databases = new LinkedHashMap<>();
 
     /**
      * Starts every service against {@code kafka}, each logged in as its own principal with its password from
@@ -58,7 +61,8 @@ final class RunningPlatform implements AutoCloseable {
             for (String module : MODULES) {
                 Map<String, String> props = new HashMap<>();
                 props.put("kafka.bootstrap.servers", kafka);
-                props.put("quarkus.datasource.jdbc.url", freshDatabase.apply(DATABASE_PREFIX.get(module) + dbSuffix));
+                platform.databases.put(module, freshDatabase.apply(DATABASE_PREFIX.get(module) + dbSuffix));
+                props.put("quarkus.datasource.jdbc.url", platform.databases.get(module));
                 props.put("quarkus.datasource.username", TestPlatform.pgUser());
                 if (!TestPlatform.pgPassword().isEmpty()) {
                     props.put("quarkus.datasource.password", TestPlatform.pgPassword());
@@ -68,6 +72,7 @@ final class RunningPlatform implements AutoCloseable {
                 props.putAll(extraProperties.getOrDefault(module, Map.of()));
                 // the Kafka password in the environment, as ./ehr up passes it: never on a command line
                 Map<String, String> env = Map.of("EHR_PROVIDER_KEYS", platform.providerId + ":" + platform.key,
+                        "EHR_DEATH_SENDERS", platform.providerId,
                         "EHR_KAFKA_PASSWORD", credentials.password(KafkaPrincipals.Service.ofApplication(module).principal));
                 platform.properties.put(module, props);
                 platform.environments.put(module, env);
@@ -127,6 +132,12 @@ final class RunningPlatform implements AutoCloseable {
 
     java.util.Collection<ServiceProcess> all() {
         return services.values();
+    }
+
+    /** Where {@link ProjectionSnapshot} reads this platform's projections (as the database superuser of the tests). */
+    ProjectionSnapshot.Sources projections() {
+        return new ProjectionSnapshot.Sources(databases.get("patient-index-service"), databases.get("certificate-service"),
+                databases.get("billing-service"), TestPlatform.pgUser(), TestPlatform.pgPassword());
     }
 
     HttpResponse<String> submit(String ndjson) throws Exception {

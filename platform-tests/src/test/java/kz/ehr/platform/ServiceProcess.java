@@ -113,6 +113,12 @@ final class ServiceProcess implements AutoCloseable {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * How long a service may take to start: 300 s (on the shared 2-core machine under load a packaged service has taken
+     * over 180 s), or {@code -Dehr.test.ready-seconds}, as RunningPlatform reads it.
+     */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("ehr.test.ready-seconds", 300));
+
     /** Polls /q/health/ready until it answers 200 or the deadline passes. */
     void awaitReady(Duration timeout) throws InterruptedException, IOException {
         awaitReady(timeout, "/q/health/ready");

@@ -17,8 +17,12 @@ final class SyntheticPeople {
     }
 
     static List<Person> cohort(int size) {
+        return cohort(size, UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** The same people for the same {@code run}: two platforms fed the same input can be compared. */
+    static List<Person> cohort(int size, String run) {
         List<Person> people = new ArrayList<>();
-        String run = UUID.randomUUID().toString().substring(0, 8);
         for (int serial = 0; people.size() < size; serial++) {
             LocalDate birth = LocalDate.of(1950, 1, 1).plusDays((serial * 7919L) % 20_000);
             String sex = serial % 2 == 0 ? "M" : "F";
@@ -53,6 +57,20 @@ final class SyntheticPeople {
     static String patientRecord(Person p) {
         return """
                 {"recordId":"pat-%s","type":"PATIENT","occurredAt":"2025-01-10T10:00:00+05:00","patient":{"localId":"%s","iin":"%s","lastName":"Сейтқали","firstName":"Арман","birthDate":"%s","sex":"%s"}}"""
+                .formatted(p.localId(), p.localId(), p.iin(), p.birthDate(), p.sex());
+    }
+
+    /** Attached to a polyclinic since 2024 (a line in every later capitation statement). */
+    static String attachmentRecord(Person p, String polyclinicBin) {
+        return """
+                {"recordId":"att-%s","type":"ATTACHMENT","occurredAt":"2024-01-01T10:00:00+05:00","patient":{"localId":"%s","iin":"%s","birthDate":"%s","sex":"%s"},"attachment":{"polyclinicBin":"%s","region":"ALMATY","from":"2024-01-01","to":null}}"""
+                .formatted(p.localId(), p.localId(), p.iin(), p.birthDate(), p.sex(), polyclinicBin);
+    }
+
+    /** A death (only from a provider named in EHR_DEATH_SENDERS): revokes every certificate of the person. */
+    static String deathRecord(Person p) {
+        return """
+                {"recordId":"death-%s","type":"DEATH","occurredAt":"2025-03-05T10:00:00+05:00","patient":{"localId":"%s","iin":"%s","birthDate":"%s","sex":"%s"},"death":{"date":"2025-03-05"}}"""
                 .formatted(p.localId(), p.localId(), p.iin(), p.birthDate(), p.sex());
     }
 

@@ -198,7 +198,8 @@ public final class TestPlatform {
         return value == null || value.isBlank() ? fallback : value;
     }
 
-    static void deleteTree(Path dir) {
+    /** Deletes a directory and everything below it (a test broker's data, say); nothing when it is missing. */
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
