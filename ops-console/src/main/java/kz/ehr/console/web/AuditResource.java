@@ -30,13 +30,7 @@ public class AuditResource {
     public Response show(@CookieParam(StaffSession.COOKIE) String cookie, @QueryParam("service") String service,
                          @QueryParam("who") String who, @QueryParam("action") String action, @QueryParam("from") String from,
                          @QueryParam("to") String to, @QueryParam("before") String before) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
-        if (!Page.AUDIT.opensFor(session)) {
-            return pages.forbidden(session, Page.AUDIT);
-        }
+        StaffSession session = pages.require(cookie, Page.AUDIT);
         Service s;
         try {
             s = service == null || service.isBlank() ? Service.PATIENT_INDEX : Service.valueOf(service);

@@ -44,13 +44,7 @@ public class CapitationResource {
     public Response show(@CookieParam(StaffSession.COOKIE) String cookie, @QueryParam("month") String month,
                          @QueryParam("bin") String bin, @QueryParam("purpose") String purpose, @QueryParam("after") String after,
                          @QueryParam("message") String message) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
-        if (!Page.CAPITATION.opensFor(session)) {
-            return pages.forbidden(session, Page.CAPITATION);
-        }
+        StaffSession session = pages.require(cookie, Page.CAPITATION);
         String m = month == null || month.isBlank() ? YearMonth.now(ZoneId.of("Asia/Almaty")).minusMonths(1).toString() : month.strip();
         TemplateInstance page = pages.page("capitation.html", session, Page.CAPITATION).data("month", m).data("message", message)
                 .data("bin", bin).data("purpose", purpose == null ? "" : purpose);
@@ -89,10 +83,7 @@ public class CapitationResource {
     @Path("/{month}/polyclinics/{bin}/lines.csv")
     public Response csv(@CookieParam(StaffSession.COOKIE) String cookie, @PathParam("month") String month, @PathParam("bin") String bin,
                         @QueryParam("purpose") String purpose) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         Answer a = services.get(Service.BILLING, "/api/v1/capitation/" + Services.segment(month) + "/polyclinics/" + Services.segment(bin)
                 + "/lines?format=csv", session.token(), purpose, "text/csv");
         if (!a.ok()) {
@@ -117,10 +108,7 @@ public class CapitationResource {
     }
 
     private Response act(String cookie, String month, String action) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         String m = month == null ? "" : month.strip();
         Answer a = services.post(Service.BILLING, "/api/v1/capitation/" + Services.segment(m) + "/" + action, session.token(), null, null);
         String message = a.ok() ? (action.equals("run") ? "Month " + m + " computed: version " + a.json().path("version").asText()

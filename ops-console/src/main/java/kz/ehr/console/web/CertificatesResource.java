@@ -48,10 +48,7 @@ public class CertificatesResource {
     @GET
     public Response show(@CookieParam(StaffSession.COOKIE) String cookie, @QueryParam("number") String number,
                          @QueryParam("purpose") String purpose) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         TemplateInstance page = page(session);
         if (number != null && !number.isBlank()) {
             if (purpose == null || purpose.isBlank()) {
@@ -71,10 +68,7 @@ public class CertificatesResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response issue(@CookieParam(StaffSession.COOKIE) String cookie, @FormParam("iin") String iin,
                           @FormParam("type") String type, @FormParam("purpose") String purpose) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         if (purpose == null || purpose.isBlank()) {
             return Pages.html(400, page(session).data("error", "Say why you are issuing (purpose): certificates records it."));
         }
@@ -110,10 +104,7 @@ public class CertificatesResource {
     @Path("/verify")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response verify(@CookieParam(StaffSession.COOKIE) String cookie, @FormParam("token") String token) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         return Pages.html(verified(session, token == null ? "" : token.strip()));
     }
 
@@ -121,10 +112,7 @@ public class CertificatesResource {
     @Path("/verify-image")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Response verifyImage(@CookieParam(StaffSession.COOKIE) String cookie, @RestForm("file") FileUpload file) throws IOException {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         if (file == null || file.uploadedFile() == null) {
             return Pages.html(400, page(session).data("error", "Choose an image or PDF with the certificate's QR code."));
         }
@@ -148,10 +136,7 @@ public class CertificatesResource {
     }
 
     private Response bytes(String cookie, String number, String what, String purpose, String type, String disposition) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         Answer a = services.get(Service.CERTIFICATES, "/api/v1/certificates/" + Services.segment(number) + what, session.token(),
                 purpose, type);
         if (!a.ok()) {

@@ -49,13 +49,7 @@ public class FraudResource {
     public Response list(@CookieParam(StaffSession.COOKIE) String cookie, @QueryParam("rule") String rule,
                          @QueryParam("polyclinic") String polyclinic, @QueryParam("doctor") String doctor,
                          @QueryParam("state") String state, @QueryParam("after") String after, @QueryParam("message") String message) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
-        if (!Page.FRAUD.opensFor(session)) {
-            return pages.forbidden(session, Page.FRAUD);
-        }
+        StaffSession session = pages.require(cookie, Page.FRAUD);
         Map<String, String> filter = new LinkedHashMap<>();
         filter.put("rule", PatientsResource.blankToEmpty(rule));
         filter.put("polyclinic", PatientsResource.blankToEmpty(polyclinic));
@@ -88,13 +82,7 @@ public class FraudResource {
     @GET
     @Path("/{flagId}")
     public Response flag(@CookieParam(StaffSession.COOKIE) String cookie, @PathParam("flagId") String flagId) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
-        if (!Page.FRAUD.opensFor(session)) {
-            return pages.forbidden(session, Page.FRAUD);
-        }
+        StaffSession session = pages.require(cookie, Page.FRAUD);
         TemplateInstance page = pages.page("flag.html", session, Page.FRAUD).data("flagId", flagId);
         Answer a = services.get(Service.BILLING, "/api/v1/fraud/flags/" + Services.segment(flagId), session.token(), null);
         if (!a.ok()) {
@@ -108,10 +96,7 @@ public class FraudResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response decide(@CookieParam(StaffSession.COOKIE) String cookie, @PathParam("flagId") String flagId,
                            @FormParam("decision") String decision, @FormParam("comment") String comment) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         Map<String, String> body = new LinkedHashMap<>();
         body.put("decision", decision == null ? "" : decision);
         body.put("comment", comment == null ? "" : comment.strip());

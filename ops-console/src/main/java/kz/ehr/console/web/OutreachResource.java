@@ -26,13 +26,7 @@ public class OutreachResource {
     @GET
     public Response show(@CookieParam(StaffSession.COOKIE) String cookie, @QueryParam("polyclinic") String polyclinic,
                          @QueryParam("months") String months, @QueryParam("purpose") String purpose, @QueryParam("after") String after) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
-        if (!Page.OUTREACH.opensFor(session)) {
-            return pages.forbidden(session, Page.OUTREACH);
-        }
+        StaffSession session = pages.require(cookie, Page.OUTREACH);
         String m = "60".equals(months) ? "60" : "12";
         TemplateInstance page = pages.page("outreach.html", session, Page.OUTREACH).data("polyclinic", polyclinic == null ? "" : polyclinic)
                 .data("months", m).data("purpose", purpose == null ? "" : purpose);
@@ -52,10 +46,7 @@ public class OutreachResource {
     @Path("/list.csv")
     public Response csv(@CookieParam(StaffSession.COOKIE) String cookie, @QueryParam("polyclinic") String polyclinic,
                         @QueryParam("months") String months, @QueryParam("purpose") String purpose) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         String m = "60".equals(months) ? "60" : "12";
         Answer a = services.get(Service.BILLING, "/api/v1/outreach" + Services.query("polyclinic", polyclinic, "noVisitMonths", m,
                 "format", "csv"), session.token(), purpose, "text/csv");

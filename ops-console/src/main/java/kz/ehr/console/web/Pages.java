@@ -9,6 +9,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
 import io.quarkus.qute.Engine;
@@ -64,6 +65,24 @@ public class Pages {
     }
 
     /** To sign in first, coming back here afterwards. */
+    /** The signed-in person; with no valid session the answer is the way to the sign-in page. */
+    public static StaffSession signedIn(String cookie) {
+        StaffSession session = session(cookie);
+        if (session == null) {
+            throw new WebApplicationException(signIn());
+        }
+        return session;
+    }
+
+    /** The signed-in person whose roles open {@code page}; otherwise the sign-in page or this page's 403 is the answer. */
+    public StaffSession require(String cookie, Page page) {
+        StaffSession session = signedIn(cookie);
+        if (!page.opensFor(session)) {
+            throw new WebApplicationException(forbidden(session, page));
+        }
+        return session;
+    }
+
     public static Response signIn() {
         return Response.seeOther(URI.create("/signin")).build();
     }

@@ -39,13 +39,7 @@ public class PatientsResource {
     public Response search(@CookieParam(StaffSession.COOKIE) String cookie, @QueryParam("iin") String iin,
                            @QueryParam("lastName") String lastName, @QueryParam("firstName") String firstName,
                            @QueryParam("birthDate") String birthDate, @QueryParam("purpose") String purpose) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
-        if (!Page.PATIENTS.opensFor(session)) {
-            return pages.forbidden(session, Page.PATIENTS);
-        }
+        StaffSession session = pages.require(cookie, Page.PATIENTS);
         Map<String, String> form = new LinkedHashMap<>();
         form.put("iin", blankToEmpty(iin));
         form.put("lastName", blankToEmpty(lastName));
@@ -79,13 +73,7 @@ public class PatientsResource {
     public Response patient(@CookieParam(StaffSession.COOKIE) String cookie, @PathParam("id") String id,
                             @QueryParam("purpose") String purpose, @QueryParam("cursor") String cursor,
                             @QueryParam("message") String message) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
-        if (!Page.PATIENTS.opensFor(session)) {
-            return pages.forbidden(session, Page.PATIENTS);
-        }
+        StaffSession session = pages.require(cookie, Page.PATIENTS);
         if (purpose == null || purpose.isBlank()) {
             return Pages.html(pages.page("purpose.html", session, Page.PATIENTS).data("action", "/patients/" + Services.segment(id)));
         }
@@ -123,10 +111,7 @@ public class PatientsResource {
     }
 
     private Response decide(String cookie, String id, String action, Map<String, String> body, String purpose) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         Answer a = services.post(Service.PATIENT_INDEX, "/api/v1/patients/" + Services.segment(id) + "/" + action, session.token(),
                 null, body);
         String message = a.ok() ? action + " done" : a.problem();

@@ -39,13 +39,7 @@ public class PlatformResource {
 
     @GET
     public Response show(@CookieParam(StaffSession.COOKIE) String cookie) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
-        if (!Page.PLATFORM.opensFor(session)) {
-            return pages.forbidden(session, Page.PLATFORM);
-        }
+        StaffSession session = pages.require(cookie, Page.PLATFORM);
         List<Map<String, Object>> health = new ArrayList<>();
         List<Map<String, Object>> groups = new ArrayList<>();
         for (Service s : Service.values()) {

@@ -41,13 +41,7 @@ public class ProvidersResource {
     public Response show(@CookieParam(StaffSession.COOKIE) String cookie, @QueryParam("provider") String provider,
                          @QueryParam("purpose") String purpose, @QueryParam("before") String before,
                          @QueryParam("message") String message) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
-        if (!Page.PROVIDERS.opensFor(session)) {
-            return pages.forbidden(session, Page.PROVIDERS);
-        }
+        StaffSession session = pages.require(cookie, Page.PROVIDERS);
         TemplateInstance page = pages.page("providers.html", session, Page.PROVIDERS).data("provider", provider)
                 .data("purpose", purpose == null ? "" : purpose).data("message", message);
         Answer stats = services.get(Service.INGESTION, "/api/v1/providers/stats", session.token(), null);
@@ -83,10 +77,7 @@ public class ProvidersResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response issueKey(@CookieParam(StaffSession.COOKIE) String cookie, @PathParam("provider") String provider,
                              @FormParam("purpose") String purpose) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         Answer a = services.post(Service.INGESTION, "/api/v1/providers/" + Services.segment(provider) + "/keys", session.token(),
                 purpose, null);
         if (!a.ok()) {
@@ -102,10 +93,7 @@ public class ProvidersResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response revokeKey(@CookieParam(StaffSession.COOKIE) String cookie, @PathParam("provider") String provider,
                               @PathParam("keyId") String keyId, @FormParam("purpose") String purpose) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         Answer a = services.delete(Service.INGESTION, "/api/v1/providers/" + Services.segment(provider) + "/keys/" + Services.segment(keyId),
                 session.token(), purpose);
         String message = a.ok() ? "Key " + keyId + " revoked" : a.problem();

@@ -46,13 +46,7 @@ public class ReviewsResource {
     @GET
     public Response queue(@CookieParam(StaffSession.COOKIE) String cookie, @QueryParam("status") String status,
                           @QueryParam("page") Integer pageNo, @QueryParam("message") String message) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
-        if (!Page.REVIEWS.opensFor(session)) {
-            return pages.forbidden(session, Page.REVIEWS);
-        }
+        StaffSession session = pages.require(cookie, Page.REVIEWS);
         String st = status == null || status.isBlank() ? "OPEN" : status;
         int p = pageNo == null || pageNo < 0 ? 0 : pageNo;
         TemplateInstance page = pages.page("reviews.html", session, Page.REVIEWS).data("status", st).data("message", message);
@@ -74,13 +68,7 @@ public class ReviewsResource {
     @Path("/{id}")
     public Response review(@CookieParam(StaffSession.COOKIE) String cookie, @PathParam("id") String id,
                            @QueryParam("purpose") String purpose) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
-        if (!Page.REVIEWS.opensFor(session)) {
-            return pages.forbidden(session, Page.REVIEWS);
-        }
+        StaffSession session = pages.require(cookie, Page.REVIEWS);
         if (purpose == null || purpose.isBlank()) {
             return Pages.html(pages.page("purpose.html", session, Page.REVIEWS).data("action", "/reviews/" + Services.segment(id)));
         }
@@ -112,10 +100,7 @@ public class ReviewsResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response decide(@CookieParam(StaffSession.COOKIE) String cookie, @PathParam("id") String id,
                            @FormParam("decision") String decision, @FormParam("reason") String reason) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         String action = "accept".equals(decision) ? "accept" : "reject".equals(decision) ? "reject" : null;
         String message;
         if (action == null) {

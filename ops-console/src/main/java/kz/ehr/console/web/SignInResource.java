@@ -37,10 +37,7 @@ public class SignInResource {
 
     @GET
     public Response home(@CookieParam(StaffSession.COOKIE) String cookie) {
-        StaffSession session = Pages.session(cookie);
-        if (session == null) {
-            return Pages.signIn();
-        }
+        StaffSession session = Pages.signedIn(cookie);
         List<Page> visible = Page.visibleTo(session);
         return Response.seeOther(URI.create(visible.isEmpty() ? "/certificates" : visible.get(0).path)).build();
     }
