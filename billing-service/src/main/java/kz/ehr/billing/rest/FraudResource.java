@@ -1,6 +1,5 @@
 package kz.ehr.billing.rest;
 
-import java.sql.SQLException;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -39,7 +38,7 @@ public class FraudResource {
     @Path("/flags")
     public FraudFlags.Page list(@QueryParam("polyclinic") String polyclinic, @QueryParam("rule") String rule,
             @QueryParam("state") String state, @QueryParam("doctor") String doctor, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("after") String after, @QueryParam("limit") Integer limit) throws SQLException {
+            @QueryParam("to") String to, @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         if (state != null) {
             try {
                 ReviewState.valueOf(state);
@@ -54,7 +53,7 @@ public class FraudResource {
     @GET
     @RolesAllowed({Roles.REVIEWER, Roles.OPS, Roles.AUDITOR})
     @Path("/flags/{flagId}")
-    public FraudFlags.FlagDetail get(@PathParam("flagId") String flagId) throws SQLException {
+    public FraudFlags.FlagDetail get(@PathParam("flagId") String flagId) {
         return flags.get(flagId);
     }
 
@@ -83,7 +82,7 @@ public class FraudResource {
     @GET
     @RolesAllowed({Roles.REVIEWER, Roles.OPS, Roles.AUDITOR})
     @Path("/protected/{month}")
-    public FraudFlags.MonthProtection protection(@PathParam("month") String month) throws SQLException {
+    public FraudFlags.MonthProtection protection(@PathParam("month") String month) {
         return flags.protection(Params.month(month));
     }
 }

@@ -2,31 +2,38 @@ package kz.ehr.billing.fraud.service;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
 import kz.ehr.billing.BillingProblem;
 import kz.ehr.billing.audit.AuditLog;
 import kz.ehr.billing.fraud.FraudFlag;
 import kz.ehr.billing.fraud.ReviewState;
 import kz.ehr.billing.outbox.Outbox;
-import kz.ehr.billing.projection.Jdbc;
+import kz.ehr.billing.capitation.service.CapitationRunEntity;
+import kz.ehr.billing.capitation.service.CapitationStatementEntity;
 import kz.ehr.events.BillingEvent;
 import kz.ehr.security.Caller;
 
-/** Querying flags, reviewers' audited decisions, and the money the monitor protected per month. */
+/**
+ * Querying flags, reviewers' audited decisions, and the money the monitor protected per month: the review side, through
+ * Panache entities. The monitor writes flags in bulk elsewhere ({@link FlagReconcile}).
+ */
 @ApplicationScoped
 public class FraudFlags {
     @Inject
@@ -54,52 +61,40 @@ public class FraudFlags {
                                   List<PolyclinicProtection> polyclinics) {
     }
 
-    private static final String COLUMNS = "flag_id, visit_key, polyclinic_bin, doctor_id, visit_date, rule_id, reason, money_at_stake, state, raised_at";
-
-    public Page list(Filter f, String after, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM fraud_flag WHERE flag_id > ?");
-        List<Object> args = new ArrayList<>();
-        args.add(after == null ? "" : after);
+    public Page list(Filter f, String after, int limit) {
+        StringBuilder where = new StringBuilder("flagId > :after");
+        Parameters args = Parameters.with("after", after == null ? "" : after);
         if (f.polyclinic() != null) {
-            sql.append(" AND polyclinic_bin = ?");
-            args.add(f.polyclinic());
+            where.append(" and polyclinicBin = :polyclinic");
+            args.and("polyclinic", f.polyclinic());
         }
         if (f.rule() != null) {
-            sql.append(" AND rule_id = ?");
-            args.add(f.rule());
+            where.append(" and ruleId = :rule");
+            args.and("rule", f.rule());
         }
         if (f.state() != null) {
-            sql.append(" AND state = ?");
-            args.add(f.state());
+            where.append(" and state = :state");
+            args.and("state", ReviewState.valueOf(f.state()));
         } else {
             // a flag the monitor withdrew itself (a late fact removed its cause) is no flag any more; ask state=WITHDRAWN
-            sql.append(" AND state <> 'WITHDRAWN'");
+            where.append(" and state <> :withdrawn");
+            args.and("withdrawn", ReviewState.WITHDRAWN);
         }
         if (f.doctor() != null) {
-            sql.append(" AND doctor_id = ?");
-            args.add(f.doctor());
+            where.append(" and doctorId = :doctor");
+            args.and("doctor", f.doctor());
         }
         if (f.from() != null) {
-            sql.append(" AND visit_date >= ?");
-            args.add(java.sql.Date.valueOf(f.from()));
+            where.append(" and visitDate >= :from");
+            args.and("from", f.from());
         }
         if (f.to() != null) {
-            sql.append(" AND visit_date <= ?");
-            args.add(java.sql.Date.valueOf(f.to()));
+            where.append(" and visitDate <= :to");
+            args.and("to", f.to());
         }
-        sql.append(" ORDER BY flag_id LIMIT ?");
-        args.add(limit + 1);
-        List<FraudFlag> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(flag(rs));
-                }
-            }
-        }
+        List<FraudFlag> out = QuarkusTransaction.joiningExisting().call(() -> FraudFlagEntity
+                .<FraudFlagEntity>find(where.toString(), Sort.by("flagId"), args).range(0, limit).stream()
+                .map(FraudFlagEntity::toFlag).toList());
         String next = null;
         if (out.size() > limit) {
             out = out.subList(0, limit);
@@ -108,30 +103,16 @@ public class FraudFlags {
         return new Page(out, next);
     }
 
-    public FlagDetail get(String flagId) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            FraudFlag flag;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM fraud_flag WHERE flag_id = ?")) {
-                ps.setString(1, flagId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw BillingProblem.notFound("FLAG_NOT_FOUND", "no fraud flag " + flagId);
-                    }
-                    flag = flag(rs);
-                }
+    public FlagDetail get(String flagId) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            FraudFlagEntity flag = FraudFlagEntity.findById(flagId);
+            if (flag == null) {
+                throw BillingProblem.notFound("FLAG_NOT_FOUND", "no fraud flag " + flagId);
             }
-            List<Decision> decisions = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT decision, reviewer, comment, decided_at FROM fraud_decision WHERE flag_id = ? ORDER BY id")) {
-                ps.setString(1, flagId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        decisions.add(new Decision(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant().toString()));
-                    }
-                }
-            }
-            return new FlagDetail(flag, decisions);
-        }
+            List<Decision> decisions = FraudDecisionEntity.<FraudDecisionEntity>list("flagId", Sort.by("id"), flagId).stream()
+                    .map(d -> new Decision(d.decision, d.reviewer, d.comment, d.decidedAt.toString())).toList();
+            return new FlagDetail(flag.toFlag(), decisions);
+        });
     }
 
     /**
@@ -142,113 +123,84 @@ public class FraudFlags {
         if (decision != ReviewState.CONFIRMED && decision != ReviewState.DISMISSED) {
             throw BillingProblem.badRequest("INVALID_DECISION", "decision", "decision must be CONFIRMED or DISMISSED");
         }
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                String state;
-                String visitKey;
-                String bin;
-                String rule;
-                String month;
-                BigDecimal money;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT state, visit_key, polyclinic_bin, rule_id, visit_date, money_at_stake FROM fraud_flag WHERE flag_id = ? FOR UPDATE")) {
-                    ps.setString(1, flagId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw BillingProblem.notFound("FLAG_NOT_FOUND", "no fraud flag " + flagId);
-                        }
-                        state = rs.getString(1);
-                        visitKey = rs.getString(2);
-                        bin = rs.getString(3);
-                        rule = rs.getString(4);
-                        month = YearMonth.from(Jdbc.date(rs, 5)).toString();
-                        money = rs.getBigDecimal(6);
-                    }
-                }
-                if (!"OPEN".equals(state)) {
-                    throw BillingProblem.conflict("FLAG_NOT_OPEN", "flag " + flagId + " is " + state + "; only an OPEN flag can be decided");
-                }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE fraud_flag SET state = ?, updated_at = now() WHERE flag_id = ?")) {
-                    ps.setString(1, decision.name());
-                    ps.setString(2, flagId);
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO fraud_decision (flag_id, decision, reviewer, comment) VALUES (?, ?, ?, ?)")) {
-                    ps.setString(1, flagId);
-                    ps.setString(2, decision.name());
-                    ps.setString(3, reviewer);
-                    ps.setString(4, comment);
-                    ps.executeUpdate();
-                }
-                AuditLog.record(c, new Caller(reviewer, comment), AuditLog.Action.FRAUD_DECISION, null,
-                        "fraud flag " + flagId + " " + rule + " → " + decision.name(), 1);
-                FraudMonitor.refreshFlagged(c, Set.of(visitKey));
-                BillingEvent e = Outbox.event(UUID.randomUUID().toString(), "FRAUD_FLAG_RESOLVED", bin, visitKey);
-                e.setFlagId(flagId);
-                e.setRuleId(rule);
-                e.setMonth(month);
-                e.setAmount(money.toPlainString());
-                e.setReason(decision.name() + " by reviewer");
-                Outbox.add(c, List.of(e));
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not record the decision on flag " + flagId, e);
-            }
-        });
-        try {
-            return get(flagId);
+        QuarkusTransaction.requiringNew().run(() -> record(flagId, decision, reviewer, comment));
+        return get(flagId);
+    }
+
+    /**
+     * The decision in the caller's transaction: the flag and its decision through Hibernate, the audit row, the
+     * visit's {@code flagged} column and the outbox event through JDBC on the same connection (Agroal hands the
+     * transaction's connection to both), so they commit or roll back together.
+     */
+    void record(String flagId, ReviewState decision, String reviewer, String comment) {
+        // FOR UPDATE: the monitor's own withdrawal of an OPEN flag waits for the reviewer's decision, or the other way round
+        FraudFlagEntity flag = FraudFlagEntity.findById(flagId, LockModeType.PESSIMISTIC_WRITE);
+        if (flag == null) {
+            throw BillingProblem.notFound("FLAG_NOT_FOUND", "no fraud flag " + flagId);
+        }
+        if (flag.state != ReviewState.OPEN) {
+            throw BillingProblem.conflict("FLAG_NOT_OPEN", "flag " + flagId + " is " + flag.state + "; only an OPEN flag can be decided");
+        }
+        flag.state = decision;
+        flag.updatedAt = Instant.now();
+        FraudDecisionEntity d = new FraudDecisionEntity();
+        d.flagId = flagId;
+        d.decision = decision.name();
+        d.reviewer = reviewer;
+        d.comment = comment;
+        d.persist();
+        FraudFlagEntity.flush(); // refreshFlagged below reads the flag's new state in SQL
+        try (Connection c = dataSource.getConnection()) {
+            AuditLog.record(c, new Caller(reviewer, comment), AuditLog.Action.FRAUD_DECISION, null,
+                    "fraud flag " + flagId + " " + flag.ruleId + " → " + decision.name(), 1);
+            FraudMonitor.refreshFlagged(c, Set.of(flag.visitKey));
+            BillingEvent e = Outbox.event(UUID.randomUUID().toString(), "FRAUD_FLAG_RESOLVED", flag.polyclinicBin, flag.visitKey);
+            e.setFlagId(flagId);
+            e.setRuleId(flag.ruleId);
+            e.setMonth(YearMonth.from(flag.visitDate).toString());
+            e.setAmount(flag.moneyAtStake.toPlainString());
+            e.setReason(decision.name() + " by reviewer");
+            Outbox.add(c, List.of(e));
         } catch (SQLException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("could not record the decision on flag " + flagId, e);
         }
     }
 
     /** Flags on visits of the month, and the capitation the latest statement of that month withheld because of them. */
-    public MonthProtection protection(YearMonth month) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            Integer version = null;
-            try (PreparedStatement ps = c.prepareStatement("SELECT max(version) FROM capitation_run WHERE month = ?")) {
-                ps.setString(1, month.toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    version = (Integer) rs.getObject(1);
+    public MonthProtection protection(YearMonth month) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Integer version = CapitationRunEntity.latestVersion(month);
+            Map<String, PolyclinicProtection> rows = new TreeMap<>();
+            List<Object[]> flagged = FraudFlagEntity.getEntityManager().createQuery("""
+                    select polyclinicBin, count(*), count(*) filter (where state = :open), count(*) filter (where state = :confirmed),
+                           count(*) filter (where state = :dismissed), count(*) filter (where state = :withdrawn),
+                           coalesce(sum(moneyAtStake) filter (where state = :open), 0),
+                           coalesce(sum(moneyAtStake) filter (where state = :confirmed), 0)
+                    from FraudFlagEntity where visitDate >= :from and visitDate <= :to group by polyclinicBin""", Object[].class)
+                    .setParameter("open", ReviewState.OPEN).setParameter("confirmed", ReviewState.CONFIRMED)
+                    .setParameter("dismissed", ReviewState.DISMISSED).setParameter("withdrawn", ReviewState.WITHDRAWN)
+                    .setParameter("from", month.atDay(1)).setParameter("to", month.atEndOfMonth()).getResultList();
+            for (Object[] r : flagged) {
+                rows.put((String) r[0], new PolyclinicProtection((String) r[0], (Long) r[1], (Long) r[2], (Long) r[3], (Long) r[4],
+                        (Long) r[5], (BigDecimal) r[6], (BigDecimal) r[7], BigDecimal.ZERO));
+            }
+            if (version != null) {
+                for (CapitationStatementEntity s : CapitationStatementEntity.<CapitationStatementEntity>list(
+                        "month = ?1 and version = ?2 and withheldByFraud > 0", month.toString(), version)) {
+                    PolyclinicProtection p = rows.get(s.polyclinicBin);
+                    rows.put(s.polyclinicBin, p == null
+                            ? new PolyclinicProtection(s.polyclinicBin, 0, 0, 0, 0, 0, BigDecimal.ZERO, BigDecimal.ZERO, s.withheldByFraud)
+                            : new PolyclinicProtection(p.polyclinicBin(), p.flags(), p.open(), p.confirmed(), p.dismissed(), p.withdrawn(),
+                                    p.moneyAtStakeOpen(), p.moneyAtStakeConfirmed(), s.withheldByFraud));
                 }
             }
-            List<PolyclinicProtection> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT coalesce(f.polyclinic_bin, s.polyclinic_bin), coalesce(f.n, 0), coalesce(f.open, 0), coalesce(f.confirmed, 0),
-                           coalesce(f.dismissed, 0), coalesce(f.withdrawn, 0), coalesce(f.stake_open, 0), coalesce(f.stake_confirmed, 0),
-                           coalesce(s.withheld_by_fraud, 0)
-                    FROM (SELECT polyclinic_bin, count(*) n, count(*) FILTER (WHERE state = 'OPEN') open,
-                                 count(*) FILTER (WHERE state = 'CONFIRMED') confirmed, count(*) FILTER (WHERE state = 'DISMISSED') dismissed,
-                                 count(*) FILTER (WHERE state = 'WITHDRAWN') withdrawn,
-                                 sum(money_at_stake) FILTER (WHERE state = 'OPEN') stake_open,
-                                 sum(money_at_stake) FILTER (WHERE state = 'CONFIRMED') stake_confirmed
-                          FROM fraud_flag WHERE visit_date >= ? AND visit_date <= ? GROUP BY polyclinic_bin) f
-                    FULL JOIN (SELECT polyclinic_bin, withheld_by_fraud FROM capitation_statement
-                               WHERE month = ? AND version = ? AND withheld_by_fraud > 0) s ON s.polyclinic_bin = f.polyclinic_bin
-                    ORDER BY 1""")) {
-                Jdbc.date(ps, 1, month.atDay(1));
-                Jdbc.date(ps, 2, month.atEndOfMonth());
-                ps.setString(3, month.toString());
-                ps.setInt(4, version == null ? -1 : version);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new PolyclinicProtection(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                                rs.getLong(6), rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getBigDecimal(9)));
-                    }
-                }
-            }
-            long flags = rows.stream().mapToLong(PolyclinicProtection::flags).sum();
-            long confirmed = rows.stream().mapToLong(PolyclinicProtection::confirmed).sum();
-            long dismissed = rows.stream().mapToLong(PolyclinicProtection::dismissed).sum();
-            BigDecimal stake = rows.stream().map(PolyclinicProtection::moneyAtStakeConfirmed).reduce(BigDecimal.ZERO, BigDecimal::add);
-            BigDecimal withheld = rows.stream().map(PolyclinicProtection::withheldInStatement).reduce(BigDecimal.ZERO, BigDecimal::add);
-            return new MonthProtection(month.toString(), version, flags, confirmed, dismissed, stake, withheld, rows);
-        }
-    }
-
-    private static FraudFlag flag(ResultSet rs) throws SQLException {
-        return new FraudFlag(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Jdbc.date(rs, 5), rs.getString(6),
-                rs.getString(7), rs.getBigDecimal(8), ReviewState.valueOf(rs.getString(9)), rs.getTimestamp(10).toInstant());
+            List<PolyclinicProtection> list = List.copyOf(rows.values());
+            long flags = list.stream().mapToLong(PolyclinicProtection::flags).sum();
+            long confirmed = list.stream().mapToLong(PolyclinicProtection::confirmed).sum();
+            long dismissed = list.stream().mapToLong(PolyclinicProtection::dismissed).sum();
+            BigDecimal stake = list.stream().map(PolyclinicProtection::moneyAtStakeConfirmed).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal withheld = list.stream().map(PolyclinicProtection::withheldInStatement).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return new MonthProtection(month.toString(), version, flags, confirmed, dismissed, stake, withheld, list);
+        });
     }
 }
