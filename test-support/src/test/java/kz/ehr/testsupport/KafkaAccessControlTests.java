@@ -1,24 +1,22 @@
 package kz.ehr.testsupport;
 
+import static kz.ehr.testsupport.KafkaProbes.catching;
+import static kz.ehr.testsupport.KafkaProbes.pollFailure;
+import static kz.ehr.testsupport.KafkaProbes.readFailure;
+import static kz.ehr.testsupport.KafkaProbes.sendFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import kz.ehr.events.Topics;
@@ -31,8 +29,6 @@ import kz.ehr.events.kafka.KafkaPrincipals.Service;
  * (a wrong address, a missing topic) would fail the test.
  */
 class KafkaAccessControlTests {
-    private static final Duration POLL = Duration.ofSeconds(30);
-
     @Test
     void aClientWithoutCredentialsCanNeitherProduceNorConsume() {
         String bootstrap = TestPlatform.kafkaBootstrapServers();
@@ -123,73 +119,5 @@ class KafkaAccessControlTests {
                 .isInstanceOf(TopicAuthorizationException.class);
         // and the same reads by the topic's own service pass
         assertThat(readFailure(TestPlatform.kafkaAs(Service.CERTIFICATES.principal), Service.CERTIFICATES.deadLetterTopic())).isNull();
-    }
-
-    /** What reading {@code topic} without a consumer group (as the dead-letter endpoint does) failed with, or null. */
-    private static Throwable readFailure(KafkaClients clients, String topic) {
-        return catching(() -> {
-            try (KafkaConsumer<String, String> consumer = clients.reader("acl-test", new StringDeserializer(), new StringDeserializer())) {
-                var tp = new org.apache.kafka.common.TopicPartition(topic, 0);
-                consumer.assign(List.of(tp));
-                consumer.seekToBeginning(List.of(tp));
-                long deadline = System.nanoTime() + POLL.toNanos();
-                while (fetches(consumer) < 2) {
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("neither fetched nor refused within " + POLL);
-                    }
-                    consumer.poll(Duration.ofMillis(200));
-                }
-            }
-        });
-    }
-
-    /** What producing one record to {@code topic} failed with, or null when the broker acknowledged it. */
-    private static Throwable sendFailure(KafkaClients clients, String topic) {
-        return catching(() -> {
-            try (KafkaProducer<String, String> producer = clients.with(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000))
-                    .producer("acl-test", new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>(topic, "acl-test", "probe")).get(30, TimeUnit.SECONDS);
-            }
-        });
-    }
-
-    /**
-     * What consuming {@code topic} in {@code group} failed with within the deadline, or null once the broker
-     * answered two fetches: joining the group needs the group ACL, fetching needs READ on the topic.
-     */
-    private static Throwable pollFailure(KafkaClients clients, String group, String topic) {
-        return catching(() -> {
-            try (KafkaConsumer<String, String> consumer = clients.consumer(group, 10, new StringDeserializer(), new StringDeserializer())) {
-                consumer.subscribe(List.of(topic));
-                long deadline = System.nanoTime() + POLL.toNanos();
-                while (consumer.assignment().isEmpty() || fetches(consumer) < 2) {
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("neither fetched nor refused within " + POLL);
-                    }
-                    consumer.poll(Duration.ofMillis(200));
-                }
-            }
-        });
-    }
-
-    private static double fetches(KafkaConsumer<?, ?> consumer) {
-        return consumer.metrics().entrySet().stream()
-                .filter(e -> e.getKey().name().equals("fetch-total") && e.getKey().group().equals("consumer-fetch-manager-metrics"))
-                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
-    }
-
-    private interface Call {
-        void run() throws Exception;
-    }
-
-    private static Throwable catching(Call call) {
-        try {
-            call.run();
-            return null;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            return e;
-        }
     }
 }
