@@ -71,11 +71,15 @@ class ComposePlatformIT {
                 .withEnv("EHR_PROMETHEUS_TOKEN_FILE", prometheusToken(auth).toString())
                 .withEnv("GRAFANA_ADMIN_PASSWORD", UUID.randomUUID().toString())
                 .withEnv("GRAFANA_PORT", String.valueOf(kz.ehr.local.LocalKafkaBroker.freePort()))
+                .withEnv("KAFKA_CLUSTER_ID", org.apache.kafka.common.Uuid.randomUuid().toString())
                 .withRemoveVolumes(true);
         // the database passwords compose requires from .env (.env.example): PostgreSQL's, and each service's two roles
         for (String name : List.of("POSTGRES_PASSWORD", "EHR_INGESTION_OWNER_PASSWORD", "EHR_INGESTION_APP_PASSWORD",
                 "EHR_MPI_OWNER_PASSWORD", "EHR_MPI_APP_PASSWORD", "EHR_CERTIFICATES_OWNER_PASSWORD", "EHR_CERTIFICATES_APP_PASSWORD",
-                "EHR_BILLING_OWNER_PASSWORD", "EHR_BILLING_APP_PASSWORD")) {
+                "EHR_BILLING_OWNER_PASSWORD", "EHR_BILLING_APP_PASSWORD",
+                // and Kafka's: the admin, each service's principal, the broker's TLS keystore
+                "EHR_KAFKA_PASSWORD_ADMIN", "EHR_KAFKA_PASSWORD_INGESTION_SERVICE", "EHR_KAFKA_PASSWORD_PATIENT_INDEX_SERVICE",
+                "EHR_KAFKA_PASSWORD_CERTIFICATE_SERVICE", "EHR_KAFKA_PASSWORD_BILLING_SERVICE", "KAFKA_TLS_PASSWORD")) {
             stack = stack.withEnv(name, UUID.randomUUID().toString());
         }
         for (int i = 0; i < SERVICES.length; i++) {

@@ -80,6 +80,33 @@ class DockerComposeTests {
         assertThat(count).isGreaterThanOrEqualTo(9);
         assertThat(Files.readAllLines(ROOT.resolve(".gitignore"))).contains(".env");
     }
+    @ParameterizedTest(name = "{0} reaches Kafka over SASL_SSL as {1}")
+    @CsvSource({"ingestion-service, ingestion-service", "patient-index-service, patient-index-service",
+            "certificate-service, certificate-service", "billing-service, billing-service"})
+    @SuppressWarnings("unchecked")
+    void composeServicesReachKafkaOnlyOverSaslSslAsTheirOwnPrincipal(String service, String principal) throws IOException {
+        String text = Files.readString(ROOT.resolve("docker-compose.yml"));
+        Map<String, Object> services = (Map<String, Object>) ((Map<String, Object>) new Yaml().load(text)).get("services");
+        Map<String, Object> definition = (Map<String, Object>) services.get(service);
+        Map<String, Object> env = (Map<String, Object>) definition.get("environment");
+        // the broker's TLS listener, the broker's certificate from the kafka-tls volume as the only trust anchor
+        assertThat(env).containsEntry("EHR_KAFKA", "kafka:9093").containsEntry("EHR_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry("KAFKA_SSL_TRUSTSTORE_TYPE", "PEM").containsEntry("KAFKA_SSL_TRUSTSTORE_LOCATION", "/tls/broker.crt");
+        assertThat((List<String>) definition.get("volumes")).contains("kafka-tls:/tls:ro");
+        // its own principal's password, from .env, the same variable kafka-init makes the SCRAM user with
+        String variable = kz.ehr.events.kafka.KafkaCredentials.environmentName(principal);
+        assertThat(String.valueOf(env.get("EHR_KAFKA_PASSWORD"))).startsWith("${" + variable + ":?");
+        Map<String, Object> init = (Map<String, Object>) services.get("kafka-init");
+        assertThat(String.valueOf(((Map<String, Object>) init.get("environment")).get(variable))).startsWith("${" + variable + ":?");
+        assertThat((Map<String, Object>) definition.get("depends_on")).containsKey("kafka-init");
+        // no plaintext Kafka anywhere; the broker starts from the tested script (ComposeBrokerIT), after its TLS key
+        assertThat(text).doesNotContain("PLAINTEXT://").doesNotContain("SECURITY_PROTOCOL: PLAINTEXT").doesNotContain("kafka:9092");
+        Map<String, Object> kafka = (Map<String, Object>) services.get("kafka");
+        assertThat(String.valueOf(kafka.get("entrypoint"))).contains("/scripts/kafka-start.sh");
+        assertThat((Map<String, Object>) kafka.get("depends_on")).containsKey("kafka-tls");
+        assertThat((List<String>) init.get("command")).contains("kz.ehr.local.KafkaAccess", "--truststore");
+    }
+
     @org.junit.jupiter.api.Test
     @SuppressWarnings("unchecked")
     void prometheusScrapesEveryServicesMetricsWithATokenFromASecretAndGrafanaListensOnLoopbackOnly() throws IOException {
