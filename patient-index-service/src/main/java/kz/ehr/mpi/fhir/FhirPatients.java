@@ -25,6 +25,10 @@ public final class FhirPatients {
     public static final String SOURCE_RECORD_SYSTEM = "http://ehr.kz/fhir/sid/source-record/";
     /** Our stable error codes (those of the JSON API) in OperationOutcome.issue.details. */
     public static final String ERROR_SYSTEM = "http://ehr.kz/fhir/CodeSystem/patient-index-error";
+    /** HL7 v3 RoleCode (MTH: mother) for Patient.contact.relationship, as ingestion's intake reads a RelatedPerson's. */
+    public static final String ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
+    /** HL7's extension tying a Patient.contact to the RelatedPerson it is (valueReference, here a logical one by IIN). */
+    public static final String RELATED_PERSON_EXTENSION = "http://hl7.org/fhir/StructureDefinition/patient-relatedPerson";
 
     private FhirPatients() {
     }
@@ -37,6 +41,7 @@ public final class FhirPatients {
         if (g != null) {
             golden(fhir, g);
         }
+        mother(fhir, p.sourceRecords());
         if ("MERGED".equals(p.status()) && p.mergedInto() != null) {
             fhir.addLink().setType(Patient.LinkType.REPLACEDBY).setOther(new Reference("Patient/" + p.mergedInto()));
         }
@@ -74,6 +79,21 @@ public final class FhirPatients {
         if (g.address() != null) {
             fhir.addAddress().setText(g.address());
         }
+    }
+
+    /**
+     * A newborn's mother (a source record's {@code motherIin}): a {@code contact} whose relationship is v3-RoleCode
+     * MTH, tied by the patient-relatedPerson extension to a logical RelatedPerson reference by IIN (R4's
+     * Patient.contact has no identifier of its own). The mother's own golden record is found by that IIN.
+     */
+    private static void mother(Patient fhir, List<PatientViews.LinkedSource> sources) {
+        sources.stream().map(PatientViews.LinkedSource::motherIin).filter(java.util.Objects::nonNull).findFirst()
+                .ifPresent(iin -> {
+                    Patient.ContactComponent contact = fhir.addContact();
+                    contact.addRelationship().addCoding().setSystem(ROLE_CODE).setCode("MTH").setDisplay("mother");
+                    contact.addExtension(RELATED_PERSON_EXTENSION, new Reference().setType("RelatedPerson")
+                            .setIdentifier(new Identifier().setSystem(Iin.FHIR_SYSTEM).setValue(iin)));
+                });
     }
 
     /** A searchset of the patients found, each entry with its full URL under {@code base} (…/fhir/r4). */

@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -19,6 +20,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.mpi.TestPeople;
 import kz.ehr.mpi.TestPeople.Person;
 import kz.ehr.security.Roles;
@@ -90,6 +92,34 @@ class FhirPatientTests {
                 .body("items[0].action", equalTo("READ_PATIENT"))
                 .body("items[0].purpose", equalTo("TREATMENT"))
                 .body("items[0].detail", equalTo("FHIR"));
+    }
+
+    @Test
+    void aNewbornUnderItsMothersIinNamesHerAsAMotherContactByIin() {
+        Person mother = TestPeople.random("F");
+        String local = UUID.randomUUID().toString();
+        HealthRecordEvent e = TestPeople.patientEvent("maternity", "NB-" + local, null, mother.lastName(), null, null,
+                java.time.LocalDate.now(kz.ehr.identity.Iin.KAZAKHSTAN).minusDays(3), "M", null);
+        e.getPatient().setMotherIin(mother.iin());
+        TestPeople.send(e);
+        String id = PatientIndexTests.enterpriseOf("maternity", "NB-" + local);
+
+        Patient patient = parse(PatientIndexTests.clinician("dr-fhir").get("/fhir/r4/Patient/{id}", id), Patient.class);
+
+        assertThat(patient.getIdentifier()).isEmpty();
+        assertThat(patient.getContact()).singleElement().satisfies(c -> {
+            assertThat(c.getRelationshipFirstRep().getCodingFirstRep().getSystem()).isEqualTo("http://terminology.hl7.org/CodeSystem/v3-RoleCode");
+            assertThat(c.getRelationshipFirstRep().getCodingFirstRep().getCode()).isEqualTo("MTH");
+            Reference mom = (Reference) c.getExtensionByUrl("http://hl7.org/fhir/StructureDefinition/patient-relatedPerson").getValue();
+            assertThat(mom.getType()).isEqualTo("RelatedPerson");
+            assertThat(mom.getIdentifier().getSystem()).isEqualTo(IIN_SYSTEM);
+            assertThat(mom.getIdentifier().getValue()).isEqualTo(mother.iin());
+        });
+
+        // an adult with no mother on record has no contact
+        Person adult = TestPeople.random("M");
+        String adultId = personAtTwoProviders(adult, UUID.randomUUID().toString());
+        assertThat(parse(PatientIndexTests.clinician("dr-fhir").get("/fhir/r4/Patient/{id}", adultId), Patient.class).getContact()).isEmpty();
     }
 
     @Test
