@@ -21,9 +21,11 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.RelatedPerson;
 import org.hl7.fhir.r4.model.Resource;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import kz.ehr.ingestion.fhir.BundleReader.Entry;
 import kz.ehr.ingestion.intake.IncomingRecord;
@@ -32,12 +34,13 @@ import kz.ehr.ingestion.intake.IncomingRecord;
  * Turns a bundle's entries into provider records (API.md) for the intake, which then validates, dedupes and
  * publishes them exactly as JSON records. Each record-making entry (Patient, Encounter, Immunization,
  * Observation, EpisodeOfCare, Coverage) becomes one record, a Patient with a death date two; Organization,
- * Practitioner and Condition are context that records read through references. The mapping table is in the
+ * Practitioner and Condition are context that records read through references; a RelatedPerson that is the
+ * patient's mother (v3-RoleCode MTH or NMTH) gives a newborn's {@code patient.motherIin}. The mapping table is in the
  * module README. The mapping rejects only what cannot be made into a record at all (an unsupported resource, a
  * reference to no entry, a code it does not know); every rule about values stays in the intake's validator.
  */
 final class BundleMapper {
-    static final Set<String> CONTEXT = Set.of("Organization", "Practitioner", "Condition");
+    static final Set<String> CONTEXT = Set.of("Organization", "Practitioner", "Condition", "RelatedPerson");
 
     /** An entry could not be made into a record; the issue says why. */
     private static final class Unmappable extends Exception {
@@ -62,6 +65,8 @@ final class BundleMapper {
 
     private final List<Entry> entries;
     private final Map<String, Entry> byUrl = new HashMap<>();
+    /** Patient entry → the RelatedPerson entry naming that patient's mother. */
+    private final Map<Integer, Entry> mothers = new HashMap<>();
     private int derived;
     /** The entries the entry being mapped refers to. */
     private Set<Integer> read = new TreeSet<>();
@@ -77,6 +82,18 @@ final class BundleMapper {
                 byUrl.putIfAbsent(e.resource().fhirType() + "/" + e.resource().getIdElement().getIdPart(), e);
             }
         }
+        for (Entry e : entries) {
+            if (e.resource() instanceof RelatedPerson rp && e.problems().isEmpty() && isMother(rp)) {
+                Entry child = lookUp(rp.getPatient().getReference());
+                if (child != null && child.resource() instanceof Patient) {
+                    mothers.putIfAbsent(child.index(), e);
+                }
+            }
+        }
+    }
+
+    private static boolean isMother(RelatedPerson rp) {
+        return rp.getRelationship().stream().anyMatch(FhirCodes::isMother);
     }
 
     Plan map() {
@@ -134,7 +151,7 @@ final class BundleMapper {
             case "Coverage" -> List.of(coverage(e, (Coverage) r));
             default -> throw new Unmappable("UNSUPPORTED_RESOURCE", e.path(), r.fhirType() + " is not taken by this "
                     + "intake; send Patient, Encounter, Immunization, Observation, EpisodeOfCare or Coverage records, with "
-                    + "Organization, Practitioner and Condition as the entries they refer to");
+                    + "Organization, Practitioner, Condition and a newborn's mother (RelatedPerson) as the entries they refer to");
         };
     }
 
@@ -155,13 +172,13 @@ final class BundleMapper {
 
     private List<MappedRecord> patient(Entry e, Patient p) {
         MappedRecord person = record(e, "PATIENT");
-        PatientBlock.fill(person, e, p);
+        patientBlock(person, e, p);
         if (!(p.hasDeceasedDateTimeType() || (p.hasDeceasedBooleanType() && p.getDeceasedBooleanType().booleanValue()))) {
             return List.of(person);
         }
         String path = person.expression("recordId");
         MappedRecord death = new MappedRecord(e.index(), derived++, "DEATH", recordId(e) == null ? null : recordId(e) + "/death", path);
-        PatientBlock.fill(death, e, p);
+        patientBlock(death, e, p);
         if (p.hasDeceasedDateTimeType()) {
             death.put("date", date(p.getDeceasedDateTimeType()), e.path() + ".deceasedDateTime");
         } else {
@@ -176,8 +193,33 @@ final class BundleMapper {
             throw new Unmappable("REQUIRED", refPath, refPath + " must refer to the Patient entry of this bundle");
         }
         Entry target = resolve(ref, refPath, "Patient");
-        PatientBlock.fill(rec, target, (Patient) target.resource());
+        patientBlock(rec, target, (Patient) target.resource());
         rec.source("patient", refPath);
+    }
+
+    /**
+     * The patient block, and a newborn's {@code motherIin} from the RelatedPerson entry that names the patient's
+     * mother: its identifier with the IIN system (R4's Patient.contact has no identifier, and the
+     * patient-mothersMaidenName extension is a name, not a person).
+     */
+    private void patientBlock(MappedRecord rec, Entry e, Patient p) {
+        PatientBlock.fill(rec, e, p);
+        Entry mother = mothers.get(e.index());
+        if (mother == null) {
+            PatientBlock.motherFromContact(rec, e, p);
+            return;
+        }
+        read.add(mother.index());
+        RelatedPerson rp = (RelatedPerson) mother.resource();
+        rec.source("patient.motherIin", mother.path() + ".identifier");
+        for (int i = 0; i < rp.getIdentifier().size(); i++) {
+            if (FhirCodes.IIN.equals(rp.getIdentifier().get(i).getSystem()) && rp.getIdentifier().get(i).hasValue()) {
+                ((ObjectNode) rec.json.get("patient")).put("motherIin",
+                        rp.getIdentifier().get(i).getValue());
+                rec.source("patient.motherIin", mother.path() + ".identifier[" + i + "].value");
+                return;
+            }
+        }
     }
 
     // ---- Encounter: ENCOUNTER, or HOSPITALIZATION for an inpatient class ----
@@ -467,13 +509,7 @@ final class BundleMapper {
     /** The entry a reference names, by fullUrl or by {@code Type/id}; it must be of the expected type and readable. */
     private Entry resolve(Reference ref, String refPath, String expectedType) throws Unmappable {
         String target = ref.getReference();
-        Entry e = byUrl.get(target);
-        if (e == null && target != null) {
-            String[] parts = target.replaceAll("/_history/.*$", "").split("/");
-            if (parts.length >= 2) {
-                e = byUrl.get(parts[parts.length - 2] + "/" + parts[parts.length - 1]);
-            }
-        }
+        Entry e = lookUp(target);
         if (e == null) {
             throw new Unmappable("REFERENCE_NOT_FOUND", refPath + ".reference", refPath + ".reference \"" + target
                     + "\" names no entry of this bundle; include the " + expectedType + " (by fullUrl or " + expectedType + "/id)");
@@ -487,6 +523,18 @@ final class BundleMapper {
                     + expectedType + ", not a " + e.resource().fhirType());
         }
         read.add(e.index());
+        return e;
+    }
+
+    /** The entry a reference names, by fullUrl or by {@code Type/id} (also at the end of an absolute URL); null if none. */
+    private Entry lookUp(String target) {
+        Entry e = target == null ? null : byUrl.get(target);
+        if (e == null && target != null) {
+            String[] parts = target.replaceAll("/_history/.*$", "").split("/");
+            if (parts.length >= 2) {
+                e = byUrl.get(parts[parts.length - 2] + "/" + parts[parts.length - 1]);
+            }
+        }
         return e;
     }
 

@@ -16,6 +16,10 @@ public final class FhirCodes {
     public static final String IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203";
     public static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
     public static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
+    /** HL7 v3 RoleCode: a RelatedPerson's relationship (MTH mother, NMTH natural mother). */
+    public static final String ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
+    /** HL7's extension tying a Patient.contact to a RelatedPerson (the patient index's FHIR read writes the mother so). */
+    public static final String RELATED_PERSON_EXTENSION = "http://hl7.org/fhir/StructureDefinition/patient-relatedPerson";
     public static final String INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 
     static final String EHR = "http://ehr.kz/fhir/CodeSystem/";
@@ -47,6 +51,11 @@ public final class FhirCodes {
 
     /** v3 ObservationInterpretation → the fluorography values the certificate rules read (NORMAL, ABNORMAL). */
     static final Map<String, String> VALUE_BY_INTERPRETATION = Map.of("N", "NORMAL", "A", "ABNORMAL", "AA", "ABNORMAL");
+
+    /** A relationship that says mother: v3-RoleCode MTH (mother) or NMTH (natural mother). */
+    static boolean isMother(org.hl7.fhir.r4.model.CodeableConcept relationship) {
+        return BundleMapper.hasCoding(relationship, ROLE_CODE, "MTH") || BundleMapper.hasCoding(relationship, ROLE_CODE, "NMTH");
+    }
 
     private FhirCodes() {
     }

@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -88,6 +89,29 @@ final class PatientBlock {
             String text = a.hasText() ? a.getText() : joined(a);
             put(block, "address", text);
             rec.source("patient.address", at + ".address[0]");
+        }
+    }
+
+    /**
+     * A newborn's {@code motherIin} written as the patient index's FHIR read writes it: a {@code contact} whose
+     * relationship is the mother, with a patient-relatedPerson extension naming her by IIN (a logical reference).
+     */
+    static void motherFromContact(MappedRecord rec, Entry e, Patient p) {
+        for (int c = 0; c < p.getContact().size(); c++) {
+            Patient.ContactComponent contact = p.getContact().get(c);
+            if (contact.getRelationship().stream().noneMatch(FhirCodes::isMother)) {
+                continue;
+            }
+            for (int x = 0; x < contact.getExtension().size(); x++) {
+                var ext = contact.getExtension().get(x);
+                if (FhirCodes.RELATED_PERSON_EXTENSION.equals(ext.getUrl()) && ext.getValue() instanceof Reference ref
+                        && FhirCodes.IIN.equals(ref.getIdentifier().getSystem()) && ref.getIdentifier().hasValue()) {
+                    ((ObjectNode) rec.json.get("patient")).put("motherIin", ref.getIdentifier().getValue());
+                    rec.source("patient.motherIin", e.path() + ".contact[" + c + "].extension[" + x
+                            + "].valueReference.identifier.value");
+                    return;
+                }
+            }
         }
     }
 

@@ -172,6 +172,70 @@ class FhirIntakeTests {
     }
 
     @Test
+    void aNewbornWithoutAnIinOfItsOwnCarriesItsMothersIinFromTheMotherRelatedPerson() {
+        String[] provider = newProvider();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String baby = "Patient/nb-" + run;
+        String bundle = bundle("batch",
+                """
+                {"resourceType":"Patient","id":"nb-%s",
+                 "identifier":[{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR"}]},"value":"NB-%s"}],
+                 "name":[{"use":"official","family":"Ахметова","given":["Новорождённая"]}],
+                 "gender":"female","birthDate":"2025-03-01"}""".formatted(run, run),
+                """
+                {"resourceType":"RelatedPerson","id":"mom-%s","active":true,"patient":{"reference":"%s"},
+                 "identifier":[{"system":"http://ehr.kz/fhir/sid/iin","value":"900101400013"}],
+                 "relationship":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-RoleCode","code":"NMTH",
+                                             "display":"natural mother"}]}],
+                 "name":[{"family":"Ахметова","given":["Айгуль"]}],"gender":"female","birthDate":"1990-01-01"}"""
+                        .formatted(run, baby),
+                """
+                {"resourceType":"RelatedPerson","id":"dad-%s","patient":{"reference":"%s"},
+                 "identifier":[{"system":"http://ehr.kz/fhir/sid/iin","value":"850315300019"}],
+                 "relationship":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-RoleCode","code":"NFTH"}]}]}"""
+                        .formatted(run, baby),
+                """
+                {"resourceType":"Immunization","id":"bcg-%s","status":"completed","patient":{"reference":"%s"},
+                 "vaccineCode":{"coding":[{"system":"http://ehr.kz/fhir/CodeSystem/vaccine","code":"BCG"}]},
+                 "occurrenceDateTime":"2025-03-03T10:00:00+05:00"}""".formatted(run, baby),
+                // a second newborn whose mother's IIN fails its checksum: warned where the vendor wrote it
+                """
+                {"resourceType":"Patient","id":"nb2-%s","name":[{"family":"Серікова","given":["Ана"]}],"gender":"female",
+                 "birthDate":"2025-03-02"}""".formatted(run),
+                """
+                {"resourceType":"RelatedPerson","id":"mom2-%s","patient":{"reference":"Patient/nb2-%s"},
+                 "identifier":[{"system":"http://ehr.kz/fhir/sid/passport","value":"N1234567"},
+                               {"system":"http://ehr.kz/fhir/sid/iin","value":"%s"}],
+                 "relationship":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-RoleCode","code":"MTH"}]}]}"""
+                        .formatted(run, run, BAD_CHECKSUM),
+                // the shape the patient index's FHIR read answers with: a contact, tied to the mother by IIN
+                """
+                {"resourceType":"Patient","id":"nb3-%s","gender":"male","birthDate":"2025-03-04",
+                 "contact":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-relatedPerson",
+                                           "valueReference":{"type":"RelatedPerson","identifier":{"system":"http://ehr.kz/fhir/sid/iin","value":"900101400013"}}}],
+                             "relationship":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-RoleCode","code":"MTH"}]}]}]}"""
+                        .formatted(run));
+
+        JsonPath answer = post(provider[1], bundle, 200);
+
+        assertThat(answer.getList("entry.response.status")).extracting(s -> s.toString().substring(0, 3))
+                .containsExactly("201", "201", "422", "201", "201", "201", "201");
+        assertIssue(answer, 2, "NOT_REFERENCED", "error", "Bundle.entry[2].resource");
+        assertIssue(answer, 4, "MOTHER_IIN_CHECKSUM", "warning", "Bundle.entry[5].resource.identifier[1].value");
+        assertIssue(answer, 5, "MOTHER_IIN_CHECKSUM", "warning", "Bundle.entry[5].resource.identifier[1].value");
+        HealthRecordEvent newborn = read(Topics.PATIENTS, provider[0], Set.of(baby)).get(baby);
+        assertThat(newborn.getPatient().getIin()).isNull();
+        assertThat(newborn.getPatient().getMotherIin()).isEqualTo("900101400013");
+        HealthRecordEvent bcg = read(Topics.CARE, provider[0], Set.of("Immunization/bcg-" + run)).get("Immunization/bcg-" + run);
+        assertThat(bcg.getPatient().getMotherIin()).isEqualTo("900101400013");
+        assertThat(bcg.getPatient().getLocalId()).isEqualTo("NB-" + run);
+        HealthRecordEvent second = read(Topics.PATIENTS, provider[0], Set.of("Patient/nb2-" + run)).get("Patient/nb2-" + run);
+        assertThat(second.getPatient().getMotherIin()).as("an invalid mother's IIN is dropped, the record kept").isNull();
+        HealthRecordEvent third = read(Topics.PATIENTS, provider[0], Set.of("Patient/nb3-" + run)).get("Patient/nb3-" + run);
+        assertThat(third.getPatient().getMotherIin()).isEqualTo("900101400013");
+    }
+
+    @Test
     void aDeathFromAProviderNotPermittedToReportDeathsIsRejectedAndThePatientStillAccepted() {
         String[] provider = newProvider("clinic-"); // the test profile permits deaths from damumed and fhir-* only
         String run = UUID.randomUUID().toString().substring(0, 8);
