@@ -20,7 +20,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import kz.ehr.billing.capitation.service.CapitationRuns;
-import kz.ehr.billing.config.Policies;
 import kz.ehr.security.Roles;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestTokens;
@@ -38,7 +37,7 @@ class CapitationRunAtomicityTests {
     @Inject
     AgroalDataSource dataSource;
     @Inject
-    Policies policies;
+    CapitationRuns runs;
 
     static RequestSpecification ops() {
         return given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS)).header("X-Purpose", "atomicity test");
@@ -66,18 +65,23 @@ class CapitationRunAtomicityTests {
         attach("ATOM-1");
         ops().post("/api/v1/capitation/2024-07/run").then().statusCode(200);
         assertThat(ops().get(LINES).then().statusCode(200).extract().jsonPath().getList("items.iin")).containsExactly("ATOM-1");
+        long persons = ops().get("/api/v1/capitation/2024-07").then().statusCode(200).extract().jsonPath().getLong("persons");
 
         attach("ATOM-2");
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                CapitationRuns.compute(c, dataSource::getConnection, YearMonth.of(2024, 7), policies.capitation(), 2);
+            try {
+                runs.runIn(YearMonth.of(2024, 7), 2);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
             throw new IllegalStateException("the service dies before the run commits");
         })).hasMessageContaining("dies");
 
+        // neither the lines (COPY) nor the statement and run headers (Hibernate) of the dead run are there
         assertThat(ops().get(LINES).then().statusCode(200).extract().jsonPath().getList("items.iin")).containsExactly("ATOM-1");
+        assertThat(ops().get("/api/v1/capitation/2024-07").then().statusCode(200).extract().jsonPath().getLong("persons")).isEqualTo(persons);
+        assertThat(ops().get("/api/v1/capitation/2024-07/polyclinics/" + BIN).then().statusCode(200).extract().jsonPath()
+                .getLong("persons")).isEqualTo(1);
         assertThat(leftovers()).isEqualTo(1);
 
         ops().post("/api/v1/capitation/2024-07/run").then().statusCode(200);

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -23,11 +22,11 @@ import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
 import kz.ehr.billing.BillingProblem;
 import kz.ehr.billing.capitation.CapitationCalculator;
 import kz.ehr.billing.capitation.CapitationInput;
 import kz.ehr.billing.capitation.CapitationLine;
-import kz.ehr.billing.capitation.CapitationPolicies;
 import kz.ehr.billing.capitation.CapitationPolicy;
 import kz.ehr.billing.config.Policies;
 import kz.ehr.billing.outbox.Outbox;
@@ -121,12 +120,7 @@ public class CapitationRuns {
     /** Runs the month in a transaction of its own; counted in {@code ehr_billing_capitation_runs_total} once it ended. */
     public RunResult run(YearMonth month) {
         try {
-            RunResult result = QuarkusTransaction.requiringNew().timeout(900).call(() -> {
-                try (Connection c = dataSource.getConnection()) {
-                    // the parts' connections are taken on their own threads, outside this transaction
-                    return compute(c, dataSource::getConnection, month, policies.capitation(), config.capitation().parallelParts());
-                }
-            });
+            RunResult result = QuarkusTransaction.requiringNew().timeout(900).call(() -> runIn(month, config.capitation().parallelParts()));
             metrics.capitationRun("completed");
             return result;
         } catch (RuntimeException e) {
@@ -136,7 +130,111 @@ public class CapitationRuns {
     }
 
     /**
-     * The whole run on the caller's connection and transaction; public for the benchmark. The attached persons are
+     * The whole run in the caller's transaction: the version's lines through JDBC and COPY ({@link #compute}), its
+     * statements and run header as entities, its OUTREACH_DUE events in the outbox. Hibernate and the JDBC statements
+     * share the transaction's one connection, so the month's advisory lock covers both and all of it commits or
+     * nothing does (CapitationRunAtomicityTests).
+     */
+    public RunResult runIn(YearMonth month, int parts) throws SQLException {
+        long t0 = System.nanoTime();
+        try (Connection c = dataSource.getConnection()) {
+            lock(c, month);
+            CapitationRunEntity latest = CapitationRunEntity.latest(month);
+            int version = latest == null ? 1 : latest.closed() ? latest.version + 1 : latest.version;
+            LocalDate billingDate = CapitationCalculator.billingDate(month);
+            CapitationPolicy policy;
+            try {
+                policy = policies.capitation().inForceOn(billingDate);
+            } catch (IllegalArgumentException e) {
+                throw BillingProblem.badRequest("NO_POLICY", "month", e.getMessage());
+            }
+            Lines lines = compute(c, dataSource::getConnection, month, version, policy, parts);
+
+            // only an OPEN version can be replaced here: a CLOSED one made version move on
+            CapitationStatementEntity.delete("month = ?1 and version = ?2", month.toString(), version);
+            List<BillingEvent> events = new ArrayList<>();
+            for (var e : lines.totals().entrySet()) {
+                Totals t = e.getValue();
+                CapitationStatementEntity s = new CapitationStatementEntity();
+                s.month = month.toString();
+                s.version = version;
+                s.polyclinicBin = e.getKey();
+                s.persons = t.persons;
+                s.paidPersons = t.paid;
+                s.persons100 = t.p100;
+                s.persons90 = t.p90;
+                s.persons80 = t.p80;
+                s.persons72 = t.p72;
+                s.personsUnpaid = t.unpaid;
+                s.personsNoVisit12m = t.noVisit12m;
+                s.fullAmount = t.full;
+                s.amount = t.amount;
+                s.withheldNoVisit = t.noVisit;
+                s.withheldNotInsured = t.notInsured;
+                s.withheldByFraud = t.fraud;
+                s.persist();
+                if (t.noVisit12m > 0) {
+                    // one call-centre task per polyclinic and month, however often the month is recomputed
+                    BillingEvent ev = Outbox.event(Envelopes.stableEventId("OUTREACH_DUE", month.toString(), e.getKey()),
+                            "OUTREACH_DUE", e.getKey(), "capitation:" + month);
+                    ev.setMonth(month.toString());
+                    ev.setPersons(t.noVisit12m);
+                    ev.setReason(t.noVisit12m + " attached persons had no counted visit in the " + policy.visitLookbackMonths()
+                            + " months before " + billingDate);
+                    ev.setRuleId(OUTREACH_12M);
+                    events.add(ev);
+                }
+            }
+            // the 5-year list ("nobody should go five years without a visit"): its own task per polyclinic and month
+            for (var e : unseenFor(c, billingDate, FIVE_YEARS, policy, lines.totals().keySet()).entrySet()) {
+                BillingEvent ev = Outbox.event(Envelopes.stableEventId("OUTREACH_DUE", month.toString(), e.getKey(), OUTREACH_60M),
+                        "OUTREACH_DUE", e.getKey(), "capitation:" + month);
+                ev.setMonth(month.toString());
+                ev.setPersons(e.getValue());
+                ev.setRuleId(OUTREACH_60M);
+                ev.setReason(e.getValue() + " attached persons had no counted visit in the " + FIVE_YEARS + " months before " + billingDate);
+                events.add(ev);
+            }
+            // an OPEN version is recomputed in place, a CLOSED one is never touched: the next version gets a header of its own
+            CapitationRunEntity run = latest != null && latest.version == version ? latest : new CapitationRunEntity();
+            run.month = month.toString();
+            run.version = version;
+            run.status = CapitationRunEntity.OPEN;
+            run.policyId = policy.id();
+            run.billingDate = billingDate;
+            run.computedAt = Instant.now();
+            run.persons = lines.persons();
+            run.amount = lines.amount();
+            run.fullAmount = lines.fullAmount();
+            run.persist();
+            Outbox.add(c, events);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            LOG.infof("capitation %s v%d: %d persons, %d polyclinics, %s ₸ in %d ms (reading %d ms, pricing %d ms, waiting for COPY %d ms,"
+                    + " index + attach %d ms)", month, version, run.persons, lines.totals().size(), run.amount.toPlainString(), millis,
+                    lines.readingMillis(), lines.pricingMillis(), lines.copyMillis(), lines.indexMillis());
+            return new RunResult(month.toString(), version, "OPEN", policy.id(), billingDate, run.persons, run.amount, run.fullAmount,
+                    lines.totals().size(), millis, lines.readingMillis(), lines.pricingMillis(), lines.copyMillis(), lines.indexMillis());
+        }
+    }
+
+    /** A version's lines as written, and the per-polyclinic totals its statements are made of. */
+    public record Lines(Map<String, Totals> totals, long readingMillis, long pricingMillis, long copyMillis, long indexMillis) {
+        public long persons() {
+            return totals.values().stream().mapToLong(t -> t.persons).sum();
+        }
+
+        public BigDecimal amount() {
+            return totals.values().stream().map(t -> t.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        }
+
+        public BigDecimal fullAmount() {
+            return totals.values().stream().map(t -> t.full).reduce(BigDecimal.ZERO, BigDecimal::add);
+        }
+    }
+
+    /**
+     * A version's lines on the caller's connection and transaction; public for the benchmark (BillingBench: COPY and
+     * one SQL pass because a run prices every attached person, 1M in the 15 s target). The attached persons are
      * split into {@code parts} (a power of two) by a hash of their key; each part is read and priced on its own thread
      * and connection while its lines stream through another (the database joins, Java prices and the COPY parses at the
      * same time). Lines go into a
@@ -144,26 +242,9 @@ public class CapitationRuns {
      * commit, all of it or nothing. A crash leaves only a detached table nobody reads, dropped by the month's next run.
      * Each part reads its persons in one snapshot; a fact arriving during the run is seen whole or not at all per person.
      */
-    public static RunResult compute(Connection c, Connections connections, YearMonth month, CapitationPolicies policies, int parts)
+    public static Lines compute(Connection c, Connections connections, YearMonth month, int version, CapitationPolicy policy, int parts)
             throws SQLException {
-        long t0 = System.nanoTime();
-        lock(c, month);
-        int version = 1;
-        try (PreparedStatement ps = c.prepareStatement("SELECT version, status FROM capitation_run WHERE month = ? ORDER BY version DESC LIMIT 1")) {
-            ps.setString(1, month.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    version = "CLOSED".equals(rs.getString(2)) ? rs.getInt(1) + 1 : rs.getInt(1);
-                }
-            }
-        }
         LocalDate billingDate = CapitationCalculator.billingDate(month);
-        CapitationPolicy policy;
-        try {
-            policy = policies.inForceOn(billingDate);
-        } catch (IllegalArgumentException e) {
-            throw BillingProblem.badRequest("NO_POLICY", "month", e.getMessage());
-        }
         LineTables tables = new LineTables(c, month, version);
         tables.dropLeftovers();
         LocalDate windowStart = billingDate.minusMonths(policy.visitLookbackMonths());
@@ -224,89 +305,7 @@ public class CapitationRuns {
         LineWriter.writePrices(c, prices, month.toString(), version);
         tables.indexAndAttach();
         long indexMillis = (System.nanoTime() - tIndex) / 1_000_000;
-        for (String table : List.of("capitation_statement", "capitation_run")) {
-            // only an OPEN version can be here: a CLOSED one made version move on
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE month = ? AND version = ?")) {
-                ps.setString(1, month.toString());
-                ps.setInt(2, version);
-                ps.executeUpdate();
-            }
-        }
-        Instant now = Instant.now();
-        long persons = 0;
-        BigDecimal amount = BigDecimal.ZERO;
-        BigDecimal full = BigDecimal.ZERO;
-        List<BillingEvent> events = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO capitation_statement (month, version, polyclinic_bin, persons, paid_persons, persons_100, persons_90,
-                  persons_80, persons_72, persons_unpaid, persons_no_visit_12m, full_amount, amount, withheld_no_visit,
-                  withheld_not_insured, withheld_by_fraud) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            for (var e : totals.entrySet()) {
-                Totals t = e.getValue();
-                ps.setString(1, month.toString());
-                ps.setInt(2, version);
-                ps.setString(3, e.getKey());
-                ps.setLong(4, t.persons);
-                ps.setLong(5, t.paid);
-                ps.setLong(6, t.p100);
-                ps.setLong(7, t.p90);
-                ps.setLong(8, t.p80);
-                ps.setLong(9, t.p72);
-                ps.setLong(10, t.unpaid);
-                ps.setLong(11, t.noVisit12m);
-                ps.setBigDecimal(12, t.full);
-                ps.setBigDecimal(13, t.amount);
-                ps.setBigDecimal(14, t.noVisit);
-                ps.setBigDecimal(15, t.notInsured);
-                ps.setBigDecimal(16, t.fraud);
-                ps.addBatch();
-                persons += t.persons;
-                amount = amount.add(t.amount);
-                full = full.add(t.full);
-                if (t.noVisit12m > 0) {
-                    // one call-centre task per polyclinic and month, however often the month is recomputed
-                    BillingEvent ev = Outbox.event(Envelopes.stableEventId("OUTREACH_DUE", month.toString(), e.getKey()),
-                            "OUTREACH_DUE", e.getKey(), "capitation:" + month);
-                    ev.setMonth(month.toString());
-                    ev.setPersons(t.noVisit12m);
-                    ev.setReason(t.noVisit12m + " attached persons had no counted visit in the " + policy.visitLookbackMonths()
-                            + " months before " + billingDate);
-                    ev.setRuleId(OUTREACH_12M);
-                    events.add(ev);
-                }
-            }
-            ps.executeBatch();
-        }
-        // the 5-year list ("nobody should go five years without a visit"): its own task per polyclinic and month
-        for (var e : unseenFor(c, billingDate, FIVE_YEARS, policy, totals.keySet()).entrySet()) {
-            BillingEvent ev = Outbox.event(Envelopes.stableEventId("OUTREACH_DUE", month.toString(), e.getKey(), OUTREACH_60M),
-                    "OUTREACH_DUE", e.getKey(), "capitation:" + month);
-            ev.setMonth(month.toString());
-            ev.setPersons(e.getValue());
-            ev.setRuleId(OUTREACH_60M);
-            ev.setReason(e.getValue() + " attached persons had no counted visit in the " + FIVE_YEARS + " months before " + billingDate);
-            events.add(ev);
-        }
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO capitation_run (month, version, status, policy_id, billing_date, computed_at, persons, amount, full_amount)
-                VALUES (?, ?, 'OPEN', ?, ?, ?, ?, ?, ?)""")) {
-            ps.setString(1, month.toString());
-            ps.setInt(2, version);
-            ps.setString(3, policy.id());
-            Jdbc.date(ps, 4, billingDate);
-            ps.setTimestamp(5, Timestamp.from(now));
-            ps.setLong(6, persons);
-            ps.setBigDecimal(7, amount);
-            ps.setBigDecimal(8, full);
-            ps.executeUpdate();
-        }
-        Outbox.add(c, events);
-        long millis = (System.nanoTime() - t0) / 1_000_000;
-        LOG.infof("capitation %s v%d: %d persons, %d polyclinics, %s ₸ in %d ms (reading %d ms, pricing %d ms, waiting for COPY %d ms,"
-                + " index + attach %d ms)", month, version, persons, totals.size(), amount.toPlainString(), millis, readNanos / 1_000_000,
-                priceNanos / 1_000_000, copyNanos / 1_000_000, indexMillis);
-        return new RunResult(month.toString(), version, "OPEN", policy.id(), billingDate, persons, amount, full, totals.size(), millis,
-                readNanos / 1_000_000, priceNanos / 1_000_000, copyNanos / 1_000_000, indexMillis);
+        return new Lines(totals, readNanos / 1_000_000, priceNanos / 1_000_000, copyNanos / 1_000_000, indexMillis);
     }
 
     /** One part: its persons' facts on the billing date in one SQL pass, priced, streamed to the partition. */
@@ -401,54 +400,39 @@ public class CapitationRuns {
 
     /** Closes the latest version: immutable from now on, announced per polyclinic on billing.events.v1. */
     public RunResult close(YearMonth month) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                lock(c, month);
-                RunResult r;
-                try (PreparedStatement ps = c.prepareStatement("""
-                        SELECT version, status, policy_id, billing_date, persons, amount, full_amount,
-                               (SELECT count(*) FROM capitation_statement s WHERE s.month = r.month AND s.version = r.version)
-                        FROM capitation_run r WHERE month = ? ORDER BY version DESC LIMIT 1""")) {
-                    ps.setString(1, month.toString());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw BillingProblem.notFound("NO_RUN", "capitation for " + month + " has not been run yet");
-                        }
-                        if ("CLOSED".equals(rs.getString(2))) {
-                            throw BillingProblem.conflict("ALREADY_CLOSED", "capitation " + month + " version " + rs.getInt(1)
-                                    + " is already closed; run it again to create version " + (rs.getInt(1) + 1));
-                        }
-                        r = new RunResult(month.toString(), rs.getInt(1), "CLOSED", rs.getString(3), Jdbc.date(rs, 4), rs.getLong(5),
-                                rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getInt(8), 0, 0, 0, 0, 0);
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE capitation_run SET status = 'CLOSED', closed_at = now() WHERE month = ? AND version = ?")) {
-                    ps.setString(1, month.toString());
-                    ps.setInt(2, r.version());
-                    ps.executeUpdate();
-                }
-                List<BillingEvent> events = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT polyclinic_bin, amount, persons FROM capitation_statement WHERE month = ? AND version = ? ORDER BY polyclinic_bin")) {
-                    ps.setString(1, month.toString());
-                    ps.setInt(2, r.version());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            BillingEvent e = Outbox.event(Envelopes.stableEventId("STATEMENT_CLOSED", month.toString(),
-                                    Integer.toString(r.version()), rs.getString(1)), "STATEMENT_CLOSED", rs.getString(1), "capitation:" + month);
-                            e.setMonth(month.toString());
-                            e.setStatementVersion(r.version());
-                            e.setAmount(rs.getBigDecimal(2).toPlainString());
-                            e.setPersons(rs.getLong(3));
-                            events.add(e);
-                        }
-                    }
-                }
-                Outbox.add(c, events);
-                return r;
+        return QuarkusTransaction.requiringNew().call(() -> closeIn(month));
+    }
+
+    /** The close in the caller's transaction: the header through Hibernate, the events through the outbox, one connection. */
+    public RunResult closeIn(YearMonth month) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            lock(c, month);
+            CapitationRunEntity run = CapitationRunEntity.latest(month);
+            if (run == null) {
+                throw BillingProblem.notFound("NO_RUN", "capitation for " + month + " has not been run yet");
             }
-        });
+            if (run.closed()) {
+                throw BillingProblem.conflict("ALREADY_CLOSED", "capitation " + month + " version " + run.version
+                        + " is already closed; run it again to create version " + (run.version + 1));
+            }
+            List<CapitationStatementEntity> statements = CapitationStatementEntity.list("month = ?1 and version = ?2",
+                    Sort.by("polyclinicBin"), month.toString(), run.version);
+            run.status = CapitationRunEntity.CLOSED;
+            run.closedAt = Instant.now();
+            List<BillingEvent> events = new ArrayList<>();
+            for (CapitationStatementEntity s : statements) {
+                BillingEvent e = Outbox.event(Envelopes.stableEventId("STATEMENT_CLOSED", month.toString(),
+                        Integer.toString(run.version), s.polyclinicBin), "STATEMENT_CLOSED", s.polyclinicBin, "capitation:" + month);
+                e.setMonth(month.toString());
+                e.setStatementVersion(run.version);
+                e.setAmount(s.amount.toPlainString());
+                e.setPersons(s.persons);
+                events.add(e);
+            }
+            Outbox.add(c, events);
+            return new RunResult(month.toString(), run.version, "CLOSED", run.policyId, run.billingDate, run.persons, run.amount,
+                    run.fullAmount, statements.size(), 0, 0, 0, 0, 0);
+        }
     }
 
     /** {@code ruleId} of the OUTREACH_DUE events: which outreach list (GET /api/v1/outreach?noVisitMonths=12 or 60) is due. */

@@ -18,12 +18,15 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
 import kz.ehr.billing.BillingProblem;
 import kz.ehr.billing.capitation.AgeBand;
 import kz.ehr.billing.capitation.CapitationCalculator;
@@ -33,7 +36,10 @@ import kz.ehr.billing.capitation.Reason;
 import kz.ehr.billing.export.Csv;
 import kz.ehr.billing.projection.Jdbc;
 
-/** Read side of capitation: runs, statements, per-person lines, CSV export and version differences. */
+/**
+ * Read side of capitation: runs, statements, per-person lines, CSV export and version differences. Run and statement
+ * headers are entities; the lines (a million a month) are read with SQL over the partitioned table, streamed for CSV.
+ */
 @ApplicationScoped
 public class CapitationStatements {
     @Inject
@@ -75,103 +81,87 @@ public class CapitationStatements {
     public record VersionRef(int version, String status) {
     }
 
-    public VersionRef version(Connection c, YearMonth month, Integer version) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(version == null
-                ? "SELECT version, status FROM capitation_run WHERE month = ? ORDER BY version DESC LIMIT 1"
-                : "SELECT version, status FROM capitation_run WHERE month = ? AND version = ?")) {
-            ps.setString(1, month.toString());
-            if (version != null) {
-                ps.setInt(2, version);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw BillingProblem.notFound("NO_RUN", "no capitation " + (version == null ? "" : "version " + version + " ")
-                            + "for " + month + "; POST /api/v1/capitation/" + month + "/run first");
-                }
-                return new VersionRef(rs.getInt(1), rs.getString(2));
-            }
-        }
+    /** The version's header, as an entity read in the caller's transaction (or one of its own). */
+    public VersionRef version(YearMonth month, Integer version) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            CapitationRunEntity run = header(month, version);
+            return new VersionRef(run.version, run.status);
+        });
     }
 
-    public Run run(YearMonth month, Integer version) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            VersionRef v = version(c, month, version);
-            List<PolyclinicTotal> totals = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT polyclinic_bin, persons, amount FROM capitation_statement WHERE month = ? AND version = ? ORDER BY polyclinic_bin")) {
-                ps.setString(1, month.toString());
-                ps.setInt(2, v.version());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        totals.add(new PolyclinicTotal(rs.getString(1), rs.getLong(2), rs.getBigDecimal(3)));
-                    }
-                }
-            }
+    private static CapitationRunEntity header(YearMonth month, Integer version) {
+        CapitationRunEntity run = version == null ? CapitationRunEntity.latest(month)
+                : CapitationRunEntity.findById(key(month.toString(), version));
+        if (run == null) {
+            throw BillingProblem.notFound("NO_RUN", "no capitation " + (version == null ? "" : "version " + version + " ")
+                    + "for " + month + "; POST /api/v1/capitation/" + month + "/run first");
+        }
+        return run;
+    }
+
+    private static CapitationRunEntity.Key key(String month, int version) {
+        CapitationRunEntity.Key k = new CapitationRunEntity.Key();
+        k.month = month;
+        k.version = version;
+        return k;
+    }
+
+    private static List<CapitationStatementEntity> statements(String month, int version) {
+        return CapitationStatementEntity.list("month = ?1 and version = ?2", Sort.by("polyclinicBin"), month, version);
+    }
+
+    public Run run(YearMonth month, Integer version) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            CapitationRunEntity run = header(month, version);
+            List<CapitationStatementEntity> now = statements(run.month, run.version);
+            List<PolyclinicTotal> totals = now.stream().map(s -> new PolyclinicTotal(s.polyclinicBin, s.persons, s.amount)).toList();
             List<VersionChange> changes = new ArrayList<>();
-            if (v.version() > 1) {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        SELECT coalesce(n.polyclinic_bin, o.polyclinic_bin), coalesce(o.amount, 0), coalesce(n.amount, 0),
-                               coalesce(o.persons, 0), coalesce(n.persons, 0)
-                        FROM (SELECT * FROM capitation_statement WHERE month = ? AND version = ?) n
-                        FULL JOIN (SELECT * FROM capitation_statement WHERE month = ? AND version = ?) o ON o.polyclinic_bin = n.polyclinic_bin
-                        WHERE n.amount IS DISTINCT FROM o.amount OR n.persons IS DISTINCT FROM o.persons ORDER BY 1""")) {
-                    ps.setString(1, month.toString());
-                    ps.setInt(2, v.version());
-                    ps.setString(3, month.toString());
-                    ps.setInt(4, v.version() - 1);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            changes.add(new VersionChange(rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3),
-                                    rs.getBigDecimal(3).subtract(rs.getBigDecimal(2)), rs.getLong(4), rs.getLong(5)));
-                        }
+            if (run.version > 1) {
+                Map<String, CapitationStatementEntity> before = new TreeMap<>();
+                Map<String, CapitationStatementEntity> after = new TreeMap<>();
+                statements(run.month, run.version - 1).forEach(s -> before.put(s.polyclinicBin, s));
+                now.forEach(s -> after.put(s.polyclinicBin, s));
+                TreeSet<String> bins = new TreeSet<>(before.keySet());
+                bins.addAll(after.keySet());
+                for (String bin : bins) {
+                    CapitationStatementEntity o = before.get(bin), n = after.get(bin);
+                    if (o != null && n != null && o.amount.compareTo(n.amount) == 0 && o.persons == n.persons) {
+                        continue;
                     }
+                    BigDecimal previous = o == null ? BigDecimal.ZERO : o.amount, amount = n == null ? BigDecimal.ZERO : n.amount;
+                    changes.add(new VersionChange(bin, previous, amount, amount.subtract(previous), o == null ? 0 : o.persons,
+                            n == null ? 0 : n.persons));
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT status, policy_id, billing_date, computed_at, closed_at, persons, amount, full_amount
-                    FROM capitation_run WHERE month = ? AND version = ?""")) {
-                ps.setString(1, month.toString());
-                ps.setInt(2, v.version());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return new Run(month.toString(), v.version(), rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getTimestamp(4).toInstant().toString(), rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant().toString(),
-                            rs.getLong(6), rs.getBigDecimal(7), rs.getBigDecimal(8), totals, changes);
-                }
-            }
-        }
+            return new Run(run.month, run.version, run.status, run.policyId, run.billingDate.toString(), run.computedAt.toString(),
+                    run.closedAt == null ? null : run.closedAt.toString(), run.persons, run.amount, run.fullAmount, totals, changes);
+        });
     }
 
-    public Statement statement(YearMonth month, String bin, Integer version) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            VersionRef v = version(c, month, version);
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT persons, paid_persons, persons_100, persons_90, persons_80, persons_72, persons_unpaid, persons_no_visit_12m,
-                           full_amount, amount, withheld_no_visit, withheld_not_insured, withheld_by_fraud
-                    FROM capitation_statement WHERE month = ? AND version = ? AND polyclinic_bin = ?""")) {
-                ps.setString(1, month.toString());
-                ps.setInt(2, v.version());
-                ps.setString(3, bin);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw BillingProblem.notFound("NO_STATEMENT", "no statement for polyclinic " + bin + " in " + month
-                                + " version " + v.version() + ": nobody was attached to it on the billing date");
-                    }
-                    Map<String, Long> byFactor = new LinkedHashMap<>();
-                    byFactor.put("100", rs.getLong(3));
-                    byFactor.put("90", rs.getLong(4));
-                    byFactor.put("80", rs.getLong(5));
-                    byFactor.put("72", rs.getLong(6));
-                    byFactor.put("unpaid", rs.getLong(7));
-                    Map<String, BigDecimal> withheld = new LinkedHashMap<>();
-                    withheld.put("NO_VISIT_12M", rs.getBigDecimal(11));
-                    withheld.put("NOT_INSURED", rs.getBigDecimal(12));
-                    return new Statement(month.toString(), v.version(), v.status(), bin, rs.getLong(1), rs.getLong(2), byFactor,
-                            rs.getLong(8), rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getBigDecimal(9).subtract(rs.getBigDecimal(10)),
-                            withheld, rs.getBigDecimal(13));
-                }
+    public Statement statement(YearMonth month, String bin, Integer version) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            CapitationRunEntity run = header(month, version);
+            CapitationStatementEntity.Key k = new CapitationStatementEntity.Key();
+            k.month = run.month;
+            k.version = run.version;
+            k.polyclinicBin = bin;
+            CapitationStatementEntity s = CapitationStatementEntity.findById(k);
+            if (s == null) {
+                throw BillingProblem.notFound("NO_STATEMENT", "no statement for polyclinic " + bin + " in " + month
+                        + " version " + run.version + ": nobody was attached to it on the billing date");
             }
-        }
+            Map<String, Long> byFactor = new LinkedHashMap<>();
+            byFactor.put("100", s.persons100);
+            byFactor.put("90", s.persons90);
+            byFactor.put("80", s.persons80);
+            byFactor.put("72", s.persons72);
+            byFactor.put("unpaid", s.personsUnpaid);
+            Map<String, BigDecimal> withheld = new LinkedHashMap<>();
+            withheld.put("NO_VISIT_12M", s.withheldNoVisit);
+            withheld.put("NOT_INSURED", s.withheldNotInsured);
+            return new Statement(run.month, run.version, run.status, bin, s.persons, s.paidPersons, byFactor, s.personsNoVisit12m,
+                    s.fullAmount, s.amount, s.fullAmount.subtract(s.amount), withheld, s.withheldByFraud);
+        });
     }
 
     /** A line with its price (every money value and reason code), in the column order {@link #stored} reads. */
@@ -186,7 +176,7 @@ public class CapitationStatements {
 
     public Page<Line> lines(YearMonth month, String bin, Integer version, String after, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            VersionRef v = version(c, month, version);
+            VersionRef v = version(month, version);
             List<Line> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + LINE_COLUMNS + PRICED_LINES + """
                     WHERE l.month = ? AND l.version = ? AND l.polyclinic_bin = ? AND l.person_key > ?
@@ -226,7 +216,7 @@ public class CapitationStatements {
     }
 
     private void writeCsv(Connection c, YearMonth month, String bin, Integer version, OutputStream out) throws SQLException, IOException {
-        VersionRef v = version(c, month, version);
+        VersionRef v = version(month, version);
         try (PreparedStatement ps = c.prepareStatement("SELECT " + LINE_COLUMNS + PRICED_LINES
                 + " WHERE l.month = ? AND l.version = ? AND l.polyclinic_bin = ? ORDER BY l.person_key")) {
             ps.setFetchSize(5_000);
@@ -258,7 +248,7 @@ public class CapitationStatements {
     /** Per-person differences between a version and the one before it. */
     public Page<LineChange> changes(YearMonth month, Integer version, String after, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            VersionRef v = version(c, month, version);
+            VersionRef v = version(month, version);
             List<LineChange> out = new ArrayList<>();
             if (v.version() == 1) {
                 return new Page<>(out, null);
