@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import kz.ehr.billing.fraud.FraudScreen;
 
 /**
@@ -17,6 +18,7 @@ import kz.ehr.billing.fraud.FraudScreen;
  * work committed, so a rolled-back batch or run is not counted; every rule's and outcome's series exists from the start
  * (at 0), so a rate has a series before the first event of its kind.
  */
+@Startup // created at start, not on first use: the series are there (at 0) before the first batch or run
 @ApplicationScoped
 public class BillingMetrics {
     public static final String CAPITATION_RUNS = "ehr.billing.capitation.runs";
