@@ -31,6 +31,8 @@ import kz.ehr.events.Envelopes;
 /**
  * Turns the findings of one screening step into stored flags: new findings are raised, open flags whose cause
  * disappeared are withdrawn, human decisions are never overridden; {@code visit.flagged} and the outbox follow.
+ * JDBC batches on the consumer's transaction, not entities: a storm writes a flag for each of 100,000 visits of one
+ * doctor-day (StormBench, FraudStormTests; costs per statement in docs/benchmarks/billing-service.md).
  */
 final class FlagReconcile {
     private final Policies policies;
