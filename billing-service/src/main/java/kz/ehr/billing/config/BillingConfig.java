@@ -117,6 +117,15 @@ public interface BillingConfig {
         Optional<String> screeningProgrammes();
 
         /**
+         * Whether GHOST_PATIENT runs. Its evidence is an absence (no ОСМС insurance record, stay, death, nor any other
+         * polyclinic's attachment or visit), which holds only when the insurance fund's statuses reach billing for every
+         * resident; without that feed every uninsured-on-record person would be a ghost. Off by default; the local
+         * platform (./ehr up), whose simulator sends every resident's status, turns it on.
+         */
+        @WithDefault("false")
+        boolean ghostPatients();
+
+        /**
          * Most visit rows the monitor holds at once. Persons and doctor-days are screened in groups of at most this many
          * visits; a single person or doctor-day above it (a fraud storm: 100,000 visits of one doctor on one day) is
          * streamed page by page in (start, visit key) order. Each group's flags are written before the next is read,

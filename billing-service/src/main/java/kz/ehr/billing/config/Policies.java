@@ -34,7 +34,8 @@ public class Policies {
         this.capitation = new CapitationPolicies(versions);
         BillingConfig.Fraud f = config.fraud();
         List<ScreeningProgramme> programmes = f.screeningProgrammes().map(Policies::programmes).orElse(FraudPolicy.domainProgrammes());
-        this.fraud = new FraudPolicy(f.dailyCap(), f.defaultSlotMinutes(), f.burstThreshold(), f.nearMarkFromMonths(), 12, programmes);
+        this.fraud = new FraudPolicy(f.dailyCap(), f.defaultSlotMinutes(), f.burstThreshold(), f.nearMarkFromMonths(), 12, programmes,
+                f.ghostPatients());
         this.zone = java.time.ZoneId.of(config.zone());
         if (f.rowsPerStep() < 1) {
             throw new IllegalArgumentException("billing.fraud.rows-per-step must be at least 1");

@@ -14,9 +14,10 @@ import kz.ehr.screening.ScreeningProgramme;
  * @param burstThreshold      near-mark visits by one doctor in one day that make a burst
  * @param nearMarkFromMonths  a patient unseen for at least this many months (and less than the 12-month mark) is "near the mark"
  * @param markMonths          the visit-penalty horizon (12)
+ * @param ghostPatients       whether {@link GhostPatientRule} runs (billing.fraud.ghost-patients)
  */
 public record FraudPolicy(int dailyCap, int defaultSlotMinutes, int burstThreshold, int nearMarkFromMonths,
-                          int markMonths, List<ScreeningProgramme> programmes) {
+                          int markMonths, List<ScreeningProgramme> programmes, boolean ghostPatients) {
 
     /** DOMAIN.md's screening programmes: the shared table ({@link ScreeningProgramme#DOMAIN}). */
     public static List<ScreeningProgramme> domainProgrammes() {
@@ -24,7 +25,12 @@ public record FraudPolicy(int dailyCap, int defaultSlotMinutes, int burstThresho
     }
 
     public static FraudPolicy defaults() {
-        return new FraudPolicy(40, 15, 10, 11, 12, domainProgrammes());
+        return new FraudPolicy(40, 15, 10, 11, 12, domainProgrammes(), false);
+    }
+
+    /** The same thresholds with GHOST_PATIENT on or off. */
+    public FraudPolicy withGhostPatients(boolean on) {
+        return new FraudPolicy(dailyCap, defaultSlotMinutes, burstThreshold, nearMarkFromMonths, markMonths, programmes, on);
     }
 
     /** The target group and interval of a screening in force on a date (latest effective version). */

@@ -9,9 +9,12 @@ import java.util.Set;
 public final class FraudScreen {
     public static final List<PersonRule> PERSON_RULES = List.of(new VisitAfterDeathRule(), new ScreeningOutsideTargetGroupRule(),
             new DuplicateServiceRule(), new VisitDuringHospitalStayRule(), new NotAttachedWithoutReferralRule(),
-            new ScreeningIntervalRule());
+            new ScreeningIntervalRule(), new AttachedTwiceRule(), new GhostPatientRule());
     public static final List<DoctorDayRule> DOCTOR_DAY_RULES = List.of(new DoctorDailyCapRule(), new OverlappingSlotsRule(),
             new BurstBeforeMarkRule());
+
+    /** Rules whose flag puts a person's whole monthly payment at stake, not only the no-visit penalty. */
+    static final java.util.Set<String> WHOLE_PAYMENT_RULES = java.util.Set.of(AttachedTwiceRule.ID, GhostPatientRule.ID);
 
     private final FraudPolicy policy;
 
@@ -25,6 +28,19 @@ public final class FraudScreen {
 
     public static List<String> personRuleIds() {
         return PERSON_RULES.stream().map(PersonRule::id).toList();
+    }
+
+    /**
+     * Whether a flag of this rule puts the person's whole monthly capitation at stake (a person who is paid twice or does
+     * not exist), rather than the no-visit penalty a fake visit unlocks.
+     */
+    public static boolean stakesWholePayment(String ruleId) {
+        return WHOLE_PAYMENT_RULES.contains(ruleId);
+    }
+
+    /** Rules over one doctor's day at every polyclinic (doctor ids that are national identifiers). */
+    public static List<String> crossPolyclinicRuleIds() {
+        return List.of(DoctorTwoPolyclinicsRule.ID);
     }
 
     public static List<String> doctorDayRuleIds() {

@@ -35,6 +35,7 @@ public class BillingMetrics {
         capitationRun("failed", 0);
         FraudScreen.personRuleIds().forEach(rule -> flagsRaised(Map.of(rule, 0)));
         FraudScreen.doctorDayRuleIds().forEach(rule -> flagsRaised(Map.of(rule, 0)));
+        FraudScreen.crossPolyclinicRuleIds().forEach(rule -> flagsRaised(Map.of(rule, 0)));
     }
 
     /** @param outcome completed or failed */

@@ -190,10 +190,16 @@ public final class BillingStreamBench {
 
     /** The simulator's records as ingestion publishes them, and an MPI link per PATIENT record one batch later. */
     static List<Delivery<SpecificRecordBase>> generate(int records, long seed) throws Exception {
-        List<String> providers = List.of("damumed", "kmis", "medelement");
         // ~13.6 records a person (the pipeline benchmark's mix): persons to spare, the stream is cut at `records`
-        Simulation sim = new Simulation(Simulation.Settings.of(Math.max(200, records / 10), providers, seed));
-        List<Delivery<SpecificRecordBase>> out = new ArrayList<>(records + records / 8);
+        return generate(records, seed, Math.max(200, records / 10), null);
+    }
+
+    /** The stream of {@code persons} simulated people, cut at {@code records}; {@code labels} (if given) gets the fraud truth. */
+    static List<Delivery<SpecificRecordBase>> generate(int records, long seed, int persons,
+                                                       Map<String, kz.ehr.simulator.fraud.FraudType> labels) throws Exception {
+        List<String> providers = List.of("damumed", "kmis", "medelement");
+        Simulation sim = new Simulation(Simulation.Settings.of(persons, providers, seed));
+        List<Delivery<SpecificRecordBase>> out = new ArrayList<>((int) Math.min(records + records / 8L, persons * 16L));
         int linkDelay = Integer.getInteger("bench.batch", 5_000);
         Map<String, String> personOfSource = new HashMap<>();
         Map<String, Set<String>> sourcesOfPerson = new HashMap<>();
@@ -210,6 +216,13 @@ public final class BillingStreamBench {
             public void truthPerson(String providerId, String localId, String personId) {
                 personOfSource.put(providerId + ":" + localId, personId);
                 sourcesOfPerson.computeIfAbsent(personId, p -> new LinkedHashSet<>()).add(providerId + ":" + localId);
+            }
+
+            @Override
+            public void truthFraud(String providerId, String recordId, kz.ehr.simulator.fraud.FraudType type) {
+                if (labels != null) {
+                    labels.put(providerId + ":" + recordId, type);
+                }
             }
 
             @Override

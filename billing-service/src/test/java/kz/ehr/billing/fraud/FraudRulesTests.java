@@ -250,11 +250,110 @@ class FraudRulesTests {
         assertThat(restored.withheldByFraudFlags()).isEqualByComparingTo("0.00");
     }
 
+    // ---- across the identity graph (#17 item 4): each rule fires on its case and stays quiet on the near miss ----
+
+    static PersonContext attachedTo(List<PersonHistory.Attachment> attachments, PersonContext.Evidence evidence, ScreenedVisit... visits) {
+        return new PersonContext("P", "F", LocalDate.of(1980, 2, 2), null, attachments, List.of(), List.of(visits), evidence);
+    }
+
+    static PersonHistory.Attachment attachment(String bin, String from, String to) {
+        return new PersonHistory.Attachment(bin, "ALMATY_CITY", LocalDate.parse(from), to == null ? null : LocalDate.parse(to));
+    }
+
+    @Test
+    void aPolyclinicThatAttachesAPatientStillAttachedElsewhereIsFlaggedOnItsVisits() {
+        ScreenedVisit atB = visit("b", "2025-10-01", "VISIT", null, List.of("A01"), false, "BIN-B");
+        ScreenedVisit atA = visit("a", "2025-10-02", "VISIT", null, List.of("A01"), false, BIN);
+        // the earlier polyclinic says it holds the patient until the end of 2026, past the day the other attached them
+        PersonContext twice = attachedTo(List.of(attachment(BIN, "2024-01-01", "2026-12-31"), attachment("BIN-B", "2025-09-01", null)),
+                PersonContext.Evidence.UNREAD, atB, atA);
+
+        assertThat(rulesFiredOn(twice, "b")).contains(AttachedTwiceRule.ID);
+        assertThat(rulesFiredOn(twice, "a")).as("the polyclinic that attached first").doesNotContain(AttachedTwiceRule.ID);
+        assertThat(SCREEN.screenPerson(twice)).filteredOn(f -> f.ruleId().equals(AttachedTwiceRule.ID)).singleElement()
+                .satisfies(f -> assertThat(f.reason()).contains("BIN-B", "2025-09-01", BIN, "2024-01-01", "until 2026-12-31"));
+        // a fixed-term attachment inside another polyclinic's open spell
+        PersonContext term = attachedTo(List.of(attachment(BIN, "2024-01-01", null), attachment("BIN-B", "2025-09-01", "2026-08-31")),
+                PersonContext.Evidence.UNREAD, atB);
+        assertThat(rulesFiredOn(term, "b")).contains(AttachedTwiceRule.ID);
+
+        // near miss: two open spells are a plain change of polyclinic (the later one ends the earlier)
+        PersonContext changed = attachedTo(List.of(attachment(BIN, "2024-01-01", null), attachment("BIN-B", "2025-09-01", null)),
+                PersonContext.Evidence.UNREAD, atB);
+        assertThat(rulesFiredOn(changed, "b")).doesNotContain(AttachedTwiceRule.ID);
+
+        // near miss: a move, sent as the old spell's closing record and the new spell
+        PersonContext moved = attachedTo(List.of(attachment(BIN, "2024-01-01", null), attachment(BIN, "2024-01-01", "2025-08-31"),
+                attachment("BIN-B", "2025-09-01", null)), PersonContext.Evidence.UNREAD, atB);
+        assertThat(rulesFiredOn(moved, "b")).doesNotContain(AttachedTwiceRule.ID);
+        // near miss: the earlier attachment ended before this visit's day
+        PersonContext ended = attachedTo(List.of(attachment(BIN, "2024-01-01", "2025-09-30"), attachment("BIN-B", "2025-09-01", null)),
+                PersonContext.Evidence.UNREAD, atB);
+        assertThat(rulesFiredOn(ended, "b")).doesNotContain(AttachedTwiceRule.ID);
+    }
+
+    @Test
+    void visitsToAPatientNoOtherRecordShowsAreAGhost() {
+        ScreenedVisit v = visit("v", "2025-10-01");
+        List<PersonHistory.Attachment> own = List.of(attachment(BIN, "2025-01-01", null));
+
+        FraudScreen ghosts = new FraudScreen(FraudPolicy.defaults().withGhostPatients(true));
+        java.util.function.BiFunction<PersonContext, String, Set<String>> fired = (p, key) -> ghosts.screenPerson(p).stream()
+                .filter(f -> f.visitKey().equals(key)).map(Finding::ruleId).collect(Collectors.toSet());
+
+        PersonContext ghost = attachedTo(own, new PersonContext.Evidence(false, Set.of(BIN)), v);
+        assertThat(fired.apply(ghost, "v")).containsExactly(GhostPatientRule.ID);
+        assertThat(ghosts.screenPerson(ghost).get(0).reason()).contains("no other record shows");
+        assertThat(rulesFiredOn(ghost, "v")).as("off unless billing.fraud.ghost-patients").isEmpty();
+
+        // near misses: an insurance status on record, a visit at another polyclinic, an attachment elsewhere, a hospital stay
+        assertThat(fired.apply(attachedTo(own, new PersonContext.Evidence(true, Set.of(BIN)), v), "v")).isEmpty();
+        assertThat(fired.apply(attachedTo(own, new PersonContext.Evidence(false, Set.of(BIN, "BIN-B")), v), "v")).isEmpty();
+        assertThat(fired.apply(attachedTo(List.of(attachment(BIN, "2025-01-01", null), attachment("BIN-B", "2020-01-01", "2024-12-31")),
+                new PersonContext.Evidence(false, Set.of(BIN)), v), "v")).isEmpty();
+        Instant in = LocalDate.of(2024, 5, 1).atStartOfDay().toInstant(java.time.ZoneOffset.ofHours(5));
+        assertThat(fired.apply(new PersonContext("P", "F", LocalDate.of(1980, 2, 2), null, own, List.of(new HospitalStay("HOSP", in, in.plusSeconds(86_400))),
+                List.of(v), new PersonContext.Evidence(false, Set.of(BIN))), "v")).isEmpty();
+    }
+
+    @Test
+    void aDoctorBusyAtOnePolyclinicWhileAVisitStartsAtAnotherIsFlaggedOnTheLaterVisit() {
+        String doctor = "850315300019"; // a practitioner's IIN: the same doctor at every polyclinic
+        Instant ten = LocalDate.of(2025, 10, 1).atTime(10, 0).toInstant(java.time.ZoneOffset.ofHours(5));
+        var atA = new DoctorTwoPolyclinicsRule.Slot("a", BIN, ten, ten.plusSeconds(900));
+        var atB = new DoctorTwoPolyclinicsRule.Slot("b", "BIN-B", ten.plusSeconds(300), ten.plusSeconds(1200));
+        List<Finding> found = DoctorTwoPolyclinicsRule.check(doctor, LocalDate.of(2025, 10, 1), List.of(atB, atA), FraudPolicy.defaults());
+        assertThat(found).singleElement().satisfies(f -> {
+            assertThat(f.visitKey()).isEqualTo("b");
+            assertThat(f.ruleId()).isEqualTo(DoctorTwoPolyclinicsRule.ID);
+            assertThat(f.reason()).contains("BIN-B", BIN);
+        });
+        assertThat(DoctorTwoPolyclinicsRule.isNational(doctor)).isTrue();
+
+        // near misses: back to back at two polyclinics; an overlap within one polyclinic (DOCTOR_OVERLAPPING_SLOTS' case);
+        // a provider's own doctor id names no one beyond its polyclinic
+        var nextAtB = new DoctorTwoPolyclinicsRule.Slot("b", "BIN-B", ten.plusSeconds(900), ten.plusSeconds(1800));
+        assertThat(DoctorTwoPolyclinicsRule.check(doctor, LocalDate.of(2025, 10, 1), List.of(atA, nextAtB), FraudPolicy.defaults())).isEmpty();
+        var sameA = new DoctorTwoPolyclinicsRule.Slot("b", BIN, ten.plusSeconds(300), ten.plusSeconds(1200));
+        assertThat(DoctorTwoPolyclinicsRule.check(doctor, LocalDate.of(2025, 10, 1), List.of(atA, sameA), FraudPolicy.defaults())).isEmpty();
+        assertThat(DoctorTwoPolyclinicsRule.isNational("DR1")).isFalse();
+        assertThat(DoctorTwoPolyclinicsRule.isNational("850315300018")).as("a bad check digit").isFalse();
+    }
+
+    @Test
+    void aPersonAttachedTwiceOrAGhostPutsTheWholeMonthlyPaymentAtStake() {
+        assertThat(FraudScreen.stakesWholePayment(AttachedTwiceRule.ID)).isTrue();
+        assertThat(FraudScreen.stakesWholePayment(GhostPatientRule.ID)).isTrue();
+        assertThat(FraudScreen.stakesWholePayment(DoctorTwoPolyclinicsRule.ID)).isFalse();
+        assertThat(FraudScreen.stakesWholePayment(VisitAfterDeathRule.ID)).isFalse();
+    }
+
     @Test
     void everyRuleHasADistinctId() {
         List<String> ids = new ArrayList<>(FraudScreen.personRuleIds());
         ids.addAll(FraudScreen.doctorDayRuleIds());
-        assertThat(ids).doesNotHaveDuplicates().hasSize(9);
+        ids.addAll(FraudScreen.crossPolyclinicRuleIds());
+        assertThat(ids).doesNotHaveDuplicates().hasSize(12);
         assertThat(IntStream.range(0, ids.size())).isNotEmpty();
     }
 }

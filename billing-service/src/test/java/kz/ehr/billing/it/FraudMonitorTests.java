@@ -192,6 +192,28 @@ class FraudMonitorTests {
         return new Fact("ATTACHMENT", person, null, bin, null, from, null, null);
     }
 
+    /** An attachment with an end on record. */
+    static Fact attachUntil(String person, String bin, String from, String to) {
+        return new Fact("ATTACHMENT", person, null, bin, null, from, to, null);
+    }
+
+    /**
+     * A doctor id that is a national identifier (an IIN) when the case names it {@code NAT…}: one per case and name, so
+     * cases never share a doctor's day; other ids are the polyclinic's own, made unique per case.
+     */
+    static String doctorId(String doctor, String suffix) {
+        if (!doctor.startsWith("NAT")) {
+            return doctor + "-" + suffix;
+        }
+        LocalDate born = LocalDate.of(1950, 1, 1).plusDays(Integer.parseInt(suffix) * 10L + Integer.parseInt(doctor.substring(3)));
+        for (int serial = 9_990; ; serial++) {
+            String iin = kz.ehr.identity.Iin.issue(born, "M", serial);
+            if (iin != null) {
+                return iin;
+            }
+        }
+    }
+
     static Fact died(String person, String date) {
         return new Fact("DEATH", person, null, null, null, date, null, null);
     }
@@ -216,11 +238,12 @@ class FraudMonitorTests {
                 .setPatient(PatientInfo.newBuilder().setLocalId("L-" + iin).setIin(iin).setIinStatus("VALID").setSex("F")
                         .setBirthDate(LocalDate.of(1980, 3, 1)).build());
         switch (f.type()) {
-            case "ATTACHMENT" -> b.setAttachment(Attachment.newBuilder().setPolyclinicBin(f.bin()).setFrom(LocalDate.parse(f.from())).build());
+            case "ATTACHMENT" -> b.setAttachment(Attachment.newBuilder().setPolyclinicBin(f.bin()).setFrom(LocalDate.parse(f.from()))
+                    .setTo(f.to() == null ? null : LocalDate.parse(f.to())).build());
             case "DEATH" -> b.setDeath(Death.newBuilder().setDate(LocalDate.parse(f.from())).build());
             case "HOSPITALIZATION" -> b.setHospitalization(Hospitalization.newBuilder().setFacilityBin(f.bin())
                     .setAdmittedAt(Instant.parse(f.from())).setDischargedAt(Instant.parse(f.to())).build());
-            default -> b.setEncounter(Encounter.newBuilder().setPolyclinicBin(f.bin()).setDoctorId(f.doctor() + "-" + suffix)
+            default -> b.setEncounter(Encounter.newBuilder().setPolyclinicBin(f.bin()).setDoctorId(doctorId(f.doctor(), suffix))
                     .setStart(Instant.parse(f.from())).setEnd(Instant.parse(f.from()).plusSeconds(900)).setKind("VISIT")
                     .setServices(List.of(f.service())).setReferral(false).build());
         }
@@ -248,6 +271,20 @@ class FraudMonitorTests {
                                 List.of(visit("v1", "P", A, "D1", "2025-10-06T04:00:00Z", "S1")),
                                 List.of(visit("v2", "Q", B, "D1", "2025-10-06T04:05:00Z", "S1"))),
                         Map.of()),
+                Arguments.of("a doctor with a national id at two polyclinics at once: the later visit is flagged, whichever arrives first",
+                        List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", B, "2020-01-01")),
+                                List.of(visit("v2", "Q", B, "NAT1", "2025-10-06T04:05:00Z", "S1")),
+                                List.of(visit("v1", "P", A, "NAT1", "2025-10-06T04:00:00Z", "S1"))),
+                        Map.of("v2", Set.of("DOCTOR_TWO_POLYCLINICS"))),
+                Arguments.of("a doctor with a national id back to back at two polyclinics is no overlap",
+                        List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", B, "2020-01-01")),
+                                List.of(visit("v1", "P", A, "NAT1", "2025-10-06T04:00:00Z", "S1")),
+                                List.of(visit("v2", "Q", B, "NAT1", "2025-10-06T04:15:00Z", "S1"))),
+                        Map.of()),
+                Arguments.of("a second polyclinic attaching a person the first says it holds until 2026: its visits are flagged",
+                        List.of(List.of(attachUntil("P", A, "2020-01-01", "2026-12-31")),
+                                List.of(attach("P", B, "2025-09-01"), visit("v1", "P", B, "D1", "2025-10-06T04:00:00Z", "S1"))),
+                        Map.of("v1", Set.of("ATTACHED_TWICE"))),
                 Arguments.of("one doctor in two places at once: the visit starting later is flagged, whichever arrives first",
                         List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", A, "2020-01-01")),
                                 List.of(visit("v2", "Q", A, "D1", "2025-10-06T04:05:00Z", "S1")),

@@ -16,7 +16,7 @@ import kz.ehr.simulator.fraud.FraudType;
  * Fraud-monitor precision and recall on the running platform, per visit: a visit (provider:recordId) is
  * predicted fraudulent when billing raised at least one flag on it; labels come from the simulator's truth.
  */
-final class FraudAccuracy {
+public final class FraudAccuracy {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Visit keys of every flag billing holds, and the rules that fired on them. */
@@ -53,6 +53,14 @@ final class FraudAccuracy {
             flagged = again;
         }
         flagged.keySet().retainAll(visitsOfThisRun);
+        return score(flagged, labels);
+    }
+
+    /**
+     * Precision and recall of {@code flagged} (visit key → the rules that fired on it) against the simulator's labels
+     * (visit key → fraud kind): overall, per fraud kind and per rule. Also used by billing's in-process bench.
+     */
+    public static Map<String, Object> score(Map<String, Set<String>> flagged, Map<String, FraudType> labels) {
         long tp = 0;
         Map<FraudType, long[]> perType = new EnumMap<>(FraudType.class);
         for (Map.Entry<String, FraudType> e : labels.entrySet()) {
@@ -86,6 +94,31 @@ final class FraudAccuracy {
                 "recall", MpiAccuracy.round4(c[0] == 0 ? 0 : (double) c[1] / c[0]))));
         m.put("recallByFraudType", byType);
         m.put("flaggedVisitsByRule", new java.util.TreeMap<>(rules));
+        // per rule: precision = its flagged visits that are labelled fraud (of any kind) / its flagged visits; recall =
+        // the visits labelled with the kind it is meant for (FraudType.ruleId) that it flagged / those labelled visits
+        Map<String, Object> byRule = new java.util.TreeMap<>();
+        Set<String> ruleIds = new java.util.TreeSet<>(rules.keySet());
+        for (FraudType t : FraudType.values()) {
+            ruleIds.add(t.ruleId);
+        }
+        for (String rule : ruleIds) {
+            long flaggedByRule = rules.getOrDefault(rule, 0L);
+            long right = flaggedByRule - falseByRule.getOrDefault(rule, 0L);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("flagged", flaggedByRule);
+            r.put("precision", flaggedByRule == 0 ? null : MpiAccuracy.round4((double) right / flaggedByRule));
+            for (FraudType t : FraudType.values()) {
+                if (t.ruleId.equals(rule)) {
+                    Map<String, Set<String>> f = flagged;
+                    long labelled = labels.values().stream().filter(t::equals).count();
+                    long caught = labels.entrySet().stream().filter(e -> e.getValue() == t && f.getOrDefault(e.getKey(), Set.of()).contains(rule)).count();
+                    r.put("labelled", labelled);
+                    r.put("recall", labelled == 0 ? null : MpiAccuracy.round4((double) caught / labelled));
+                }
+            }
+            byRule.put(rule, r);
+        }
+        m.put("byRule", byRule);
         m.put("falsePositivesByRule", new java.util.TreeMap<>(falseByRule));
         m.put("note", "false positives are genuine visits the monitor flagged: the simulator books every genuine visit at the "
                 + "polyclinic the person is attached to that day, in a free non-overlapping slot, outside hospital stays, once per "

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 
 import kz.ehr.simulator.population.CareEvent;
 import kz.ehr.simulator.population.DoctorSchedule;
+import kz.ehr.simulator.population.Facilities;
+import kz.ehr.simulator.population.Polyclinic;
 import kz.ehr.simulator.population.RecordType;
 import kz.ehr.simulator.population.Sex;
 import kz.ehr.simulator.population.Timeline;
@@ -24,12 +26,14 @@ public final class FraudInjector {
     private final long seed;
 
     private final DoctorSchedule schedule;
+    private final Facilities facilities;
 
-    public FraudInjector(FraudRates rates, Window window, long seed, DoctorSchedule schedule) {
+    public FraudInjector(FraudRates rates, Window window, long seed, DoctorSchedule schedule, Facilities facilities) {
         this.rates = rates;
         this.window = window;
         this.seed = seed;
         this.schedule = schedule;
+        this.facilities = facilities;
     }
 
     public void inject(Timeline t) {
@@ -68,8 +72,91 @@ public final class FraudInjector {
                 added.add(visit(t, r, d, "VISIT", null, FraudType.VISIT_DURING_HOSPITAL_STAY));
             }
         }
+        if (r.nextDouble() < rates.doubleAttachment()) {
+            doubleAttachment(t, r, added);
+        }
+        if (r.nextDouble() < rates.doctorTwoPolyclinics()) {
+            doctorFromAnotherPolyclinic(t, r, added);
+        }
         t.events.addAll(added);
         t.events.sort(Comparator.comparing(CareEvent::at));
+    }
+
+    /**
+     * A second polyclinic attaches the person for a fixed term from 20–60 days before the window's end (or death) while
+     * the attachment in force stays open, and books one or two visits there: the visits are the labelled fraud (the attachment carries no label,
+     * the monitor flags visits). Only for a person whose last spell is open and when another polyclinic exists.
+     */
+    private void doubleAttachment(Timeline t, SplittableRandom r, List<CareEvent> added) {
+        LocalDate last = t.person.deathDate != null && t.person.deathDate.isBefore(window.end()) ? t.person.deathDate : window.end();
+        LocalDate from = TimelineGenerator.weekday(TimelineGenerator.randomDate(r, last.minusDays(60), last.minusDays(20)));
+        Timeline.Spell current = t.spells.get(t.spells.size() - 1);
+        if (from.isAfter(last) || !t.person.aliveOn(from) || current.to() != null || !current.covers(from)) {
+            return;
+        }
+        List<Polyclinic> pool = new ArrayList<>(facilities.polyclinics(current.polyclinic().region()));
+        pool.remove(current.polyclinic());
+        if (pool.isEmpty()) {
+            pool = new ArrayList<>(facilities.allPolyclinics());
+            pool.remove(current.polyclinic());
+        }
+        if (pool.isEmpty()) {
+            return;
+        }
+        Polyclinic second = pool.get(r.nextInt(pool.size()));
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("polyclinicBin", second.bin());
+        b.put("region", second.region().name());
+        b.put("from", from.toString());
+        // a fixed term inside the open spell at the first polyclinic (two open spells would be a plain change)
+        b.put("to", window.end().plusMonths(6).toString());
+        added.add(new CareEvent(RecordType.ATTACHMENT, second.providerId(), TimelineGenerator.at(from, 9, 0), b, null));
+        int visits = 1 + r.nextInt(2);
+        for (int i = 0; i < visits; i++) {
+            LocalDate d = TimelineGenerator.weekday(TimelineGenerator.randomDate(r, from.plusDays(1), last.minusDays(3)));
+            String doctor = second.doctorIds().get(r.nextInt(second.doctorIds().size()));
+            OffsetDateTime start = d.isAfter(last) || inHospital(t, d) ? null : schedule.book(doctor, d, r);
+            if (start != null) {
+                added.add(new CareEvent(RecordType.ENCOUNTER, second.providerId(), start, TimelineGenerator.encounterBlock(null,
+                        second.bin(), doctor, start, start.plusMinutes(15), "VISIT", null, List.of("Z00.0"), List.of("B01.047.002")),
+                        FraudType.DOUBLE_ATTACHMENT));
+            }
+        }
+    }
+
+    /**
+     * A visit at the person's own polyclinic booked to a doctor of another polyclinic, starting five minutes into one of
+     * that doctor's visits there (whose next slot is then kept free, so only the fake visit overlaps).
+     */
+    private void doctorFromAnotherPolyclinic(Timeline t, SplittableRandom r, List<CareEvent> added) {
+        List<Polyclinic> all = facilities.allPolyclinics();
+        if (all.size() < 2) {
+            return;
+        }
+        LocalDate last = t.person.deathDate != null && t.person.deathDate.isBefore(window.end()) ? t.person.deathDate : window.end();
+        LocalDate first = t.person.birthDate.isAfter(window.start()) ? t.person.birthDate : window.start();
+        for (int attempt = 0; attempt < 30; attempt++) {
+            LocalDate d = TimelineGenerator.weekday(TimelineGenerator.randomDate(r, first, last.minusDays(3)));
+            Timeline.Spell s = t.spellOn(d);
+            Polyclinic other = all.get(r.nextInt(all.size()));
+            if (d.isAfter(last) || !t.person.aliveOn(d) || !s.covers(d) || other.equals(s.polyclinic()) || inHospital(t, d)) {
+                continue;
+            }
+            String doctor = other.doctorIds().get(r.nextInt(other.doctorIds().size()));
+            OffsetDateTime busy = schedule.bookedWithFreeNext(doctor, d, r);
+            if (busy == null) {
+                continue;
+            }
+            OffsetDateTime start = busy.plusMinutes(5);
+            added.add(new CareEvent(RecordType.ENCOUNTER, s.polyclinic().providerId(), start, TimelineGenerator.encounterBlock(null,
+                    s.polyclinic().bin(), doctor, start, start.plusMinutes(15), "VISIT", null, List.of("Z00.0"), List.of("B01.047.002")),
+                    FraudType.DOCTOR_TWO_POLYCLINICS));
+            return;
+        }
+    }
+
+    private static boolean inHospital(Timeline t, LocalDate d) {
+        return t.stays.stream().anyMatch(s -> !d.isBefore(s.admitted()) && !d.isAfter(s.discharged()));
     }
 
     /** A fake visit booked into a free slot (so it does not also look like an overlap), 20:00 when the day is full. */

@@ -12,6 +12,7 @@ import kz.ehr.simulator.corruption.PatientCorruptor;
 import kz.ehr.simulator.corruption.SourcePatient;
 import kz.ehr.simulator.fraud.FraudInjector;
 import kz.ehr.simulator.fraud.FraudRates;
+import kz.ehr.simulator.fraud.GhostPatients;
 import kz.ehr.simulator.fraud.OverloadedDoctors;
 import kz.ehr.simulator.population.CareEvent;
 import kz.ehr.simulator.population.Facilities;
@@ -64,8 +65,9 @@ public final class Simulation {
         Window window = settings.window();
         PopulationGenerator population = new PopulationGenerator(settings.seed(), window);
         TimelineGenerator timelines = new TimelineGenerator(facilities, window, settings.seed());
-        FraudInjector fraud = new FraudInjector(settings.fraud(), window, settings.seed(), timelines.schedule());
+        FraudInjector fraud = new FraudInjector(settings.fraud(), window, settings.seed(), timelines.schedule(), facilities);
         OverloadedDoctors overloaded = new OverloadedDoctors(settings.fraud(), window, settings.seed());
+        GhostPatients ghosts = new GhostPatients(settings.fraud(), window, settings.seed(), timelines.schedule());
         while (population.personsGenerated() < settings.persons()) {
             Household h = population.nextHousehold();
             for (Person p : h.members) {
@@ -77,6 +79,7 @@ public final class Simulation {
                 emit(t, sink);
                 if (p.aliveOn(window.end())) {
                     overloaded.offer(t.spellOn(window.end()).polyclinic(), p);
+                    ghosts.offer(t.spellOn(window.end()).polyclinic(), p, t.spellOn(window.end()).districtDoctor());
                 }
                 sink.person(p);
                 progress.accept(p.index + 1);
@@ -91,6 +94,10 @@ public final class Simulation {
             block.put("encounterId", "E-" + recordId);
             sink.record(new SourceRecord(e.providerId(), recordId, e.type(), e.at(), view, block, e.fraud()));
             sink.truthFraud(e.providerId(), recordId, e.fraud());
+        }
+        // made-up people: their polyclinic's records only, indexed past the true population (not in its export)
+        for (Timeline ghost : ghosts.ghosts(facilities.allPolyclinics(), settings.persons())) {
+            emit(ghost, sink);
         }
     }
 

@@ -28,6 +28,28 @@ public final class DoctorSchedule {
         return bookFrom(doctorId, after.toLocalDate(), Math.max(0, first), r);
     }
 
+    /**
+     * The start of a slot the doctor has booked on that day whose next slot is free, which is then reserved so that no
+     * later booking follows it: a visit elsewhere starting inside the returned slot overlaps only that one. Null when
+     * the doctor has no such slot that day.
+     */
+    public OffsetDateTime bookedWithFreeNext(String doctorId, LocalDate day, RandomGenerator r) {
+        String key = doctorId + day.toEpochDay();
+        long used = booked.getOrDefault(key, 0L);
+        if (used == 0 || Long.bitCount(used) >= MAX_PER_DAY) {
+            return null;
+        }
+        int start = r.nextInt(SLOTS - 1);
+        for (int i = 0; i < SLOTS - 1; i++) {
+            int slot = (start + i) % (SLOTS - 1);
+            if ((used & (1L << slot)) != 0 && (used & (1L << (slot + 1))) == 0) {
+                booked.put(key, used | (1L << (slot + 1)));
+                return TimelineGenerator.at(day, 8 + slot / 4, (slot % 4) * 15);
+            }
+        }
+        return null;
+    }
+
     private OffsetDateTime bookFrom(String doctorId, LocalDate day, int firstSlot, RandomGenerator r) {
         String key = doctorId + day.toEpochDay();
         long used = booked.getOrDefault(key, 0L);

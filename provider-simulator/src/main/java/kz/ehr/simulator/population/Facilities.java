@@ -1,5 +1,6 @@
 package kz.ehr.simulator.population;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import kz.ehr.identity.Bin;
+import kz.ehr.identity.Iin;
 
 /**
  * Polyclinics, doctors and hospitals sized for the population: about one polyclinic per 10,000 people
@@ -39,7 +41,7 @@ public final class Facilities {
                 int doctors = (int) Math.max(2, Math.round(expected / count / PERSONS_PER_DOCTOR));
                 List<String> doctorIds = new ArrayList<>();
                 for (int d = 0; d < doctors; d++) {
-                    doctorIds.add("DR" + (doctorSerial++));
+                    doctorIds.add(doctorIin(doctorSerial++));
                 }
                 Polyclinic p = new Polyclinic(all.size(), bin, "Городская поликлиника №" + (i + 1) + " г. " + city, region,
                         drawProvider(r), List.copyOf(doctorIds));
@@ -73,6 +75,21 @@ public final class Facilities {
             }
         }
         return providers.get(providers.size() - 1);
+    }
+
+    /**
+     * A district doctor's id: the doctor's IIN, the national identifier that names the same doctor at every polyclinic
+     * (one birth date per doctor, 1955 onwards, and a serial far above the population's, so it is nobody else's IIN).
+     */
+    static String doctorIin(int serial) {
+        LocalDate born = LocalDate.of(1955, 1, 1).plusDays(serial - 100_000L);
+        String sex = serial % 3 == 0 ? "M" : "F";
+        for (int s = 9_990; ; s++) {
+            String iin = Iin.issue(born, sex, s);
+            if (iin != null) {
+                return iin;
+            }
+        }
     }
 
     public List<Polyclinic> polyclinics(Region region) {

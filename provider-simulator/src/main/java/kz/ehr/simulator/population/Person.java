@@ -40,6 +40,15 @@ public final class Person {
         this.twin = twin;
     }
 
+    /**
+     * A person nobody else has on record: an identity a polyclinic made up (labelled fraud), given an address of the
+     * polyclinic's area. Not part of the true population.
+     */
+    public static Person invented(long index, String iin, Sex sex, LocalDate birthDate, String lastName, String firstName,
+                                  String middleName, Names.Ethnicity ethnicity, Household household) {
+        return new Person(index, iin, sex, birthDate, lastName, null, firstName, middleName, ethnicity, household, null, null, false);
+    }
+
     public static String personId(long index) {
         return String.format("P%09d", index);
     }

@@ -24,7 +24,7 @@ public final class Timeline {
     /** day|services already booked, so a genuine service is never booked twice on one day. */
     final java.util.Set<String> serviceDays = new java.util.HashSet<>();
 
-    Timeline(Person person) {
+    public Timeline(Person person) {
         this.person = person;
     }
 

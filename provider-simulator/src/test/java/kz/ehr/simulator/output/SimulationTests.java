@@ -93,7 +93,11 @@ class SimulationTests {
         both.retainAll(seenBy.get("kmis"));
         assertThat(both).isNotEmpty();
         assertThat(seenBy.get("damumed")).hasSizeLessThan(3000);
-        assertThat(new HashSet<>(PERSON_OF.values())).hasSize(3000);
+        Set<String> held = new HashSet<>(PERSON_OF.values());
+        assertThat(held.stream().filter(POPULATION::containsKey)).hasSize(3000);
+        // and the made-up people of GHOST_PATIENT, past the population's indexes
+        assertThat(held.stream().filter(p -> !POPULATION.containsKey(p))).isNotEmpty()
+                .allSatisfy(p -> assertThat(Long.parseLong(p.substring(1))).isGreaterThanOrEqualTo(3000));
     }
 
     @Test
@@ -107,8 +111,12 @@ class SimulationTests {
             String provider = r.get("recordId").asText().substring(0, 2);
             String key = PROVIDERS.stream().filter(p -> p.startsWith(provider.equals("dm") ? "damumed" : provider.equals("km") ? "kmis" : "medelement"))
                     .findFirst().orElseThrow() + "/" + r.at("/patient/localId").asText();
+            String[] truth = POPULATION.get(PERSON_OF.get(key));
+            if (truth == null) {
+                continue; // a made-up person (GHOST_PATIENT): no true IIN to compare with
+            }
             withIin++;
-            correct += POPULATION.get(PERSON_OF.get(key))[1].equals(r.at("/patient/iin").asText()) ? 1 : 0;
+            correct += truth[1].equals(r.at("/patient/iin").asText()) ? 1 : 0;
         }
         assertThat((double) correct / withIin).isBetween(0.95, 0.9999);
     }
@@ -132,6 +140,9 @@ class SimulationTests {
                     assertThat(r.at("/encounter/screening").asText()).isIn("CERVICAL", "BREAST");
                 }
                 case OVERLOADED_DOCTOR -> doctorDays.merge(r.at("/encounter/doctorId").asText() + day, 1, Integer::sum);
+                case GHOST_PATIENT -> assertThat(person).as("a made-up person is no one of the population").isNull();
+                case DOCTOR_TWO_POLYCLINICS -> assertThat(kz.ehr.identity.Iin.isValid(r.at("/encounter/doctorId").asText()))
+                        .as("a national doctor id (the doctor's IIN)").isTrue();
                 default -> { }
             }
         }

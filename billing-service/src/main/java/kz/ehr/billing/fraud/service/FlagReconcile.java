@@ -20,6 +20,7 @@ import kz.ehr.billing.capitation.AgeBand;
 import kz.ehr.billing.capitation.CapitationCalculator;
 import kz.ehr.billing.capitation.CapitationPolicy;
 import kz.ehr.billing.config.Policies;
+import kz.ehr.billing.fraud.DoctorTwoPolyclinicsRule;
 import kz.ehr.billing.fraud.Finding;
 import kz.ehr.billing.fraud.FraudScreen;
 import kz.ehr.billing.outbox.Outbox;
@@ -59,18 +60,21 @@ final class FlagReconcile {
         final List<Finding> findings = new ArrayList<>();
         final Set<String> personScope = new HashSet<>();
         final Set<String> doctorScope = new HashSet<>();
+        /** visits screened as part of a doctor's day across polyclinics ({@link DoctorTwoPolyclinicsRule}) */
+        final Set<String> crossScope = new HashSet<>();
         final Map<String, VisitMeta> meta = new HashMap<>();
         /** visits an OPEN or CONFIRMED flag holds: the only ones besides new findings whose stored flags matter */
         final Set<String> flaggedNow = new HashSet<>();
 
         int visits() {
-            return personScope.size() + doctorScope.size();
+            return personScope.size() + doctorScope.size() + crossScope.size();
         }
 
         void clear() {
             findings.clear();
             personScope.clear();
             doctorScope.clear();
+            crossScope.clear();
             meta.clear();
             flaggedNow.clear();
         }
@@ -83,20 +87,20 @@ final class FlagReconcile {
     void flush(Connection c, Pending p) throws SQLException {
         ScreeningMeter.flushed();
         try {
-            reconcile(c, p.findings, p.personScope, p.doctorScope, p.meta, p.flaggedNow);
+            reconcile(c, p.findings, p.personScope, p.doctorScope, p.crossScope, p.meta, p.flaggedNow);
         } finally {
             p.clear();
         }
     }
 
     private void reconcile(Connection c, List<Finding> findings, Set<String> personScope, Set<String> doctorScope,
-                           Map<String, VisitMeta> meta, Set<String> flaggedNow) throws SQLException {
+                           Set<String> crossScope, Map<String, VisitMeta> meta, Set<String> flaggedNow) throws SQLException {
         // stored flags matter for visits with a finding now (not raised twice, decisions stand) and for visits an
         // OPEN flag may hold (withdrawn when its cause is gone); an OPEN flag always sets visit.flagged
         Set<String> probe = new HashSet<>();
         findings.forEach(f -> probe.add(f.visitKey()));
         for (String v : flaggedNow) {
-            if (personScope.contains(v) || doctorScope.contains(v)) {
+            if (personScope.contains(v) || doctorScope.contains(v) || crossScope.contains(v)) {
                 probe.add(v);
             }
         }
@@ -124,6 +128,9 @@ final class FlagReconcile {
         loadMeta(c, needMeta, meta);
         t = StepTimings.add("flags.meta", t);
         Set<String> personRules = new HashSet<>(FraudScreen.personRuleIds());
+        // the visits screened by the rules of this flag's kind in this step: only there can its cause have gone
+        java.util.function.Function<String, Set<String>> scopeOf = rule -> personRules.contains(rule) ? personScope
+                : DoctorTwoPolyclinicsRule.ID.equals(rule) ? crossScope : doctorScope;
 
         List<BillingEvent> events = new ArrayList<>();
         Set<String> touchedVisits = new HashSet<>();
@@ -146,7 +153,7 @@ final class FlagReconcile {
                     continue;
                 }
                 String flagId = Envelopes.stableEventId(f.visitKey(), f.ruleId());
-                BigDecimal money = moneyAtStake(m);
+                BigDecimal money = moneyAtStake(m, f.ruleId());
                 insert.setString(1, flagId);
                 insert.setString(2, f.visitKey());
                 insert.setString(3, f.ruleId());
@@ -168,7 +175,7 @@ final class FlagReconcile {
                 events.add(e);
             }
             for (ExistingFlag old : existing.values()) {
-                boolean inScope = personRules.contains(old.ruleId()) ? personScope.contains(old.visitKey()) : doctorScope.contains(old.visitKey());
+                boolean inScope = scopeOf.apply(old.ruleId()).contains(old.visitKey());
                 if (!inScope || !"OPEN".equals(old.state()) || desired.containsKey(old.visitKey() + "|" + old.ruleId())) {
                     continue;
                 }
@@ -194,7 +201,7 @@ final class FlagReconcile {
         touchedVisits.forEach(v -> held.put(v, false));
         Set<String> withdrawn = new HashSet<>();
         for (ExistingFlag old : existing.values()) {
-            boolean inScope = personRules.contains(old.ruleId()) ? personScope.contains(old.visitKey()) : doctorScope.contains(old.visitKey());
+            boolean inScope = scopeOf.apply(old.ruleId()).contains(old.visitKey());
             if (inScope && "OPEN".equals(old.state()) && !desired.containsKey(old.visitKey() + "|" + old.ruleId())) {
                 withdrawn.add(old.visitKey() + "|" + old.ruleId());
             }
@@ -236,13 +243,18 @@ final class FlagReconcile {
         }
     }
 
-    /** The monthly capitation the no-visit penalty would take from this person: what a fake visit would unlock. */
-    BigDecimal moneyAtStake(VisitMeta m) {
+    /**
+     * The monthly capitation the no-visit penalty would take from this person: what a fake visit would unlock; for a
+     * rule that puts the whole payment at stake (a person attached twice, a ghost) the person's whole monthly payment
+     * before the visit and insurance factors (DOMAIN.md: base × sex-age × regional).
+     */
+    BigDecimal moneyAtStake(VisitMeta m, String ruleId) {
         try {
             CapitationPolicy p = policies.capitation().inForceOn(m.date());
             BigDecimal sexAge = m.birthDate() == null ? BigDecimal.ONE : p.sexAgeCoefficient(m.sex(), AgeBand.of(m.birthDate(), m.date()));
             return CapitationCalculator.money(p.baseRate(m.region(), m.date().getYear()).multiply(sexAge)
-                    .multiply(p.regionalCoefficient(m.region())).multiply(BigDecimal.ONE.subtract(p.noVisitFactor())));
+                    .multiply(p.regionalCoefficient(m.region()))
+                    .multiply(FraudScreen.stakesWholePayment(ruleId) ? BigDecimal.ONE : BigDecimal.ONE.subtract(p.noVisitFactor())));
         } catch (IllegalArgumentException noPolicy) {
             return BigDecimal.ZERO.setScale(2);
         }

@@ -21,6 +21,7 @@ import kz.ehr.billing.capitation.PersonHistory;
 import kz.ehr.billing.config.Policies;
 import kz.ehr.billing.fraud.DoctorDay;
 import kz.ehr.billing.fraud.DoctorDaySweep;
+import kz.ehr.billing.fraud.DoctorTwoPolyclinicsRule;
 import kz.ehr.billing.fraud.FraudScreen;
 import kz.ehr.billing.fraud.HospitalStay;
 import kz.ehr.billing.fraud.PersonContext;
@@ -165,6 +166,7 @@ public class FraudMonitor {
         }
         if (!run.days.isEmpty()) {
             screenDoctorDays(run);
+            screenCrossDays(run);
         }
         run.reconcile.flush(c, run.pending);
         return run.reconcile.raised;
@@ -190,7 +192,7 @@ public class FraudMonitor {
             Map<String, Boolean> storedNearMark = new HashMap<>();
             Set<String> flagged = new HashSet<>();
             Map<String, PersonContext> persons = loadPersons(run.c, new HashSet<>(group), run.affected.knownPersons(), storedNearMark,
-                    flagged, run.stored, run.affected.writtenVisits());
+                    flagged, run.stored, run.affected.writtenVisits(), policies.fraud().ghostPatients());
             long t = StepTimings.start();
             for (PersonContext p : persons.values()) {
                 for (PersonScreening.Screened s : run.screen.inOrder(p)) {
@@ -216,7 +218,9 @@ public class FraudMonitor {
         Map<String, List<PersonHistory.Attachment>> attachments = new HashMap<>();
         Map<String, List<HospitalStay>> stays = new HashMap<>();
         ScreeningReads.readContext(run.c, Set.of(key), attachments, stays, null, false);
-        PersonContext p = new PersonContext(key, facts.sex(), facts.birthDate(), facts.deathDate(), attachments.get(key), stays.get(key), List.of());
+        PersonContext p = new PersonContext(key, facts.sex(), facts.birthDate(), facts.deathDate(), attachments.get(key), stays.get(key), List.of(),
+                policies.fraud().ghostPatients() ? new PersonContext.Evidence(!ScreeningReads.insured(run.c, Set.of(key)).isEmpty(),
+                        ScreeningReads.visitPolyclinics(run.c, key)) : PersonContext.Evidence.UNREAD);
         PersonScreening screening = new PersonScreening(policies.fraud(), p);
         Instant afterStart = null;
         String afterKey = null;
@@ -296,6 +300,74 @@ public class FraudMonitor {
         }
     }
 
+    /**
+     * The days of the touched doctor-days whose doctor id is a national identifier, at every polyclinic
+     * ({@link DoctorTwoPolyclinicsRule}). A day seen at one polyclinic only, with no flagged visit, can neither raise
+     * nor withdraw a flag and is not read; the others go in groups of at most the step's budget, or page by page.
+     */
+    private void screenCrossDays(Run run) throws SQLException {
+        Set<ScreeningReads.CrossDay> wanted = new LinkedHashSet<>();
+        for (Affected.DoctorDayKey day : run.days) {
+            if (DoctorTwoPolyclinicsRule.isNational(day.doctorId())) {
+                wanted.add(new ScreeningReads.CrossDay(day.doctorId(), day.date()));
+            }
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        long t = StepTimings.start();
+        Map<ScreeningReads.CrossDay, long[]> counts = ScreeningReads.crossDaySizes(run.c, wanted);
+        Map<ScreeningReads.CrossDay, Long> sizes = new HashMap<>();
+        List<ScreeningReads.CrossDay> keys = new ArrayList<>();
+        counts.forEach((day, n) -> {
+            if (n[1] > 1 || n[2] > 0) {
+                keys.add(day);
+                sizes.put(day, n[0]);
+            }
+        });
+        List<ScreeningReads.CrossDay> large = new ArrayList<>();
+        for (List<ScreeningReads.CrossDay> group : ScreeningReads.groups(keys, sizes, run.budget, large)) {
+            Map<ScreeningReads.CrossDay, List<Affected.VisitState>> byDay = new HashMap<>();
+            ScreeningReads.readCrossDays(run.c, group, byDay);
+            for (var e : byDay.entrySet()) {
+                List<DoctorTwoPolyclinicsRule.Slot> slots = new ArrayList<>();
+                for (Affected.VisitState v : e.getValue()) {
+                    slots.add(crossSlot(run, v));
+                }
+                run.pending.findings.addAll(DoctorTwoPolyclinicsRule.check(e.getKey().doctorId(), e.getKey().date(), slots, policies.fraud()));
+            }
+            run.flushIfFull();
+        }
+        for (ScreeningReads.CrossDay day : large) {
+            DoctorTwoPolyclinicsRule.Sweep sweep = new DoctorTwoPolyclinicsRule.Sweep(day.doctorId(), policies.fraud());
+            Instant afterStart = null;
+            String afterKey = null;
+            while (true) {
+                List<Affected.VisitState> page = ScreeningReads.crossDayPage(run.c, day, afterStart, afterKey, run.budget);
+                for (Affected.VisitState v : page) {
+                    sweep.next(crossSlot(run, v)).ifPresent(run.pending.findings::add);
+                }
+                run.flushIfFull();
+                if (page.size() < run.budget) {
+                    break;
+                }
+                ScreenedVisit last = page.get(page.size() - 1).visit();
+                afterStart = last.start();
+                afterKey = last.visitKey();
+            }
+        }
+        StepTimings.add("mon.crossDays", t);
+    }
+
+    private static DoctorTwoPolyclinicsRule.Slot crossSlot(Run run, Affected.VisitState v) {
+        ScreenedVisit s = v.visit();
+        run.pending.crossScope.add(s.visitKey());
+        if (v.flagged()) {
+            run.pending.flaggedNow.add(s.visitKey());
+        }
+        return new DoctorTwoPolyclinicsRule.Slot(s.visitKey(), s.polyclinicBin(), s.start(), s.end());
+    }
+
     /** Keeps visit.flagged equal to "an OPEN or CONFIRMED flag holds this visit". */
     public static void refreshFlagged(Connection c, Set<String> visitKeys) throws SQLException {
         if (visitKeys.isEmpty()) {
@@ -340,7 +412,8 @@ public class FraudMonitor {
 
     private static Map<String, PersonContext> loadPersons(Connection c, Set<String> keys, Map<String, Affected.PersonFacts> known,
                                                           Map<String, Boolean> storedNearMark, Set<String> flaggedNow, Stored stored,
-                                                          Map<String, Affected.VisitState> written) throws SQLException {
+                                                          Map<String, Affected.VisitState> written, boolean readInsurance)
+            throws SQLException {
         // the projection hands over the person rows it read and wrote in this batch; only the others are read here
         Map<String, Affected.PersonFacts> people = new HashMap<>();
         List<String> unknown = new ArrayList<>();
@@ -384,19 +457,25 @@ public class FraudMonitor {
             }
         }
         ScreeningReads.readContext(c, toRead, attachments, stays, visits, true);
+        // only GHOST_PATIENT reads it: not asked for when the rule is off
+        t = StepTimings.start();
+        Set<String> insured = readInsurance ? ScreeningReads.insured(c, keys) : keys;
+        StepTimings.add("mon.insured", t);
         Map<String, PersonContext> out = new LinkedHashMap<>();
         for (String key : keys) {
             Affected.PersonFacts p = people.getOrDefault(key, new Affected.PersonFacts(null, null, null));
             List<ScreenedVisit> screened = new ArrayList<>();
+            Set<String> polyclinics = new java.util.TreeSet<>();
             for (Affected.VisitState v : visits.getOrDefault(key, List.of())) {
                 screened.add(v.visit());
+                polyclinics.add(v.visit().polyclinicBin());
                 storedNearMark.put(v.visit().visitKey(), v.nearMark());
                 if (v.flagged()) {
                     flaggedNow.add(v.visit().visitKey());
                 }
             }
             out.put(key, new PersonContext(key, p.sex(), p.birthDate(), p.deathDate(), attachments.getOrDefault(key, List.of()),
-                    stays.getOrDefault(key, List.of()), screened));
+                    stays.getOrDefault(key, List.of()), screened, new PersonContext.Evidence(insured.contains(key), polyclinics)));
         }
         return out;
     }

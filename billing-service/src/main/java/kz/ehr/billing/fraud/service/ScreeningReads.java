@@ -209,6 +209,100 @@ final class ScreeningReads {
         ScreeningMeter.read(n);
     }
 
+    /** A doctor's day at every polyclinic, for a doctor id that is a national identifier. */
+    record CrossDay(String doctorId, java.time.LocalDate date) {
+    }
+
+    /** The persons among {@code persons} with an ОСМС insurance record (insured or not). */
+    static Set<String> insured(Connection c, Collection<String> persons) throws SQLException {
+        Set<String> out = new java.util.HashSet<>();
+        if (persons.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT k.pk FROM unnest(?::text[]) k(pk) JOIN insurance i ON i.person_key = k.pk")) {
+            ps.setArray(1, c.createArrayOf("text", persons.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every polyclinic with a visit of the person (for a person too large to hold). */
+    static Set<String> visitPolyclinics(Connection c, String person) throws SQLException {
+        Set<String> out = new java.util.TreeSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT polyclinic_bin FROM visit WHERE person_key = ?")) {
+            ps.setString(1, person);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {visits, polyclinics, flagged visits} per doctor's day at every polyclinic (a day without visits is absent). */
+    static Map<CrossDay, long[]> crossDaySizes(Connection c, Collection<CrossDay> days) throws SQLException {
+        Map<CrossDay, long[]> out = new HashMap<>();
+        if (days.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT d.doc, d.day, count(*), count(DISTINCT v.polyclinic_bin), count(*) FILTER (WHERE v.flagged)
+                FROM unnest(?::text[], ?::date[]) d(doc, day) JOIN visit v ON v.doctor_id = d.doc AND v.visit_date = d.day
+                GROUP BY d.doc, d.day""")) {
+            bindCrossDays(c, ps, days);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(new CrossDay(rs.getString(1), Jdbc.date(rs, 2)), new long[] {rs.getLong(3), rs.getLong(4), rs.getLong(5)});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every visit of the doctors' days at every polyclinic. */
+    static void readCrossDays(Connection c, Collection<CrossDay> days, Map<CrossDay, List<Affected.VisitState>> out) throws SQLException {
+        if (days.isEmpty()) {
+            return;
+        }
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS.replaceAll("(\\w+)", "v.$1") + """
+
+                FROM visit v JOIN unnest(?::text[], ?::date[]) d(doc, day) ON v.doctor_id = d.doc AND v.visit_date = d.day""")) {
+            bindCrossDays(c, ps, days);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Affected.VisitState v = BillingProjection.visitState(rs);
+                    out.computeIfAbsent(new CrossDay(v.visit().doctorId(), v.visit().date()), k -> new ArrayList<>()).add(v);
+                    n++;
+                }
+            }
+        }
+        ScreeningMeter.read(n);
+    }
+
+    /** At most {@code limit} visits of a doctor's day at every polyclinic after ({@code afterStart}, {@code afterKey}). */
+    static List<Affected.VisitState> crossDayPage(Connection c, CrossDay day, Instant afterStart, String afterKey, int limit)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS
+                + " FROM visit WHERE doctor_id = ? AND visit_date = ?" + (afterStart == null ? "" : AFTER) + PAGE_ORDER)) {
+            ps.setString(1, day.doctorId());
+            Jdbc.date(ps, 2, day.date());
+            return page(ps, 3, afterStart, afterKey, limit);
+        }
+    }
+
+    private static void bindCrossDays(Connection c, PreparedStatement ps, Collection<CrossDay> days) throws SQLException {
+        List<CrossDay> list = new ArrayList<>(days);
+        ps.setArray(1, c.createArrayOf("text", list.stream().map(CrossDay::doctorId).toArray()));
+        ps.setArray(2, c.createArrayOf("date", list.stream().map(d -> java.sql.Date.valueOf(d.date())).toArray()));
+    }
+
     private static void bindDays(Connection c, PreparedStatement ps, Collection<Affected.DoctorDayKey> days) throws SQLException {
         List<Affected.DoctorDayKey> list = new ArrayList<>(days);
         ps.setArray(1, c.createArrayOf("text", list.stream().map(Affected.DoctorDayKey::doctorId).toArray()));

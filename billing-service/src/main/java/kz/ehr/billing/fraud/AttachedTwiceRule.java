@@ -1,0 +1,70 @@
+package kz.ehr.billing.fraud;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import kz.ehr.billing.capitation.PersonHistory;
+
+/**
+ * One person attached to two polyclinics at once: a visit by a polyclinic whose attachment of the patient overlaps an
+ * attachment by another polyclinic that began earlier, where at least one of the two has an end on record: the
+ * earlier polyclinic says it still holds the person after the later one attached them, or the later one attached
+ * them for a fixed term inside the earlier spell. Two open spells are a plain change of polyclinic (the later one
+ * ends the earlier, as for capitation) and a move sent as the old spell's closing record and the new spell does not
+ * overlap. Across the identity graph: attachments sent under any identifier the patient index linked to this person
+ * count. Attachment records of one polyclinic with one start date are one spell, its end the earliest one on record.
+ * The visits of the polyclinic that attached the patient later are flagged; the earlier one's are not.
+ */
+public final class AttachedTwiceRule implements PersonRule {
+    public static final String ID = "ATTACHED_TWICE";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /** A polyclinic's spell: its start, and its end (null: open) as the closing record says. */
+    record Spell(String polyclinicBin, LocalDate from, LocalDate to) {
+        boolean covers(LocalDate d) {
+            return !from.isAfter(d) && (to == null || !to.isBefore(d));
+        }
+    }
+
+    static Map<String, Spell> spells(PersonContext person) {
+        Map<String, Spell> out = new LinkedHashMap<>();
+        for (PersonHistory.Attachment a : person.attachments()) {
+            out.merge(a.polyclinicBin() + "|" + a.from(), new Spell(a.polyclinicBin(), a.from(), a.to()),
+                    (x, y) -> new Spell(x.polyclinicBin(), x.from(), x.to() == null ? y.to()
+                            : y.to() == null || x.to().isBefore(y.to()) ? x.to() : y.to()));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<String> check(ScreenedVisit visit, PersonContext person, FraudPolicy policy) {
+        if (person.attachments().size() < 2) {
+            return Optional.empty();
+        }
+        Spell mine = null;
+        for (Spell s : spells(person).values()) {
+            if (s.polyclinicBin().equals(visit.polyclinicBin()) && s.covers(visit.date()) && (mine == null || s.from().isAfter(mine.from()))) {
+                mine = s;
+            }
+        }
+        if (mine == null) {
+            return Optional.empty();
+        }
+        for (Spell other : spells(person).values()) {
+            if (!other.polyclinicBin().equals(mine.polyclinicBin()) && other.covers(visit.date()) && other.from().isBefore(mine.from())
+                    && (other.to() != null || mine.to() != null)) {
+                return Optional.of("Visit on " + visit.date() + " by polyclinic " + visit.polyclinicBin() + ", which attached the patient from "
+                        + mine.from() + " while polyclinic " + other.polyclinicBin() + "'s attachment from " + other.from() + " was still in force ("
+                        + (other.to() == null ? "no end on record" : "until " + other.to()) + (mine.to() == null ? "" : "; this one until " + mine.to())
+                        + "): one person attached to two polyclinics at once.");
+            }
+        }
+        return Optional.empty();
+    }
+}
