@@ -24,6 +24,8 @@ public class AccessAudit implements kz.ehr.events.ops.OpsAudit {
     /** What an audit row says was done. */
     public enum Action {
         ISSUE, ISSUE_REFUSED, READ, READ_QR, READ_PDF, READ_REVOCATION, READ_PERSON_EVENTS, KEY_ROTATION, KEY_WITHDRAWAL, READ_AUDIT,
+        /** A person revoked a certificate (POST …/revocation), or asked again for one already revoked. */
+        REVOKE,
         /** The shared ops endpoints' actions (kz.ehr.events.ops.OpsAudit). */
         READ_DEAD_LETTER, REPLAY_DEAD_LETTERS, REQUEUE_OUTBOX_ROW
     }

@@ -3,6 +3,7 @@ package kz.ehr.certificates.rest;
 import java.net.URI;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -25,6 +26,9 @@ import kz.ehr.certificates.issuance.CertificateIssuer;
 import kz.ehr.certificates.issuance.IssuanceException;
 import kz.ehr.certificates.issuance.IssuedCertificate;
 import kz.ehr.certificates.rendering.CertificateRenderer;
+import kz.ehr.certificates.revocation.ManualRevocation;
+import kz.ehr.certificates.revocation.ManualRevocationReason;
+import kz.ehr.certificates.revocation.ManualRevocations;
 import kz.ehr.certificates.verifier.QrPayload;
 import kz.ehr.security.Caller;
 import kz.ehr.security.Roles;
@@ -45,6 +49,8 @@ public class CertificatesResource {
     AccessAudit audit;
     @Inject
     SecurityIdentity identity;
+    @Inject
+    ManualRevocations manualRevocations;
 
     public record IssueRequest(String iin, String type) {
     }
@@ -65,12 +71,21 @@ public class CertificatesResource {
         }
     }
 
-    /** A certificate's revocation as staff see it: when and why; {@code ACTIVE} with no time or reason when it stands. */
-    public record RevocationView(String number, String type, String status, String revokedAt, String reason) {
-        static RevocationView of(IssuedCertificate c) {
+    /**
+     * A certificate's revocation as staff see it: when and why; {@code ACTIVE} with no time or reason when it stands.
+     * {@code revokedBy} and {@code comment} name the person's decision when it was revoked by hand (null otherwise).
+     */
+    public record RevocationView(String number, String type, String status, String revokedAt, String reason,
+                                 String revokedBy, String comment) {
+        static RevocationView of(IssuedCertificate c, Optional<ManualRevocation> decision) {
             return new RevocationView(c.number(), c.type(), c.revokedAt() == null ? "ACTIVE" : "REVOKED",
-                    c.revokedAt() == null ? null : c.revokedAt().toString(), c.revocationReason());
+                    c.revokedAt() == null ? null : c.revokedAt().toString(), c.revocationReason(),
+                    decision.map(d -> d.actor).orElse(null), decision.map(d -> d.comment).orElse(null));
         }
+    }
+
+    /** A person's revocation: {@code reason} one of {@link ManualRevocationReason}, {@code comment} what it rests on. */
+    public record RevokeRequest(String reason, String comment) {
     }
 
     @POST
@@ -97,6 +112,18 @@ public class CertificatesResource {
         return Response.created(URI.create("/api/v1/certificates/" + c.number())).entity(CertificateView.of(c)).build();
     }
 
+    /** The closed list a revocation's {@code reason} comes from, with what each means (for a form's choices). */
+    public record ReasonView(String code, String description) {
+    }
+
+    @GET
+    @RolesAllowed({Roles.REVIEWER, Roles.CLINICIAN})
+    @Path("/revocation-reasons")
+    @Produces(MediaType.APPLICATION_JSON)
+    public java.util.List<ReasonView> revocationReasons() {
+        return java.util.Arrays.stream(ManualRevocationReason.values()).map(r -> new ReasonView(r.name(), r.description)).toList();
+    }
+
     @GET
     @RolesAllowed(Roles.CLINICIAN)
     @Path("/{number}")
@@ -117,7 +144,30 @@ public class CertificatesResource {
     @Produces(MediaType.APPLICATION_JSON)
     public RevocationView revocation(@PathParam("number") String number, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
             throws SQLException {
-        return RevocationView.of(audited(number, AccessAudit.Action.READ_REVOCATION, purpose));
+        return RevocationView.of(audited(number, AccessAudit.Action.READ_REVOCATION, purpose), manualRevocations.decision(number));
+    }
+
+    /**
+     * Revokes a certificate by a reviewer's decision (issued in error, to the wrong person, evidence withdrawn, document
+     * compromised, the holder's request), through the same path as the event-driven revocations: the public
+     * verification and the lists say REVOKED and when, never why. Idempotent: asking again, or for a certificate an
+     * event already revoked, changes nothing and answers the revocation as it stands. Audited {@code REVOKE}.
+     */
+    @POST
+    @RolesAllowed(Roles.REVIEWER)
+    @Path("/{number}/revocation")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public RevocationView revoke(@PathParam("number") String number, RevokeRequest request,
+                                 @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
+        Caller caller = Callers.withPurpose(identity, purpose);
+        if (request == null) {
+            throw new IssuanceException(IssuanceException.Kind.INVALID_REQUEST, "BODY_MISSING", null,
+                    "send {\"reason\", \"comment\"}", null);
+        }
+        ManualRevocations.Outcome outcome = manualRevocations.revoke(number, request.reason(), request.comment(), caller);
+        audit.record(caller, AccessAudit.Action.REVOKE, number, outcome.certificate().iin());
+        return RevocationView.of(outcome.certificate(), outcome.decision());
     }
 
     @GET

@@ -47,28 +47,47 @@ public class CertificateRevoker {
         if (iins.isEmpty()) {
             return 0;
         }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE certificate SET revoked_at = ?, revocation_reason = ?, revoked_by_event = ?
+                     WHERE iin = ANY (?) AND type = ANY (?) AND revoked_at IS NULL
+                     RETURNING number, type, iin, issued_at, expires_at, revoked_at, kid""")) {
+            ps.setArray(4, c.createArrayOf("text", iins.toArray()));
+            ps.setArray(5, c.createArrayOf("text", RevocationRules.typeNames(revocation).toArray()));
+            return revokeAndRecord(c, ps, revocation.reason(), causeEventId);
+        }
+    }
+
+    /**
+     * Revokes one certificate (a person's decision, {@link ManualRevocationReason}) the same way: the row, the REVOKED
+     * event in the outbox, the revocation index by {@code revoked_xid}. False when it is unknown or already revoked.
+     */
+    public boolean revokeOne(String number, String reason, String causeId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE certificate SET revoked_at = ?, revocation_reason = ?, revoked_by_event = ?
+                     WHERE number = ? AND revoked_at IS NULL
+                     RETURNING number, type, iin, issued_at, expires_at, revoked_at, kid""")) {
+            ps.setString(4, number);
+            return revokeAndRecord(c, ps, reason, causeId) == 1;
+        }
+    }
+
+    /** Runs a revoking UPDATE (parameters 1-3 are set here) and adds a REVOKED event per revoked row to the outbox. */
+    private int revokeAndRecord(Connection c, PreparedStatement ps, String reason, String causeId) throws SQLException {
         List<CertificateEvent> events = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE certificate SET revoked_at = ?, revocation_reason = ?, revoked_by_event = ?
-                    WHERE iin = ANY (?) AND type = ANY (?) AND revoked_at IS NULL
-                    RETURNING number, type, iin, issued_at, expires_at, revoked_at, kid""")) {
-                ps.setTimestamp(1, Timestamp.from(clock.instant()));
-                ps.setString(2, revocation.reason());
-                ps.setString(3, causeEventId);
-                ps.setArray(4, c.createArrayOf("text", iins.toArray()));
-                ps.setArray(5, c.createArrayOf("text", RevocationRules.typeNames(revocation).toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        events.add(Outbox.event("REVOKED", rs.getString(1), rs.getString(2), rs.getString(3),
-                                instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)),
-                                revocation.reason(), rs.getString(7), causeEventId));
-                    }
-                }
+        ps.setTimestamp(1, Timestamp.from(clock.instant()));
+        ps.setString(2, reason);
+        ps.setString(3, causeId);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                events.add(Outbox.event("REVOKED", rs.getString(1), rs.getString(2), rs.getString(3),
+                        instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)),
+                        reason, rs.getString(7), causeId));
             }
-            if (!events.isEmpty()) {
-                Outbox.add(c, events.toArray(CertificateEvent[]::new));
-            }
+        }
+        if (!events.isEmpty()) {
+            Outbox.add(c, events.toArray(CertificateEvent[]::new));
         }
         return events.size();
     }

@@ -42,7 +42,7 @@ import kz.ehr.testsupport.TestTokens;
 /**
  * Anyone once shown a certificate can verify it later: an employer must not learn that way of a psychiatric,
  * narcological or TB registration, a death or an identity repair. Each reason is driven through the real revocation
- * path (events on the broker), then every public answer about the certificate is read: verification by token and by
+ * path (events on the broker, or a reviewer's decision through the API), then every public answer about the certificate is read: verification by token and by
  * QR text, both revocation lists with their signed parts decoded, the JWKS and the offline verifier's output. None
  * names a reason; staff read it through the audited endpoint.
  */
@@ -50,7 +50,8 @@ import kz.ehr.testsupport.TestTokens;
 @WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_certificates_test"))
 class RevocationPrivacyTests {
     static final List<String> REASON_CODES = List.of("REGISTERED_PSYCHIATRIC", "REGISTERED_NARCOLOGICAL", "REGISTERED_TB",
-            "PATIENT_DECEASED", "IDENTITY_CHANGED");
+            "PATIENT_DECEASED", "IDENTITY_CHANGED", "ISSUED_IN_ERROR", "WRONG_PERSON", "EVIDENCE_WITHDRAWN", "DOCUMENT_COMPROMISED",
+            "HOLDER_REQUEST");
     /** Words that would give a reason away, matched in every field name and every readable value. */
     static final Pattern REASON_WORDS = Pattern.compile(
             "(?i)reason|psychiat|narcolog|tubercul|\\btb\\b|deceas|death|dead|died|regist|dispensary|identity|merge");
@@ -66,7 +67,9 @@ class RevocationPrivacyTests {
             "REGISTERED_NARCOLOGICAL, NARCOLOGICAL_CLEARANCE",
             "REGISTERED_TB, TB_CLEARANCE",
             "PATIENT_DECEASED, TB_CLEARANCE",
-            "IDENTITY_CHANGED, PSYCHIATRIC_CLEARANCE"})
+            "IDENTITY_CHANGED, PSYCHIATRIC_CLEARANCE",
+            "WRONG_PERSON, TB_CLEARANCE",
+            "DOCUMENT_COMPROMISED, PSYCHIATRIC_CLEARANCE"})
     void aRevokedCertificateShowsNoReasonInAnyPublicAnswerAndStaffReadItAudited(String reason, String type) throws Exception {
         String iin = Records.newIin();
         Records.patient(iin);
@@ -76,7 +79,7 @@ class RevocationPrivacyTests {
         String token = issued.jsonPath().getString("token");
         JsonNode claims = JSON.readTree(CertificateLifecycleTests.verify(token).asString()).get("certificate");
 
-        revoke(iin, reason);
+        revoke(iin, number, reason);
         CertificateLifecycleTests.awaitStatus(token, "REVOKED");
 
         Map<String, String> answers = new LinkedHashMap<>();
@@ -133,14 +136,15 @@ class RevocationPrivacyTests {
                 .isEqualTo(Map.of("who", "marat", "certificateNumber", number, "purpose", "complaint 7")));
     }
 
-    /** Sends the event that revokes with {@code reason}, as the platform would. */
-    static void revoke(String iin, String reason) {
+    /** Sends the event that revokes with {@code reason}, as the platform would, or a reviewer revokes by hand. */
+    static void revoke(String iin, String number, String reason) {
         switch (reason) {
             case "REGISTERED_PSYCHIATRIC" -> Records.dispensary(iin, "PSYCHIATRIC", "REGISTERED", Records.today());
             case "REGISTERED_NARCOLOGICAL" -> Records.dispensary(iin, "NARCOLOGICAL", "REGISTERED", Records.today());
             case "REGISTERED_TB" -> Records.dispensary(iin, "TB", "REGISTERED", Records.today());
             case "PATIENT_DECEASED" -> Records.death(iin, Records.today());
             case "IDENTITY_CHANGED" -> Records.merged("E-" + iin, iin, List.of(new SourceRef("damumed", "P-" + iin, iin)));
+            case "WRONG_PERSON", "DOCUMENT_COMPROMISED" -> ManualRevocationTests.revokeByHand(number, reason);
             default -> throw new IllegalArgumentException(reason);
         }
     }
