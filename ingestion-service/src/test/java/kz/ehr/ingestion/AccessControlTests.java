@@ -55,6 +55,8 @@ class AccessControlTests {
     static final List<Endpoint> ENDPOINTS = List.of(
             new Endpoint("POST", "/api/v1/records", RECORD, List.of("provider:damumed", "provider:kmis")),
             new Endpoint("GET", "/api/v1/providers/stats", null, List.of(Roles.OPS)),
+            new Endpoint("GET", "/api/v1/providers/stats/records-by-minute", null, List.of(Roles.OPS)),
+            new Endpoint("GET", "/api/v1/providers/stats/rejections-by-hour", null, List.of(Roles.OPS)),
             new Endpoint("GET", "/api/v1/providers/damumed/stats", null, List.of(Roles.OPS, "provider:damumed")),
             new Endpoint("GET", "/api/v1/providers/damumed/rejections", null, List.of(Roles.OPS, "provider:damumed")),
             new Endpoint("GET", "/api/v1/providers/damumed/keys", null, List.of(Roles.OPS)),

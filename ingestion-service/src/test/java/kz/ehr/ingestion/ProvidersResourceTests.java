@@ -64,6 +64,43 @@ class ProvidersResourceTests {
     }
 
     @Test
+    void rejectionsPerCodePerHourAndRecordsPerMinuteAreReadBackForOneProvider() {
+        String[] p = newProvider();
+        post(p[1], patient(id("h1"), "P-1", "900101400013"), "{broken",
+                "{\"recordId\":\"" + id("h2") + "\",\"type\":\"NOPE\",\"patient\":{\"localId\":\"P\"}}").statusCode(200);
+        post(p[1], "{broken").statusCode(200);
+
+        JsonPath hourly = given().header("Authorization", OPS).queryParam("provider", p[0]).queryParam("hours", 3)
+                .when().get("/api/v1/providers/stats/rejections-by-hour").then().statusCode(200).extract().jsonPath();
+        assertThat(hourly.getString("bucket")).isEqualTo("PT1H");
+        assertThat(hourly.getList("buckets")).hasSize(3);
+        java.util.Map<String, Integer> byCode = new java.util.TreeMap<>();
+        for (java.util.Map<String, Object> series : hourly.<java.util.Map<String, Object>>getList("series")) {
+            assertThat(series.get("providerId")).isEqualTo(p[0]);
+            @SuppressWarnings("unchecked")
+            java.util.List<Integer> counts = (java.util.List<Integer>) series.get("counts");
+            // everything was just now: in the current hour (or the one before, had an hour begun between the two posts)
+            assertThat(counts.get(0)).isZero();
+            assertThat(counts.stream().mapToInt(Integer::intValue).sum()).isEqualTo(((Number) series.get("total")).intValue());
+            byCode.put((String) series.get("code"), counts.get(1) + counts.get(2));
+        }
+        assertThat(byCode).isEqualTo(java.util.Map.of("MALFORMED_JSON", 2, "UNKNOWN_TYPE", 1));
+
+        JsonPath minutes = given().header("Authorization", OPS).queryParam("provider", p[0]).queryParam("minutes", 5)
+                .when().get("/api/v1/providers/stats/records-by-minute").then().statusCode(200).extract().jsonPath();
+        assertThat(minutes.getList("buckets")).hasSize(5);
+        assertThat(minutes.getList("series")).hasSize(1);
+        assertThat(minutes.getLong("series[0].total")).isEqualTo(4);
+
+        for (String bad : java.util.List.of("0", "169", "x")) {
+            given().header("Authorization", OPS).queryParam("hours", bad).when().get("/api/v1/providers/stats/rejections-by-hour")
+                    .then().statusCode(400).body("code", equalTo("INVALID_PARAMETER")).body("field", equalTo("hours"));
+        }
+        given().header("Authorization", OPS).queryParam("minutes", "1441").when().get("/api/v1/providers/stats/records-by-minute")
+                .then().statusCode(400).body("code", equalTo("INVALID_PARAMETER")).body("field", equalTo("minutes"));
+    }
+
+    @Test
     void aProviderListsItsRecentRejectionsNewestFirstAndTheReadIsAudited() throws Exception {
         String[] p = newProvider();
         String first = id("r1");

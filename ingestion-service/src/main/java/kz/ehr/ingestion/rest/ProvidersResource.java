@@ -25,6 +25,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import kz.ehr.ingestion.audit.AuditLog;
 import kz.ehr.ingestion.providers.ProviderKeys;
+import kz.ehr.ingestion.stats.IntakeHistory;
 import kz.ehr.ingestion.stats.ProviderStatistics;
 import kz.ehr.security.Caller;
 import kz.ehr.security.Roles;
@@ -47,6 +48,8 @@ public class ProvidersResource {
     SecurityIdentity identity;
     @Inject
     AuditLog audit;
+    @Inject
+    IntakeHistory history;
 
     public record RejectionPage(List<ProviderStatistics.Rejection> items, Long nextCursor) {
     }
@@ -56,6 +59,52 @@ public class ProvidersResource {
     @Path("/stats")
     public Response allStats() throws SQLException {
         return Response.ok(statistics.all(Instant.now())).build();
+    }
+
+    /**
+     * Records received per minute over the last {@code minutes} (1-1440, default 60), one series per provider
+     * ({@code code} null): the Platform page's records/s line, whatever the console saw before.
+     */
+    @GET
+    @RolesAllowed(Roles.OPS)
+    @Path("/stats/records-by-minute")
+    public Response recordsByMinute(@QueryParam("minutes") @DefaultValue("60") String minutes,
+                                    @QueryParam("provider") String provider) throws SQLException {
+        Integer n = bounded(minutes, IntakeHistory.MAX_MINUTES);
+        if (n == null) {
+            return invalid("minutes", "minutes must be a whole number from 1 to " + IntakeHistory.MAX_MINUTES);
+        }
+        return Response.ok(history.recordsByMinute(Instant.now(), n, blankToNull(provider))).build();
+    }
+
+    /** Rejected records per code per hour over the last {@code hours} (1-168, default 24), one series per provider and code. */
+    @GET
+    @RolesAllowed(Roles.OPS)
+    @Path("/stats/rejections-by-hour")
+    public Response rejectionsByHour(@QueryParam("hours") @DefaultValue("24") String hours,
+                                     @QueryParam("provider") String provider) throws SQLException {
+        Integer n = bounded(hours, IntakeHistory.MAX_HOURS);
+        if (n == null) {
+            return invalid("hours", "hours must be a whole number from 1 to " + IntakeHistory.MAX_HOURS);
+        }
+        return Response.ok(history.rejectionsByHour(Instant.now(), n, blankToNull(provider))).build();
+    }
+
+    private static Integer bounded(String value, int max) {
+        try {
+            int n = Integer.parseInt(value.strip());
+            return n >= 1 && n <= max ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static Response invalid(String field, String detail) {
+        return Problems.response(400, "INVALID_PARAMETER", field, detail).build();
     }
 
     @GET
