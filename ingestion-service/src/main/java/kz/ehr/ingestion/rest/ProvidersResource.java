@@ -70,11 +70,7 @@ public class ProvidersResource {
     @Path("/stats/records-by-minute")
     public Response recordsByMinute(@QueryParam("minutes") @DefaultValue("60") String minutes,
                                     @QueryParam("provider") String provider) throws SQLException {
-        Integer n = bounded(minutes, IntakeHistory.MAX_MINUTES);
-        if (n == null) {
-            return invalid("minutes", "minutes must be a whole number from 1 to " + IntakeHistory.MAX_MINUTES);
-        }
-        return Response.ok(history.recordsByMinute(Instant.now(), n, blankToNull(provider))).build();
+        return overTime("minutes", minutes, IntakeHistory.MAX_MINUTES, n -> history.recordsByMinute(Instant.now(), n, blankToNull(provider)));
     }
 
     /** Rejected records per code per hour over the last {@code hours} (1-168, default 24), one series per provider and code. */
@@ -83,28 +79,29 @@ public class ProvidersResource {
     @Path("/stats/rejections-by-hour")
     public Response rejectionsByHour(@QueryParam("hours") @DefaultValue("24") String hours,
                                      @QueryParam("provider") String provider) throws SQLException {
-        Integer n = bounded(hours, IntakeHistory.MAX_HOURS);
-        if (n == null) {
-            return invalid("hours", "hours must be a whole number from 1 to " + IntakeHistory.MAX_HOURS);
-        }
-        return Response.ok(history.rejectionsByHour(Instant.now(), n, blankToNull(provider))).build();
+        return overTime("hours", hours, IntakeHistory.MAX_HOURS, n -> history.rejectionsByHour(Instant.now(), n, blankToNull(provider)));
     }
 
-    private static Integer bounded(String value, int max) {
+    interface HistoryRead {
+        IntakeHistory.History read(int buckets) throws SQLException;
+    }
+
+    /** The history of the last {@code value} buckets (1 to {@code max}), or 400 INVALID_PARAMETER naming {@code field}. */
+    private static Response overTime(String field, String value, int max, HistoryRead read) throws SQLException {
+        int n;
         try {
-            int n = Integer.parseInt(value.strip());
-            return n >= 1 && n <= max ? n : null;
+            n = Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            return null;
+            n = 0;
         }
+        if (n < 1 || n > max) {
+            return Problems.response(400, "INVALID_PARAMETER", field, field + " must be a whole number from 1 to " + max).build();
+        }
+        return Response.ok(read.read(n)).build();
     }
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
-    }
-
-    private static Response invalid(String field, String detail) {
-        return Problems.response(400, "INVALID_PARAMETER", field, detail).build();
     }
 
     @GET
