@@ -30,6 +30,7 @@ import kz.ehr.identity.Iin;
 import kz.ehr.mpi.matching.MatchProfile;
 import kz.ehr.mpi.matching.MatchWeights;
 import kz.ehr.mpi.matching.Matcher;
+import kz.ehr.simulator.bench.PairwiseAccuracy;
 
 /**
  * Accuracy of the matcher on a synthetic data set with ground truth, through the real linking engine and a
@@ -105,27 +106,14 @@ public final class MatchingEvaluation {
         System.out.printf("source records: %d linked, %d with ground truth, %d enterprise patients, %d open reviews%n",
                 predicted.size(), keys.size(), predicted.values().stream().distinct().count(), reviews);
 
-        Map<String, Long> byPerson = new HashMap<>();
-        Map<String, Long> byEnterprise = new HashMap<>();
-        Map<String, Long> byBoth = new HashMap<>();
-        for (String k : keys) {
-            byPerson.merge(truth.get(k), 1L, Long::sum);
-            byEnterprise.merge(predicted.get(k), 1L, Long::sum);
-            byBoth.merge(truth.get(k) + "|" + predicted.get(k), 1L, Long::sum);
-        }
-        long tp = byBoth.values().stream().mapToLong(MatchingEvaluation::pairs).sum();
-        long truePairs = byPerson.values().stream().mapToLong(MatchingEvaluation::pairs).sum();
-        long predictedPairs = byEnterprise.values().stream().mapToLong(MatchingEvaluation::pairs).sum();
-        long fp = predictedPairs - tp;
-        long fn = truePairs - tp;
-        long all = pairs(keys.size());
-        long tn = all - tp - fp - fn;
+        PairwiseAccuracy accuracy = new PairwiseAccuracy();
+        keys.forEach(k -> accuracy.add(truth.get(k), predicted.get(k)));
         System.out.println();
         System.out.println("pairwise confusion matrix        truth: same person   truth: different");
-        System.out.printf("  predicted: same patient      %20d %18d%n", tp, fp);
-        System.out.printf("  predicted: different         %20d %18d%n", fn, tn);
-        System.out.printf("precision %.5f   recall %.5f   (true pairs %d)%n", tp / (double) Math.max(1, predictedPairs),
-                tp / (double) Math.max(1, truePairs), truePairs);
+        System.out.printf("  predicted: same patient      %20d %18d%n", accuracy.truePositives(), accuracy.falsePositives());
+        System.out.printf("  predicted: different         %20d %18d%n", accuracy.falseNegatives(), accuracy.trueNegatives());
+        System.out.printf("precision %.5f   recall %.5f   (true pairs %d)%n", accuracy.precision(), accuracy.recall(),
+                accuracy.truePairs());
 
         // split persons: pairs of one person's records that ended on different patients
         FellegiSunterScorer scorer = matcher.scorer();
@@ -174,10 +162,6 @@ public final class MatchingEvaluation {
     private static String brief(Demographics d) {
         return String.join(" | ", String.valueOf(d.iin()), d.lastName() + " " + d.firstName() + " " + d.middleName(),
                 String.valueOf(d.birthDate()), String.valueOf(d.sex()), String.valueOf(d.phone()));
-    }
-
-    static long pairs(long n) {
-        return n * (n - 1) / 2;
     }
 
     static List<Rec> read(Path dir) throws Exception {

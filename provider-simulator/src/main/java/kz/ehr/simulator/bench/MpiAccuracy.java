@@ -18,9 +18,7 @@ final class MpiAccuracy {
 
     static Map<String, Object> measure(Platform platform, List<Truth.Source> sources, int maxPersons) throws Exception {
         Map<String, Integer> personNumber = new HashMap<>();
-        Map<String, Long> byPerson = new HashMap<>();
-        Map<String, Long> byEnterprise = new HashMap<>();
-        Map<String, Long> byBoth = new HashMap<>();
+        PairwiseAccuracy pairs = new PairwiseAccuracy();
         long queried = 0;
         long unknown = 0;
         long t0 = System.nanoTime();
@@ -44,40 +42,21 @@ final class MpiAccuracy {
                 unknown++;
                 enterprise = "unlinked:" + s.providerId() + "/" + s.localId();
             }
-            byPerson.merge(s.personId(), 1L, Long::sum);
-            byEnterprise.merge(enterprise, 1L, Long::sum);
-            byBoth.merge(s.personId() + "|" + enterprise, 1L, Long::sum);
+            pairs.add(s.personId(), enterprise);
         }
-        long truePairs = pairs(byPerson);
-        long predictedPairs = pairs(byEnterprise);
-        long tp = pairs(byBoth);
-        long fp = predictedPairs - tp;
-        long fn = truePairs - tp;
-        long total = queried * (queried - 1) / 2;
-        long tn = total - tp - fp - fn;
-        double precision = predictedPairs == 0 ? 0 : (double) tp / predictedPairs;
-        double recall = truePairs == 0 ? 0 : (double) tp / truePairs;
-        double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("persons", personNumber.size());
         m.put("sourceRecords", queried);
         m.put("unknownToPatientIndex", unknown);
-        m.put("pairs", total);
-        m.put("confusion", Map.of("truePositive", tp, "falsePositive", fp, "falseNegative", fn, "trueNegative", tn));
-        m.put("precision", round4(precision));
-        m.put("recall", round4(recall));
-        m.put("f1", round4(f1));
-        m.put("enterpriseIds", byEnterprise.size());
+        m.put("pairs", PairwiseAccuracy.pairs(queried));
+        m.put("confusion", Map.of("truePositive", pairs.truePositives(), "falsePositive", pairs.falsePositives(),
+                "falseNegative", pairs.falseNegatives(), "trueNegative", pairs.trueNegatives()));
+        m.put("precision", round4(pairs.precision()));
+        m.put("recall", round4(pairs.recall()));
+        m.put("f1", round4(pairs.f1()));
+        m.put("enterpriseIds", pairs.clusters());
         m.put("lookupSeconds", Percentiles.round((System.nanoTime() - t0) / 1e9));
         return m;
-    }
-
-    private static long pairs(Map<String, Long> counts) {
-        long p = 0;
-        for (long n : counts.values()) {
-            p += n * (n - 1) / 2;
-        }
-        return p;
     }
 
     static double round4(double v) {
