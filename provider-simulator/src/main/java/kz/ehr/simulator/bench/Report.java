@@ -36,6 +36,8 @@ final class Report {
         SUMMARY.put("rawKafkaProducer", new Row("Raw Kafka producer (reference)", "./ehr bench --only kafka"));
         SUMMARY.put("rawPostgresInsert", new Row("Raw PostgreSQL batched inserts (reference)", "./ehr bench --only postgres"));
         SUMMARY.put("mpiAccuracy", new Row("MPI accuracy (pairwise)", "./ehr bench --only ingestion,mpi"));
+        SUMMARY.put("mpiAccuracyAtScale", new Row("MPI accuracy at scale (pairwise, simulator truth, in-process linking)",
+                "see docs/benchmarks/patient-index-service.md, \"Accuracy at scale\""));
         SUMMARY.put("fraudAccuracy", new Row("Fraud monitor accuracy", "./ehr bench --only ingestion,fraud"));
         SUMMARY.put("certificateVerification", new Row("Certificate verification (online)", "./ehr bench --only ingestion,verify"));
         SUMMARY.put("capitationRun", new Row("Capitation run (running platform)", "./ehr bench --only ingestion,capitation"));
@@ -206,6 +208,8 @@ final class Report {
             case "rawKafkaProducer" -> num(s.get("recordsPerSecond")) + " records/s (" + s.get("megabytesPerSecond") + " MB/s)";
             case "rawPostgresInsert" -> num(s.get("rowsPerSecond")) + " rows/s (batches of " + s.get("batch") + ")";
             case "mpiAccuracy" -> "precision " + s.get("precision") + ", recall " + s.get("recall") + ", F1 " + s.get("f1");
+            case "mpiAccuracyAtScale" -> "precision " + s.get("precision") + ", recall " + s.get("recall") + ", F1 " + s.get("f1") + " ("
+                    + num(s.get("indexRecords")) + " index records, " + num(s.get("persons")) + " persons)";
             case "fraudAccuracy" -> "precision " + s.get("precision") + ", recall " + s.get("recall");
             case "certificateVerification" -> num(s.get("verificationsPerSecond")) + " verifications/s, p99 "
                     + ((Map<String, Object>) s.getOrDefault("latencyMs", Map.of())).get("p99") + " ms";
