@@ -57,6 +57,10 @@ import kz.ehr.simulator.population.Window;
  */
 public final class AccuracyAtScale {
     static final List<String> PROVIDERS = List.of("damumed", "kmis", "medelement");
+    /** How a reader runs this from the checkout's root (docs/benchmarks/patient-index-service.md, "Accuracy at scale"). */
+    static final String COMMAND = "mvn -B -q -o -pl patient-index-service -am test-compile dependency:build-classpath"
+            + " -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test && cd patient-index-service && java -Xmx4g"
+            + " -cp \"target/test-classes:target/classes:$(cat target/test-classpath.txt)\" kz.ehr.mpi.bench.AccuracyAtScale";
 
     /** A PATIENT record as its provider sent it, with the truth: the person and the errors the provider made. */
     record Rec(int person, String provider, String localId, String recordId, Instant occurredAt, Demographics d,
@@ -176,8 +180,8 @@ public final class AccuracyAtScale {
         });
 
         if (docs != null) {
-            String command = "(see docs/benchmarks/patient-index-service.md, \"Accuracy at scale\") AccuracyAtScale --records " + records
-                    + " --seed " + seed + " --error-scale " + MatchingEvaluation.opt(args, "--error-scale", "1");
+            String command = COMMAND + " --records " + records + " --seed " + seed + " --error-scale "
+                    + MatchingEvaluation.opt(args, "--error-scale", "1");
             Map<String, Object> scenario = new LinkedHashMap<>();
             scenario.put("title", "MPI accuracy at scale: the simulator's population linked in-process (pairwise)");
             scenario.put("what", "The simulator's population with its error profiles until it holds N PATIENT records (one per "
