@@ -1,6 +1,7 @@
 package kz.ehr.events.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,8 +97,8 @@ class BatchConsumerLoopDeliveryTests {
             waitUntil("the first loop went on waiting after the rebalance", () -> firstFailures.get() >= seen + 2);
             locker.rollback();
 
-            pollUntil(() -> handledOffsets(topic).size() == produced.size());
-            assertThat(handledOffsets(topic)).as("partition@offset in the projection").isEqualTo(produced);
+            await("every produced offset is in the projection").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> assertThat(handledOffsets(topic)).as("partition@offset in the projection").isEqualTo(produced));
             waitUntil("both loops caught up", () -> first.health().lag() == 0 && second.health().lag() == 0);
             assertThat(first.deadLettered() + second.deadLettered()).isZero();
             assertThat(deadLettersOf(group)).isEmpty();
@@ -350,25 +352,8 @@ class BatchConsumerLoopDeliveryTests {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitUntil(String what, Check check) throws Exception {
-        if (!pollUntil(check)) {
-            throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what);
-        }
-    }
-
-    /** Polls {@code check} until it holds or the deadline passes; the caller asserts what it wanted. */
-    private static boolean pollUntil(Check check) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(50);
-        }
-        return true;
+    /** Polls {@code check} (Awaitility, every 50 ms) until it holds; fails naming {@code what} at the deadline. */
+    private static void waitUntil(String what, Callable<Boolean> check) {
+        await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(check);
     }
 }

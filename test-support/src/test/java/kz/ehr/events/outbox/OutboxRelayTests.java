@@ -1,6 +1,7 @@
 package kz.ehr.events.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -271,17 +273,8 @@ class OutboxRelayTests {
         return DriverManager.getConnection(db, TestPlatform.pgUser(), TestPlatform.pgPassword());
     }
 
-    interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitUntil(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(50);
-        }
+    /** Polls {@code check} (Awaitility, every 50 ms) until it holds; fails naming {@code what} at the deadline. */
+    private static void waitUntil(String what, Callable<Boolean> check) {
+        await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(check);
     }
 }
