@@ -5,14 +5,18 @@ import io.quarkus.security.identity.SecurityIdentity;
 /**
  * Who made an API request and why, as an audit row records it. {@code who} comes from the verified bearer token,
  * never from a header the caller could type; {@code purpose} is the caller's stated reason (header
- * {@value #PURPOSE_HEADER}), kept verbatim but bounded.
+ * {@value #PURPOSE_HEADER}), decoded from the agreed header encoding ({@link Purpose}) and bounded.
  */
 public record Caller(String who, String purpose) {
     public static final String PURPOSE_HEADER = "X-Purpose";
 
     public static Caller of(SecurityIdentity identity, String purpose) {
         String who = identity == null || identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
-        String why = purpose == null || purpose.isBlank() ? null : purpose.strip();
-        return new Caller(who, why == null || why.length() <= 200 ? why : why.substring(0, 200));
+        return new Caller(who, Purpose.of(purpose));
+    }
+
+    /** Someone named by a verified token elsewhere (the shared ops endpoints), with the purpose header as it came. */
+    public static Caller named(String who, String purposeHeader) {
+        return new Caller(who, Purpose.of(purposeHeader));
     }
 }

@@ -50,7 +50,7 @@ public class AuditLog implements kz.ehr.events.ops.OpsAudit {
     /** An ops action of the shared endpoints (dead letters, outbox): no patient, the subject as the resource. */
     @Override
     public void record(String who, String action, String subject, String purpose) {
-        record(new Caller(who, purpose), Action.valueOf(action), null, subject, 0);
+        record(Caller.named(who, purpose), Action.valueOf(action), null, subject, 0);
     }
 
     /** On the caller's connection, so the row commits with the read or decision it describes. */

@@ -55,7 +55,7 @@ public class AccessAudit implements kz.ehr.events.ops.OpsAudit {
     /** An ops action of the shared endpoints (dead letters, outbox): the subject where key actions put the key. */
     @Override
     public void record(String who, String action, String subject, String purpose) throws SQLException {
-        record(new Caller(who, purpose), Action.valueOf(action), subject, null);
+        record(Caller.named(who, purpose), Action.valueOf(action), subject, null);
     }
 
     /** Newest first, with the filters every service's audit API shares; the subject is the person's IIN. */

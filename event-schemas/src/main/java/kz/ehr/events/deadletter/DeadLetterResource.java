@@ -93,7 +93,7 @@ public class DeadLetterResource {
             return OpsProblems.problem(404, "UNKNOWN_DEAD_LETTER", "id", "no dead letter " + id + " on " + queue.topic());
         }
         Letter l = found.get();
-        audit.record(OpsAudit.who(caller), OpsAudit.READ_DEAD_LETTER, queue.topic() + "/" + id, OpsAudit.purpose(purpose));
+        audit.record(OpsAudit.who(caller), OpsAudit.READ_DEAD_LETTER, queue.topic() + "/" + id, purpose);
         Map<String, Object> body = summary(l, queue.replays(List.of(l)).get(id));
         body.put("key", l.key());
         Optional<BatchConsumerLoop<?>> loop = loops.loop(l.consumerGroup());
@@ -143,7 +143,7 @@ public class DeadLetterResource {
             subject = queue.topic() + "?" + describe(sourceTopic, group, code, sourcePartition, fromOffset, toOffset);
         }
         String who = OpsAudit.who(caller);
-        audit.record(who, OpsAudit.REPLAY_DEAD_LETTERS, subject, OpsAudit.purpose(purpose));
+        audit.record(who, OpsAudit.REPLAY_DEAD_LETTERS, subject, purpose);
         DeadLetterQueue.ReplayReport report = queue.replay(letters, who);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("topic", queue.topic());

@@ -17,21 +17,13 @@ public interface OpsAudit {
      * @param action  one of the codes above
      * @param subject what was acted on, e.g. {@code deadletter.v1.billing-service/2-17} or {@code outbox/42}; never
      *                patient data
-     * @param purpose the caller's {@code X-Purpose}, or null
+     * @param purpose the caller's {@code X-Purpose} header as it came, or null: the service decodes and bounds it
+     *                like every audit row's purpose ({@code kz.ehr.security.Purpose}, one agreed encoding)
      */
     void record(String who, String action, String subject, String purpose) throws SQLException;
 
     /** Who called, from the verified token (never from a header). */
     static String who(jakarta.ws.rs.core.SecurityContext caller) {
         return caller == null || caller.getUserPrincipal() == null ? "anonymous" : caller.getUserPrincipal().getName();
-    }
-
-    /** The caller's {@code X-Purpose}, stripped and bounded like every audit row's; null when not given. */
-    static String purpose(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        String p = header.strip();
-        return p.length() <= 200 ? p : p.substring(0, 200);
     }
 }

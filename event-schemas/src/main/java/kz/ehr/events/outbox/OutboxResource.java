@@ -64,7 +64,7 @@ public class OutboxResource {
             return OpsProblems.problem(404, "NO_OUTBOX", null, "this service publishes directly and has no outbox");
         }
         // audited before it is done: an attempt is on record even if the answer is lost
-        audit.record(OpsAudit.who(caller), OpsAudit.REQUEUE_OUTBOX_ROW, "outbox/" + id, OpsAudit.purpose(purpose));
+        audit.record(OpsAudit.who(caller), OpsAudit.REQUEUE_OUTBOX_ROW, "outbox/" + id, purpose);
         if (!publisher.requeue(id)) {
             return OpsProblems.problem(404, "NOT_SET_ASIDE", "id", "outbox row " + id + " is not set aside");
         }

@@ -50,7 +50,7 @@ public class AuditLog implements kz.ehr.events.ops.OpsAudit {
     /** An ops action of the shared endpoints (dead letters, outbox). */
     @Override
     public void record(String who, String action, String subject, String purpose) throws SQLException {
-        record(who, Action.valueOf(action), subject, purpose);
+        record(who, Action.valueOf(action), subject, kz.ehr.security.Purpose.of(purpose));
     }
 
     /** Newest first, with the filters every service's audit API shares. */

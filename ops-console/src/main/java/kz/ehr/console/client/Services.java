@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import kz.ehr.console.ConsoleConfig;
 import kz.ehr.security.Caller;
+import kz.ehr.security.Purpose;
 
 /**
  * The console's only way out: the four services' public REST APIs, called with the signed-in person's own token (so
@@ -101,7 +102,7 @@ public class Services {
             b.header("Authorization", "Bearer " + token);
         }
         if (purpose != null && !purpose.isBlank()) {
-            b.header(Caller.PURPOSE_HEADER, headerSafe(purpose.strip()));
+            b.header(Caller.PURPOSE_HEADER, Purpose.encode(purpose.strip()));
         }
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -126,35 +127,6 @@ public class Services {
             }
         }
         return new Answer(service, r.statusCode(), node, r.body(), type);
-    }
-
-    /**
-     * An HTTP header carries ASCII only, and people state their purpose in Kazakh or Russian: characters outside
-     * printable ASCII (and {@code %}) go as percent-encoded UTF-8, which the Audit page decodes again for reading.
-     */
-    public static String headerSafe(String value) {
-        StringBuilder s = new StringBuilder();
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c >= 0x20 && c < 0x7f && c != '%') {
-                s.append((char) c);
-            } else {
-                s.append('%').append(String.format("%02X", c));
-            }
-        }
-        return s.toString();
-    }
-
-    /** The reverse of {@link #headerSafe}, for showing an audited purpose; text that is not such an encoding stays as it is. */
-    public static String fromHeader(String value) {
-        if (value == null || !value.contains("%")) {
-            return value;
-        }
-        try {
-            return java.net.URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException notEncoded) {
-            return value;
-        }
     }
 
     /** JSON as plain maps and lists, which the templates read by key. */

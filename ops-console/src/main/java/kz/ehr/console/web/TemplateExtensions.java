@@ -12,8 +12,8 @@ public class TemplateExtensions {
         return value == null ? "" : URLEncoder.encode(value.toString(), StandardCharsets.UTF_8);
     }
 
-    /** A purpose as the person typed it ({@code Services.headerSafe} sent it percent-encoded when it was not ASCII). */
+    /** A purpose as the person typed it: services decode the header; rows written before they did still hold %XX. */
     static String purposeText(Object value) {
-        return value == null ? "" : kz.ehr.console.client.Services.fromHeader(value.toString());
+        return value == null ? "" : kz.ehr.security.Purpose.decode(value.toString());
     }
 }

@@ -51,7 +51,7 @@ public class AuditLog implements kz.ehr.events.ops.OpsAudit {
     /** An ops action of the shared endpoints (dead letters, outbox): no enterprise id, the subject as the detail. */
     @Override
     public void record(String who, String action, String subject, String purpose) {
-        record(new Caller(who, purpose), action, null, subject);
+        record(Caller.named(who, purpose), action, null, subject);
     }
 
     /** Newest first, with the filters every service's audit API shares; the subject is the enterprise id. */
