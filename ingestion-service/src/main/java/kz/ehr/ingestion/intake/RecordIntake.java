@@ -53,8 +53,9 @@ import kz.ehr.ingestion.validation.ValidatedRecord;
 import kz.ehr.ingestion.validation.ValidationPolicy;
 
 /**
- * The one path every provider record takes, from REST or Kafka, in one database transaction: validate → lock and
- * read the batch's record ids (two statements per batch, {@link SourceRecordStore#lockAndRead}) → publish new and
+ * The one path every provider record takes, from REST or Kafka, in one database transaction: validate → claim or lock
+ * the batch's record ids and decide their versions (one statement per batch, a second when some ids were seen before:
+ * {@link SourceRecordStore#decide}) → publish new and
  * changed records (and rejections) and wait for every ack → record the new versions and statistics → commit →
  * answer. The locks make version assignment atomic: two batches carrying the same record id (even on two instances)
  * take turns, so each new content gets its own version, N+1 then N+2. A crash between ack and commit is safe: the
@@ -121,6 +122,7 @@ public class RecordIntake {
         final List<BatchOutcome.Rejection> rejections = new ArrayList<>();
         final List<BatchOutcome.Warning> warnings = new ArrayList<>();
         final Set<Integer> duplicateIndexes = new HashSet<>();
+        Set<String> claimed = Set.of();
 
         Prepared(BatchTally tally) {
             this.tally = tally;
@@ -276,9 +278,10 @@ public class RecordIntake {
             validIncoming.add(in);
             candidates.add(new RecordVersions.Candidate(v.recordId(), ContentHash.of(in.json())));
         }
-        Map<String, RecordVersions.Known> known = sourceRecords.lockAndRead(c, providerId,
-                candidates.stream().map(RecordVersions.Candidate::recordId).distinct().toList());
-        List<RecordVersions.Decision> decisions = RecordVersions.decide(providerId, candidates, known);
+        SourceRecordStore.Decided decided = sourceRecords.decide(c, providerId, candidates,
+                valid.stream().map(ValidatedRecord::recordType).toList(), now);
+        p.claimed = decided.claimed();
+        List<RecordVersions.Decision> decisions = decided.decisions();
         for (int i = 0; i < valid.size(); i++) {
             ValidatedRecord v = valid.get(i);
             RecordVersions.Decision d = decisions.get(i);
@@ -330,7 +333,7 @@ public class RecordIntake {
     }
 
     private void writeState(Connection c, Prepared p, Instant now) throws SQLException {
-        sourceRecords.record(c, p.tally.providerId, p.published, now);
+        sourceRecords.record(c, p.tally.providerId, p.published, p.claimed, now);
         statistics.add(c, p.tally);
         if (batches.incrementAndGet() % 1000 == 0) {
             // retention housekeeping rides along every thousandth batch instead of needing a scheduler
