@@ -1,8 +1,6 @@
 package kz.ehr.mpi.linking;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,14 +12,19 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.panache.common.Sort;
 import kz.ehr.events.outbox.Outbox;
+import kz.ehr.mpi.Merge;
 import kz.ehr.mpi.MpiProblem;
+import kz.ehr.mpi.NonMatch;
+import kz.ehr.mpi.Review;
 
 /**
  * Decisions people make: link, unlink, merge, unmerge, accept or reject a review. A manual decision pins the
@@ -62,7 +65,7 @@ public class ManualDecisions {
             }
             s.linkKind = "MANUAL";
             s.linkScore = null;
-            forgetNonMatch(c, providerId, localId, targetId);
+            NonMatch.forget(providerId, localId, targetId);
             persist(c, es.values(), List.of(s), changes);
             return new Outcome("LINK", targetId, current, null, changes.stream().map(LinkChange::type).toList());
         }
@@ -87,14 +90,8 @@ public class ManualDecisions {
             LinkingEngine.move(s, from, alone);
             s.linkKind = "MANUAL";
             s.linkScore = null;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO non_match (provider_id, local_id, enterprise_id, decided_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                ps.setString(1, providerId);
-                ps.setString(2, localId);
-                ps.setObject(3, from.id);
-                ps.setString(4, actor);
-                ps.executeUpdate();
-            }
+            NonMatch.remember(providerId, localId, from.id, actor);
+            NonMatch.flush();
             LinkChange change = new LinkChange("RELINKED", alone, from.id, providerId, localId, s.demographics.iin(), null,
                     reasonOr(reason, "MANUAL_UNLINK"), actor, UUID.randomUUID().toString());
             persist(c, es.values(), List.of(s), List.of(change));
@@ -125,16 +122,15 @@ public class ManualDecisions {
             from.status = "MERGED";
             from.mergedInto = into.id;
             UUID mergeId = UUID.randomUUID();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO merge (merge_id, source_id, target_id, moved, actor, reason) VALUES (?, ?, ?, ?::jsonb, ?, ?)")) {
-                ps.setObject(1, mergeId);
-                ps.setObject(2, from.id);
-                ps.setObject(3, into.id);
-                ps.setString(4, json(movedKeys));
-                ps.setString(5, actor);
-                ps.setString(6, reason);
-                ps.executeUpdate();
-            }
+            Merge m = new Merge();
+            m.mergeId = mergeId;
+            m.sourceId = from.id;
+            m.targetId = into.id;
+            m.moved = json(movedKeys);
+            m.actor = actor;
+            m.reason = reason;
+            m.persist();
+            Merge.flush();
             LinkChange change = new LinkChange("MERGED", into, from.id, null, null, null, null,
                     reasonOr(reason, "MANUAL_MERGE") + " (merge " + mergeId + ")", actor, UUID.randomUUID().toString());
             persist(c, es.values(), moved, List.of(change));
@@ -147,23 +143,14 @@ public class ManualDecisions {
     public Outcome unmerge(UUID sourceId, String actor, String reason) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             LinkingEngine.lockForWriting(c);
-            UUID mergeId;
-            UUID targetId;
-            List<String[]> movedKeys;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT merge_id, target_id, moved::text FROM merge WHERE source_id = ? AND unmerged_at IS NULL
-                    ORDER BY at DESC LIMIT 1 FOR UPDATE
-                    """)) {
-                ps.setObject(1, sourceId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw MpiProblem.conflict("NOT_MERGED", "enterprise patient " + sourceId + " has no merge to undo");
-                    }
-                    mergeId = rs.getObject(1, UUID.class);
-                    targetId = rs.getObject(2, UUID.class);
-                    movedKeys = parseKeys(rs.getString(3));
-                }
+            Merge merge = Merge.<Merge>find("sourceId = ?1 and unmergedAt is null", Sort.descending("at"), sourceId)
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+            if (merge == null) {
+                throw MpiProblem.conflict("NOT_MERGED", "enterprise patient " + sourceId + " has no merge to undo");
             }
+            UUID mergeId = merge.mergeId;
+            UUID targetId = merge.targetId;
+            List<String[]> movedKeys = parseKeys(merge.moved);
             Map<UUID, EnterpriseState> es = IndexStore.loadEnterprises(c, ids(sourceId, targetId), true);
             EnterpriseState restored = es.get(sourceId);
             EnterpriseState survivor = es.get(targetId);
@@ -182,11 +169,9 @@ public class ManualDecisions {
             restored.mergedInto = null;
             restored.recomputeGolden();
             survivor.recomputeGolden();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE merge SET unmerged_at = now(), unmerged_by = ? WHERE merge_id = ?")) {
-                ps.setString(1, actor);
-                ps.setObject(2, mergeId);
-                ps.executeUpdate();
-            }
+            merge.unmergedAt = Instant.now();
+            merge.unmergedBy = actor;
+            Merge.flush();
             String why = reasonOr(reason, "MANUAL_UNMERGE") + " (merge " + mergeId + ")";
             List<LinkChange> changes = List.of(
                     new LinkChange("UNMERGED", restored, survivor.id, null, null, null, null, why, actor, UUID.randomUUID().toString()));
@@ -241,29 +226,24 @@ public class ManualDecisions {
     @Transactional
     public Outcome decideReview(UUID reviewId, boolean accept, String actor, String reason) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            String providerId;
-            String localId;
-            UUID candidate;
-            Double score;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE review SET status = ?, decided_by = ?, decided_at = now(), decision_reason = ?
-                    WHERE review_id = ? AND status = 'OPEN' RETURNING provider_id, local_id, candidate_enterprise_id, score
-                    """)) {
-                ps.setString(1, accept ? "ACCEPTED" : "REJECTED");
-                ps.setString(2, actor);
-                ps.setString(3, reason);
-                ps.setObject(4, reviewId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw reviewMissingOrDecided(c, reviewId);
-                    }
-                    providerId = rs.getString(1);
-                    localId = rs.getString(2);
-                    candidate = rs.getObject(3, UUID.class);
-                    double sc = rs.getDouble(4);
-                    score = rs.wasNull() ? null : sc;
-                }
+            // locked as read: of two decisions, the second waits here, then reads the review decided and gets 409
+            Review review = Review.findById(reviewId, LockModeType.PESSIMISTIC_WRITE);
+            if (review == null) {
+                throw MpiProblem.notFound("REVIEW_NOT_FOUND", "no review " + reviewId);
             }
+            if (!"OPEN".equals(review.status)) {
+                throw MpiProblem.conflict("REVIEW_ALREADY_DECIDED", "review " + reviewId + " was already "
+                        + review.status.toLowerCase() + " by " + review.decidedBy);
+            }
+            review.status = accept ? "ACCEPTED" : "REJECTED";
+            review.decidedBy = actor;
+            review.decidedAt = Instant.now();
+            review.decisionReason = reason;
+            Review.flush();
+            String providerId = review.providerId;
+            String localId = review.localId;
+            UUID candidate = review.candidateEnterpriseId;
+            Double score = review.score;
             LinkingEngine.lockForWriting(c);
             UUID current = currentLink(c, providerId, localId);
             Map<UUID, EnterpriseState> es = IndexStore.loadEnterprises(c, ids(current, candidate), true);
@@ -283,14 +263,8 @@ public class ManualDecisions {
                             actor, UUID.randomUUID().toString()));
                 }
             } else {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO non_match (provider_id, local_id, enterprise_id, decided_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                    ps.setString(1, providerId);
-                    ps.setString(2, localId);
-                    ps.setObject(3, candidate);
-                    ps.setString(4, actor);
-                    ps.executeUpdate();
-                }
+                NonMatch.remember(providerId, localId, candidate, actor);
+                NonMatch.flush();
             }
             s.linkKind = "MANUAL";
             changes.add(new LinkChange("REVIEW_RESOLVED", cand, s.enterpriseId.equals(cand.id) ? null : s.enterpriseId,
@@ -298,19 +272,6 @@ public class ManualDecisions {
             persist(c, es.values(), List.of(s), changes);
             return new Outcome(accept ? "ACCEPT" : "REJECT", s.enterpriseId, from.id, null,
                     changes.stream().map(LinkChange::type).toList());
-        }
-    }
-
-    private static MpiProblem reviewMissingOrDecided(Connection c, UUID reviewId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT status, decided_by FROM review WHERE review_id = ?")) {
-            ps.setObject(1, reviewId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return MpiProblem.notFound("REVIEW_NOT_FOUND", "no review " + reviewId);
-                }
-                return MpiProblem.conflict("REVIEW_ALREADY_DECIDED", "review " + reviewId + " was already "
-                        + rs.getString(1).toLowerCase() + " by " + rs.getString(2));
-            }
         }
     }
 
@@ -347,16 +308,6 @@ public class ManualDecisions {
             throw MpiProblem.conflict("PATIENT_NOT_ACTIVE", "enterprise patient " + id + " is " + e.status);
         }
         return e;
-    }
-
-    private static void forgetNonMatch(Connection c, String providerId, String localId, UUID enterpriseId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM non_match WHERE provider_id = ? AND local_id = ? AND enterprise_id = ?")) {
-            ps.setString(1, providerId);
-            ps.setString(2, localId);
-            ps.setObject(3, enterpriseId);
-            ps.executeUpdate();
-        }
     }
 
     private static Set<UUID> ids(UUID... ids) {

@@ -21,7 +21,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
 import kz.ehr.mpi.MpiProblem;
+import kz.ehr.mpi.Review;
 import kz.ehr.mpi.linking.EnterpriseState;
 import kz.ehr.mpi.linking.IndexStore;
 import kz.ehr.mpi.linking.SourceState;
@@ -272,29 +275,12 @@ public class PatientQueries {
         }
     }
 
-    public List<PatientViews.Review> reviews(String status, int limit) throws SQLException {
-        try (Connection c = connection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT r.review_id, r.kind, r.status, r.provider_id, r.local_id, s.enterprise_id, r.candidate_enterprise_id,
-                            r.score, r.reason, r.decided_by, r.decided_at, r.decision_reason, r.created_at
-                     FROM review r LEFT JOIN source_record s ON s.provider_id = r.provider_id AND s.local_id = r.local_id
-                     WHERE r.status = ? ORDER BY r.created_at, r.review_id LIMIT ?
-                     """)) {
-            ps.setString(1, status);
-            ps.setInt(2, limit);
-            List<PatientViews.Review> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    double score = rs.getDouble(8);
-                    boolean noScore = rs.wasNull();
-                    Timestamp decided = rs.getTimestamp(11);
-                    out.add(new PatientViews.Review(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getObject(6, UUID.class), rs.getObject(7, UUID.class), noScore ? null : score,
-                            rs.getString(9), rs.getString(10), decided == null ? null : decided.toInstant(), rs.getString(12),
-                            rs.getTimestamp(13).toInstant()));
-                }
-            }
-            return out;
-        }
+    /** The review queue in the order the reviews were opened. */
+    public List<PatientViews.Review> reviews(String status, int limit) {
+        return Review.<Review>find("status", Sort.by("createdAt").and("reviewId"), status).page(Page.ofSize(limit)).list()
+                .stream().map(r -> new PatientViews.Review(r.reviewId, r.kind, r.status, r.providerId, r.localId,
+                        r.sourceEnterpriseId, r.candidateEnterpriseId, r.score, r.reason, r.decidedBy, r.decidedAt,
+                        r.decisionReason, r.createdAt))
+                .toList();
     }
 }
