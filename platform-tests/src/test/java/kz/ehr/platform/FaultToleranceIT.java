@@ -30,6 +30,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -321,10 +322,10 @@ class FaultToleranceIT {
                     return null;
                 }
             });
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (endOffsets(admin) == before && !inFlight.isDone()) {
-                assertThat(System.nanoTime()).as("the batch reached the topic").isLessThan(deadline);
-            }
+            // polled without a pause: the kill must fall before ingestion's database write, a few milliseconds later
+            Awaitility.await("the batch reached the topic").atMost(Duration.ofSeconds(60)).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> endOffsets(admin) != before || inFlight.isDone());
             platform.ingestion().kill9();
             HttpResponse<String> answered = inFlight.get(60, TimeUnit.SECONDS);
             platform.ingestion().restart();
@@ -400,17 +401,16 @@ class FaultToleranceIT {
                 new org.apache.kafka.common.serialization.StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             consumer.subscribe(Topics.deadLetterTopics());
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && found.size() < atLeast) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(r.key()) && Topics.CARE.topic.equals(header(r, "x-original-topic"))) {
-                        found.add(r);
-                    }
-                }
-                if (found.stream().map(r -> header(r, "x-consumer-group")).distinct().count() >= 2) {
-                    break;
-                }
-            }
+            // each Kafka poll waits up to 200 ms itself: no pause between them
+            Awaitility.await("dead letters of " + key).atMost(Duration.ofSeconds(60)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                            if (key.equals(r.key()) && Topics.CARE.topic.equals(header(r, "x-original-topic"))) {
+                                found.add(r);
+                            }
+                        }
+                        return found.size() >= atLeast || found.stream().map(r -> header(r, "x-consumer-group")).distinct().count() >= 2;
+                    });
         }
         return found;
     }

@@ -244,19 +244,11 @@ class LauncherIT {
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Polls until the probe returns non-null, with a deadline; no fixed sleeps. */
+    /** Polls until the probe returns non-null, with a deadline ({@link RunningPlatform#poll}); on a timeout, the service log's tail. */
     static <T> T await(String what, Duration timeout, Callable<T> probe) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.call();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(250);
-        }
         Path log = STATE.resolve("logs/ingestion-service.log");
-        throw new AssertionError("timed out waiting until " + what + "; service log tail:\n"
-                + (Files.exists(log) ? tail(Files.readAllLines(log)) : "(none)"));
+        return RunningPlatform.poll(what, timeout, probe,
+                () -> "; service log tail:\n" + (Files.exists(log) ? tail(Files.readAllLines(log)) : "(none)"));
     }
 
     private static String tail(List<String> lines) {

@@ -6,8 +6,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import kz.ehr.events.kafka.KafkaCredentials;
 import kz.ehr.events.kafka.KafkaPrincipals;
@@ -144,7 +148,7 @@ final class RunningPlatform implements AutoCloseable {
         return ingestion().post("/api/v1/records", "application/x-ndjson", "Bearer " + key, ndjson);
     }
 
-    /** Polls until the probe returns non-null, with a deadline; no fixed sleeps. */
+    /** Polls until the probe returns non-null, with a deadline (Awaitility). */
     <T> T await(String what, Duration timeout, Callable<T> probe) throws Exception {
         return poll(what, timeout, probe, () -> {
             StringBuilder logs = new StringBuilder();
@@ -155,22 +159,17 @@ final class RunningPlatform implements AutoCloseable {
         });
     }
 
-    /** As {@link #await}, for any platform: {@code detail} adds what helps on a timeout (logs, say). */
+    /**
+     * As {@link #await}, for any platform: {@code detail} adds what helps on a timeout (logs, say). A refused connection
+     * (a restarting service) counts as not yet.
+     */
     static <T> T poll(String what, Duration timeout, Callable<T> probe, Callable<String> detail) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                T value = probe.call();
-                if (value != null) {
-                    return value;
-                }
-            } catch (java.io.IOException e) {
-                last = e; // a restarting service refuses connections for a moment
-            }
-            Thread.sleep(200);
+        try {
+            return Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(java.io.IOException.class).until(probe, Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("timed out waiting until " + what + detail.call(), e);
         }
-        throw new AssertionError("timed out waiting until " + what + (last == null ? "" : " (last error " + last + ")") + detail.call());
     }
 
     @Override

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import kz.ehr.security.Roles;
 import kz.ehr.testsupport.TestTokens;
 
@@ -125,21 +128,20 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout, String health) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + tail());
-            }
-            try {
-                if (request("GET", health, null, Map.of(), null).statusCode() == 200) {
-                    return;
+        try {
+            Awaitility.await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + tail());
                 }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
+                try {
+                    return request("GET", health, null, Map.of(), null).statusCode() == 200;
+                } catch (IOException notYet) {
+                    return false; // not listening yet
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " not ready within " + timeout + "; log:\n" + tail());
         }
-        throw new IllegalStateException(name + " not ready within " + timeout + "; log:\n" + tail());
     }
 
     String tail() throws IOException {
