@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -34,6 +35,17 @@ import kz.ehr.console.session.StaffSession;
 @Path("/capitation")
 public class CapitationResource {
     static final int LINES_PER_PAGE = 50;
+    static final int POLYCLINICS_PER_PAGE = 50;
+
+    /** A page's first index from the query; anything unreadable or past the end starts at the top. */
+    static int offset(String from, int size) {
+        try {
+            int n = Integer.parseInt(from == null ? "0" : from.strip());
+            return n >= 0 && n < size ? n : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
 
     @Inject
     Pages pages;
@@ -43,7 +55,7 @@ public class CapitationResource {
     @GET
     public Response show(@CookieParam(StaffSession.COOKIE) String cookie, @QueryParam("month") String month,
                          @QueryParam("bin") String bin, @QueryParam("purpose") String purpose, @QueryParam("after") String after,
-                         @QueryParam("message") String message) {
+                         @QueryParam("message") String message, @QueryParam("polyclinicsFrom") String polyclinicsFrom) {
         StaffSession session = pages.require(cookie, Page.CAPITATION);
         String m = month == null || month.isBlank() ? YearMonth.now(ZoneId.of("Asia/Almaty")).minusMonths(1).toString() : month.strip();
         TemplateInstance page = pages.page("capitation.html", session, Page.CAPITATION).data("month", m).data("message", message)
@@ -53,6 +65,15 @@ public class CapitationResource {
             return Pages.html(page.data(run.status() == 404 ? "notice" : "error", run.problem()));
         }
         page.data("run", services.plain(run.json()));
+        // a month of the whole country holds thousands of polyclinics: a page of them at a time
+        List<Object> all = new java.util.ArrayList<>();
+        run.json().path("polyclinics").forEach(p -> all.add(services.plain(p)));
+        int from = offset(polyclinicsFrom, all.size());
+        int to = Math.min(all.size(), from + POLYCLINICS_PER_PAGE);
+        page.data("polyclinics", all.subList(from, to)).data("polyclinicsShown", all.isEmpty() ? "0" : (from + 1) + "–" + to)
+                .data("polyclinicsTotal", all.size())
+                .data("polyclinicsPrev", from > 0 ? String.valueOf(Math.max(0, from - POLYCLINICS_PER_PAGE)) : null)
+                .data("polyclinicsNext", to < all.size() ? String.valueOf(to) : null);
         if (bin == null || bin.isBlank()) {
             return Pages.html(page);
         }

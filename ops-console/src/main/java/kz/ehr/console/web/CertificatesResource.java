@@ -32,8 +32,8 @@ import kz.ehr.console.session.StaffSession;
 /**
  * Certificates: issue for an IIN (with every reason when the person is not eligible), view one with its QR and PDF,
  * and verify a pasted token or an uploaded QR image through the same public verification every verifier uses.
- * Revoking by hand is not offered: certificate-service revokes only from events (a death, a registration, a merge)
- * and has no endpoint for it.
+ * A reviewer revokes one by hand (reason from the service's closed list, a comment, a purpose) after a confirmation
+ * step; the service revokes it through the same path as the event-driven revocations.
  */
 @Path("/certificates")
 public class CertificatesResource {
@@ -129,6 +129,46 @@ public class CertificatesResource {
         return Pages.html(verified(session, texts.get(0).asText()));
     }
 
+    /**
+     * Revoke, in two steps: the first POST shows what is about to happen (the certificate when the person may open it,
+     * the reason, the comment) with a confirm button; only the second ({@code confirm=yes}) calls certificate-service.
+     */
+    @POST
+    @Path("/revoke")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response revoke(@CookieParam(StaffSession.COOKIE) String cookie, @FormParam("number") String number,
+                           @FormParam("reason") String reason, @FormParam("comment") String comment,
+                           @FormParam("purpose") String purpose, @FormParam("confirm") String confirm) {
+        StaffSession session = Pages.signedIn(cookie);
+        String n = number == null ? "" : number.strip();
+        Map<String, Object> revocation = new java.util.LinkedHashMap<>();
+        revocation.put("number", n);
+        revocation.put("reason", reason == null ? "" : reason);
+        revocation.put("comment", comment == null ? "" : comment.strip());
+        revocation.put("purpose", purpose == null ? "" : purpose.strip());
+        TemplateInstance page = page(session).data("revocation", revocation);
+        if (n.isEmpty() || purpose == null || purpose.isBlank() || comment == null || comment.isBlank()) {
+            return Pages.html(400, page.data("error", "Give the certificate number, a comment and the purpose to revoke."));
+        }
+        if (!"yes".equals(confirm)) {
+            if (session.has(kz.ehr.security.Roles.CLINICIAN)) {
+                Answer a = services.get(Service.CERTIFICATES, "/api/v1/certificates/" + Services.segment(n), session.token(), purpose);
+                if (a.ok()) {
+                    page.data("certificate", services.plain(a.json())).data("number", n).data("purpose", purpose.strip());
+                } else {
+                    return Pages.html(a.status() == 404 ? 404 : 200, page.data("error", a.problem()));
+                }
+            }
+            return Pages.html(page.data("confirming", true));
+        }
+        Answer a = services.post(Service.CERTIFICATES, "/api/v1/certificates/" + Services.segment(n) + "/revocation",
+                session.token(), purpose, Map.of("reason", reason == null ? "" : reason, "comment", comment));
+        if (!a.ok()) {
+            return Pages.html(a.status() == 404 ? 404 : a.status() == 400 ? 400 : 200, page.data("error", a.problem()));
+        }
+        return Pages.html(page(session).data("revoked", services.plain(a.json())));
+    }
+
     private TemplateInstance verified(StaffSession session, String token) {
         Answer a = services.post(Service.CERTIFICATES, "/api/v1/verifications", null, null, Map.of("token", token));
         TemplateInstance page = page(session);
@@ -147,6 +187,16 @@ public class CertificatesResource {
     }
 
     private TemplateInstance page(StaffSession session) {
-        return pages.page("certificates.html", session, Page.CERTIFICATES).data("types", TYPES);
+        TemplateInstance page = pages.page("certificates.html", session, Page.CERTIFICATES).data("types", TYPES);
+        if (session.has(kz.ehr.security.Roles.REVIEWER)) {
+            // the service's closed list, so the form never offers a reason it would refuse
+            try {
+                Answer reasons = services.get(Service.CERTIFICATES, "/api/v1/certificates/revocation-reasons", session.token(), null);
+                page.data(reasons.ok() ? "reasons" : "reasonsError", reasons.ok() ? services.plain(reasons.json()) : reasons.problem());
+            } catch (kz.ehr.console.client.ServiceDown e) {
+                page.data("reasonsError", e.getMessage());
+            }
+        }
+        return page;
     }
 }

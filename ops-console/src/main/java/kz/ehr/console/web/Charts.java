@@ -14,6 +14,11 @@ public final class Charts {
 
     /** A line over {@code values} (oldest first) with its maximum written on the axis. */
     public static String line(String title, List<Double> values, String unit) {
+        return line(title, values, unit, null, null);
+    }
+
+    /** The same, with the time axis' ends named ({@code from} under the first point, {@code to} under the last). */
+    public static String line(String title, List<Double> values, String unit, String from, String to) {
         int w = 600, h = 140, pad = 30;
         double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
         double top = max <= 0 ? 1 : max;
@@ -34,6 +39,84 @@ public final class Charts {
                 svg.append(format(x)).append(',').append(y(values.get(i), top, h, pad)).append(' ');
             }
             svg.append("\"/>");
+        }
+        if (from != null) {
+            svg.append("<text x=\"").append(pad).append("\" y=\"").append(h - 10).append("\" font-size=\"11\">").append(escape(from)).append("</text>");
+        }
+        if (to != null) {
+            svg.append("<text x=\"").append(w - 5).append("\" y=\"").append(h - 10).append("\" font-size=\"11\" text-anchor=\"end\">")
+                    .append(escape(to)).append("</text>");
+        }
+        return svg.append("</svg>").toString();
+    }
+
+    /** Fill colours of stacked series, told apart by the legend's text too (the counts are also in a table). */
+    static final List<String> PALETTE = List.of("#1f5fbf", "#c62828", "#2e7d32", "#f0a500", "#6a1b9a", "#00838f", "#5d4037",
+            "#ad1457", "#455a64", "#9e9d24");
+
+    /**
+     * Stacked columns, one per bucket (oldest first, {@code labels} under every {@code labelEvery}-th), one colour per
+     * series with a legend naming it and its total; the column's total is in each column's tooltip title.
+     */
+    public static String stackedColumns(String title, List<String> labels, Map<String, long[]> series, int labelEvery) {
+        int n = labels.size(), pad = 30, colW = 22, chartH = 160, legendH = 18 * Math.max(1, series.size());
+        int w = pad + n * colW + 10, h = chartH + 30 + legendH;
+        long max = 0;
+        for (int i = 0; i < n; i++) {
+            long sum = 0;
+            for (long[] counts : series.values()) {
+                sum += i < counts.length ? counts[i] : 0;
+            }
+            max = Math.max(max, sum);
+        }
+        double top = max <= 0 ? 1 : max;
+        StringBuilder svg = new StringBuilder();
+        svg.append("<svg class=\"chart\" role=\"img\" viewBox=\"0 0 ").append(w).append(' ').append(h)
+                .append("\" width=\"").append(w).append("\" height=\"").append(h).append("\"><title>").append(escape(title)).append("</title>")
+                .append("<text x=\"2\" y=\"12\" font-size=\"11\">").append(max).append("</text>")
+                .append("<text x=\"2\" y=\"").append(chartH).append("\" font-size=\"11\">0</text>")
+                .append("<line x1=\"").append(pad).append("\" y1=\"").append(chartH).append("\" x2=\"").append(w).append("\" y2=\"")
+                .append(chartH).append("\" stroke=\"#888\"/>");
+        for (int i = 0; i < n; i++) {
+            double y = chartH;
+            long sum = 0;
+            int x = pad + i * colW + 2;
+            int k = 0;
+            svg.append("<g><title>").append(escape(labels.get(i))).append(": ");
+            StringBuilder parts = new StringBuilder();
+            for (Map.Entry<String, long[]> e : series.entrySet()) {
+                long v = i < e.getValue().length ? e.getValue()[i] : 0;
+                sum += v;
+                if (v > 0) {
+                    parts.append(parts.length() == 0 ? "" : ", ").append(escape(e.getKey())).append(' ').append(v);
+                }
+            }
+            svg.append(sum).append(parts.length() == 0 ? "" : " (" + parts + ")").append("</title>");
+            for (Map.Entry<String, long[]> e : series.entrySet()) {
+                long v = i < e.getValue().length ? e.getValue()[i] : 0;
+                double hh = (chartH - 15) * v / top;
+                if (v > 0) {
+                    y -= hh;
+                    svg.append("<rect x=\"").append(x).append("\" y=\"").append(format(y)).append("\" width=\"").append(colW - 4)
+                            .append("\" height=\"").append(format(hh)).append("\" fill=\"").append(PALETTE.get(k % PALETTE.size())).append("\"/>");
+                }
+                k++;
+            }
+            svg.append("</g>");
+            if (i % Math.max(1, labelEvery) == 0 || i == n - 1) {
+                svg.append("<text x=\"").append(x).append("\" y=\"").append(chartH + 14).append("\" font-size=\"10\">")
+                        .append(escape(labels.get(i))).append("</text>");
+            }
+        }
+        int k = 0;
+        for (Map.Entry<String, long[]> e : series.entrySet()) {
+            int y = chartH + 30 + k * 18;
+            long total = java.util.Arrays.stream(e.getValue()).sum();
+            svg.append("<rect x=\"").append(pad).append("\" y=\"").append(y).append("\" width=\"12\" height=\"12\" fill=\"")
+                    .append(PALETTE.get(k % PALETTE.size())).append("\"/>")
+                    .append("<text x=\"").append(pad + 18).append("\" y=\"").append(y + 11).append("\" font-size=\"12\">")
+                    .append(escape(e.getKey())).append(": ").append(total).append("</text>");
+            k++;
         }
         return svg.append("</svg>").toString();
     }

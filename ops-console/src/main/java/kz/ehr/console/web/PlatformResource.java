@@ -1,6 +1,5 @@
 package kz.ehr.console.web;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,23 +18,23 @@ import kz.ehr.console.client.Answer;
 import kz.ehr.console.client.Service;
 import kz.ehr.console.client.ServiceDown;
 import kz.ehr.console.client.Services;
-import kz.ehr.console.platform.RateHistory;
 import kz.ehr.console.session.StaffSession;
 
 /**
  * Platform: each service's health ({@code /q/health}, open), consumer lag and dead letters per consumer group (the
- * readiness check {@code kafka-consumer-loops}), and records/s from ingestion's provider statistics.
+ * readiness check {@code kafka-consumer-loops}), and records/s from ingestion's provider statistics: the totals, and
+ * the last hour minute by minute from ingestion's per-minute counts (kept there for a day), so the line is there
+ * whenever the page is opened, whichever console instance answers and however recently it started.
  */
 @Path("/platform")
 public class PlatformResource {
     static final String LOOPS_CHECK = "kafka-consumer-loops";
+    static final int LINE_MINUTES = 60;
 
     @Inject
     Pages pages;
     @Inject
     Services services;
-    @Inject
-    RateHistory rates;
 
     @GET
     public Response show(@CookieParam(StaffSession.COOKIE) String cookie) {
@@ -59,7 +58,6 @@ public class PlatformResource {
                     last5 += p.path("recordsPerMinute").path("last5Minutes").asDouble();
                     last60 += p.path("recordsPerMinute").path("last60Minutes").asDouble();
                 }
-                rates.add(Instant.now(), total);
                 intake.put("total", total);
                 intake.put("currentMinute", Charts.format(current / 60));
                 intake.put("last5", Charts.format(last5 / 60));
@@ -70,14 +68,39 @@ public class PlatformResource {
         } catch (ServiceDown e) {
             intakeError = e.getMessage();
         }
-        List<Double> line = rates.rates().stream().map(RateHistory.Point::perSecond).toList();
+        List<Double> line = List.of();
+        String lineError = null;
+        try {
+            Answer minutes = services.get(Service.INGESTION, "/api/v1/providers/stats/records-by-minute?minutes=" + (LINE_MINUTES + 1),
+                    session.token(), null);
+            if (minutes.ok()) {
+                line = perSecond(minutes.json());
+            } else {
+                lineError = minutes.problem();
+            }
+        } catch (ServiceDown e) {
+            lineError = e.getMessage();
+        }
         Map<String, Long> lagChart = new LinkedHashMap<>();
         groups.forEach(g -> lagChart.put((String) g.get("group"), ((Number) g.get("lag")).longValue()));
         return Pages.html(pages.page("platform.html", session, Page.PLATFORM)
                 .data("health", health).data("groups", groups).data("intake", intake).data("intakeError", intakeError)
-                .data("rateChart", Charts.line("Records received per second, sampled while this page is open", line, "records/s"))
-                .data("samples", line.size())
+                .data("rateChart", Charts.line("Records received per second, each minute of the last hour (all providers)",
+                        line, "records/s", LINE_MINUTES + " min ago", "now"))
+                .data("lineError", intakeError == null ? lineError : null)
                 .data("lagChart", Charts.bars("Consumer lag per group (messages)", lagChart)));
+    }
+
+    /** Ingestion's per-minute series summed over providers, as records per second, without the current (partial) minute. */
+    static List<Double> perSecond(JsonNode history) {
+        double[] sum = new double[Math.max(0, history.path("buckets").size() - 1)];
+        for (JsonNode series : history.path("series")) {
+            JsonNode counts = series.path("counts");
+            for (int i = 0; i < sum.length && i < counts.size(); i++) {
+                sum[i] += counts.get(i).asDouble() / 60;
+            }
+        }
+        return java.util.Arrays.stream(sum).boxed().toList();
     }
 
     private Map<String, Object> health(Service s, List<Map<String, Object>> groups) {

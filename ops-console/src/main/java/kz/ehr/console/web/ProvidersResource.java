@@ -2,6 +2,7 @@ package kz.ehr.console.web;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -32,6 +33,7 @@ import kz.ehr.console.session.StaffSession;
  */
 @Path("/providers")
 public class ProvidersResource {
+    static final int HOURS = 24;
     @Inject
     Pages pages;
     @Inject
@@ -53,6 +55,18 @@ public class ProvidersResource {
             p.path("rejectedByCode").fields().forEachRemaining(e -> byCode.merge(e.getKey(), e.getValue().asLong(), Long::sum));
         }
         page.data("stats", services.plain(stats.json())).data("codesChart", Charts.bars("Rejections by code, all providers", byCode));
+        boolean one = provider != null && !provider.isBlank();
+        Answer hourly = services.get(Service.INGESTION, "/api/v1/providers/stats/rejections-by-hour"
+                + Services.query("hours", String.valueOf(HOURS), "provider", one ? provider.strip() : null), session.token(), null);
+        if (hourly.ok()) {
+            Map<String, long[]> byHour = byCode(hourly.json());
+            List<String> labels = hourLabels(hourly.json());
+            page.data("hoursChart", Charts.stackedColumns("Rejected records per code per hour, last " + HOURS + " h (UTC), "
+                    + (one ? provider.strip() : "all providers"), labels, byHour, 3))
+                    .data("hourLabels", labels).data("hourRows", rows(byHour));
+        } else {
+            page.data("hoursError", hourly.problem());
+        }
         if (provider != null && !provider.isBlank()) {
             String base = "/api/v1/providers/" + Services.segment(provider);
             Answer keys = services.get(Service.INGESTION, base + "/keys", session.token(), null);
@@ -70,6 +84,41 @@ public class ProvidersResource {
             }
         }
         return Pages.html(page);
+    }
+
+    /** Summed over providers: code → rejected records per hour, codes in order. */
+    static Map<String, long[]> byCode(JsonNode history) {
+        int n = history.path("buckets").size();
+        Map<String, long[]> byCode = new TreeMap<>();
+        for (JsonNode series : history.path("series")) {
+            long[] sum = byCode.computeIfAbsent(series.path("code").asText(), k -> new long[n]);
+            JsonNode counts = series.path("counts");
+            for (int i = 0; i < n && i < counts.size(); i++) {
+                sum[i] += counts.get(i).asLong();
+            }
+        }
+        return byCode;
+    }
+
+    /** Each bucket's start as its hour of day in UTC ("14:00"). */
+    static List<String> hourLabels(JsonNode history) {
+        List<String> labels = new java.util.ArrayList<>();
+        for (JsonNode b : history.path("buckets")) {
+            labels.add(java.time.Instant.parse(b.asText()).atZone(java.time.ZoneOffset.UTC).toLocalTime().toString());
+        }
+        return labels;
+    }
+
+    static List<Map<String, Object>> rows(Map<String, long[]> byCode) {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        byCode.forEach((code, counts) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("code", code);
+            row.put("counts", java.util.Arrays.stream(counts).boxed().toList());
+            row.put("total", java.util.Arrays.stream(counts).sum());
+            rows.add(row);
+        });
+        return rows;
     }
 
     @POST
