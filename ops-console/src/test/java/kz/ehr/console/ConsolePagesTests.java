@@ -173,18 +173,18 @@ class ConsolePagesTests {
         String page = given().cookie(StaffSession.COOKIE, reviewer).when().get("/certificates").then().statusCode(200).extract().asString();
         assertThat(page).contains("id=\"revoke-go\"", "Revocation reasons: certificates is not answering");
         // the first step only shows what is about to happen: nothing is sent to certificate-service
-        String confirm = given().cookie(StaffSession.COOKIE, reviewer).contentType("application/x-www-form-urlencoded")
+        String confirm = given().cookie(StaffSession.COOKIE, reviewer).contentType("application/x-www-form-urlencoded; charset=UTF-8")
                 .formParam("number", "F083-20261128-7KQ2M9XH4T").formParam("reason", "WRONG_PERSON")
                 .formParam("comment", "выдана не тому Сейтқали").formParam("purpose", "жалоба 12")
                 .when().post("/certificates/revoke").then().statusCode(200).extract().asString();
         assertThat(confirm).contains("id=\"revoke-confirm-go\"", "Revoke certificate F083-20261128-7KQ2M9XH4T?",
                 "выдана не тому Сейтқали", "name=\"confirm\" value=\"yes\"");
         // confirmed: the call goes out, and a service that does not answer is said plainly
-        given().cookie(StaffSession.COOKIE, reviewer).contentType("application/x-www-form-urlencoded")
+        given().cookie(StaffSession.COOKIE, reviewer).contentType("application/x-www-form-urlencoded; charset=UTF-8")
                 .formParam("number", "F083-20261128-7KQ2M9XH4T").formParam("reason", "WRONG_PERSON")
                 .formParam("comment", "выдана не тому").formParam("purpose", "жалоба 12").formParam("confirm", "yes")
                 .when().post("/certificates/revoke").then().statusCode(503).body(containsString("certificates is not answering"));
-        given().cookie(StaffSession.COOKIE, reviewer).contentType("application/x-www-form-urlencoded")
+        given().cookie(StaffSession.COOKIE, reviewer).contentType("application/x-www-form-urlencoded; charset=UTF-8")
                 .formParam("number", "F083-20261128-7KQ2M9XH4T").formParam("reason", "WRONG_PERSON").formParam("purpose", "x")
                 .when().post("/certificates/revoke").then().statusCode(400).body(containsString("a comment"));
 
