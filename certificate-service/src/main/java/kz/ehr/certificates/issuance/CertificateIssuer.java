@@ -1,10 +1,7 @@
 package kz.ehr.certificates.issuance;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,6 +18,8 @@ import jakarta.transaction.Transactional;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.annotation.Timed;
+import io.quarkus.panache.common.Sort;
+import kz.ehr.certificates.Certificate;
 import kz.ehr.certificates.config.CertificatesConfig;
 import kz.ehr.certificates.eligibility.CertificateType;
 import kz.ehr.certificates.eligibility.Decision;
@@ -89,19 +88,18 @@ public class CertificateIssuer {
             String token = signed.signed().token();
             String kid = signed.signed().kid();
             Instant issued = signed.issuedAt();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO certificate (number, type, iin, kid, issued_at, expires_at, conclusion, token)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                ps.setString(1, number);
-                ps.setString(2, type.name());
-                ps.setString(3, iin);
-                ps.setString(4, kid);
-                ps.setTimestamp(5, Timestamp.from(issued));
-                ps.setTimestamp(6, Timestamp.from(expires));
-                ps.setString(7, decision.conclusion());
-                ps.setString(8, token);
-                ps.executeUpdate();
-            }
+            Certificate row = new Certificate();
+            row.number = number;
+            row.type = type.name();
+            row.iin = iin;
+            row.kid = kid;
+            row.issuedAt = issued;
+            row.expiresAt = expires;
+            row.conclusion = decision.conclusion();
+            row.token = token;
+            row.persist();
+            // now, not at commit: the outbox row below is plain JDBC on this same connection and transaction
+            Certificate.flush();
             Outbox.add(c, Outbox.event("ISSUED", number, type.name(), iin, issued, expires, null, null, kid, null));
             return new IssuedCertificate(number, type.name(), iin, kid, issued, expires, decision.conclusion(), token, null, null, signed.claims());
         }
@@ -148,44 +146,24 @@ public class CertificateIssuer {
         return c;
     }
 
-    public Optional<IssuedCertificate> find(String number) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT number, type, iin, kid, issued_at, expires_at, conclusion, token, revoked_at, revocation_reason
-                     FROM certificate WHERE number = ?""")) {
-            ps.setString(1, number);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Timestamp revoked = rs.getTimestamp(9);
-                String token = rs.getString(8);
-                return Optional.of(new IssuedCertificate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), rs.getString(7), token,
-                        revoked == null ? null : revoked.toInstant(), rs.getString(10), CertificateJws.unverifiedClaims(token)));
-            }
-        }
+    public Optional<IssuedCertificate> find(String number) {
+        return Certificate.<Certificate>findByIdOptional(number).map(c -> new IssuedCertificate(c.number, c.type, c.iin,
+                c.kid, c.issuedAt, c.expiresAt, c.conclusion, c.token, c.revokedAt, c.revocationReason,
+                CertificateJws.unverifiedClaims(c.token)));
     }
 
     /**
      * Certificates revoked that were signed by one key, number and time only: the public revocation list verifiers
      * download. The reason is health data and is read only through the audited staff endpoint ({@link #find}).
      */
-    public List<Map<String, Object>> revokedBy(String kid) throws SQLException {
+    public List<Map<String, Object>> revokedBy(String kid) {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT number, revoked_at FROM certificate
-                     WHERE kid = ? AND revoked_at IS NOT NULL ORDER BY revoked_at, number""")) {
-            ps.setString(1, kid);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("no", rs.getString(1));
-                    m.put("revokedAt", rs.getTimestamp(2).toInstant().toString());
-                    out.add(m);
-                }
-            }
+        for (Certificate.Revoked r : Certificate.find("kid = ?1 and revokedAt is not null",
+                Sort.by("revokedAt").and("number"), kid).project(Certificate.Revoked.class).list()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("no", r.number());
+            m.put("revokedAt", r.revokedAt().toString());
+            out.add(m);
         }
         return out;
     }

@@ -1,19 +1,22 @@
 package kz.ehr.certificates.revocation;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.panache.common.Sort;
+import kz.ehr.certificates.Certificate;
 import kz.ehr.certificates.eligibility.RevocationRules;
 import kz.ehr.certificates.outbox.Outbox;
 import kz.ehr.events.CertificateEvent;
@@ -32,67 +35,59 @@ public class CertificateRevoker {
 
     /**
      * Marks the event that triggers revocations as applied; false when it was applied before (a redelivery),
-     * so that replaying an old registration never revokes a certificate issued after it.
+     * so that replaying an old registration never revokes a certificate issued after it. One statement, so that a
+     * concurrent redelivery waits for the first and then finds it applied (a look-up before an insert would not).
      */
-    public boolean firstApplication(String eventId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO applied_trigger (event_id) VALUES (?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, eventId);
-            return ps.executeUpdate() == 1;
-        }
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean firstApplication(String eventId) {
+        return Certificate.getEntityManager()
+                .createNativeQuery("INSERT INTO applied_trigger (event_id) VALUES (?1) ON CONFLICT DO NOTHING")
+                .setParameter(1, eventId).executeUpdate() == 1;
     }
 
     /** Revokes every active certificate of these persons whose type the revocation names; returns how many. */
+    @Transactional(Transactional.TxType.MANDATORY)
     public int revoke(Collection<String> iins, RevocationRules.Revocation revocation, String causeEventId) throws SQLException {
         if (iins.isEmpty()) {
             return 0;
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE certificate SET revoked_at = ?, revocation_reason = ?, revoked_by_event = ?
-                     WHERE iin = ANY (?) AND type = ANY (?) AND revoked_at IS NULL
-                     RETURNING number, type, iin, issued_at, expires_at, revoked_at, kid""")) {
-            ps.setArray(4, c.createArrayOf("text", iins.toArray()));
-            ps.setArray(5, c.createArrayOf("text", RevocationRules.typeNames(revocation).toArray()));
-            return revokeAndRecord(c, ps, revocation.reason(), causeEventId);
-        }
+        // rows locked as they are read: of two transactions revoking one certificate, the second waits, re-reads the
+        // row, finds it revoked and skips it (what UPDATE … WHERE revoked_at IS NULL did), so it is revoked once
+        return revokeAndRecord(Certificate.<Certificate>find("iin in ?1 and type in ?2 and revokedAt is null",
+                        Sort.by("number"), List.copyOf(iins), RevocationRules.typeNames(revocation))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list(), revocation.reason(), causeEventId);
     }
 
     /**
      * Revokes one certificate (a person's decision, {@link ManualRevocationReason}) the same way: the row, the REVOKED
      * event in the outbox, the revocation index by {@code revoked_xid}. False when it is unknown or already revoked.
      */
+    @Transactional(Transactional.TxType.MANDATORY)
     public boolean revokeOne(String number, String reason, String causeId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE certificate SET revoked_at = ?, revocation_reason = ?, revoked_by_event = ?
-                     WHERE number = ? AND revoked_at IS NULL
-                     RETURNING number, type, iin, issued_at, expires_at, revoked_at, kid""")) {
-            ps.setString(4, number);
-            return revokeAndRecord(c, ps, reason, causeId) == 1;
-        }
+        return revokeAndRecord(Certificate.<Certificate>find("number = ?1 and revokedAt is null", number)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list(), reason, causeId) == 1;
     }
 
-    /** Runs a revoking UPDATE (parameters 1-3 are set here) and adds a REVOKED event per revoked row to the outbox. */
-    private int revokeAndRecord(Connection c, PreparedStatement ps, String reason, String causeId) throws SQLException {
-        List<CertificateEvent> events = new ArrayList<>();
-        ps.setTimestamp(1, Timestamp.from(clock.instant()));
-        ps.setString(2, reason);
-        ps.setString(3, causeId);
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                events.add(Outbox.event("REVOKED", rs.getString(1), rs.getString(2), rs.getString(3),
-                        instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)),
-                        reason, rs.getString(7), causeId));
-            }
+    /** Revokes the locked active certificates and adds a REVOKED event per certificate to the outbox. */
+    private int revokeAndRecord(List<Certificate> active, String reason, String causeId) throws SQLException {
+        if (active.isEmpty()) {
+            return 0;
         }
-        if (!events.isEmpty()) {
+        // PostgreSQL keeps microseconds: the time is cut to them before it goes into the entity and the event
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        List<CertificateEvent> events = new ArrayList<>(active.size());
+        for (Certificate c : active) {
+            c.revokedAt = now;
+            c.revocationReason = reason;
+            c.revokedByEvent = causeId;
+            events.add(Outbox.event("REVOKED", c.number, c.type, c.iin, c.issuedAt, c.expiresAt, c.revokedAt,
+                    reason, c.kid, causeId));
+        }
+        // the updates go out now (a trigger stamps revoked_xid), then the events, on this transaction's connection
+        Certificate.flush();
+        try (Connection c = dataSource.getConnection()) {
             Outbox.add(c, events.toArray(CertificateEvent[]::new));
         }
         return events.size();
-    }
-
-    private static java.time.Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
     }
 }

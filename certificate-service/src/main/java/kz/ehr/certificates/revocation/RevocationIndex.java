@@ -90,7 +90,12 @@ public class RevocationIndex implements TokenVerifier.RevocationLookup {
         }
     }
 
-    /** Loads the revocations committed since the last watermark, and the keys' lifecycle. */
+    /**
+     * Loads the revocations committed since the last watermark, and the keys' lifecycle. Plain JDBC, not the
+     * {@code Certificate} entity: the read, the key registry and the snapshot's xmin must come from one REPEATABLE READ
+     * transaction, the filter is on the unmapped {@code revoked_xid} (xid8), and only number and time are needed; it runs
+     * every second on every instance, under the verification load {@code CertificateBench} measures.
+     */
     public synchronized void refresh() throws SQLException {
         long started = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
