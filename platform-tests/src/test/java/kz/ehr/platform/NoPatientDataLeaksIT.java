@@ -250,6 +250,11 @@ class NoPatientDataLeaksIT {
 
         List<String> leaks = new ArrayList<>();
         int lines = 0;
+        // and no secret the services were started with: the provider's API key, any service's Kafka password
+        Map<String, String> credentials = new java.util.TreeMap<>(Map.of("the provider key", platform.key));
+        for (kz.ehr.events.kafka.KafkaPrincipals.Service service : kz.ehr.events.kafka.KafkaPrincipals.Service.values()) {
+            credentials.put(service.principal + "'s Kafka password", TestPlatform.kafkaCredentials().password(service.principal));
+        }
         for (ServiceProcess service : platform.all()) {
             List<String> log = Files.readAllLines(service.log);
             lines += log.size();
@@ -257,6 +262,11 @@ class NoPatientDataLeaksIT {
                 for (String needle : found(List.of(line))) {
                     leaks.add(service.name + " log has " + needle + ": " + abbreviate(line));
                 }
+                credentials.forEach((what, secret) -> {
+                    if (line.contains(secret)) {
+                        leaks.add(service.name + " log has " + what);
+                    }
+                });
             }
         }
         int headers = 0;
