@@ -110,8 +110,11 @@ public final class QrImages {
             for (int i = 0; i < Math.min(doc.getNumberOfPages(), MAX_PDF_PAGES); i++) {
                 PDRectangle box = doc.getPage(i).getCropBox();
                 float longSide = Math.max(box.getWidth(), box.getHeight()) / 72f; // inches
-                float dpi = Math.min(200, MAX_SIDE / Math.max(longSide, 1));
-                pages.add(renderer.renderImageWithDPI(i, dpi, ImageType.GRAY));
+                // a quarter above the size looked at, then scaled down: PDFBox's anti-aliased render of a dense code
+                // straight at ~200 dpi blurs its modules past zxing (a 733-character certificate token was not
+                // found at 100-200 dpi, and was at 250 and 300 scaled to MAX_SIDE); at most 1.25 x MAX_SIDE a side
+                float dpi = Math.min(300, 1.25f * MAX_SIDE / Math.max(longSide, 1));
+                pages.add(fit(renderer.renderImageWithDPI(i, dpi, ImageType.GRAY)));
             }
             return pages;
         } catch (IOException | RuntimeException e) {

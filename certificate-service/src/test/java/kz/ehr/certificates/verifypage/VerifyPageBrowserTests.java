@@ -94,7 +94,9 @@ class VerifyPageBrowserTests {
     }
 
     String awaitStatus(String expected) {
-        new WebDriverWait(browser, DEADLINE).until(d -> expected.equals(d.findElement(By.id("result")).getDomAttribute("data-status")));
+        new WebDriverWait(browser, DEADLINE).withMessage(() -> "the page shows " + browser.findElement(By.id("result"))
+                .getDomAttribute("data-status") + ": " + browser.findElement(By.id("result")).getText())
+                .until(d -> expected.equals(d.findElement(By.id("result")).getDomAttribute("data-status")));
         return browser.findElement(By.id("result")).getText();
     }
 
