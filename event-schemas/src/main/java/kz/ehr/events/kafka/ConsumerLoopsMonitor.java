@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -29,6 +30,7 @@ public final class ConsumerLoopsMonitor {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final List<BatchConsumerLoop<?>> loops = new CopyOnWriteArrayList<>();
+    private final List<Meter> meters = new CopyOnWriteArrayList<>();
 
     public ConsumerLoopsMonitor(Duration stallAfter, MeterRegistry metrics, Clock clock) {
         this.stallAfter = stallAfter;
@@ -39,15 +41,25 @@ public final class ConsumerLoopsMonitor {
     /** Watches {@code loop} from now on and exports its lag; returns it for chaining. */
     public <L extends BatchConsumerLoop<?>> L register(L loop) {
         loops.add(loop);
-        Gauge.builder(LAG_METRIC, loop, l -> {
+        meters.add(Gauge.builder(LAG_METRIC, loop, l -> {
                     long lag = l.health().lag();
                     return lag < 0 ? Double.NaN : lag;
                 })
                 .description("Messages on the group's assigned partitions not yet handled")
                 .tag("group", loop.groupId())
                 .strongReference(true)
-                .register(metrics);
+                .register(metrics));
         return loop;
+    }
+
+    /**
+     * Takes this monitor's gauges out of the registry. The registry can outlive the service (Micrometer's global
+     * composite stays when Quarkus restarts an application in the same JVM, as tests do): a gauge left there would be
+     * handed back to the next start and show this stopped loop's lag.
+     */
+    public void close() {
+        meters.forEach(metrics::remove);
+        meters.clear();
     }
 
     /** The registered loops, e.g. for handing dead letters back to the one of their group. */

@@ -3,6 +3,7 @@ package kz.ehr.events.kafka;
 import java.time.Clock;
 import java.time.Duration;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Default;
 import jakarta.inject.Singleton;
 
@@ -40,6 +41,11 @@ public class ConsumerLoopsReadiness implements HealthCheck {
     /** This service's loop of consumer group {@code groupId}, if it runs one. */
     public java.util.Optional<BatchConsumerLoop<?>> loop(String groupId) {
         return loops.loops().stream().filter(l -> l.groupId().equals(groupId)).findFirst();
+    }
+
+    @PreDestroy
+    void close() {
+        loops.close();
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -48,6 +49,7 @@ public class OutboxPublisher {
     MeterRegistry metrics;
 
     private volatile OutboxRelay relay;
+    private final java.util.List<Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public boolean enabled() {
         return enabled;
@@ -72,15 +74,16 @@ public class OutboxPublisher {
             return;
         }
         OutboxRelay r = new OutboxRelay(dataSource, kafka, name, batchSize, pollInterval, retention);
-        FunctionCounter.builder("ehr.outbox.sent", r, OutboxRelay::sent).description("Outbox rows sent").register(metrics);
-        FunctionCounter.builder("ehr.outbox.set.aside.rows", r, OutboxRelay::setAside)
-                .description("Outbox rows set aside because Kafka refuses them").register(metrics);
-        FunctionCounter.builder("ehr.outbox.pruned", r, OutboxRelay::pruned)
-                .description("Sent outbox rows pruned after the retention").register(metrics);
-        Gauge.builder("ehr.outbox.unsent", this, p -> p.count(false)).description("Outbox rows waiting to be sent")
-                .register(metrics);
-        Gauge.builder("ehr.outbox.set.aside", this, p -> p.count(true))
-                .description("Outbox rows set aside now (see GET /api/v1/ops/outbox)").register(metrics);
+        meters.add(FunctionCounter.builder("ehr.outbox.sent", r, OutboxRelay::sent).description("Outbox rows sent")
+                .register(metrics));
+        meters.add(FunctionCounter.builder("ehr.outbox.set.aside.rows", r, OutboxRelay::setAside)
+                .description("Outbox rows set aside because Kafka refuses them").register(metrics));
+        meters.add(FunctionCounter.builder("ehr.outbox.pruned", r, OutboxRelay::pruned)
+                .description("Sent outbox rows pruned after the retention").register(metrics));
+        meters.add(Gauge.builder("ehr.outbox.unsent", this, p -> p.count(false)).description("Outbox rows waiting to be sent")
+                .register(metrics));
+        meters.add(Gauge.builder("ehr.outbox.set.aside", this, p -> p.count(true))
+                .description("Outbox rows set aside now (see GET /api/v1/ops/outbox)").register(metrics));
         relay = r.start();
     }
 
@@ -94,6 +97,11 @@ public class OutboxPublisher {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        // the registry can outlive this bean (Micrometer's global composite stays when Quarkus restarts an application
+        // in the same JVM, as tests do): meters left there would be handed back to the next start, reading this closed
+        // data source (NaN) and this stopped relay's counts
+        meters.forEach(metrics::remove);
+        meters.clear();
         OutboxRelay r = relay;
         if (r != null) {
             r.close();
