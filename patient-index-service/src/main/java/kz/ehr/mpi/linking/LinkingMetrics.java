@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 
 /**
  * The patient index's Prometheus counters for the ops dashboard: {@code ehr_mpi_links_total{outcome}} (source records
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code ehr_mpi_review_decisions_total{decision}} (accepted, rejected). Counted after the transaction committed;
  * every series exists from the start (at 0).
  */
+@Startup // created at start, not on first use: the series are there (at 0) before the first batch or decision
 @ApplicationScoped
 public class LinkingMetrics {
     public static final String LINKS = "ehr.mpi.links";
