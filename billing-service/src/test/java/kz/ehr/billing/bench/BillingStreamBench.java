@@ -1,5 +1,7 @@
 package kz.ehr.billing.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -156,7 +159,7 @@ public final class BillingStreamBench {
             }
             c.commit();
             if (explain) {
-                Thread.sleep(500); // the logger writes asynchronously to the file; give it a moment to flush
+                awaitLogged(c, log, logStart);
                 statements(log, logStart, pids, k);
             }
         }
@@ -363,6 +366,30 @@ public final class BillingStreamBench {
         long read;
         long dirtied;
         double ms;
+    }
+
+    /**
+     * Waits until the server log holds everything the bench's sessions logged: a marker raised at LOG level on the batch
+     * session after its last statement is written after their entries, so the log is complete for them once it shows.
+     */
+    static void awaitLogged(Connection c, String log, long from) throws Exception {
+        String marker = "billing-stream-bench done " + java.util.UUID.randomUUID();
+        try (Statement st = c.createStatement()) {
+            st.execute("DO $$BEGIN RAISE LOG '" + marker + "'; END$$");
+        }
+        c.commit();
+        long[] scanned = {from};
+        await("the server log " + log + " shows the bench's end marker").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    try (RandomAccessFile f = new RandomAccessFile(log, "r")) {
+                        long start = Math.max(from, scanned[0] - marker.length()); // a marker cut by the last read
+                        byte[] tail = new byte[(int) (f.length() - start)];
+                        f.seek(start);
+                        f.readFully(tail);
+                        scanned[0] = start + tail.length;
+                        return new String(tail, StandardCharsets.ISO_8859_1).contains(marker);
+                    }
+                });
     }
 
     /** Groups the auto_explain entries of the bench's backends by statement text and prints them per 1,000 deliveries. */

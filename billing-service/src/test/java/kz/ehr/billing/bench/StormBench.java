@@ -1,5 +1,10 @@
 package kz.ehr.billing.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -8,10 +13,20 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 
 import org.flywaydb.core.Flyway;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
 
 import kz.ehr.billing.config.Policies;
 import kz.ehr.billing.fraud.FraudPolicy;
@@ -29,7 +44,7 @@ import kz.ehr.local.Databases;
  * Issue #14 item 2 as a user saw it: N patients and N encounters, every encounter by one doctor of one polyclinic on one
  * day (a fraud-flag storm), through the consumer's path (a mixed batch: its patients, committed, then its encounters
  * pipelined) in batches of {@code -Dbench.batch} (5,000, the service's). Prints, per batch, the most heap any garbage
- * collection of the batch left in use (the live set, sampled every 10 ms): with a bounded monitor it stays flat; the
+ * collection of the batch left in use (the live set, from the collectors' notifications): with a bounded monitor it stays flat; the
  * monitor that held every visit of the day grew with the storm until the heap ran out. Database {@code ehr_billing_storm}, recreated each time. Run it with a small heap and
  * {@code -XX:+ExitOnOutOfMemoryError}, so that running out ends the run instead of leaving it limping:
  * <p>
@@ -96,8 +111,8 @@ public final class StormBench {
                 double batchSecs = BillingBench.secs(tb);
                 long live = heap.takePeak();
                 peakLive = Math.max(peakLive, live);
-                System.out.printf("  batch %3d: %,7d visits in the day, %5.1f s, live heap %,4d MB (peak so far %,d MB)%n",
-                        b + 1, sent, batchSecs, live >> 20, peakLive >> 20);
+                System.out.printf("  batch %3d: %,7d visits in the day, %5.1f s, live heap %s (peak so far %,d MB)%n",
+                        b + 1, sent, batchSecs, live == 0 ? "  no GC" : String.format("%,4d MB", live >> 20), peakLive >> 20);
             }
             long flags;
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM fraud_flag")) {
@@ -112,27 +127,31 @@ public final class StormBench {
 
     /** The heap in use right after each garbage collection, the largest since the last {@link #takePeak()}. */
     static final class LiveHeap {
-        private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong peak = new AtomicLong();
 
         LiveHeap() {
-            Thread t = new Thread(() -> {
-                while (true) {
+            Set<String> heapPools = new HashSet<>();
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    heapPools.add(pool.getName());
+                }
+            }
+            // each collector tells what every pool held once it finished; the heap pools' sum is the heap left in use
+            NotificationListener afterGc = (notification, handback) -> {
+                if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                    GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
                     long used = 0;
-                    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-                        if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
-                            used += pool.getCollectionUsage().getUsed();
+                    for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                        if (heapPools.contains(pool.getKey())) {
+                            used += pool.getValue().getUsed();
                         }
                     }
                     peak.accumulateAndGet(used, Math::max);
-                    try {
-                        Thread.sleep(10);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
                 }
-            }, "live-heap-sampler");
-            t.setDaemon(true);
-            t.start();
+            };
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) collector).addNotificationListener(afterGc, null, null);
+            }
         }
 
         long takePeak() {

@@ -1,5 +1,7 @@
 package kz.ehr.certificates.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -182,34 +184,26 @@ public final class CertificateBench {
         return iins;
     }
 
-    static void awaitEligible(String base, String iin) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (post(base + "/api/v1/certificates", "{\"iin\":\"" + iin + "\",\"type\":\"NARCOLOGICAL_CLEARANCE\"}").statusCode() == 201) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the service did not project the seeded persons within 120 s");
+    static void awaitEligible(String base, String iin) {
+        await("the service projects the seeded persons (a certificate for one is issued)").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> post(base + "/api/v1/certificates", "{\"iin\":\"" + iin + "\",\"type\":\"NARCOLOGICAL_CLEARANCE\"}")
+                        .statusCode() == 201);
     }
 
-    static void awaitReady(String base, Process app, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (!app.isAlive()) {
-                throw new IllegalStateException("service exited; see " + log);
-            }
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("service not ready; see " + log);
+    static void awaitReady(String base, Process app, Path log) {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).GET().build();
+        await("the service becomes ready (its log: " + log + ")").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!app.isAlive()) {
+                        throw new IllegalStateException("service exited; see " + log);
+                    }
+                    try {
+                        return HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException notYet) {
+                        return false; // not listening yet
+                    }
+                });
     }
 
     /** A clinician's token (1 h, longer than any run); verification ignores it. */

@@ -1,5 +1,7 @@
 package kz.ehr.ingestion.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,23 +127,18 @@ public final class IngestionBenchmark {
 
     static void waitReady(int port, Process service) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new IllegalStateException("the service exited; see target/bench-service.log");
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(250); // polling a child process for readiness, not a test
-        }
-        throw new IllegalStateException("the service did not become ready in 120 s");
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build();
+        await("the service becomes ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!service.isAlive()) {
+                        throw new IllegalStateException("the service exited; see target/bench-service.log");
+                    }
+                    try {
+                        return http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                    } catch (IOException e) {
+                        return false; // not listening yet
+                    }
+                });
     }
 
     static Result restLoad(int port, int clients, int batchSize, int warmupSeconds, int seconds,
@@ -216,7 +213,9 @@ public final class IngestionBenchmark {
         window[0] = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
         window[1] = window[0] + TimeUnit.SECONDS.toNanos(seconds);
         go.countDown();
-        Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds)); // the clients warm the service up (JIT) before the window
+        // the clients warm the service up (JIT) before the window; the service's CPU is read as the window opens
+        await("the measured window opens").atMost(Duration.ofSeconds(warmupSeconds + 10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> System.nanoTime() >= window[0]);
         java.time.Duration cpuBefore = serviceCpu.get();
         done.await();
         java.time.Duration cpuUsed = serviceCpu.get().minus(cpuBefore);
