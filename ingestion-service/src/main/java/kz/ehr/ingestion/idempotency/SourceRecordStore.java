@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -60,34 +62,22 @@ public class SourceRecordStore {
         for (int i = 0; i < candidates.size(); i++) {
             firstLine.putIfAbsent(candidates.get(i).recordId(), i);
         }
-        int n = firstLine.size();
-        String[] ids = new String[n];
-        String[] hashes = new String[n];
-        String[] eventIds = new String[n];
-        String[] types = new String[n];
-        int k = 0;
+        // each id as its first line will be stored once published: version 1 (record() then leaves it alone)
+        List<Published> firsts = new ArrayList<>(firstLine.size());
         for (int i : firstLine.values()) {
-            ids[k] = candidates.get(i).recordId();
-            hashes[k] = HexFormat.of().formatHex(candidates.get(i).contentHash());
-            eventIds[k] = decisions.get(i).eventId();
-            types[k] = recordTypes.get(i);
-            k++;
+            firsts.add(new Published(candidates.get(i).recordId(), candidates.get(i).contentHash(), 1, decisions.get(i).eventId(),
+                    recordTypes.get(i)));
         }
+        int n = firsts.size();
         Set<String> claimed = new HashSet<>(n * 2);
         // one statement per batch instead of a placeholder insert plus a lock of every row (IngestionBenchmark, SourceRecordBench)
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO source_record (provider_id, record_id, content_hash, version, event_id, record_type, first_seen_at, last_changed_at)
-                SELECT ?, r, h, 1, e::uuid, t, ?, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS x(r, h, e, t) ORDER BY r
+                SELECT ?, r, h, v, e::uuid, t, ?, ? FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::text[]) AS x(r, h, v, e, t)
+                ORDER BY r
                 ON CONFLICT (provider_id, record_id) DO NOTHING
                 RETURNING record_id""")) {
-            Timestamp ts = Timestamp.from(now);
-            ps.setString(1, providerId);
-            ps.setTimestamp(2, ts);
-            ps.setTimestamp(3, ts);
-            ps.setArray(4, c.createArrayOf("text", ids));
-            ps.setArray(5, c.createArrayOf("text", hashes));
-            ps.setArray(6, c.createArrayOf("text", eventIds));
-            ps.setArray(7, c.createArrayOf("text", types));
+            bindRows(c, ps, providerId, now, firsts);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     claimed.add(rs.getString(1));
@@ -129,21 +119,6 @@ public class SourceRecordStore {
         if (latest.isEmpty()) {
             return;
         }
-        int n = latest.size();
-        String[] ids = new String[n];
-        String[] hashes = new String[n];
-        Integer[] versions = new Integer[n];
-        String[] eventIds = new String[n];
-        String[] types = new String[n];
-        int i = 0;
-        for (Published p : latest.values()) {
-            ids[i] = p.recordId();
-            hashes[i] = HexFormat.of().formatHex(p.contentHash());
-            versions[i] = p.version();
-            eventIds[i] = p.eventId();
-            types[i] = p.recordType();
-            i++;
-        }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO source_record AS s (provider_id, record_id, content_hash, version, event_id, record_type,
                                                 first_seen_at, last_changed_at)
@@ -153,16 +128,40 @@ public class SourceRecordStore {
                        record_type = excluded.record_type, last_changed_at = excluded.last_changed_at
                  WHERE s.version < excluded.version
                 """)) {
-            Timestamp ts = Timestamp.from(now);
-            ps.setString(1, providerId);
-            ps.setTimestamp(2, ts);
-            ps.setTimestamp(3, ts);
-            ps.setArray(4, c.createArrayOf("text", ids));
-            ps.setArray(5, c.createArrayOf("text", hashes));
-            ps.setArray(6, c.createArrayOf("int4", versions));
-            ps.setArray(7, c.createArrayOf("text", eventIds));
-            ps.setArray(8, c.createArrayOf("text", types));
+            bindRows(c, ps, providerId, now, latest.values());
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Binds a statement of the form {@code SELECT provider, …, first_seen, last_changed FROM unnest(ids, hashes, versions,
+     * event ids, types)}: the provider, {@code now} twice, then the rows' columns as arrays.
+     */
+    private static void bindRows(Connection c, PreparedStatement ps, String providerId, Instant now, Collection<Published> rows)
+            throws SQLException {
+        int n = rows.size();
+        String[] ids = new String[n];
+        String[] hashes = new String[n];
+        Integer[] versions = new Integer[n];
+        String[] eventIds = new String[n];
+        String[] types = new String[n];
+        int i = 0;
+        for (Published p : rows) {
+            ids[i] = p.recordId();
+            hashes[i] = HexFormat.of().formatHex(p.contentHash());
+            versions[i] = p.version();
+            eventIds[i] = p.eventId();
+            types[i] = p.recordType();
+            i++;
+        }
+        Timestamp ts = Timestamp.from(now);
+        ps.setString(1, providerId);
+        ps.setTimestamp(2, ts);
+        ps.setTimestamp(3, ts);
+        ps.setArray(4, c.createArrayOf("text", ids));
+        ps.setArray(5, c.createArrayOf("text", hashes));
+        ps.setArray(6, c.createArrayOf("int4", versions));
+        ps.setArray(7, c.createArrayOf("text", eventIds));
+        ps.setArray(8, c.createArrayOf("text", types));
     }
 }
