@@ -147,12 +147,7 @@ public final class BillingBench {
         // -Dbench.pipeline=false: the sequential path (every read on the batch's connection), step by step
         boolean pipelined = !"false".equals(System.getProperty("bench.pipeline"));
         Connection second = pipelined ? DriverManager.getConnection(url, USER, PASSWORD) : null;
-        BillingIngest.OutsideConnection outside = new BillingIngest.OutsideConnection() {
-            @Override
-            public <T> T with(BillingIngest.SqlWork<T> work) throws Exception {
-                return work.run(second); // one connection kept open, as a pool would hand it out
-            }
-        };
+        BillingIngest.OutsideConnection outside = outside(second);
         Random random = new Random(42);
         int batchSize = Integer.getInteger("bench.batch", 1_000);
         // -Dbench.warmup: batches screened before the measured ones (JIT, caches); 5 by default
@@ -296,6 +291,16 @@ public final class BillingBench {
     }
 
     /** CPU seconds of this JVM and of the server processes behind the two connections (same machine: /proc). */
+    /** The prefetch's connection as the consumer's pool hands it out: the same one, kept open, for every call. */
+    static BillingIngest.OutsideConnection outside(Connection second) {
+        return new BillingIngest.OutsideConnection() {
+            @Override
+            public <T> T with(BillingIngest.SqlWork<T> work) throws Exception {
+                return work.run(second);
+            }
+        };
+    }
+
     static double[] cpuSeconds(Connection c, Connection second) throws Exception {
         double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() / 1e9;

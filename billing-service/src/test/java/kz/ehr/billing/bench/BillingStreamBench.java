@@ -124,12 +124,7 @@ public final class BillingStreamBench {
                     c.commit();
                 }
             }
-            BillingIngest.OutsideConnection outside = new BillingIngest.OutsideConnection() {
-                @Override
-                public <T> T with(BillingIngest.SqlWork<T> work) throws Exception {
-                    return work.run(second);
-                }
-            };
+            BillingIngest.OutsideConnection outside = BillingBench.outside(second);
             long logStart = explain ? new java.io.File(log).length() : 0;
             double[] cpu0 = BillingBench.cpuSeconds(c, second);
             t = System.nanoTime();

@@ -63,12 +63,7 @@ public final class FraudAccuracyBench {
         try (Connection c = DriverManager.getConnection(url, BillingBench.USER, BillingBench.PASSWORD);
              Connection second = DriverManager.getConnection(url, BillingBench.USER, BillingBench.PASSWORD)) {
             c.setAutoCommit(false);
-            BillingIngest.OutsideConnection outside = new BillingIngest.OutsideConnection() {
-                @Override
-                public <T> T with(BillingIngest.SqlWork<T> work) throws Exception {
-                    return work.run(second);
-                }
-            };
+            BillingIngest.OutsideConnection outside = BillingBench.outside(second);
             t = System.nanoTime();
             for (int from = 0; from < stream.size(); from += batchSize) {
                 BillingStreamBench.apply(ingest, c, outside, stream.subList(from, Math.min(stream.size(), from + batchSize)));

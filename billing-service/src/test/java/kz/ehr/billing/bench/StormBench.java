@@ -78,12 +78,7 @@ public final class StormBench {
         try (Connection c = DriverManager.getConnection(url, BillingBench.USER, BillingBench.PASSWORD);
              Connection second = DriverManager.getConnection(url, BillingBench.USER, BillingBench.PASSWORD)) {
             c.setAutoCommit(false);
-            BillingIngest.OutsideConnection outside = new BillingIngest.OutsideConnection() {
-                @Override
-                public <T> T with(BillingIngest.SqlWork<T> work) throws Exception {
-                    return work.run(second);
-                }
-            };
+            BillingIngest.OutsideConnection outside = BillingBench.outside(second);
             int sent = 0;
             for (int b = 0; sent < visits; b++) {
                 long tb = System.nanoTime();
