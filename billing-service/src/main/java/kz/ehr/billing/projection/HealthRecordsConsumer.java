@@ -3,53 +3,34 @@ package kz.ehr.billing.projection;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.avro.specific.SpecificRecordBase;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.MpiLinkEvent;
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.BatchConsumerLoop;
 import kz.ehr.events.kafka.KafkaClients;
+import kz.ehr.events.kafka.ServiceConsumer;
 
 /**
  * Consumes ehr.patients.v1, ehr.registry.v1, ehr.care.v1 and mpi.links.v1 into the billing projection. One loop for
  * all four: batches are applied one after the other, so identity repairs never race record writes for a person.
  */
 @ApplicationScoped
-public class HealthRecordsConsumer {
+public class HealthRecordsConsumer extends ServiceConsumer<SpecificRecordBase> {
     @Inject
     BillingIngest ingest;
     @Inject
-    io.agroal.api.AgroalDataSource dataSource;
-    @Inject
     kz.ehr.billing.config.BillingConfig config;
-    @Inject
-    kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
-    @Inject
-    KafkaClients kafka;
 
-    private BatchConsumerLoop<SpecificRecordBase> loop;
-
-    void start(@Observes StartupEvent event) {
-        loop = readiness.register(new BatchConsumerLoop<SpecificRecordBase>(kafka, "billing-service",
+    @Override
+    protected BatchConsumerLoop<SpecificRecordBase> newLoop(KafkaClients kafka) {
+        return new BatchConsumerLoop<SpecificRecordBase>(kafka, "billing-service",
                 List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic, Topics.MPI_LINKS.topic),
                 topic -> Topics.MPI_LINKS.topic.equals(topic) ? EventCodec.of(MpiLinkEvent.class) : EventCodec.of(HealthRecordEvent.class),
-                config.consumer().maxBatch(), ingest::handle).withDatabase(dataSource).start());
-    }
-
-    public boolean isAssigned() {
-        return loop != null && loop.isAssigned();
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (loop != null) {
-            loop.close();
-        }
+                config.consumer().maxBatch(), ingest::handle);
     }
 }

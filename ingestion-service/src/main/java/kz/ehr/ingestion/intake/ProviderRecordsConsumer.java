@@ -1,16 +1,14 @@
 package kz.ehr.ingestion.intake;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import kz.ehr.events.EventCodec;
 import kz.ehr.events.ProviderRecord;
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.BatchConsumerLoop;
 import kz.ehr.events.kafka.KafkaClients;
+import kz.ehr.events.kafka.ServiceConsumer;
 import kz.ehr.ingestion.config.IngestionConfig;
 
 /**
@@ -19,36 +17,18 @@ import kz.ehr.ingestion.config.IngestionConfig;
  * consumer's next metadata refresh ({@code kafka.metadata.max.age.ms}).
  */
 @ApplicationScoped
-public class ProviderRecordsConsumer {
+public class ProviderRecordsConsumer extends ServiceConsumer<ProviderRecord> {
     @Inject
     RecordIntake intake;
     @Inject
-    io.agroal.api.AgroalDataSource dataSource;
-    @Inject
     IngestionConfig config;
-    @Inject
-    kz.ehr.events.kafka.ConsumerLoopsReadiness readiness;
-    @Inject
-    KafkaClients kafka;
 
-    private BatchConsumerLoop<ProviderRecord> loop;
-
-    void start(@Observes StartupEvent event) {
+    @Override
+    protected BatchConsumerLoop<ProviderRecord> newLoop(KafkaClients kafka) {
         if (!config.consumer().enabled()) {
-            return;
+            return null;
         }
-        loop = readiness.register(new BatchConsumerLoop<ProviderRecord>(kafka, "ingestion", Topics.providerTopics(),
-                topic -> EventCodec.of(ProviderRecord.class), config.consumer().maxPollRecords(), intake::consume)
-                .withDatabase(dataSource).start());
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (loop != null) {
-            loop.close();
-        }
-    }
-
-    public boolean isAssigned() {
-        return loop != null && loop.isAssigned();
+        return new BatchConsumerLoop<ProviderRecord>(kafka, "ingestion", Topics.providerTopics(),
+                topic -> EventCodec.of(ProviderRecord.class), config.consumer().maxPollRecords(), intake::consume);
     }
 }
