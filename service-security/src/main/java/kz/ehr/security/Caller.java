@@ -1,5 +1,7 @@
 package kz.ehr.security;
 
+import java.util.Optional;
+
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
@@ -13,6 +15,15 @@ public record Caller(String who, String purpose) {
     public static Caller of(SecurityIdentity identity, String purpose) {
         String who = identity == null || identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
         return new Caller(who, Purpose.of(purpose));
+    }
+
+    /**
+     * The one purpose check of a read of personal data: the caller, if they stated why (decoded, not blank); empty
+     * otherwise, and the service refuses with its {@code PURPOSE_REQUIRED} problem.
+     */
+    public static Optional<Caller> withPurpose(SecurityIdentity identity, String purposeHeader) {
+        Caller caller = of(identity, purposeHeader);
+        return caller.purpose() == null ? Optional.empty() : Optional.of(caller);
     }
 
     /** Someone named by a verified token elsewhere (the shared ops endpoints), with the purpose header as it came. */

@@ -37,12 +37,8 @@ final class Params {
 
     /** Reads of a patient's personal data say why (header X-Purpose); the purpose goes into the audit row. */
     static Caller caller(SecurityIdentity identity, String purpose) {
-        Caller caller = Caller.of(identity, purpose);
-        if (caller.purpose() == null) {
-            throw BillingProblem.badRequest("PURPOSE_REQUIRED", Caller.PURPOSE_HEADER,
-                    "header X-Purpose is required: reads of personal data are audited with their purpose");
-        }
-        return caller;
+        return Caller.withPurpose(identity, purpose).orElseThrow(() -> BillingProblem.badRequest("PURPOSE_REQUIRED",
+                Caller.PURPOSE_HEADER, "header X-Purpose is required: reads of personal data are audited with their purpose"));
     }
 
     static int limit(Integer limit) {

@@ -1,28 +1,20 @@
 package kz.ehr.billing.rest;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 import kz.ehr.billing.BillingProblem;
+import kz.ehr.security.problem.ProblemDetails;
 
-/** RFC 9457 problem details for every {@link BillingProblem}. */
+/** Every {@link BillingProblem} as the shared {@link ProblemDetails}, typed under billing's problem URI. */
 @Provider
 public class ProblemMapper implements ExceptionMapper<BillingProblem> {
+    private static final String TYPE_PREFIX = "https://ehr.kz/problems/billing/";
+
     @Override
     public Response toResponse(BillingProblem p) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "https://ehr.kz/problems/billing/" + p.code.toLowerCase().replace('_', '-'));
-        body.put("title", p.title);
-        body.put("status", p.status);
-        body.put("detail", p.getMessage());
-        body.put("code", p.code);
-        if (p.field != null) {
-            body.put("field", p.field);
-        }
-        return Response.status(p.status).type("application/problem+json").entity(body).build();
+        return ProblemDetails.response(ProblemDetails.type(TYPE_PREFIX, p.code), p.title, p.status, p.code, p.field,
+                p.getMessage()).build();
     }
 }

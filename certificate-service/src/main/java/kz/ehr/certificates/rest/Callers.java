@@ -11,12 +11,9 @@ final class Callers {
 
     /** For reads of a person's data: without a stated purpose there is nothing to audit the read against. */
     static Caller withPurpose(SecurityIdentity identity, String purpose) {
-        Caller caller = Caller.of(identity, purpose);
-        if (caller.purpose() == null) {
-            throw new IssuanceException(IssuanceException.Kind.INVALID_REQUEST, "PURPOSE_REQUIRED", Caller.PURPOSE_HEADER,
-                    "reading a person's data needs the reason in header " + Caller.PURPOSE_HEADER
-                            + " (e.g. \"driver licence check\"); it goes into the audit log", null);
-        }
-        return caller;
+        return Caller.withPurpose(identity, purpose).orElseThrow(() -> new IssuanceException(
+                IssuanceException.Kind.INVALID_REQUEST, "PURPOSE_REQUIRED", Caller.PURPOSE_HEADER,
+                "reading a person's data needs the reason in header " + Caller.PURPOSE_HEADER
+                        + " (e.g. \"driver licence check\"); it goes into the audit log", null));
     }
 }

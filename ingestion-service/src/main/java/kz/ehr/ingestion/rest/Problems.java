@@ -1,30 +1,19 @@
 package kz.ehr.ingestion.rest;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import jakarta.ws.rs.core.Response;
 
 import kz.ehr.ingestion.config.IngestionConfig;
+import kz.ehr.security.problem.ProblemDetails;
 
-/** RFC 9457 problem details with a stable {@code code} and, where one is at fault, the {@code field}. */
+/** Ingestion's problem answers (the shared {@link ProblemDetails}): type {@code urn:ehr:problem:<code>}, titled by the code. */
 final class Problems {
-    static final String MEDIA_TYPE = "application/problem+json";
+    private static final String TYPE_PREFIX = "urn:ehr:problem:";
 
     private Problems() {
     }
 
     static Response.ResponseBuilder response(int status, String code, String field, String detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "urn:ehr:problem:" + code.toLowerCase().replace('_', '-'));
-        body.put("title", code);
-        body.put("status", status);
-        body.put("code", code);
-        if (field != null) {
-            body.put("field", field);
-        }
-        body.put("detail", detail);
-        return Response.status(status).type(MEDIA_TYPE).entity(body);
+        return ProblemDetails.response(ProblemDetails.type(TYPE_PREFIX, code), code, status, code, field, detail);
     }
 
     static Response unavailable(IngestionConfig config, String code, String detail) {

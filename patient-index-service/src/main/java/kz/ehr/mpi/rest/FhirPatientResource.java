@@ -87,7 +87,7 @@ public class FhirPatientResource {
     }
 
     private Caller reader(String purpose) {
-        return Caller.of(identity, Params.purpose(purpose));
+        return Params.caller(identity, purpose);
     }
 
     private static UUID enterpriseId(String id) {

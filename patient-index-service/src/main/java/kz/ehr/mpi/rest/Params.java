@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import kz.ehr.mpi.MpiProblem;
 import kz.ehr.security.Caller;
 
@@ -32,13 +33,10 @@ final class Params {
         }
     }
 
-    /** Why a patient's personal data is read (header X-Purpose): required, it goes into the audit row. */
-    static String purpose(String value) {
-        if (value == null || value.isBlank()) {
-            throw MpiProblem.badRequest("PURPOSE_REQUIRED", Caller.PURPOSE_HEADER,
-                    "reading a patient's data needs header X-Purpose saying why (e.g. TREATMENT, REVIEW)");
-        }
-        return value;
+    /** Who reads a patient's personal data and why (header X-Purpose): required, it goes into the audit row. */
+    static Caller caller(SecurityIdentity identity, String purpose) {
+        return Caller.withPurpose(identity, purpose).orElseThrow(() -> MpiProblem.badRequest("PURPOSE_REQUIRED",
+                Caller.PURPOSE_HEADER, "reading a patient's data needs header X-Purpose saying why (e.g. TREATMENT, REVIEW)"));
     }
 
     /** Why a person took a manual decision: required, it goes into the link history and the audit row. */

@@ -54,7 +54,7 @@ public class PatientsResource {
     SecurityIdentity identity;
 
     private Caller reader(String purpose) {
-        return Caller.of(identity, Params.purpose(purpose));
+        return Params.caller(identity, purpose);
     }
 
     /** Body of a merge: this patient disappears into the target. */

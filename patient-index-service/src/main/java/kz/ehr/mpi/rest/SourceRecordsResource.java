@@ -52,7 +52,7 @@ public class SourceRecordsResource {
     @Path("/{providerId}/{localId}")
     public Response get(@PathParam("providerId") String providerId, @PathParam("localId") String localId,
                         @HeaderParam("X-Purpose") String purpose) throws SQLException {
-        Caller caller = Caller.of(identity, Params.purpose(purpose));
+        Caller caller = Params.caller(identity, purpose);
         PatientViews.SourceLink link = queries.sourceRecord(providerId, localId)
                 .orElseThrow(() -> MpiProblem.notFound("SOURCE_RECORD_NOT_FOUND",
                         "no record " + localId + " from provider " + providerId + " has been linked yet"));
