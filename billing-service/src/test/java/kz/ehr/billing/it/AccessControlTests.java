@@ -48,6 +48,7 @@ class AccessControlTests {
             new Endpoint("GET", STATEMENT + "/lines", READERS),
             new Endpoint("GET", STATEMENT + "/lines?format=csv", READERS),
             new Endpoint("GET", "/api/v1/fraud/flags", FLAG_READERS),
+            new Endpoint("GET", "/api/v1/fraud/rules", FLAG_READERS),
             new Endpoint("GET", "/api/v1/fraud/flags/no-such-flag", FLAG_READERS),
             new Endpoint("POST", "/api/v1/fraud/flags/no-such-flag/decision", Set.of(Roles.REVIEWER)),
             new Endpoint("GET", "/api/v1/fraud/protected/2024-03", FLAG_READERS),
