@@ -34,10 +34,7 @@ import kz.ehr.console.session.StaffSession;
 @Path("/fraud")
 public class FraudResource {
     static final int MONTHS = 6;
-    /** billing-service's rules (its README) and flag states, for the filter. */
-    static final java.util.List<String> RULES = java.util.List.of("VISIT_AFTER_DEATH", "DOCTOR_DAILY_CAP", "DOCTOR_OVERLAPPING_SLOTS",
-            "SCREENING_OUTSIDE_TARGET_GROUP", "DUPLICATE_SERVICE", "VISIT_DURING_HOSPITAL_STAY", "NOT_ATTACHED_NO_REFERRAL",
-            "BURST_BEFORE_12_MONTH_MARK");
+    /** The flag states, for the filter (the rules come from billing's {@code GET /api/v1/fraud/rules}). */
     static final java.util.List<String> STATES = java.util.List.of("OPEN", "CONFIRMED", "DISMISSED", "WITHDRAWN");
 
     @Inject
@@ -56,7 +53,14 @@ public class FraudResource {
         filter.put("doctor", PatientsResource.blankToEmpty(doctor));
         filter.put("state", PatientsResource.blankToEmpty(state));
         TemplateInstance page = pages.page("fraud.html", session, Page.FRAUD).data("filter", filter).data("message", message)
-                .data("rules", RULES).data("states", STATES);
+                .data("states", STATES);
+        // the rules the monitor runs, from billing itself: a rule billing adds shows up here without a console release
+        Answer rules = services.get(Service.BILLING, "/api/v1/fraud/rules", session.token(), null);
+        if (rules.ok()) {
+            page.data("rules", services.plain(rules.json()));
+        } else {
+            page.data("rulesError", rules.problem());
+        }
         Answer flags = services.get(Service.BILLING, "/api/v1/fraud/flags" + Services.query("rule", rule, "polyclinic", polyclinic,
                 "doctor", doctor, "state", state, "after", after, "limit", "25"), session.token(), null);
         if (!flags.ok()) {
