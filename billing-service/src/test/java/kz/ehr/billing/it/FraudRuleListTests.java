@@ -20,7 +20,7 @@ import kz.ehr.testsupport.TestTokens;
 /** GET /api/v1/fraud/rules lists every rule the monitor runs, once, with its scope and a description. */
 @QuarkusTest
 @WithTestResource(value = KafkaAndPostgresResource.class, initArgs = @ResourceArg(name = "database", value = "ehr_billing_test"))
-class FraudRulesTests {
+class FraudRuleListTests {
     @Test
     void everyRuleTheMonitorRunsIsListedOnceWithItsScopeAndADescription() {
         List<Map<String, Object>> rules = given().auth().oauth2(TestTokens.of("aigerim", Roles.REVIEWER))
