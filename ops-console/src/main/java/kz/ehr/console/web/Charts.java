@@ -149,7 +149,12 @@ public final class Charts {
     }
 
     static String format(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
+        if (v == Math.rint(v)) {
+            return String.valueOf((long) v);
+        }
+        // a slow rate (110 records in an hour is 0.03 records/s) keeps two significant digits instead of reading 0.0
+        return Math.abs(v) < 0.1 ? new java.math.BigDecimal(v).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString()
+                : String.format(Locale.ROOT, "%.1f", v);
     }
 
     static String escape(String s) {
