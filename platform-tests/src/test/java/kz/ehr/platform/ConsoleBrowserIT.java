@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,10 +21,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,8 +41,9 @@ import kz.ehr.testsupport.TestTokens;
  * The ops console in Debian's headless Chromium against the real packaged services (one platform for the class):
  * sign in on the embedded sign-in form, watch the platform, find a patient by IIN, decide the review the patient index
  * opened, issue and verify a certificate (pasted and as an uploaded QR image), run capitation and download its CSV,
- * confirm the fraud flag the monitor raised. Each page's screenshot goes to {@code target/console-screenshots/}
- * (docs/console.md shows them).
+ * revoke the certificate by hand, run capitation (polyclinics a page at a time) and download its CSV, confirm the fraud
+ * flag the monitor raised, see the rejected record's code per hour and the records/s line. Each page's screenshot goes
+ * to {@code target/console-screenshots/} (docs/console.md shows them).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
@@ -54,11 +58,19 @@ class ConsoleBrowserIT {
     /** Another polyclinic, where the person goes without a referral: NOT_ATTACHED_NO_REFERRAL. */
     static final String OTHER_POLYCLINIC = "100140000777";
     static final String MONTH = "2025-03";
+    /** More polyclinics than the capitation page shows at once (50): persons attached one to each. */
+    static final int CROWD = 51;
+    /** An encounter without its encounter block: ingestion rejects the record (REQUIRED, field encounter). */
+    static final String REJECTED_CODE = "REQUIRED";
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static SyntheticPeople.Person person;
     static SyntheticPeople.Person applicant;
     static String otherLocalId;
+    static List<SyntheticPeople.Person> crowd;
+    static List<String> crowdBins;
+    static String certificateNumber;
+    static String certificateToken;
 
     @BeforeAll
     static void start() throws Exception {
@@ -73,9 +85,19 @@ class ConsoleBrowserIT {
                 "console.mint-key", TestTokens.publicKeyFile().resolveSibling("private.pem").toString()), Map.of());
         console.awaitReady(Duration.ofSeconds(300));
 
-        List<SyntheticPeople.Person> people = SyntheticPeople.cohort(2);
+        List<SyntheticPeople.Person> people = SyntheticPeople.cohort(2 + CROWD);
         person = people.get(0);
         applicant = people.get(1);
+        crowd = people.subList(2, people.size());
+        crowdBins = new ArrayList<>();
+        for (int serial = 20_000; crowdBins.size() < CROWD; serial++) {
+            // registered 2010-01, a resident legal entity (4), head office (0): as POLYCLINIC; the check digit as for IINs
+            String stem = "100140" + serial;
+            int check = SyntheticPeople.checkDigit(stem);
+            if (check >= 0) {
+                crowdBins.add(stem + check);
+            }
+        }
         otherLocalId = person.localId() + "-other";
         // the same IIN sent for someone else entirely: the patient index opens an IIN_CONFLICT review
         String other = """
@@ -94,6 +116,18 @@ class ConsoleBrowserIT {
                 SyntheticPeople.visitRecord(person), elsewhere, SyntheticPeople.patientRecord(applicant)) + "\n");
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
         assertThat(JSON.readTree(sent.body()).path("accepted").asInt()).as(sent.body()).isEqualTo(6);
+        StringBuilder more = new StringBuilder();
+        for (int i = 0; i < CROWD; i++) {
+            more.append(SyntheticPeople.patientRecord(crowd.get(i))).append('\n')
+                    .append(SyntheticPeople.attachmentRecord(crowd.get(i), crowdBins.get(i))).append('\n');
+        }
+        more.append("""
+                {"recordId":"enc-bad-%s","type":"ENCOUNTER","occurredAt":"2025-01-12T10:00:00+05:00","patient":{"localId":"%s","iin":"%s"}}
+                """.formatted(person.localId(), person.localId(), person.iin()));
+        HttpResponse<String> crowdSent = platform.submit(more.toString());
+        assertThat(crowdSent.statusCode()).as(crowdSent.body()).isEqualTo(200);
+        assertThat(JSON.readTree(crowdSent.body()).path("accepted").asInt()).as(crowdSent.body()).isEqualTo(2 * CROWD);
+        assertThat(JSON.readTree(crowdSent.body()).path("rejected").size()).as(crowdSent.body()).isEqualTo(1);
         platform.await("the first record is linked", DEADLINE, () ->
                 platform.patientIndex().get("/api/v1/source-records/" + platform.providerId + "/" + person.localId()).statusCode() == 200 ? true : null);
         assertThat(platform.submit(other + "\n").statusCode()).isEqualTo(200);
@@ -247,6 +281,9 @@ class ConsoleBrowserIT {
         shot("07-certificate");
 
         String qrText = byId("cert-token").getDomProperty("value");
+        certificateToken = qrText;
+        certificateNumber = byId("revoke-number").getDomProperty("value");
+        assertThat(byId("cert-h").getText()).isEqualTo("Certificate " + certificateNumber);
         open("/certificates");
         byId("verify-token").sendKeys(qrText);
         byId("verify-go").click();
@@ -264,15 +301,79 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(6)
+    void theCertificateIsRevokedByHandAfterAConfirmationAndVerifiersSeeNoReason() throws Exception {
+        String comment = "выдана по ошибке: не та справка для Сейтқали";
+        open("/certificates");
+        byId("revoke-number").sendKeys(certificateNumber);
+        new Select(byId("revoke-reason")).selectByValue("ISSUED_IN_ERROR");
+        byId("revoke-comment").sendKeys(comment);
+        byId("revoke-purpose").sendKeys("отзыв справки");
+        byId("revoke-go").click();
+        WebElement confirm = byId("revoke-confirm");
+        assertThat(byId("confirm-h").getText()).isEqualTo("Revoke certificate " + certificateNumber + "?");
+        assertThat(byId("confirm-reason").getText()).isEqualTo("ISSUED_IN_ERROR");
+        assertThat(byId("confirm-comment").getText()).isEqualTo(comment);
+        // a reviewer who is also a clinician sees which certificate it is before confirming
+        assertThat(confirm.getText()).contains("PSYCHIATRIC_CLEARANCE", "Сейтқали Арман", "ACTIVE");
+        // the confirmation page asks only this: no other form to press by mistake
+        assertThat(browser.findElements(By.id("issue-go"))).isEmpty();
+        assertThat(browser.findElements(By.id("revoke-go"))).isEmpty();
+        shot("12-certificate-revoke-confirm");
+        // nothing is revoked before the confirmation
+        assertThat(JSON.readTree(platform.certificates().get("/api/v1/certificates/" + certificateNumber).body()).path("status").asText())
+                .isEqualTo("ACTIVE");
+        byId("revoke-confirm-go").sendKeys(Keys.ENTER);
+        assertThat(byId("revoked-status").getText()).isEqualTo("REVOKED");
+        assertThat(byId("revoked").getText()).contains("ISSUED_IN_ERROR", comment, "aigerim");
+
+        open("/certificates");
+        byId("open-number").sendKeys(certificateNumber);
+        byId("open-purpose").sendKeys("проверка отзыва");
+        byId("open-go").click();
+        assertThat(byId("cert-status").getText()).startsWith("REVOKED since ").contains("ISSUED_IN_ERROR");
+        shot("13-certificate-revoked");
+
+        open("/certificates");
+        byId("verify-token").sendKeys(certificateToken);
+        byId("verify-go").click();
+        WebElement verification = byId("verification");
+        assertThat(verification.getDomAttribute("data-status")).isEqualTo("REVOKED");
+        assertThat(verification.getText()).contains("revoked at").doesNotContain("ISSUED_IN_ERROR", "by mistake", comment, "aigerim");
+        shot("14-certificate-revoked-verified");
+    }
+
+    @Test
+    @Order(7)
     void capitationIsRunAndTheStatementItsChartAndItsCsvAreThere() throws Exception {
         // billing projects the attachment before a run can count the person
         platform.await("billing holds the person's attachment", DEADLINE, () -> {
             JsonNode events = JSON.readTree(platform.billing().get("/api/v1/persons/" + person.iin() + "/events").body());
             return events.path("events").size() >= 4 ? true : null;
         });
+        platform.await("billing holds the attachment at every other polyclinic", DEADLINE, () -> {
+            for (SyntheticPeople.Person p : crowd) {
+                if (JSON.readTree(platform.billing().get("/api/v1/persons/" + p.iin() + "/events").body()).path("events").isEmpty()) {
+                    return null;
+                }
+            }
+            return true;
+        });
         open("/capitation?month=" + MONTH);
         byId("run-go").click();
         assertThat(byId("message").getText()).contains("Month " + MONTH + " computed");
+        // 52 polyclinics: the first 50 by BIN, then the other two on the next page
+        int total = CROWD + 1;
+        assertThat(byId("polyclinics").findElement(By.tagName("caption")).getText()).isEqualTo("Polyclinics 1–50 of " + total);
+        assertThat(byId("polyclinics").findElements(By.cssSelector("tbody tr"))).hasSize(50);
+        browser.findElement(By.cssSelector("a[rel=next]")).sendKeys(Keys.ENTER);
+        new WebDriverWait(browser, DEADLINE).until(d -> byId("polyclinics").findElement(By.tagName("caption")).getText()
+                .equals("Polyclinics 51–" + total + " of " + total));
+        assertThat(byId("polyclinics").findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText).toList())
+                .hasSize(2).allSatisfy(row -> assertThat(row).startsWith("100140"))
+                .anySatisfy(row -> assertThat(row).startsWith(crowdBins.get(CROWD - 1)));
+        shot("15-capitation-polyclinics-page-2");
+        browser.findElement(By.cssSelector("a[rel=prev]")).click();
+        assertThat(byId("polyclinics").findElement(By.tagName("caption")).getText()).isEqualTo("Polyclinics 1–50 of " + total);
         byId("polyclinics").findElement(By.linkText(POLYCLINIC)).click();
         assertThat(byId("totals").getText()).contains("persons attached");
         assertThat(byId("statement").findElement(By.cssSelector("svg.chart")).getText()).isNotNull();
@@ -287,15 +388,30 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theFraudFlagIsConfirmedWithAComment() throws Exception {
         JsonNode flag = platform.await("the monitor flags the visit without a referral", DEADLINE, () -> {
             JsonNode page = JSON.readTree(platform.billing().get("/api/v1/fraud/flags?rule=NOT_ATTACHED_NO_REFERRAL&polyclinic="
                     + OTHER_POLYCLINIC + "&state=OPEN").body());
             return page.path("items").size() > 0 ? page.path("items").get(0) : null;
         });
-        open("/fraud?rule=NOT_ATTACHED_NO_REFERRAL&polyclinic=" + OTHER_POLYCLINIC + "&state=OPEN");
+        open("/fraud");
+        // the rule filter lists what billing's GET /api/v1/fraud/rules says the monitor runs, the cross-graph rules too
+        Select rules = new Select(byId("rule"));
+        assertThat(rules.getOptions().stream().map(o -> o.getDomProperty("value")).toList())
+                .contains("", "NOT_ATTACHED_NO_REFERRAL", "SCREENING_BEFORE_INTERVAL", "ATTACHED_TWICE", "GHOST_PATIENT", "DOCTOR_TWO_POLYCLINICS");
+        assertThat(byId("rules").findElement(By.tagName("table")).getDomProperty("textContent"))
+                .contains("DOCTOR_TWO_POLYCLINICS", "CROSS_POLYCLINIC", "the whole monthly payment");
+        rules.selectByValue("NOT_ATTACHED_NO_REFERRAL");
+        byId("polyclinic").sendKeys(OTHER_POLYCLINIC);
+        new Select(byId("state")).selectByValue("OPEN");
+        byId("filter-go").click();
         assertThat(byId("flags").getText()).contains("NOT_ATTACHED_NO_REFERRAL", "D-9");
+        // what each rule screens, opened with the keyboard
+        WebElement ruleTable = byId("rules").findElement(By.tagName("table"));
+        byId("rules").findElement(By.tagName("summary")).sendKeys(Keys.ENTER);
+        new WebDriverWait(browser, DEADLINE).until(d -> ruleTable.isDisplayed());
+        assertThat(ruleTable.getText()).contains("GHOST_PATIENT", "PERSON", "the whole monthly payment");
         shot("10-fraud");
         byId("flags").findElement(By.cssSelector("a[href='/fraud/" + flag.path("flagId").asText() + "']")).click();
         assertThat(byId("flag-state").getText()).isEqualTo("OPEN");
@@ -309,5 +425,57 @@ class ConsoleBrowserIT {
         assertThat(decided.path("decisions").get(0).path("reviewer").asText()).isEqualTo("aigerim");
         assertThat(decided.path("decisions").get(0).path("comment").asText())
                 .isEqualTo("направления нет, пациент прикреплён к другой поликлинике");
+    }
+
+    @Test
+    @Order(9)
+    void theProvidersPageShowsTheRejectedRecordsCodeInItsHour() throws Exception {
+        // ingestion counts the rejection as it answers; the page reads the counts on each load
+        new WebDriverWait(browser, DEADLINE).until(d -> {
+            open("/providers");
+            return byId("codes-over-time").getDomProperty("textContent").contains(REJECTED_CODE + ": 1");
+        });
+        assertThat(byId("provider-stats").getText()).contains(platform.providerId);
+        // the same counts as a table, behind a disclosure opened with the keyboard
+        WebElement table = byId("codes-by-hour");
+        assertThat(table.isDisplayed()).isFalse();
+        browser.findElement(By.cssSelector("#codes-by-hour-details summary")).sendKeys(Keys.ENTER);
+        new WebDriverWait(browser, DEADLINE).until(d -> table.isDisplayed());
+        WebElement row = table.findElements(By.cssSelector("tbody tr")).stream()
+                .filter(r -> r.findElement(By.tagName("th")).getText().equals(REJECTED_CODE)).findFirst().orElseThrow();
+        List<WebElement> cells = row.findElements(By.tagName("td"));
+        assertThat(cells.get(cells.size() - 1).getText()).isEqualTo("1");
+        shot("16-providers");
+
+        // the provider's latest rejections with field and message, the name as written
+        browser.findElement(By.linkText(platform.providerId)).click();
+        byId("rej-purpose").sendKeys("разбор отказов");
+        byId("rej-go").click();
+        assertThat(byId("rejections").getText()).contains("enc-bad-" + person.localId(), REJECTED_CODE, "encounter block is required");
+    }
+
+    @Test
+    @Order(10)
+    void thePlatformPageDrawsTheRecordsPerSecondOnceTheirMinuteIsComplete() throws Exception {
+        // the line leaves out the current (partial) minute: the records posted at the start show once it has ended
+        new WebDriverWait(browser, DEADLINE).until(d -> {
+            open("/platform");
+            return highestPoint(byId("rate-line").findElement(By.tagName("polyline")).getDomAttribute("points")) > 0;
+        });
+        long received = Long.parseLong(byId("intake").findElement(By.cssSelector("tbody td")).getText());
+        assertThat(received).isGreaterThanOrEqualTo(7 + 2 * CROWD + 1);
+        // the peak is written on the axis: a whole minute's records over 60 seconds, not 0
+        assertThat(byId("rate-line").findElements(By.cssSelector("svg text")).get(0).getDomProperty("textContent"))
+                .endsWith(" records/s").doesNotStartWith("0 ");
+        shot("17-platform-records");
+    }
+
+    /** How far above the axis (y = 110 in the chart's 140-high box) the line's highest point lies. */
+    static double highestPoint(String points) {
+        double top = 0;
+        for (String p : points.strip().split("\\s+")) {
+            top = Math.max(top, 110 - Double.parseDouble(p.substring(p.indexOf(',') + 1)));
+        }
+        return top;
     }
 }
