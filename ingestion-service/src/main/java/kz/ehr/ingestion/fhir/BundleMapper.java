@@ -41,6 +41,13 @@ import kz.ehr.ingestion.intake.IncomingRecord;
  */
 final class BundleMapper {
     static final Set<String> CONTEXT = Set.of("Organization", "Practitioner", "Condition", "RelatedPerson");
+    /** The resources that make records ({@link #records}). */
+    static final Set<String> RECORDS = Set.of("Patient", "Encounter", "Immunization", "Observation", "EpisodeOfCare", "Coverage");
+
+    /** Whether the intake takes this resource type at all (as a record or as context). */
+    static boolean takes(String type) {
+        return RECORDS.contains(type) || CONTEXT.contains(type);
+    }
 
     /** An entry could not be made into a record; the issue says why. */
     private static final class Unmappable extends Exception {

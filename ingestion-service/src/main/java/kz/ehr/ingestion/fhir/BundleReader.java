@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
@@ -30,16 +31,20 @@ import ca.uhn.fhir.parser.json.BaseJsonLikeValue.ValueType;
 /**
  * Reads a {@code Bundle} with HAPI's R4 parser, one entry's resource at a time, so that a structural problem
  * (an unknown element, a wrong JSON type, an invalid code or date) rejects only its entry, with the element's
- * FHIRPath. The bundle's own envelope (type, fullUrl, request) must be well-formed as a whole. Jackson reads the
- * body first, with the JSON path's nesting limit and duplicate-key check.
+ * FHIRPath; a resource the parser read and the intake takes is then checked by HAPI's profile validator
+ * ({@link ProfileValidator}: required elements, cardinalities, required bindings, invariants). The bundle's own
+ * envelope (type, fullUrl, request) must be well-formed as a whole. Jackson reads the body first, with the JSON
+ * path's nesting limit and duplicate-key check.
  */
 final class BundleReader {
     private final FhirContext fhir;
+    private final Supplier<ProfileValidator> validator;
     private final ObjectMapper mapper;
     private final int maxNestingDepth;
 
-    BundleReader(FhirContext fhir, int maxNestingDepth) {
+    BundleReader(FhirContext fhir, Supplier<ProfileValidator> validator, int maxNestingDepth) {
         this.fhir = fhir;
+        this.validator = validator;
         this.maxNestingDepth = maxNestingDepth;
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
@@ -136,6 +141,10 @@ final class BundleReader {
                         path + " must be a resource (a JSON object with resourceType)"));
             } else {
                 resource = (Resource) parse((ObjectNode) json, path, entryProblems);
+                if (resource != null && entryProblems.isEmpty() && BundleMapper.takes(resource.fhirType())) {
+                    // a resource the intake does not take is answered UNSUPPORTED_RESOURCE, not validated
+                    entryProblems.addAll(validator.get().validate(resource, path));
+                }
             }
             out.add(new Entry(i, e.getFullUrl(), method, json instanceof ObjectNode o ? o : null, resource,
                     List.copyOf(entryProblems)));

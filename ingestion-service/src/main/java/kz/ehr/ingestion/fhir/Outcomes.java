@@ -42,6 +42,7 @@ final class Outcomes {
             case "INVALID_ENUM", "UNKNOWN_CODE", "UNKNOWN_TYPE" -> IssueType.CODEINVALID;
             case "UNSUPPORTED_RESOURCE", "UNSUPPORTED_METHOD" -> IssueType.NOTSUPPORTED;
             case "REFERENCE_NOT_FOUND" -> IssueType.NOTFOUND;
+            case "FHIR_INVALID" -> IssueType.INVARIANT;
             case "FUTURE_DATE", "BEFORE_BIRTH", "PERIOD_ORDER", "SCREENING_WITHOUT_KIND", "NOT_REFERENCED" -> IssueType.BUSINESSRULE;
             case "BATCH_TOO_LARGE" -> IssueType.TOOCOSTLY;
             case "UNAUTHENTICATED" -> IssueType.LOGIN;

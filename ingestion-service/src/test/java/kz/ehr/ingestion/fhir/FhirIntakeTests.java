@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import jakarta.inject.Inject;
 
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -36,6 +39,18 @@ class FhirIntakeTests {
     static final String BIN = "100140000013";
     static final String IIN = "850315300019";
     static final String BAD_CHECKSUM = "850315300018";
+
+    @Inject
+    FhirIntake intake;
+
+    /**
+     * HAPI's validator loads the R4 specification on the first bundle that needs it (tens of seconds on a busy
+     * machine, longer than RestAssured's read timeout), so the tests have it loaded first.
+     */
+    @BeforeEach
+    void validatorLoaded() throws Exception {
+        intake.validator();
+    }
 
     @Test
     void aBundleOfEveryRecordTypeIsAcceptedEntryByEntryAndEachRecordReachesItsTopic() {
@@ -208,10 +223,10 @@ class FhirIntakeTests {
                                {"system":"http://ehr.kz/fhir/sid/iin","value":"%s"}],
                  "relationship":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-RoleCode","code":"MTH"}]}]}"""
                         .formatted(run, run, BAD_CHECKSUM),
-                // the shape the patient index's FHIR read answers with: a contact, tied to the mother by IIN
+                // a contact tied to the mother by IIN (named: R4's pat-1 wants a contact's details, not only a link)
                 """
                 {"resourceType":"Patient","id":"nb3-%s","gender":"male","birthDate":"2025-03-04",
-                 "contact":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-relatedPerson",
+                 "contact":[{"name":{"family":"Ахметова","given":["Айгуль"]},"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-relatedPerson",
                                            "valueReference":{"type":"RelatedPerson","identifier":{"system":"http://ehr.kz/fhir/sid/iin","value":"900101400013"}}}],
                              "relationship":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-RoleCode","code":"MTH"}]}]}]}"""
                         .formatted(run));
@@ -233,6 +248,68 @@ class FhirIntakeTests {
         assertThat(second.getPatient().getMotherIin()).as("an invalid mother's IIN is dropped, the record kept").isNull();
         HealthRecordEvent third = read(Topics.PATIENTS, provider[0], Set.of("Patient/nb3-" + run)).get("Patient/nb3-" + run);
         assertThat(third.getPatient().getMotherIin()).isEqualTo("900101400013");
+    }
+
+    @Test
+    void whatTheParserLetsThroughHapisProfileValidatorRejectsWithTheJsonPathsCodeAndTheElementsFhirPath() {
+        String[] provider = newProvider();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String pat = "Patient/pat-" + run;
+        String bundle = bundle("batch",
+                patient("pat-" + run, "P-" + run, IIN, null),
+                // Encounter.status is 1..1 in R4
+                """
+                {"resourceType":"Encounter","id":"enc-%s",
+                 "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},
+                 "subject":{"reference":"%s"},"period":{"start":"2025-03-01T10:15:00+05:00"}}""".formatted(run, pat),
+                // Observation.code is 1..1
+                """
+                {"resourceType":"Observation","id":"obs-%s","status":"final","subject":{"reference":"%s"},
+                 "effectiveDateTime":"2025-03-01T11:00:00+05:00","valueString":"NORMAL"}""".formatted(run, pat),
+                // Encounter.class is bound (extensible) to ActEncounterCode, and XYZ is no ActCode at all
+                """
+                {"resourceType":"Encounter","id":"enc2-%s","status":"finished",
+                 "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"XYZ"},
+                 "subject":{"reference":"%s"},"period":{"start":"2025-03-01T10:15:00+05:00"}}""".formatted(run, pat),
+                // pat-1: a contact with only a relationship is no contact
+                """
+                {"resourceType":"Patient","id":"pat2-%s","gender":"female","birthDate":"2025-03-04",
+                 "contact":[{"relationship":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-RoleCode","code":"MTH"}]}]}]}"""
+                        .formatted(run),
+                // a code system HAPI cannot check offline is at most a warning: accepted, nothing reported
+                fluorography("fluoro-" + run, pat));
+
+        JsonPath answer = post(provider[1], bundle, 200);
+
+        assertThat(answer.getList("entry.response.status")).extracting(s -> s.toString().substring(0, 3))
+                .containsExactly("201", "400", "400", "400", "400", "201");
+        assertIssue(answer, 1, "REQUIRED", "error", "Bundle.entry[1].resource.status");
+        assertThat(answer.getString("entry[1].response.outcome.issue[0].code")).isEqualTo("required");
+        assertThat(answer.getString("entry[1].response.outcome.issue[0].details.text")).contains("Encounter.status");
+        assertIssue(answer, 2, "REQUIRED", "error", "Bundle.entry[2].resource.code");
+        assertIssue(answer, 3, "INVALID_ENUM", "error", "Bundle.entry[3].resource.class");
+        assertIssue(answer, 4, "FHIR_INVALID", "error", "Bundle.entry[4].resource.contact[0]");
+        assertThat(answer.getString("entry[4].response.outcome.issue[0].details.text")).contains("pat-1");
+        assertThat(answer.getString("entry[4].response.outcome.issue[0].code")).isEqualTo("invariant");
+        assertThat(answer.getList("entry[0].response.outcome.issue")).as("the valid Patient has nothing to report").isNull();
+        assertThat(answer.getList("entry[5].response.outcome.issue")).as("no warning for a code system HAPI does not know").isNull();
+        read(Topics.CARE, provider[0], Set.of("Observation/fluoro-" + run));
+        JsonPath stats = stats(provider);
+        assertThat(stats.getLong("accepted")).isEqualTo(2);
+        assertThat(stats.getMap("rejectedByCode")).containsOnly(Map.entry("REQUIRED", 2), Map.entry("INVALID_ENUM", 1),
+                Map.entry("FHIR_INVALID", 1));
+    }
+
+    @Test
+    void aPatientWithAGenderOutsideR4sCodesIsRejectedAtGender() {
+        String[] provider = newProvider();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String bundle = bundle("batch", patient("pat-" + run, "P-" + run, IIN, null).replace("\"gender\":\"male\"", "\"gender\":\"M\""));
+
+        JsonPath answer = post(provider[1], bundle, 200);
+
+        assertThat(answer.getString("entry[0].response.status")).startsWith("400");
+        assertIssue(answer, 0, "INVALID_ENUM", "error", "Bundle.entry[0].resource.gender");
     }
 
     @Test
