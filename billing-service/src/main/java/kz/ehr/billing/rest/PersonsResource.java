@@ -4,8 +4,8 @@ import java.sql.SQLException;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -18,19 +18,22 @@ import kz.ehr.billing.BillingProblem;
 import kz.ehr.billing.audit.AuditLog;
 import kz.ehr.billing.projection.PersonEvents;
 import kz.ehr.events.projection.PersonEventTable;
+import kz.ehr.events.projection.PersonEventsResource;
 import kz.ehr.security.Caller;
 import kz.ehr.security.Roles;
 
 /** What billing knows about a person: the facts capitation and the fraud monitor read. Ops only, with a purpose, audited. */
 @Path("/api/v1/persons")
 @Blocking
-public class PersonsResource {
-    @Inject
-    PersonEvents personEvents;
+public class PersonsResource extends PersonEventsResource<Caller> {
     @Inject
     AuditLog audit;
     @Inject
     SecurityIdentity identity;
+
+    public PersonsResource() {
+        super(PersonEvents.TABLE);
+    }
 
     @GET
     @RolesAllowed(Roles.OPS)
@@ -38,14 +41,21 @@ public class PersonsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public PersonEventTable.Page events(@PathParam("personKey") String personKey, @QueryParam("after") String after,
             @QueryParam("limit") Integer limit, @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
-        Caller caller = Params.caller(identity, purpose);
-        PersonEventTable.Page page;
-        try {
-            page = personEvents.of(personKey, after, limit);
-        } catch (PersonEventTable.InvalidPageException e) {
-            throw BillingProblem.badRequest(e.code(), e.field(), e.getMessage());
-        }
+        return read(personKey, after, limit, purpose);
+    }
+
+    @Override
+    protected Caller caller(String purposeHeader) {
+        return Params.caller(identity, purposeHeader);
+    }
+
+    @Override
+    protected RuntimeException refuse(String code, String field, String detail) {
+        return BillingProblem.badRequest(code, field, detail);
+    }
+
+    @Override
+    protected void audit(Caller caller, String personKey, String after, PersonEventTable.Page page) {
         audit.record(caller, AuditLog.Action.READ_PERSON_EVENTS, personKey, "person events after=" + after, page.events().size());
-        return page;
     }
 }

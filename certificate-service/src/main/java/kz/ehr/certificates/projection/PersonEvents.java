@@ -19,7 +19,9 @@ import kz.ehr.events.projection.PersonEventTable;
 @ApplicationScoped
 public class PersonEvents {
     private static final int STREAM_ROWS = 1000;
-    private static final PersonEventTable TABLE = new PersonEventTable(true);
+    /** Certificates keep the provider's local id of the patient too (the MPI links name it). */
+    public static final PersonEventTable TABLE = new PersonEventTable(true);
+
     @Inject
     AgroalDataSource dataSource;
 
@@ -76,12 +78,5 @@ public class PersonEvents {
     @FunctionalInterface
     public interface PayloadConsumer {
         void accept(byte[] raw) throws SQLException;
-    }
-
-    /** One page of a person's events, oldest first (see {@link PersonEventTable#page}). */
-    public PersonEventTable.Page of(String personKey, String after, Integer limit) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return TABLE.page(c, personKey, after, limit);
-        }
     }
 }

@@ -17,38 +17,48 @@ import jakarta.ws.rs.core.Response;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import kz.ehr.certificates.audit.AccessAudit;
-import kz.ehr.security.Caller;
-import kz.ehr.security.Roles;
 import kz.ehr.certificates.projection.PersonEvents;
 import kz.ehr.events.projection.PersonEventTable;
+import kz.ehr.events.projection.PersonEventsResource;
+import kz.ehr.security.Caller;
+import kz.ehr.security.Roles;
 
 /** What the certificate service knows about a person, the evidence its eligibility rules read: ops, audited. */
 @Path("/api/v1/persons")
 @Blocking
-public class PersonsResource {
-    @Inject
-    PersonEvents personEvents;
+public class PersonsResource extends PersonEventsResource<Caller> {
     @Inject
     AccessAudit audit;
     @Inject
     SecurityIdentity identity;
+
+    public PersonsResource() {
+        super(PersonEvents.TABLE);
+    }
 
     @GET
     @RolesAllowed(Roles.OPS)
     @Path("/{personKey}/events")
     @Produces(MediaType.APPLICATION_JSON)
     public PersonEventTable.Page events(@PathParam("personKey") String personKey, @QueryParam("after") String after,
-                                 @QueryParam("limit") Integer limit, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
+                                        @QueryParam("limit") Integer limit, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
             throws SQLException {
-        Caller caller = Callers.withPurpose(identity, purpose);
-        PersonEventTable.Page page;
-        try {
-            page = personEvents.of(personKey, after, limit);
-        } catch (PersonEventTable.InvalidPageException e) {
-            Problem p = Problem.of(400, e.code(), "Invalid page", e.getMessage(), e.field());
-            throw new WebApplicationException(Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build());
-        }
+        return read(personKey, after, limit, purpose);
+    }
+
+    @Override
+    protected Caller caller(String purposeHeader) {
+        return Callers.withPurpose(identity, purposeHeader);
+    }
+
+    @Override
+    protected RuntimeException refuse(String code, String field, String detail) {
+        Problem p = Problem.of(400, code, "Invalid page", detail, field);
+        return new WebApplicationException(Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build());
+    }
+
+    @Override
+    protected void audit(Caller caller, String personKey, String after, PersonEventTable.Page page) throws SQLException {
         audit.record(caller, AccessAudit.Action.READ_PERSON_EVENTS, null, personKey);
-        return page;
     }
 }
