@@ -470,6 +470,31 @@ class ConsoleBrowserIT {
         shot("17-platform-records");
     }
 
+    @Test
+    @Order(11)
+    void outreachListsTheUnseenPersonByNameAndTheAuditShowsTheRevocationWithItsPurposeAsTyped() throws Exception {
+        // attached to POLYCLINIC since 2024, last seen there in February 2025: unseen for 12 months by now
+        open("/outreach");
+        byId("polyclinic").sendKeys(POLYCLINIC);
+        new Select(byId("months")).selectByValue("12");
+        byId("purpose").sendKeys("обзвон: профилактический осмотр");
+        byId("purpose").sendKeys(Keys.ENTER);
+        WebElement row = new WebDriverWait(browser, DEADLINE).until(d -> d.findElements(By.cssSelector("#outreach tbody tr")).stream()
+                .filter(r -> r.getText().contains(person.iin())).findFirst().orElse(null));
+        assertThat(row.getText()).contains("Сейтқали Арман");
+        shot("18-outreach");
+
+        open("/audit");
+        new Select(byId("service")).selectByValue("CERTIFICATES");
+        byId("who").sendKeys("aigerim");
+        byId("audit-go").click();
+        WebElement revoked = new WebDriverWait(browser, DEADLINE).until(d -> d.findElements(By.cssSelector("#audit tbody tr")).stream()
+                .filter(r -> r.getText().contains("REVOKE") && r.getText().contains(certificateNumber)).findFirst().orElse(null));
+        // the purpose travelled percent-encoded in X-Purpose; the page shows it as typed
+        assertThat(revoked.getText()).contains("aigerim", "отзыв справки");
+        shot("19-audit");
+    }
+
     /** How far above the axis (y = 110 in the chart's 140-high box) the line's highest point lies. */
     static double highestPoint(String points) {
         double top = 0;
