@@ -26,6 +26,8 @@ public class Policies {
     private final FraudPolicy fraud;
     private final java.time.ZoneId zone;
     private final int rowsPerStep;
+    /** The system clock; a test's fixed one through {@link #withClock}. */
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     @Inject
     public Policies(BillingConfig config) {
@@ -74,6 +76,21 @@ public class Policies {
 
     public java.time.ZoneId zone() {
         return zone;
+    }
+
+    /**
+     * Today's date in the billing time zone ({@code billing.zone}, Asia/Almaty): the default {@code asOf} of the
+     * outreach lists. From 19:00 UTC Almaty is already on the next day, so a UTC date would be a day behind.
+     */
+    public java.time.LocalDate today() {
+        return java.time.LocalDate.now(clock.withZone(zone));
+    }
+
+    /** The same policies reading {@code clock} (tests: a fixed instant instead of now). */
+    public Policies withClock(java.time.Clock clock) {
+        Policies p = new Policies(capitation, fraud, zone, rowsPerStep);
+        p.clock = clock;
+        return p;
     }
 
     static CapitationPolicy toPolicy(String from, BillingConfig.PolicyVersion v) {

@@ -50,7 +50,7 @@ public class OutreachResource {
         }
         // today on the billing calendar (billing.zone, Asia/Almaty), not the JVM's or UTC's: between 19:00 and 24:00 UTC
         // they are already the next day in Almaty
-        LocalDate on = asOf == null ? LocalDate.now(policies.zone()) : Params.date("asOf", asOf);
+        LocalDate on = asOf == null ? policies.today() : Params.date("asOf", asOf);
         if (Params.wantsCsv(format, accept)) {
             return csv("outreach-" + bin + "-" + m + "m.csv", out -> outreach.csv(bin, m, on, caller, out));
         }
@@ -71,7 +71,7 @@ public class OutreachResource {
             @HeaderParam(Caller.PURPOSE_HEADER) String purpose) throws SQLException {
         Caller caller = Params.caller(identity, purpose);
         String bin = Params.bin("polyclinic", polyclinic);
-        LocalDate on = asOf == null ? LocalDate.now(policies.zone()) : Params.date("asOf", asOf);
+        LocalDate on = asOf == null ? policies.today() : Params.date("asOf", asOf);
         java.util.List<String> known = screenings.programmesOn(on);
         if (programme != null && !known.contains(programme)) {
             throw BillingProblem.badRequest("INVALID_PROGRAMME", "programme",
