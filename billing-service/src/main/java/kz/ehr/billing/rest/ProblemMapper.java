@@ -5,7 +5,7 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 import kz.ehr.billing.BillingProblem;
-import kz.ehr.security.problem.ProblemDetails;
+import kz.ehr.events.problem.ProblemDetails;
 
 /** Every {@link BillingProblem} as the shared {@link ProblemDetails}, typed under billing's problem URI. */
 @Provider

@@ -33,11 +33,12 @@ import kz.ehr.events.Hospitalization;
 import kz.ehr.events.PatientInfo;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 import kz.ehr.local.Databases;
+import kz.ehr.testsupport.TestPlatform;
 
 /**
  * Measures (1) a month's capitation run over N attached persons against a plain streamed scan of the attachment
  * table, and (2) the fraud screening path (projection + re-screen + flags + outbox, one transaction per batch of
- * 1,000 visits) against that population. Database {@code ehr_billing_bench}, recreated each time.
+ * 1,000 visits) against that population. Database {@code ehr_billing_bench} plus {@code EHR_TEST_DB_SUFFIX}, recreated each time.
  * <p>
  * {@code mvn -pl billing-service -o -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=kz.ehr.billing.bench.BillingBench -Dexec.args="1000000 100000"}
@@ -47,7 +48,7 @@ public final class BillingBench {
     static final int PORT = Integer.parseInt(env("EHR_PG_PORT", "5432"));
     static final String USER = env("EHR_PG_USER", "postgres");
     static final String PASSWORD = env("EHR_PG_PASSWORD", "");
-    static final String DB = "ehr_billing_bench";
+    static final String DB = "ehr_billing_bench" + TestPlatform.databaseSuffix();
 
     public static void main(String[] args) throws Exception {
         int persons = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;

@@ -39,13 +39,14 @@ import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.PatientInfo;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 import kz.ehr.local.Databases;
+import kz.ehr.testsupport.TestPlatform;
 
 /**
  * Issue #14 item 2 as a user saw it: N patients and N encounters, every encounter by one doctor of one polyclinic on one
  * day (a fraud-flag storm), through the consumer's path (a mixed batch: its patients, committed, then its encounters
  * pipelined) in batches of {@code -Dbench.batch} (5,000, the service's). Prints, per batch, the most heap any garbage
  * collection of the batch left in use (the live set, from the collectors' notifications): with a bounded monitor it stays flat; the
- * monitor that held every visit of the day grew with the storm until the heap ran out. Database {@code ehr_billing_storm}, recreated each time. Run it with a small heap and
+ * monitor that held every visit of the day grew with the storm until the heap ran out. Database {@code ehr_billing_storm} plus {@code EHR_TEST_DB_SUFFIX}, recreated each time. Run it with a small heap and
  * {@code -XX:+ExitOnOutOfMemoryError}, so that running out ends the run instead of leaving it limping:
  * <p>
  * {@code MAVEN_OPTS="-Xmx256m -XX:+ExitOnOutOfMemoryError" mvn -pl billing-service -o -q test-compile exec:java
@@ -56,7 +57,7 @@ import kz.ehr.local.Databases;
  * polyclinic on the same day, by 500 doctors), a person with N records.
  */
 public final class StormBench {
-    static final String DB = "ehr_billing_storm";
+    static final String DB = "ehr_billing_storm" + TestPlatform.databaseSuffix();
 
     public static void main(String[] args) throws Exception {
         int visits = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;

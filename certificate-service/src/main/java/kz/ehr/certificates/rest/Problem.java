@@ -5,7 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import kz.ehr.certificates.eligibility.Ineligibility;
-import kz.ehr.security.problem.ProblemDetails;
+import kz.ehr.events.problem.ProblemDetails;
 
 /**
  * The certificate service's problem details: the shared members ({@link ProblemDetails}) and {@code reasons}, every

@@ -6,7 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+
+import javax.sql.DataSource;
 
 import org.jboss.logging.Logger;
 
@@ -47,17 +48,27 @@ public final class TableUpkeep {
         }
     }
 
-    private final Supplier<Connection> connections;
+    /** Opens a connection as a role that owns the tables (only an owner may VACUUM or ANALYZE). */
+    @FunctionalInterface
+    public interface Connections {
+        Connection open() throws SQLException;
+    }
 
-    /** {@code connections} gives a connection as a role that owns the tables (only an owner may VACUUM or ANALYZE). */
-    public TableUpkeep(Supplier<Connection> connections) {
+    private final Connections connections;
+
+    public TableUpkeep(Connections connections) {
         this.connections = connections;
+    }
+
+    /** On connections of {@code owner}, whose user owns the tables. */
+    public TableUpkeep(DataSource owner) {
+        this(owner::getConnection);
     }
 
     /** Runs the due actions; returns what was done. Does nothing while the server's autovacuum is on. */
     public List<String> runOnce() throws SQLException {
         List<String> done = new ArrayList<>();
-        try (Connection c = connections.get()) {
+        try (Connection c = connections.open()) {
             c.setAutoCommit(true); // VACUUM cannot run inside a transaction block
             if (autovacuumOn(c)) {
                 return done;

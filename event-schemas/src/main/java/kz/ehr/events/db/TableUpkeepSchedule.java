@@ -55,15 +55,9 @@ public class TableUpkeepSchedule {
         Optional<String> owner = config.getOptionalValue("quarkus.flyway.username", String.class);
         Optional<String> ownerPassword = config.getOptionalValue("quarkus.flyway.password", String.class);
         Optional<String> url = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class);
-        TableUpkeep upkeep = new TableUpkeep(() -> {
-            try {
-                return owner.isPresent() && ownerPassword.isPresent() && url.isPresent()
-                        ? DriverManager.getConnection(url.get(), owner.get(), ownerPassword.get())
-                        : ds.getConnection();
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        TableUpkeep upkeep = owner.isPresent() && ownerPassword.isPresent() && url.isPresent()
+                ? new TableUpkeep(() -> DriverManager.getConnection(url.get(), owner.get(), ownerPassword.get()))
+                : new TableUpkeep(ds);
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "table-upkeep");
             t.setDaemon(true);

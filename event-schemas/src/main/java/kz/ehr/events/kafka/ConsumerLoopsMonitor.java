@@ -10,8 +10,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import kz.ehr.events.metrics.OwnMeters;
 
 /**
  * A service's consumer loops as one readiness answer and one lag gauge per group. It lives here, once, so that each
@@ -30,7 +30,7 @@ public final class ConsumerLoopsMonitor {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final List<BatchConsumerLoop<?>> loops = new CopyOnWriteArrayList<>();
-    private final List<Meter> meters = new CopyOnWriteArrayList<>();
+    private final OwnMeters meters = new OwnMeters();
 
     public ConsumerLoopsMonitor(Duration stallAfter, MeterRegistry metrics, Clock clock) {
         this.stallAfter = stallAfter;
@@ -52,14 +52,9 @@ public final class ConsumerLoopsMonitor {
         return loop;
     }
 
-    /**
-     * Takes this monitor's gauges out of the registry. The registry can outlive the service (Micrometer's global
-     * composite stays when Quarkus restarts an application in the same JVM, as tests do): a gauge left there would be
-     * handed back to the next start and show this stopped loop's lag.
-     */
+    /** Takes this monitor's gauges out of the registry ({@link OwnMeters} says why). */
     public void close() {
-        meters.forEach(metrics::remove);
-        meters.clear();
+        meters.removeFrom(metrics);
     }
 
     /** The registered loops, e.g. for handing dead letters back to the one of their group. */

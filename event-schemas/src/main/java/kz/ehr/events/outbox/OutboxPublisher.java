@@ -12,11 +12,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import kz.ehr.events.kafka.KafkaClients;
+import kz.ehr.events.metrics.OwnMeters;
 
 /**
  * The one outbox publisher bean: runs {@link OutboxRelay} for as long as a service with an outbox runs
@@ -49,7 +49,7 @@ public class OutboxPublisher {
     MeterRegistry metrics;
 
     private volatile OutboxRelay relay;
-    private final java.util.List<Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final OwnMeters meters = new OwnMeters();
 
     public boolean enabled() {
         return enabled;
@@ -97,11 +97,7 @@ public class OutboxPublisher {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        // the registry can outlive this bean (Micrometer's global composite stays when Quarkus restarts an application
-        // in the same JVM, as tests do): meters left there would be handed back to the next start, reading this closed
-        // data source (NaN) and this stopped relay's counts
-        meters.forEach(metrics::remove);
-        meters.clear();
+        meters.removeFrom(metrics);
         OutboxRelay r = relay;
         if (r != null) {
             r.close();

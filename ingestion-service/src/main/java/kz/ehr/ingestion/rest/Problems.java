@@ -2,8 +2,8 @@ package kz.ehr.ingestion.rest;
 
 import jakarta.ws.rs.core.Response;
 
+import kz.ehr.events.problem.ProblemDetails;
 import kz.ehr.ingestion.config.IngestionConfig;
-import kz.ehr.security.problem.ProblemDetails;
 
 /** Ingestion's problem answers (the shared {@link ProblemDetails}): type {@code urn:ehr:problem:<code>}, titled by the code. */
 final class Problems {

@@ -4,8 +4,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import kz.ehr.events.problem.ProblemDetails;
 import kz.ehr.mpi.MpiProblem;
-import kz.ehr.security.problem.ProblemDetails;
 
 /** Every {@link MpiProblem} as the shared {@link ProblemDetails}: type {@code urn:ehr:problem:<code>}, titled by the code. */
 @Provider

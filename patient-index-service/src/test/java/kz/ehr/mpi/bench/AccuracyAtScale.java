@@ -251,13 +251,7 @@ public final class AccuracyAtScale {
         // as the service's TableUpkeepSchedule does: this machine's server has autovacuum off, and a never-analysed
         // source_record made the block query scan the table (one 1,000-record query 11.2 s at 670,000 records, 0.57 s
         // after ANALYZE), so the 1M run crawled at ~10 records/s
-        kz.ehr.events.db.TableUpkeep upkeep = new kz.ehr.events.db.TableUpkeep(() -> {
-            try {
-                return ds.getConnection();
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        kz.ehr.events.db.TableUpkeep upkeep = new kz.ehr.events.db.TableUpkeep(ds);
         long t0 = System.nanoTime();
         long last = t0;
         try (Connection c = ds.getConnection()) {

@@ -1,4 +1,4 @@
-package kz.ehr.security.problem;
+package kz.ehr.events.problem;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
