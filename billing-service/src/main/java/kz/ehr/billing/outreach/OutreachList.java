@@ -34,8 +34,12 @@ public class OutreachList {
     @Inject
     Policies policies;
 
+    /**
+     * {@code identityInReview}: the patient index keeps more than one enterprise patient under this IIN; the names and
+     * contact data are those of the attachment's own enterprise patient (view {@code attached_person}, V10).
+     */
     public record Person(String iin, String lastName, String firstName, String middleName, String phone, String address,
-                         String lastVisit, String attachedSince) {
+                         String lastVisit, String attachedSince, boolean identityInReview) {
     }
 
     public record Page(String polyclinic, int noVisitMonths, String asOf, List<Person> items, String nextCursor) {
@@ -61,7 +65,8 @@ public class OutreachList {
     public void csv(String polyclinic, int noVisitMonths, LocalDate asOf, Caller caller, OutputStream out)
             throws SQLException, IOException {
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        w.write(Csv.record("iin", "lastName", "firstName", "middleName", "phone", "address", "lastVisit", "attachedSince"));
+        w.write(Csv.record("iin", "lastName", "firstName", "middleName", "phone", "address", "lastVisit", "attachedSince",
+                "identityInReview"));
         String after = "";
         int total = 0;
         try (Connection c = dataSource.getConnection()) {
@@ -71,7 +76,8 @@ public class OutreachList {
                 for (Person p : chunk) {
                     // everything a provider sent is free text, the person key too (provider:localId until the MPI links it)
                     w.write(Csv.record(Csv.text(p.iin()), Csv.text(p.lastName()), Csv.text(p.firstName()), Csv.text(p.middleName()),
-                            Csv.text(p.phone()), Csv.text(p.address()), Csv.generated(p.lastVisit()), Csv.generated(p.attachedSince())));
+                            Csv.text(p.phone()), Csv.text(p.address()), Csv.generated(p.lastVisit()), Csv.generated(p.attachedSince()),
+                            Csv.generated(String.valueOf(p.identityInReview()))));
                 }
                 total += chunk.size();
                 if (chunk.size() < 5_000) {
@@ -89,13 +95,13 @@ public class OutreachList {
             throws SQLException {
         var policy = policies.capitation().inForceOn(asOf);
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.person_key, p.last_name, p.first_name, p.middle_name, p.phone, p.address, lv.last_visit, a.from_date
-                FROM attachment a
-                LEFT JOIN person p ON p.person_key = a.person_key
+                SELECT a.person_key, a.last_name, a.first_name, a.middle_name, a.phone, a.address, lv.last_visit, a.from_date,
+                       a.identity_in_review
+                FROM attached_person a
                 LEFT JOIN LATERAL (SELECT max(v.visit_date) last_visit FROM visit v
                                    WHERE v.person_key = a.person_key AND NOT v.flagged AND v.kind = ANY(?) AND v.visit_date <= ?) lv ON true
                 WHERE a.polyclinic_bin = ? AND a.from_date <= ? AND (a.effective_to IS NULL OR a.effective_to >= ?)
-                  AND (p.death_date IS NULL OR p.death_date > ?)
+                  AND (a.death_date IS NULL OR a.death_date > ?)
                   AND (lv.last_visit IS NULL OR lv.last_visit <= ?)
                   AND a.person_key > ?
                 ORDER BY a.person_key LIMIT ?""")) {
@@ -112,7 +118,7 @@ public class OutreachList {
                 while (rs.next()) {
                     LocalDate last = Jdbc.date(rs, 7);
                     out.add(new Person(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), last == null ? null : last.toString(), rs.getString(8)));
+                            rs.getString(6), last == null ? null : last.toString(), rs.getString(8), rs.getBoolean(9)));
                 }
             }
         }

@@ -47,8 +47,9 @@ public class ScreeningOutreach {
     public record Due(String programme, String lastScreening, String dueSince) {
     }
 
+    /** {@code identityInReview}: as on the no-visit list ({@link OutreachList.Person}). */
     public record Person(String iin, String lastName, String firstName, String middleName, String phone, String address,
-                         String sex, String birthDate, List<Due> due) {
+                         String sex, String birthDate, List<Due> due, boolean identityInReview) {
     }
 
     public record Page(String polyclinic, String programme, String asOf, List<Person> items, String nextCursor) {
@@ -87,7 +88,8 @@ public class ScreeningOutreach {
 
     public void csv(String polyclinic, String programme, LocalDate asOf, Caller caller, OutputStream out) throws SQLException, IOException {
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        w.write(Csv.record("iin", "lastName", "firstName", "middleName", "phone", "address", "programme", "lastScreening", "dueSince"));
+        w.write(Csv.record("iin", "lastName", "firstName", "middleName", "phone", "address", "programme", "lastScreening", "dueSince",
+                "identityInReview"));
         int total = 0;
         try (Connection c = dataSource.getConnection()) {
             String cursor = "";
@@ -98,7 +100,8 @@ public class ScreeningOutreach {
                     for (Due d : p.due()) {
                         w.write(Csv.record(Csv.text(p.iin()), Csv.text(p.lastName()), Csv.text(p.firstName()), Csv.text(p.middleName()),
                                 Csv.text(p.phone()), Csv.text(p.address()), Csv.generated(d.programme()),
-                                Csv.generated(d.lastScreening()), Csv.generated(d.dueSince())));
+                                Csv.generated(d.lastScreening()), Csv.generated(d.dueSince()),
+                                Csv.generated(String.valueOf(p.identityInReview()))));
                         total++;
                     }
                 }
@@ -122,17 +125,16 @@ public class ScreeningOutreach {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.person_key, p.last_name, p.first_name, p.middle_name, p.phone, p.address, p.sex, p.birth_date,
-                       s.codes, s.lasts
-                FROM attachment a
-                JOIN person p ON p.person_key = a.person_key
+                SELECT a.person_key, a.last_name, a.first_name, a.middle_name, a.phone, a.address, a.sex, a.birth_date,
+                       s.codes, s.lasts, a.identity_in_review
+                FROM attached_person a
                 LEFT JOIN LATERAL (SELECT array_agg(l.screening) codes, array_agg(l.last) lasts
                                    FROM (SELECT v.screening, max(v.visit_date) last FROM visit v
                                          WHERE v.person_key = a.person_key AND v.kind = 'SCREENING' AND v.screening IS NOT NULL
                                            AND NOT v.flagged AND v.visit_date <= ?
                                          GROUP BY v.screening) l) s ON true
                 WHERE a.polyclinic_bin = ? AND a.from_date <= ? AND (a.effective_to IS NULL OR a.effective_to >= ?)
-                  AND (p.death_date IS NULL OR p.death_date > ?) AND p.birth_date IS NOT NULL
+                  AND a.has_person AND (a.death_date IS NULL OR a.death_date > ?) AND a.birth_date IS NOT NULL
                   AND a.person_key > ?
                 ORDER BY a.person_key LIMIT ?""")) {
             Jdbc.date(ps, 1, asOf);
@@ -161,7 +163,7 @@ public class ScreeningOutreach {
                     }
                     if (!due.isEmpty()) {
                         out.add(new Person(last, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                                sex, birth.toString(), due));
+                                sex, birth.toString(), due, rs.getBoolean(11)));
                     }
                 }
             }

@@ -287,12 +287,14 @@ public class BillingProjection {
     /**
      * Attributes every source record the MPI linked to an enterprise patient to that patient's IIN (or to
      * {@code mpi:<enterpriseId>} while the golden record has none), moving rows already stored under another key.
+     * Keeps each enterprise patient's golden record and which IINs several enterprise patients share ({@link SharedIins}).
      */
     public Affected applyMpiLinks(Connection c, List<Delivery<MpiLinkEvent>> batch) throws SQLException {
         Affected affected = Affected.empty();
         Map<String, String> target = new LinkedHashMap<>();
         Map<String, String> enterprise = new HashMap<>();
         Map<String, Demographics> golden = new LinkedHashMap<>();
+        Map<String, SharedIins.Golden> goldenByEnterprise = new LinkedHashMap<>();
         for (Delivery<MpiLinkEvent> d : batch) {
             MpiLinkEvent e = d.value();
             if (e.getLinkedSources().isEmpty()) {
@@ -306,8 +308,10 @@ public class BillingProjection {
             }
             if (e.getGolden() != null) {
                 var g = e.getGolden();
-                golden.put(personKey, new Demographics(g.getSex(), g.getBirthDate(), g.getLastName(), g.getFirstName(),
-                        g.getMiddleName(), g.getPhone(), g.getAddress(), null));
+                Demographics whole = new Demographics(g.getSex(), g.getBirthDate(), g.getLastName(), g.getFirstName(),
+                        g.getMiddleName(), g.getPhone(), g.getAddress(), null);
+                golden.put(personKey, whole);
+                goldenByEnterprise.put(e.getEnterpriseId(), new SharedIins.Golden(personKey, whole));
             } else {
                 golden.putIfAbsent(personKey, new Demographics(null, null, null, null, null, null, null, null));
             }
@@ -359,6 +363,9 @@ public class BillingProjection {
         }
         affected.persons().addAll(changed);
         affected.persons().addAll(target.values());
+        Set<String> touched = new java.util.HashSet<>(changed);
+        touched.addAll(target.values());
+        SharedIins.apply(c, goldenByEnterprise, touched);
         refreshDeathDates(c, changed);
         refreshAttachmentEnds(c, changed);
         return affected;

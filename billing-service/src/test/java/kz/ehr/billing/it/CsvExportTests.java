@@ -85,7 +85,8 @@ class CsvExportTests {
         var response = ops().get("/api/v1/outreach?polyclinic=" + BIN + "&noVisitMonths=12&asOf=2024-08-30&format=csv").then().statusCode(200)
                 .header("Content-Disposition", "attachment; filename=\"outreach-" + BIN + "-12m.csv\"").extract();
         List<List<String>> rows = CsvRecords.parse(response.asString());
-        assertThat(rows.get(0)).containsExactly("iin", "lastName", "firstName", "middleName", "phone", "address", "lastVisit", "attachedSince");
+        assertThat(rows.get(0)).containsExactly("iin", "lastName", "firstName", "middleName", "phone", "address", "lastVisit", "attachedSince",
+                "identityInReview");
         assertThat(rows).hasSize(PEOPLE.size() + 1);
         for (List<String> row : rows.subList(1, rows.size())) {
             String key = row.get(0).startsWith("'") ? row.get(0).substring(1) : row.get(0);
@@ -94,6 +95,7 @@ class CsvExportTests {
             assertThat(row.subList(1, 6)).containsExactlyElementsOf(sent.stream().map(CsvRecords::neutralised).toList());
             assertThat(row.get(6)).isEmpty(); // never seen
             assertThat(row.get(7)).isEqualTo("2020-01-01");
+            assertThat(row.get(8)).isEqualTo("false"); // one enterprise patient (or none yet) under the key
         }
         // no cell of the file starts as a formula: every one that could is behind a quote
         rows.stream().flatMap(List::stream).forEach(cell -> assertThat(cell).doesNotStartWith("=").doesNotStartWith("+").doesNotStartWith("@")
@@ -110,7 +112,8 @@ class CsvExportTests {
         assertThat(rows.get(0).get(2)).isEqualTo("region");
         assertThat(rows).hasSize(PEOPLE.size() + 1);
         for (List<String> row : rows.subList(1, rows.size())) {
-            assertThat(row).hasSize(17);
+            assertThat(row).hasSize(18);
+            assertThat(row.get(17)).isEqualTo("false");
             String key = row.get(0).startsWith("'") ? row.get(0).substring(1) : row.get(0);
             assertThat(row.get(2)).isEqualTo(CsvRecords.neutralised(PEOPLE.get(key).get(0)));
             for (String amount : row.subList(5, 16)) {

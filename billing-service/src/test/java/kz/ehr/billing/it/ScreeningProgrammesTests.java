@@ -113,7 +113,7 @@ class ScreeningProgrammesTests {
 
         String csv = ops().get("/api/v1/outreach/screenings?format=csv&asOf=2026-02-28&polyclinic=" + BIN).then().statusCode(200)
                 .extract().asString();
-        assertThat(csv.lines()).hasSize(4).first().isEqualTo("iin,lastName,firstName,middleName,phone,address,programme,lastScreening,dueSince");
+        assertThat(csv.lines()).hasSize(4).first().isEqualTo("iin,lastName,firstName,middleName,phone,address,programme,lastScreening,dueSince,identityInReview");
         ops().get("/api/v1/outreach/screenings?programme=CARDIO&polyclinic=" + BIN).then().statusCode(400)
                 .body("code", equalTo("INVALID_PROGRAMME")).body("field", equalTo("programme"));
     }

@@ -327,11 +327,9 @@ public class CapitationRuns {
                 // with several parts each takes the persons whose key hashes to it (inlined constants, no parameters)
                 String mine = parts == 1 ? "" : " AND (hashtext(%s) & " + (parts - 1) + ") = " + part;
                 try (PreparedStatement ps = r.prepareStatement("""
-                        SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, p.sex, p.birth_date, p.death_date,
-                               ins.insured, lv.last_counted, lv.last_flagged
-                        FROM attachment a
-                        LEFT JOIN (SELECT person_key, sex, birth_date, death_date FROM person WHERE true %1$s) p
-                          ON p.person_key = a.person_key
+                        SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, a.sex, a.birth_date, a.death_date,
+                               ins.insured, lv.last_counted, lv.last_flagged, a.identity_in_review
+                        FROM attached_person a
                         LEFT JOIN (SELECT DISTINCT ON (person_key) person_key, insured FROM insurance
                                    WHERE (from_date IS NULL OR from_date <= ?) AND (to_date IS NULL OR to_date >= ?) %1$s
                                    ORDER BY person_key, from_date DESC NULLS LAST) ins ON ins.person_key = a.person_key
@@ -365,7 +363,7 @@ public class CapitationRuns {
                             totals.computeIfAbsent(in.polyclinicBin(), k -> new Totals()).add(line, in.lastCountedVisit() == null);
                             long tCopy = System.nanoTime();
                             priceNanos += tCopy - tPrice;
-                            lines.add(line);
+                            lines.add(line, rs.getBoolean(11));
                             tRead = System.nanoTime();
                             copyNanos += tRead - tCopy;
                         }

@@ -67,7 +67,7 @@ public class CapitationStatements {
                        BigDecimal sexAgeCoefficient, BigDecimal regionalCoefficient, BigDecimal visitFactor,
                        BigDecimal insuranceFactor, BigDecimal appliedFactor, BigDecimal fullAmount, BigDecimal amount,
                        BigDecimal withheldNoVisit, BigDecimal withheldNotInsured, BigDecimal withheldByFraudFlags,
-                       List<String> reasonCodes, List<String> reasons) {
+                       List<String> reasonCodes, List<String> reasons, boolean identityInReview) {
     }
 
     public record Page<T>(List<T> items, String nextCursor) {
@@ -169,7 +169,7 @@ public class CapitationStatements {
             l.person_key, l.polyclinic_bin, p.region, p.sex, p.age_band, p.base_rate, p.sex_age_coefficient, p.regional_coefficient,
             p.visit_factor, p.insurance_factor, p.applied_factor, p.full_amount, p.amount, p.withheld_no_visit, p.withheld_not_insured,
             p.withheld_by_fraud, p.reasons, l.attached_since, l.insured, l.last_counted_visit, l.last_flagged_visit, l.death_date,
-            p.lookback_months, l.month""";
+            p.lookback_months, l.month, l.identity_in_review""";
     private static final String PRICED_LINES = """
              FROM capitation_line l JOIN capitation_price p ON p.month = l.month AND p.version = l.version AND p.price_id = l.price_id
             """;
@@ -226,8 +226,8 @@ public class CapitationStatements {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             w.write(Csv.record("iin", "polyclinicBin", "region", "sex", "ageBand", "baseRate", "sexAgeCoefficient", "regionalCoefficient",
                     "visitFactor", "insuranceFactor", "appliedFactor", "fullAmount", "amount", "withheldNoVisit", "withheldNotInsured",
-                    "withheldByFraudFlags", "reasons"));
-            String[] cells = new String[17];
+                    "withheldByFraudFlags", "reasons", "identityInReview"));
+            String[] cells = new String[18];
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     // person key, BIN, region, sex and band come from providers' records: free text; the money columns are ours
@@ -238,6 +238,7 @@ public class CapitationStatements {
                         cells[i - 1] = Csv.generated(rs.getString(i));
                     }
                     cells[16] = Csv.text(String.join(" | ", stored(rs).explanation()));
+                    cells[17] = Csv.generated(String.valueOf(rs.getBoolean(25)));
                     w.write(Csv.record(cells));
                 }
             }
@@ -292,7 +293,7 @@ public class CapitationStatements {
         return new Line(l.personKey(), l.polyclinicBin(), l.input().region(), l.input().sex(), rs.getString(5), l.baseRate(),
                 l.sexAgeCoefficient(), l.regionalCoefficient(), l.visitFactor(), l.insuranceFactor(), l.appliedFactor(), l.fullAmount(),
                 l.amount(), l.withheldNoVisit(), l.withheldNotInsured(), l.withheldByFraudFlags(),
-                l.reasonCodes().stream().map(Enum::name).toList(), l.explanation());
+                l.reasonCodes().stream().map(Enum::name).toList(), l.explanation(), rs.getBoolean(25));
     }
 
     /** A stored line back as the domain object, so its explanation is rendered by the same code that priced it. */

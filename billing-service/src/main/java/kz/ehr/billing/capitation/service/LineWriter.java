@@ -70,7 +70,8 @@ final class LineWriter {
         try (Connection w = connections.open()) {
             w.setAutoCommit(true);
             CopyIn copy = w.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table.name()
-                    + " (polyclinic_bin, person_key, price_id, attached_since, insured, last_counted_visit, last_flagged_visit, death_date)"
+                    + " (polyclinic_bin, person_key, price_id, attached_since, insured, last_counted_visit, last_flagged_visit, death_date,"
+                    + " identity_in_review)"
                     + " FROM STDIN");
             try {
                 while (true) {
@@ -97,7 +98,8 @@ final class LineWriter {
         }
     }
 
-    void add(CapitationLine l) throws SQLException {
+    /** {@code identityInReview}: the line's IIN is shared by several enterprise patients (V10, {@code attached_person}). */
+    void add(CapitationLine l, boolean identityInReview) throws SQLException {
         int price = prices.id(l);
         text(l.polyclinicBin()).append('\t');
         text(l.personKey()).append('\t');
@@ -107,7 +109,8 @@ final class LineWriter {
         buf.append(insured == null ? "\\N" : insured ? "t" : "f").append('\t');
         date(l.input().lastCountedVisit()).append('\t');
         date(l.input().lastFlaggedVisit()).append('\t');
-        date(l.input().deathDate()).append('\n');
+        date(l.input().deathDate()).append('\t');
+        buf.append(identityInReview ? 't' : 'f').append('\n');
         if (++rows == CHUNK_ROWS) {
             handOver(buf);
             buf = new StringBuilder(CHUNK_ROWS * 64);
