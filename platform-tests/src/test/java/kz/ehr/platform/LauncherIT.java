@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,6 +34,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import kz.ehr.events.Topics;
 import kz.ehr.local.LocalKafkaBroker;
 import kz.ehr.platform.SyntheticPeople.Person;
 import kz.ehr.testsupport.TestPlatform;
@@ -148,6 +155,42 @@ class LauncherIT {
 
     @Test
     @Order(3)
+    void dlq_lists_shows_and_replays_a_dead_letter_through_the_services_ops_endpoint() throws Exception {
+        // bytes that are not a ProviderRecord on the provider's own topic: ingestion's Kafka intake dead-letters them
+        byte[] garbage = ("not avro " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        String topic = Topics.providerTopic(PROVIDER);
+        try (KafkaProducer<String, byte[]> producer = TestPlatform.kafkaProvider(PROVIDER).producer("launcher-it-poison",
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "poison", garbage)).get(30, TimeUnit.SECONDS);
+        }
+        Pattern id = Pattern.compile("(?m)\"id\":\"(\\d+-\\d+)\"|^\\s+(\\d+-\\d+)\t");
+        Result list = await("./ehr dlq list shows the dead letter", Duration.ofMinutes(2), () -> {
+            Result r = ehr(Duration.ofMinutes(1), "dlq", "list", topic);
+            return r.code() == 0 && r.output().contains("UNDECODABLE") && id.matcher(r.output()).find() ? r : null;
+        });
+        assertThat(list.output()).contains("deadletter.v1.ingestion-service").contains(topic);
+        Matcher m = id.matcher(list.output());
+        assertThat(m.find()).isTrue();
+        String letter = m.group(1) != null ? m.group(1) : m.group(2);
+
+        Result show = ehr(Duration.ofMinutes(1), "dlq", "show", "deadletter.v1.ingestion-service", letter, "launcher test");
+        assertThat(show.code()).as(show.output()).isZero();
+        JsonNode shown = JSON.readTree(show.output().substring(show.output().indexOf('{')));
+        assertThat(shown.path("errorCode").asText()).isEqualTo("UNDECODABLE");
+        assertThat(shown.path("payloadBase64").asText()).isEqualTo(java.util.Base64.getEncoder().encodeToString(garbage));
+
+        // still undecodable: the replay goes back through the consumer loop and fails again with the same code
+        Result replay = ehr(Duration.ofMinutes(2), "dlq", "replay", "deadletter.v1.ingestion-service", letter);
+        assertThat(replay.code()).as(replay.output()).isZero();
+        JsonNode report = JSON.readTree(replay.output().substring(replay.output().indexOf('{')));
+        assertThat(report.path("selected").asInt()).isEqualTo(1);
+        assertThat(report.path("replayed")).isEmpty();
+        assertThat(report.path("failed").path(0).path("id").asText()).isEqualTo(letter);
+        assertThat(report.path("failed").path(0).path("errorCode").asText()).isEqualTo("UNDECODABLE");
+    }
+
+    @Test
+    @Order(4)
     void down_stops_the_supervisor_and_the_service_it_started() throws Exception {
         long service = Long.parseLong(Files.readString(STATE.resolve("pids/ingestion-service.pid")).strip());
         long supervisor = Long.parseLong(Files.readString(STATE.resolve("pids/ingestion-service.supervisor.pid")).strip());
@@ -162,7 +205,7 @@ class LauncherIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void up_with_two_replicas_runs_and_supervises_a_second_instance_that_status_shows_and_down_stops() throws Exception {
         int second = LocalKafkaBroker.freePort();
         env.put("EHR_REPLICA_PORT_STEP", String.valueOf(second - port));
@@ -207,20 +250,55 @@ class LauncherIT {
         return m;
     }
 
+    @Test
+    @Order(6)
+    void demo_provider_keys_are_made_once_shown_on_that_terminal_only_and_kept_mode_600() throws Exception {
+        // a state dir of its own and no EHR_PROVIDER_KEYS: the launcher makes the demo keys (the simulator in files mode
+        // needs no running service)
+        Path state = WORK.resolve("keys-state");
+        Map<String, String> vars = Map.of("EHR_STATE_DIR", state.toString(), "EHR_NO_BUILD", "1");
+        String[] simulate = {"simulate", "--mode", "files", "--out", WORK.resolve("keys-sim").toString(), "--persons", "1", "--no-progress"};
+        Result first = ehr(vars, Duration.ofMinutes(3), simulate);
+        assertThat(first.code()).as(first.output()).isZero();
+        Path file = state.resolve("provider-keys");
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE);
+        List<String> keys = Stream.of(Files.readString(file).trim().split(",")).map(k -> k.substring(k.indexOf(':') + 1)).toList();
+        assertThat(keys).hasSize(3).allSatisfy(k -> assertThat(k).hasSizeGreaterThanOrEqualTo(32));
+        assertThat(first.output()).contains("created demo provider keys").contains(keys);
+
+        Result second = ehr(vars, Duration.ofMinutes(3), simulate);
+        assertThat(second.code()).as(second.output()).isZero();
+        assertThat(second.output()).as("the keys are shown once, when made").doesNotContain("created demo provider keys");
+        for (String k : keys) {
+            assertThat(second.output()).doesNotContain(k);
+        }
+    }
+
     record Result(int code, String output) {
     }
 
     static Process start(List<String> args, Path log) throws IOException {
+        return start(args, log, env);
+    }
+
+    /** With {@code vars} as the launcher's settings; without EHR_PROVIDER_KEYS there, none is passed on. */
+    static Process start(List<String> args, Path log, Map<String, String> vars) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("ehr").toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
+        pb.environment().remove("EHR_PROVIDER_KEYS");
+        pb.environment().putAll(vars);
         return pb.start();
     }
 
     static Result ehr(Duration timeout, String... args) throws Exception {
+        return ehr(env, timeout, args);
+    }
+
+    static Result ehr(Map<String, String> vars, Duration timeout, String... args) throws Exception {
         Path log = Files.createTempFile(WORK, "ehr-", ".log");
-        Process p = start(List.of(args), log);
+        Process p = start(List.of(args), log, vars);
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("./ehr " + String.join(" ", args) + " did not finish within " + timeout + ":\n" + Files.readString(log));
