@@ -63,7 +63,7 @@ final class ServiceProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify does)");
         }
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx384m", "-XX:TieredStopAtLevel=1"));
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + heap(repoRoot, module), "-XX:TieredStopAtLevel=1"));
         cmd.add("-Dquarkus.http.port=" + port);
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
@@ -73,6 +73,19 @@ final class ServiceProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         return new ServiceProcess(instance, port, pb, log);
+    }
+
+    /**
+     * The module's own heap where it names one ({@code MODULE/jvm-heap}, which {@code ./ehr} reads too: ingestion's
+     * HAPI R4 validator keeps about 350 MiB), else 384 MiB, enough for the other services under test.
+     */
+    static String heap(Path repoRoot, String module) throws IOException {
+        Path file = repoRoot.resolve(module).resolve("jvm-heap");
+        if (!Files.exists(file)) {
+            return "384m";
+        }
+        return Files.readAllLines(file).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .findFirst().orElseThrow(() -> new IllegalStateException(file + " names no heap"));
     }
 
     String url(String path) {
