@@ -213,7 +213,7 @@ final class BundleMapper {
         PatientBlock.fill(rec, e, p);
         Entry mother = mothers.get(e.index());
         if (mother == null) {
-            PatientBlock.motherFromContact(rec, e, p);
+            PatientBlock.motherFromPatient(rec, e, p);
             return;
         }
         read.add(mother.index());

@@ -1,6 +1,7 @@
 package kz.ehr.ingestion.fhir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +28,16 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.IParserErrorHandler;
 import ca.uhn.fhir.parser.json.BaseJsonLikeValue.ScalarType;
 import ca.uhn.fhir.parser.json.BaseJsonLikeValue.ValueType;
+import kz.ehr.fhir.validation.ProfileValidator;
 
 /**
  * Reads a {@code Bundle} with HAPI's R4 parser, one entry's resource at a time, so that a structural problem
  * (an unknown element, a wrong JSON type, an invalid code or date) rejects only its entry, with the element's
- * FHIRPath; a resource the parser read and the intake takes is then checked by HAPI's profile validator
- * ({@link ProfileValidator}: required elements, cardinalities, required bindings, invariants). The bundle's own
- * envelope (type, fullUrl, request) must be well-formed as a whole. Jackson reads the body first, with the JSON
- * path's nesting limit and duplicate-key check.
+ * FHIRPath; then HAPI's profile validator ({@link ProfileValidator}: required elements, cardinalities, required
+ * bindings, invariants) checks the whole bundle in one call, and each entry the parser read and the intake takes
+ * gets the errors found inside it. The bundle's own envelope (type, fullUrl, request) must be well-formed as a
+ * whole: an error of the bundle itself (such as bdl-7, two entries with one fullUrl) rejects the body. Jackson reads
+ * the body first, with the JSON path's nesting limit and duplicate-key check.
  */
 final class BundleReader {
     private final FhirContext fhir;
@@ -141,15 +144,41 @@ final class BundleReader {
                         path + " must be a resource (a JSON object with resourceType)"));
             } else {
                 resource = (Resource) parse((ObjectNode) json, path, entryProblems);
-                if (resource != null && entryProblems.isEmpty() && BundleMapper.takes(resource.fhirType())) {
-                    // a resource the intake does not take is answered UNSUPPORTED_RESOURCE, not validated
-                    entryProblems.addAll(validator.get().validate(resource, path));
-                }
             }
             out.add(new Entry(i, e.getFullUrl(), method, json instanceof ObjectNode o ? o : null, resource,
                     List.copyOf(entryProblems)));
         }
+        return profileChecked(out, body);
+    }
+
+    /**
+     * The entries with the profile validator's errors added to those it should judge: the ones the parser read
+     * without a problem and whose type the intake takes (any other is answered UNSUPPORTED_RESOURCE, or with its
+     * parse problems, and what the validator says about it is not reported twice).
+     */
+    private List<Entry> profileChecked(List<Entry> entries, byte[] body) throws NotABundleException {
+        if (entries.stream().noneMatch(BundleReader::judged)) {
+            return entries;
+        }
+        ProfileValidator.BundleFindings findings = validator.get().validateBundle(new String(body, StandardCharsets.UTF_8));
+        if (!findings.bundle().isEmpty()) {
+            throw new NotABundleException(findings.bundle().stream().map(BundleReader::issue).toList());
+        }
+        List<Entry> out = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            List<ProfileValidator.Finding> found = judged(e) ? findings.entry(e.index()) : List.of();
+            out.add(found.isEmpty() ? e : new Entry(e.index(), e.fullUrl(), e.method(), e.json(), e.resource(),
+                    found.stream().map(BundleReader::issue).toList()));
+        }
         return out;
+    }
+
+    private static boolean judged(Entry e) {
+        return e.resource() != null && e.problems().isEmpty() && BundleMapper.takes(e.resource().fhirType());
+    }
+
+    private static Issue issue(ProfileValidator.Finding f) {
+        return Issue.error(f.code(), f.expression(), f.message());
     }
 
     private Object parse(ObjectNode json, String path, List<Issue> problems) {

@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.Bundle;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.quarkus.runtime.StartupEvent;
+import kz.ehr.fhir.validation.ProfileValidator;
 import kz.ehr.ingestion.config.IngestionConfig;
 import kz.ehr.ingestion.intake.RecordIntake;
 
@@ -21,7 +22,7 @@ import kz.ehr.ingestion.intake.RecordIntake;
  * same {@link RecordIntake} as the JSON path (same validation, dedupe, topics, statistics), then answers a
  * batch-response. The FhirContext is built once, off the start-up path: HAPI scans each resource type's model on
  * first use, which takes seconds on a busy machine, so the types this intake reads are scanned in the background.
- * HAPI's profile validator is built once too, but on the first resource that needs validating: loading the R4
+ * HAPI's profile validator is built once too, but on the first bundle that needs validating: loading the R4
  * specification takes tens of seconds on a busy machine and keeps about 300 MiB of heap (module README), which a
  * service that receives no FHIR should not pay.
  */

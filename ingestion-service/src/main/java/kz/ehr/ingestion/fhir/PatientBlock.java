@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.RelatedPerson;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -94,9 +95,22 @@ final class PatientBlock {
 
     /**
      * A newborn's {@code motherIin} written as the patient index's FHIR read writes it: a {@code contact} whose
-     * relationship is the mother, with a patient-relatedPerson extension naming her by IIN (a logical reference).
+     * relationship is the mother, with a patient-relatedPerson extension naming her by IIN (a logical reference);
+     * or, for a mother the index does not know by name, a contained {@code RelatedPerson} whose relationship is the
+     * mother and whose identifier is her IIN.
      */
-    static void motherFromContact(MappedRecord rec, Entry e, Patient p) {
+    static void motherFromPatient(MappedRecord rec, Entry e, Patient p) {
+        for (int r = 0; r < p.getContained().size(); r++) {
+            if (p.getContained().get(r) instanceof RelatedPerson rp && rp.getRelationship().stream().anyMatch(FhirCodes::isMother)) {
+                for (int i = 0; i < rp.getIdentifier().size(); i++) {
+                    if (FhirCodes.IIN.equals(rp.getIdentifier().get(i).getSystem()) && rp.getIdentifier().get(i).hasValue()) {
+                        ((ObjectNode) rec.json.get("patient")).put("motherIin", rp.getIdentifier().get(i).getValue());
+                        rec.source("patient.motherIin", e.path() + ".contained[" + r + "].identifier[" + i + "].value");
+                        return;
+                    }
+                }
+            }
+        }
         for (int c = 0; c < p.getContact().size(); c++) {
             Patient.ContactComponent contact = p.getContact().get(c);
             if (contact.getRelationship().stream().noneMatch(FhirCodes::isMother)) {

@@ -229,12 +229,20 @@ class FhirIntakeTests {
                  "contact":[{"name":{"family":"Ахметова","given":["Айгуль"]},"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-relatedPerson",
                                            "valueReference":{"type":"RelatedPerson","identifier":{"system":"http://ehr.kz/fhir/sid/iin","value":"900101400013"}}}],
                              "relationship":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-RoleCode","code":"MTH"}]}]}]}"""
+                        .formatted(run),
+                // a contained RelatedPerson carrying the mother's IIN, as the patient index writes a mother it cannot name
+                """
+                {"resourceType":"Patient","id":"nb4-%s","gender":"female","birthDate":"2025-03-05",
+                 "contained":[{"resourceType":"RelatedPerson","id":"mother","patient":{"reference":"#"},
+                               "identifier":[{"system":"http://ehr.kz/fhir/sid/iin","value":"900101400013"}],
+                               "relationship":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-RoleCode","code":"MTH"}]}]}]}"""
                         .formatted(run));
 
         JsonPath answer = post(provider[1], bundle, 200);
 
         assertThat(answer.getList("entry.response.status")).extracting(s -> s.toString().substring(0, 3))
-                .containsExactly("201", "201", "422", "201", "201", "201", "201");
+                .containsExactly("201", "201", "422", "201", "201", "201", "201", "201");
+        assertThat(answer.getList("entry[7].response.outcome.issue")).as("the contained mother is valid R4").isNull();
         assertIssue(answer, 2, "NOT_REFERENCED", "error", "Bundle.entry[2].resource");
         assertIssue(answer, 4, "MOTHER_IIN_CHECKSUM", "warning", "Bundle.entry[5].resource.identifier[1].value");
         assertIssue(answer, 5, "MOTHER_IIN_CHECKSUM", "warning", "Bundle.entry[5].resource.identifier[1].value");
@@ -248,6 +256,54 @@ class FhirIntakeTests {
         assertThat(second.getPatient().getMotherIin()).as("an invalid mother's IIN is dropped, the record kept").isNull();
         HealthRecordEvent third = read(Topics.PATIENTS, provider[0], Set.of("Patient/nb3-" + run)).get("Patient/nb3-" + run);
         assertThat(third.getPatient().getMotherIin()).isEqualTo("900101400013");
+        HealthRecordEvent fourth = read(Topics.PATIENTS, provider[0], Set.of("Patient/nb4-" + run)).get("Patient/nb4-" + run);
+        assertThat(fourth.getPatient().getMotherIin()).isEqualTo("900101400013");
+    }
+
+    @Test
+    void aProfileErrorInEntryTwoRejectsOnlyEntryTwoAtItsFhirPath() {
+        String[] provider = newProvider();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String pat = "Patient/pat-" + run;
+        String bundle = bundle("batch",
+                patient("pat-" + run, "P-" + run, IIN, null),
+                fluorography("fluoro-" + run, pat),
+                // Immunization.vaccineCode is 1..1 in R4; everything else about the entry is well-formed
+                """
+                {"resourceType":"Immunization","id":"imm-%s","status":"completed","patient":{"reference":"%s"},
+                 "occurrenceDateTime":"2025-03-01T10:20:00+05:00"}""".formatted(run, pat),
+                fluorography("fluoro2-" + run, pat).replace("2025-03-01T11:00", "2025-03-02T11:00"));
+
+        JsonPath answer = post(provider[1], bundle, 200);
+
+        assertThat(answer.getList("entry.response.status")).extracting(s -> s.toString().substring(0, 3))
+                .containsExactly("201", "201", "400", "201");
+        assertIssue(answer, 2, "REQUIRED", "error", "Bundle.entry[2].resource.vaccineCode");
+        assertThat(answer.getList("entry[2].response.outcome.issue")).hasSize(1);
+        for (int i : new int[]{0, 1, 3}) {
+            assertThat(answer.getList("entry[" + i + "].response.outcome.issue")).as("entry %d", i).isNull();
+        }
+        read(Topics.CARE, provider[0], Set.of("Observation/fluoro-" + run, "Observation/fluoro2-" + run));
+        JsonPath stats = stats(provider);
+        assertThat(stats.getLong("accepted")).isEqualTo(3);
+        assertThat(stats.getMap("rejectedByCode")).containsOnly(Map.entry("REQUIRED", 1));
+    }
+
+    @Test
+    void aBundleThatBreaksABundleRuleIsA400AndNothingOfItIsTaken() {
+        String[] provider = newProvider();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // bdl-7: two entries with one fullUrl (and no versions) leave the references between entries ambiguous
+        String bundle = bundle("batch", patient("pat-" + run, "P-" + run, IIN, null), patient("pat2-" + run, "P2-" + run, IIN, null));
+        String second = JsonPath.from(bundle).getString("entry[1].fullUrl");
+        String first = JsonPath.from(bundle).getString("entry[0].fullUrl");
+
+        JsonPath outcome = post(provider[1], bundle.replace(second, first), 400);
+
+        assertWholeBodyRejected(outcome, "FHIR_INVALID");
+        assertThat(outcome.getString("issue[0].details.text")).contains("bdl-7");
+        assertThat(outcome.getList("issue[0].expression")).containsExactly("Bundle");
+        assertThat(stats(provider).getLong("batches")).isZero();
     }
 
     @Test
