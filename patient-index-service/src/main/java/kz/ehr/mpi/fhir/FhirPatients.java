@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.RelatedPerson;
 
 import kz.ehr.identity.Iin;
 import kz.ehr.mpi.patients.PatientViews;
@@ -33,7 +34,11 @@ public final class FhirPatients {
     private FhirPatients() {
     }
 
-    public static Patient patient(PatientViews.Patient p) {
+    /**
+     * The golden record {@code p}; {@code mother} is the golden record of the mother it was recorded under, when
+     * {@code p} is a newborn ({@link #motherIin}) and she is in the index, else null.
+     */
+    public static Patient patient(PatientViews.Patient p, PatientViews.Patient mother) {
         Patient fhir = new Patient();
         fhir.setId(p.enterpriseId().toString());
         fhir.setActive("ACTIVE".equals(p.status()));
@@ -41,7 +46,7 @@ public final class FhirPatients {
         if (g != null) {
             golden(fhir, g);
         }
-        mother(fhir, p.sourceRecords());
+        motherIin(p).ifPresent(iin -> mother(fhir, iin, mother == null ? null : mother.golden()));
         if ("MERGED".equals(p.status()) && p.mergedInto() != null) {
             fhir.addLink().setType(Patient.LinkType.REPLACEDBY).setOther(new Reference("Patient/" + p.mergedInto()));
         }
@@ -56,15 +61,9 @@ public final class FhirPatients {
         if (g.iin() != null) {
             fhir.addIdentifier().setUse(Identifier.IdentifierUse.OFFICIAL).setSystem(Iin.FHIR_SYSTEM).setValue(g.iin());
         }
-        if (g.lastName() != null || g.firstName() != null || g.middleName() != null) {
-            HumanName name = fhir.addName().setUse(HumanName.NameUse.OFFICIAL).setFamily(g.lastName());
-            // the patronymic is the second given name, as Kazakh and Russian documents write it after the first
-            if (g.firstName() != null) {
-                name.addGiven(g.firstName());
-            }
-            if (g.middleName() != null) {
-                name.addGiven(g.middleName());
-            }
+        HumanName name = name(g);
+        if (name != null) {
+            fhir.addName(name);
         }
         if ("M".equals(g.sex()) || "F".equals(g.sex())) {
             fhir.setGender("M".equals(g.sex()) ? AdministrativeGender.MALE : AdministrativeGender.FEMALE);
@@ -81,27 +80,63 @@ public final class FhirPatients {
         }
     }
 
-    /**
-     * A newborn's mother (a source record's {@code motherIin}): a {@code contact} whose relationship is v3-RoleCode
-     * MTH, tied by the patient-relatedPerson extension to a logical RelatedPerson reference by IIN (R4's
-     * Patient.contact has no identifier of its own). The mother's own golden record is found by that IIN.
-     */
-    private static void mother(Patient fhir, List<PatientViews.LinkedSource> sources) {
-        sources.stream().map(PatientViews.LinkedSource::motherIin).filter(java.util.Objects::nonNull).findFirst()
-                .ifPresent(iin -> {
-                    Patient.ContactComponent contact = fhir.addContact();
-                    contact.addRelationship().addCoding().setSystem(ROLE_CODE).setCode("MTH").setDisplay("mother");
-                    contact.addExtension(RELATED_PERSON_EXTENSION, new Reference().setType("RelatedPerson")
-                            .setIdentifier(new Identifier().setSystem(Iin.FHIR_SYSTEM).setValue(iin)));
-                });
+    /** The official name of a golden record, or null if it has none. */
+    private static HumanName name(PatientViews.Golden g) {
+        if (g.lastName() == null && g.firstName() == null && g.middleName() == null) {
+            return null;
+        }
+        HumanName name = new HumanName().setUse(HumanName.NameUse.OFFICIAL).setFamily(g.lastName());
+        // the patronymic is the second given name, as Kazakh and Russian documents write it after the first
+        if (g.firstName() != null) {
+            name.addGiven(g.firstName());
+        }
+        if (g.middleName() != null) {
+            name.addGiven(g.middleName());
+        }
+        return name;
     }
 
+    /** The IIN of the mother a newborn was recorded under (a source record's {@code motherIin}), if any. */
+    public static java.util.Optional<String> motherIin(PatientViews.Patient p) {
+        return p.sourceRecords().stream().map(PatientViews.LinkedSource::motherIin).filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
+    /**
+     * A newborn's mother, valid R4 either way (pat-1: a contact needs a name, telecom, address or organization).
+     * With her golden record's name: a {@code contact} with that name, relationship v3-RoleCode MTH, and the
+     * patient-relatedPerson extension naming her by IIN (a logical reference: R4's Patient.contact has no
+     * identifier). Without it (she is not in the index, or nameless there): no contact, but a contained
+     * {@code RelatedPerson} — the resource R4 has for a person related to the patient — with her IIN as its
+     * identifier, relationship MTH and {@code patient} {@code #} (the containing Patient, which dom-3 accepts).
+     */
+    private static void mother(Patient fhir, String iin, PatientViews.Golden golden) {
+        HumanName name = golden == null ? null : name(golden);
+        if (name != null) {
+            Patient.ContactComponent contact = fhir.addContact().setName(name.setUse(null));
+            contact.addRelationship().addCoding().setSystem(ROLE_CODE).setCode("MTH").setDisplay("mother");
+            contact.addExtension(RELATED_PERSON_EXTENSION, new Reference().setType("RelatedPerson")
+                    .setIdentifier(new Identifier().setSystem(Iin.FHIR_SYSTEM).setValue(iin)));
+            return;
+        }
+        RelatedPerson mother = new RelatedPerson();
+        mother.setId(MOTHER_ID);
+        mother.setPatient(new Reference("#"));
+        mother.addIdentifier().setSystem(Iin.FHIR_SYSTEM).setValue(iin);
+        mother.addRelationship().addCoding().setSystem(ROLE_CODE).setCode("MTH").setDisplay("mother");
+        fhir.addContained(mother);
+    }
+
+    /** The id of the contained RelatedPerson that carries the IIN of a mother who is not in the index. */
+    public static final String MOTHER_ID = "mother";
+
     /** A searchset of the patients found, each entry with its full URL under {@code base} (…/fhir/r4). */
-    public static Bundle searchset(List<PatientViews.Patient> found, String base, String self) {
+    public static Bundle searchset(List<PatientViews.Patient> found, java.util.Map<java.util.UUID, PatientViews.Patient> mothers,
+                                   String base, String self) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(found.size());
         bundle.addLink().setRelation("self").setUrl(self);
         for (PatientViews.Patient p : found) {
-            bundle.addEntry().setFullUrl(base + "/Patient/" + p.enterpriseId()).setResource(patient(p))
+            bundle.addEntry().setFullUrl(base + "/Patient/" + p.enterpriseId()).setResource(patient(p, mothers.get(p.enterpriseId())))
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
         return bundle;

@@ -1,7 +1,9 @@
 package kz.ehr.mpi.rest;
 
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -60,7 +62,8 @@ public class FhirPatientResource {
             Caller caller = reader(purpose);
             UUID enterpriseId = enterpriseId(id);
             audit.record(caller, "READ_PATIENT", enterpriseId, "FHIR");
-            return ok(FhirPatients.patient(queries.patient(enterpriseId)));
+            PatientViews.Patient patient = queries.patient(enterpriseId);
+            return ok(FhirPatients.patient(patient, mother(caller, patient)));
         } catch (MpiProblem p) {
             return refused(p);
         }
@@ -79,11 +82,39 @@ public class FhirPatientResource {
             for (PatientViews.Patient p : found) {
                 audit.record(caller, "FIND_BY_IIN", p.enterpriseId(), "FHIR");
             }
+            Map<UUID, PatientViews.Patient> mothers = new HashMap<>();
+            for (PatientViews.Patient p : found) {
+                PatientViews.Patient mother = mother(caller, p);
+                if (mother != null) {
+                    mothers.put(p.enterpriseId(), mother);
+                }
+            }
             String base = uri.getBaseUri().resolve("fhir/r4").toString();
-            return ok(FhirPatients.searchset(found, base, uri.getRequestUri().toString()));
+            return ok(FhirPatients.searchset(found, mothers, base, uri.getRequestUri().toString()));
         } catch (MpiProblem p) {
             return refused(p);
         }
+    }
+
+    /**
+     * The golden record of the mother a newborn was recorded under, whose name its Patient.contact carries; null if
+     * it is no such newborn or she is not in the index (one active patient whose golden IIN is hers). Her record is
+     * read within the newborn's request, so it is audited as a read of hers that names the newborn's.
+     */
+    private PatientViews.Patient mother(Caller caller, PatientViews.Patient child) throws SQLException {
+        String iin = FhirPatients.motherIin(child).orElse(null);
+        if (iin == null) {
+            return null;
+        }
+        List<PatientViews.Patient> mothers = queries.byIin(iin).stream()
+                .filter(m -> m.golden() != null && iin.equals(m.golden().iin())).toList();
+        if (mothers.size() != 1) {
+            return null;
+        }
+        PatientViews.Patient mother = mothers.get(0);
+        audit.record(caller, "READ_PATIENT", mother.enterpriseId(),
+                "FHIR; mother's name for Patient/" + child.enterpriseId() + " contact");
+        return mother;
     }
 
     private Caller reader(String purpose) {

@@ -21,6 +21,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.fhir.validation.ProfileValidator;
 import kz.ehr.mpi.TestPeople;
 import kz.ehr.mpi.TestPeople.Person;
 import kz.ehr.security.Roles;
@@ -94,20 +95,40 @@ class FhirPatientTests {
                 .body("items[0].detail", equalTo("FHIR"));
     }
 
-    @Test
-    void aNewbornUnderItsMothersIinNamesHerAsAMotherContactByIin() {
-        Person mother = TestPeople.random("F");
-        String local = UUID.randomUUID().toString();
-        HealthRecordEvent e = TestPeople.patientEvent("maternity", "NB-" + local, null, mother.lastName(), null, null,
-                java.time.LocalDate.now(kz.ehr.identity.Iin.KAZAKHSTAN).minusDays(3), "M", null);
-        e.getPatient().setMotherIin(mother.iin());
-        TestPeople.send(e);
-        String id = PatientIndexTests.enterpriseOf("maternity", "NB-" + local);
+    /** The profile validator ingestion's FHIR intake runs on every bundle, loaded once for this class. */
+    static final ProfileValidator R4 = new ProfileValidator(FHIR);
 
-        Patient patient = parse(PatientIndexTests.clinician("dr-fhir").get("/fhir/r4/Patient/{id}", id), Patient.class);
+    /** A newborn recorded by a maternity ward under its mother's IIN, with no IIN of its own. */
+    static String newbornOf(String motherIin, String lastName) {
+        String local = UUID.randomUUID().toString();
+        HealthRecordEvent e = TestPeople.patientEvent("maternity", "NB-" + local, null, lastName, null, null,
+                java.time.LocalDate.now(kz.ehr.identity.Iin.KAZAKHSTAN).minusDays(3), "M", null);
+        e.getPatient().setMotherIin(motherIin);
+        TestPeople.send(e);
+        return PatientIndexTests.enterpriseOf("maternity", "NB-" + local);
+    }
+
+    static Patient readValid(String id) {
+        String json = PatientIndexTests.clinician("dr-fhir").get("/fhir/r4/Patient/{id}", id).then().statusCode(200).extract().asString();
+        Patient patient = FHIR.newJsonParser().parseResource(Patient.class, json);
+        assertThat(R4.validate(patient, "Patient")).as("R4 errors in %s", json).isEmpty();
+        return patient;
+    }
+
+    @Test
+    void aNewbornWhoseMotherIsInTheIndexHasHerAsANamedMotherContactAndHerReadIsAudited() {
+        Person mother = TestPeople.random("F");
+        String motherId = personAtTwoProviders(mother, UUID.randomUUID().toString());
+        String id = newbornOf(mother.iin(), mother.lastName());
+
+        Patient patient = readValid(id);
 
         assertThat(patient.getIdentifier()).isEmpty();
+        assertThat(patient.getContained()).isEmpty();
         assertThat(patient.getContact()).singleElement().satisfies(c -> {
+            assertThat(c.getName().getFamily()).isEqualTo(mother.lastName());
+            assertThat(c.getName().getGiven()).extracting(org.hl7.fhir.r4.model.StringType::getValue)
+                    .containsExactly(mother.firstName(), mother.middleName());
             assertThat(c.getRelationshipFirstRep().getCodingFirstRep().getSystem()).isEqualTo("http://terminology.hl7.org/CodeSystem/v3-RoleCode");
             assertThat(c.getRelationshipFirstRep().getCodingFirstRep().getCode()).isEqualTo("MTH");
             Reference mom = (Reference) c.getExtensionByUrl("http://hl7.org/fhir/StructureDefinition/patient-relatedPerson").getValue();
@@ -115,11 +136,38 @@ class FhirPatientTests {
             assertThat(mom.getIdentifier().getSystem()).isEqualTo(IIN_SYSTEM);
             assertThat(mom.getIdentifier().getValue()).isEqualTo(mother.iin());
         });
+        // her golden record was read to name her: audited as a read of hers, within the newborn's request
+        given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("who", "dr-fhir").queryParam("enterpriseId", motherId)
+                .get("/api/v1/audit").then().statusCode(200)
+                .body("items[0].action", equalTo("READ_PATIENT"))
+                .body("items[0].purpose", equalTo("TREATMENT"))
+                .body("items[0].detail", equalTo("FHIR; mother's name for Patient/" + id + " contact"));
+    }
 
-        // an adult with no mother on record has no contact
+    @Test
+    void aNewbornWhoseMotherIsNotInTheIndexCarriesHerIinOnAContainedRelatedPersonAndNoContact() {
+        Person mother = TestPeople.random("F");
+        String id = newbornOf(mother.iin(), mother.lastName());
+
+        Patient patient = readValid(id);
+
+        assertThat(patient.getIdentifier()).isEmpty();
+        assertThat(patient.getContact()).as("pat-1: a contact without a name, telecom, address or organization is invalid").isEmpty();
+        assertThat(patient.getContained()).singleElement().satisfies(r -> {
+            org.hl7.fhir.r4.model.RelatedPerson rp = (org.hl7.fhir.r4.model.RelatedPerson) r;
+            assertThat(rp.getPatient().getReference()).isEqualTo("#");
+            assertThat(rp.getRelationshipFirstRep().getCodingFirstRep().getCode()).isEqualTo("MTH");
+            assertThat(rp.getIdentifier()).singleElement().satisfies(i -> {
+                assertThat(i.getSystem()).isEqualTo(IIN_SYSTEM);
+                assertThat(i.getValue()).isEqualTo(mother.iin());
+            });
+        });
+
+        // an adult with no mother on record has neither
         Person adult = TestPeople.random("M");
-        String adultId = personAtTwoProviders(adult, UUID.randomUUID().toString());
-        assertThat(parse(PatientIndexTests.clinician("dr-fhir").get("/fhir/r4/Patient/{id}", adultId), Patient.class).getContact()).isEmpty();
+        Patient plain = readValid(personAtTwoProviders(adult, UUID.randomUUID().toString()));
+        assertThat(plain.getContact()).isEmpty();
+        assertThat(plain.getContained()).isEmpty();
     }
 
     @Test
