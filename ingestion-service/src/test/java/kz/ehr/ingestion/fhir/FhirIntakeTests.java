@@ -393,6 +393,25 @@ class FhirIntakeTests {
     }
 
     @Test
+    void aBundleOverTheJsonPathsLimitsIsRefusedWholeWithAnOperationOutcome() {
+        String[] provider = newProvider();
+        // the test profile's limits: 2,097,152 bytes and 2,000 records a batch, as IngestionRulesTests checks them on JSON
+        assertWholeBodyRejected(post(provider[1], " ".repeat(2 * 1024 * 1024 + 1), 413), "BATCH_TOO_LARGE");
+        StringBuilder many = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[");
+        for (int i = 0; i < 2001; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p-").append(i)
+                    .append("\"},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}");
+        }
+        JsonPath tooMany = post(provider[1], many.append("]}").toString(), 413);
+        assertWholeBodyRejected(tooMany, "BATCH_TOO_LARGE");
+        assertThat(tooMany.getList("issue[0].expression")).containsExactly("Bundle.entry");
+        String deep = bundle("batch", patient("p-1", "P-1", IIN, null))
+                .replace("\"gender\":\"male\"", "\"gender\":\"male\",\"_gender\":" + "{\"x\":".repeat(200) + "1" + "}".repeat(200));
+        assertWholeBodyRejected(post(provider[1], deep, 400), "TOO_DEEP");
+        assertThat(stats(provider).getLong("batches")).isZero();
+    }
+
+    @Test
     void withoutAValidProviderKeyTheBundleIsUnauthenticated() {
         String bundle = bundle("batch", patient("p-1", "P-1", IIN, null));
         JsonPath none = JsonPath.from(given().contentType("application/fhir+json").body(bundle.getBytes(StandardCharsets.UTF_8))
