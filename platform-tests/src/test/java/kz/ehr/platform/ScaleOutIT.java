@@ -1,6 +1,7 @@
 package kz.ehr.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -198,6 +199,21 @@ class ScaleOutIT {
                     () -> current.equals(currentKid(certs.one)) && current.equals(currentKid(certs.two))
                             && current.equals(revocationListSigner(certs.one, current)) && current.equals(revocationListSigner(certs.two, current))
                             ? true : null);
+
+            // a third instance on the same registry whose key directory is empty (a container recreated without its key
+            // volume) must not make a key of its own, which nobody could verify: it refuses to start
+            Path lost = WORK.resolve("certificate-keys-lost");
+            Files.createDirectories(lost);
+            Map<String, String> lostEnv = Map.of("EHR_CERT_KEYSTORE", lost.resolve("keystore/signing-keys.p12").toString(),
+                    "EHR_CERT_KEYSTORE_PASSWORD_FILE", lost.resolve("keystore.password").toString());
+            try (ServiceProcess third = ServiceProcess.start(ROOT, "certificate-service", "certificate-service-3", LocalKafkaBroker.freePort(),
+                    Pair.properties("certificate-service", certs.jdbcUrl(), Map.of()), Pair.environment("certificate-service", lostEnv))) {
+                assertThatThrownBy(() -> third.awaitReady(Duration.ofSeconds(240))).hasMessageContaining("exited with");
+            }
+            String log = Files.readString(ROOT.resolve("platform-tests/target/e2e-logs/certificate-service-3.log"));
+            System.out.printf("SCALE test=lost-key-volume refused=%b%n", log.contains("KEY_NOT_IN_KEYSTORE"));
+            assertThat(log).contains("KEY_NOT_IN_KEYSTORE: the current signing key " + current);
+            assertThat(keyRows(certs)).as("the refused instance added no key").hasSize(3);
         }
     }
 
@@ -255,17 +271,8 @@ class ScaleOutIT {
     record Pair(ServiceProcess one, ServiceProcess two, String jdbcUrl) implements AutoCloseable {
         static Pair start(String module, String database, Map<String, String> properties, Map<String, String> env) throws Exception {
             String url = TestPlatform.freshDatabase(database);
-            Map<String, String> props = new HashMap<>(properties);
-            props.put("kafka.bootstrap.servers", broker.bootstrapServers());
-            props.put("quarkus.datasource.jdbc.url", url);
-            props.put("quarkus.datasource.username", TestPlatform.pgUser());
-            if (!TestPlatform.pgPassword().isEmpty()) {
-                props.put("quarkus.datasource.password", TestPlatform.pgPassword());
-            }
-            props.put("mp.jwt.verify.publickey.location", RunningPlatform.STAFF_TOKEN_KEY.toString());
-            Map<String, String> environment = new HashMap<>(env);
-            environment.put("EHR_KAFKA_PASSWORD", broker.credentials().password(KafkaPrincipals.Service.ofApplication(module).principal));
-            environment.put("EHR_PROVIDER_KEYS", "scale-out:scale-out-key-" + UUID.randomUUID());
+            Map<String, String> props = properties(module, url, properties);
+            Map<String, String> environment = environment(module, env);
             ServiceProcess one = ServiceProcess.start(ROOT, module, module, LocalKafkaBroker.freePort(), props, environment);
             ServiceProcess two = null;
             try {
@@ -280,6 +287,27 @@ class ScaleOutIT {
                 }
                 throw e;
             }
+        }
+
+        /** An instance's system properties: this test's broker, {@code url}, the test staff-token key. */
+        static Map<String, String> properties(String module, String url, Map<String, String> properties) {
+            Map<String, String> props = new HashMap<>(properties);
+            props.put("kafka.bootstrap.servers", broker.bootstrapServers());
+            props.put("quarkus.datasource.jdbc.url", url);
+            props.put("quarkus.datasource.username", TestPlatform.pgUser());
+            if (!TestPlatform.pgPassword().isEmpty()) {
+                props.put("quarkus.datasource.password", TestPlatform.pgPassword());
+            }
+            props.put("mp.jwt.verify.publickey.location", RunningPlatform.STAFF_TOKEN_KEY.toString());
+            return props;
+        }
+
+        /** An instance's environment: {@code env}, the service's Kafka password and a provider key. */
+        static Map<String, String> environment(String module, Map<String, String> env) {
+            Map<String, String> environment = new HashMap<>(env);
+            environment.put("EHR_KAFKA_PASSWORD", broker.credentials().password(KafkaPrincipals.Service.ofApplication(module).principal));
+            environment.put("EHR_PROVIDER_KEYS", "scale-out:scale-out-key-" + UUID.randomUUID());
+            return environment;
         }
 
         String logs() throws Exception {
