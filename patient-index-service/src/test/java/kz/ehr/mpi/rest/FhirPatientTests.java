@@ -188,6 +188,11 @@ class FhirPatientTests {
         assertThat(found.getIdElement().getIdPart()).isEqualTo(id);
         assertThat(found.getGender()).isEqualTo(AdministrativeGender.MALE);
         assertThat(found.getLink()).hasSize(2);
+        given().auth().oauth2(TestTokens.of("olga", Roles.AUDITOR)).queryParam("who", "dr-fhir").queryParam("enterpriseId", id)
+                .get("/api/v1/audit").then().statusCode(200)
+                .body("items[0].action", equalTo("FIND_BY_IIN"))
+                .body("items[0].purpose", equalTo("TREATMENT"))
+                .body("items[0].detail", equalTo("FHIR"));
 
         // an IIN nobody has: an empty searchset, not an error
         Response none = PatientIndexTests.clinician("dr-fhir").queryParam("identifier", IIN_SYSTEM + "|" + TestPeople.random("M").iin())
