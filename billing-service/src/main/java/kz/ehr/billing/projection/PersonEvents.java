@@ -10,8 +10,12 @@ import kz.ehr.events.projection.PersonEventTable;
 
 /** The billing projection of a person's health-record events: attachments, insurance, visits, deaths. */
 public final class PersonEvents {
-    /** Billing keeps no local id of the patient (it reads person keys only). */
-    public static final PersonEventTable TABLE = new PersonEventTable(false);
+    /**
+     * Billing keeps no local id of the patient (it reads person keys only), and no raw event: nothing in billing reads
+     * it back (the staff read shows ids, type and time), and writing it was ~8 % of the server's CPU per delivery
+     * (BillingStreamBench, docs/benchmarks/billing-service.md). V11 dropped the column.
+     */
+    public static final PersonEventTable TABLE = new PersonEventTable(false, false);
 
     private PersonEvents() {
     }

@@ -69,14 +69,15 @@ class FastPathFallbackTests {
         return new Delivery<>("ehr.care.v1", 0, 0, iin, e, raw);
     }
 
-    Map<String, byte[]> storedEvents(List<String> ids) throws SQLException {
-        Map<String, byte[]> out = new HashMap<>();
+    /** The stored event ids of these, each once per row (billing keeps no raw event: which copy was kept is not visible). */
+    List<String> storedEvents(List<String> ids) throws SQLException {
+        List<String> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT event_id, payload FROM person_event WHERE event_id = ANY(?)")) {
+             PreparedStatement ps = c.prepareStatement("SELECT event_id FROM person_event WHERE event_id = ANY(?)")) {
             ps.setArray(1, c.createArrayOf("text", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), rs.getBytes(2));
+                    out.add(rs.getString(1));
                 }
             }
         }
@@ -87,11 +88,10 @@ class FastPathFallbackTests {
     void aRedeliveredOrRepeatedEventIdIsStoredOnceAndTheBatchGoesOn() throws SQLException {
         String a = UUID.randomUUID().toString(), b = UUID.randomUUID().toString(), c = UUID.randomUUID().toString();
         String iin = "8003019" + "%05d".formatted(Math.abs(a.hashCode()) % 100000);
-        // within one batch: the first occurrence of an id is the one kept
+        // within one batch: an id twice is stored once (which copy is kept: PersonEventTableTests, a table with payloads)
         inTransaction(conn -> PersonEvents.store(conn, List.of(encounter(a, "r-" + a, iin, new byte[] {1}),
                 encounter(b, "r-" + b, iin, new byte[] {2}), encounter(a, "r-" + a, iin, new byte[] {3}))));
-        assertThat(storedEvents(List.of(a, b))).containsOnlyKeys(a, b);
-        assertThat(storedEvents(List.of(a)).get(a)).containsExactly(1);
+        assertThat(storedEvents(List.of(a, b))).containsExactlyInAnyOrder(a, b);
         // a redelivery (a and b again) with a new event: the plain INSERT fails on a, the batch is stored skipping a and b,
         // and the transaction goes on (a later statement in it still works and commits)
         inTransaction(conn -> {
@@ -105,11 +105,7 @@ class FastPathFallbackTests {
                 }
             }
         });
-        Map<String, byte[]> stored = storedEvents(List.of(a, b, c));
-        assertThat(stored).containsOnlyKeys(a, b, c);
-        assertThat(stored.get(a)).containsExactly(1);
-        assertThat(stored.get(b)).containsExactly(2);
-        assertThat(stored.get(c)).containsExactly(5);
+        assertThat(storedEvents(List.of(a, b, c))).containsExactlyInAnyOrder(a, b, c);
     }
 
     static BillingProjection.VisitRow row(String recKey, String person, String doctor, int version) {

@@ -20,7 +20,7 @@ import kz.ehr.events.projection.PersonEventTable;
 public class PersonEvents {
     private static final int STREAM_ROWS = 1000;
     /** Certificates keep the provider's local id of the patient too (the MPI links name it). */
-    public static final PersonEventTable TABLE = new PersonEventTable(true);
+    public static final PersonEventTable TABLE = new PersonEventTable(true, true);
 
     @Inject
     AgroalDataSource dataSource;

@@ -17,8 +17,8 @@ import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 
 /**
- * A service's {@code person_event} table: the latest version of every health-record a service consumed, raw, keyed by
- * person. Certificates and billing both keep one (their Flyway migrations create it); how it is written and paged lives
+ * A service's {@code person_event} table: the latest version of every health-record a service consumed, keyed by
+ * person, with the raw event where the service reads it back. Certificates and billing both keep one (their Flyway migrations create it); how it is written and paged lives
  * here, once.
  * <ul>
  * <li>{@link #store}: one statement over column arrays (cheaper for the server than a JDBC batch of thousands of
@@ -66,10 +66,16 @@ public final class PersonEventTable {
     public static final int MAX_LIMIT = 10_000;
 
     private final boolean withLocalId;
+    private final boolean withPayload;
 
-    /** {@code withLocalId}: the service's table also keeps the provider's local id of the patient (certificates do). */
-    public PersonEventTable(boolean withLocalId) {
+    /**
+     * {@code withLocalId}: the service's table also keeps the provider's local id of the patient (certificates do).
+     * {@code withPayload}: it keeps the raw event too, for a service that reads it back (certificates' eligibility does;
+     * billing reads only the columns {@link #page} shows, and its table has no payload column).
+     */
+    public PersonEventTable(boolean withLocalId, boolean withPayload) {
         this.withLocalId = withLocalId;
+        this.withPayload = withPayload;
     }
 
     /**
@@ -94,7 +100,8 @@ public final class PersonEventTable {
             insert(c, first, """
                      ON CONFLICT (provider_id, source_record_id) DO UPDATE SET event_id = excluded.event_id,
                        person_key = excluded.person_key, record_type = excluded.record_type, occurred_at = excluded.occurred_at,
-                       payload = excluded.payload, record_version = excluded.record_version, stored_at = now()"""
+                       record_version = excluded.record_version, stored_at = now()"""
+                    + (withPayload ? ", payload = excluded.payload" : "")
                     + (withLocalId ? ", local_id = excluded.local_id" : "")
                     + " WHERE person_event.record_version < excluded.record_version");
         }
@@ -127,7 +134,7 @@ public final class PersonEventTable {
         String[] id = new String[n], person = new String[n], type = new String[n], provider = new String[n], source = new String[n],
                 occurred = new String[n], local = new String[n];
         Integer[] version = new Integer[n];
-        byte[][] payload = new byte[n][];
+        byte[][] payload = withPayload ? new byte[n][] : null;
         for (int i = 0; i < n; i++) {
             Delivery<HealthRecordEvent> d = batch.get(i);
             HealthRecordEvent e = d.value();
@@ -139,22 +146,27 @@ public final class PersonEventTable {
             occurred[i] = e.getEnvelope().getOccurredAt().toString();
             local[i] = e.getPatient().getLocalId();
             version[i] = e.getRecordVersion();
-            payload[i] = d.raw();
+            if (withPayload) {
+                payload[i] = d.raw();
+            }
         }
-        String columns = "event_id, person_key, record_type, provider_id, source_record_id, occurred_at, payload, record_version"
-                + (withLocalId ? ", local_id" : "");
-        String arrays = "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::bytea[], ?::int[]"
-                + (withLocalId ? ", ?::text[]" : "");
+        String columns = "event_id, person_key, record_type, provider_id, source_record_id, occurred_at, record_version"
+                + (withLocalId ? ", local_id" : "") + (withPayload ? ", payload" : "");
+        String arrays = "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::int[]"
+                + (withLocalId ? ", ?::text[]" : "") + (withPayload ? ", ?::bytea[]" : "");
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO person_event (" + columns + ") SELECT * FROM unnest(" + arrays + ")" + onConflict)) {
             Object[][] text = {id, person, type, provider, source, occurred};
             for (int col = 0; col < text.length; col++) {
                 ps.setArray(col + 1, c.createArrayOf("text", text[col]));
             }
-            ps.setArray(7, c.createArrayOf("bytea", payload));
-            ps.setArray(8, c.createArrayOf("int4", version));
+            int col = text.length + 1;
+            ps.setArray(col++, c.createArrayOf("int4", version));
             if (withLocalId) {
-                ps.setArray(9, c.createArrayOf("text", local));
+                ps.setArray(col++, c.createArrayOf("text", local));
+            }
+            if (withPayload) {
+                ps.setArray(col, c.createArrayOf("bytea", payload));
             }
             ps.executeUpdate();
         }

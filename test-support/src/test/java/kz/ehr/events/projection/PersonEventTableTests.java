@@ -45,7 +45,7 @@ class PersonEventTableTests {
 
     @Test
     void aRedeliveredOrRepeatedEventIsStoredOnceAndPagesWalkTheWholeHistoryInOrder() throws SQLException {
-        PersonEventTable table = new PersonEventTable(true);
+        PersonEventTable table = new PersonEventTable(true, true);
         List<Delivery<HealthRecordEvent>> batch = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
             batch.add(delivery("e-" + i, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i / 2)));
@@ -82,7 +82,7 @@ class PersonEventTableTests {
 
     @Test
     void theHighestVersionOfARecordWinsWhateverOrderItsVersionsArriveIn() throws SQLException {
-        PersonEventTable table = new PersonEventTable(true);
+        PersonEventTable table = new PersonEventTable(true, true);
         try (Connection c = connect()) {
             c.setAutoCommit(false);
             table.store(c, List.of(version("r-1", 3, "850315300019")));
