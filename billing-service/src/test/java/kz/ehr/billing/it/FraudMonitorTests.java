@@ -276,6 +276,13 @@ class FraudMonitorTests {
                                 List.of(visit("v2", "Q", B, "NAT1", "2025-10-06T04:05:00Z", "S1")),
                                 List.of(visit("v1", "P", A, "NAT1", "2025-10-06T04:00:00Z", "S1"))),
                         Map.of("v2", Set.of("DOCTOR_TWO_POLYCLINICS"))),
+                Arguments.of("the later visit of a national doctor at two polyclinics goes to another doctor: its flag is withdrawn"
+                                + " (its new doctor's day has one polyclinic and is screened whole)",
+                        List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", B, "2020-01-01")),
+                                List.of(visit("v1", "P", A, "NAT1", "2025-10-06T04:00:00Z", "S1")),
+                                List.of(visit("v2", "Q", B, "NAT1", "2025-10-06T04:05:00Z", "S1")),
+                                List.of(visit("v2", "Q", B, "NAT2", "2025-10-06T04:05:00Z", "S1"))),
+                        Map.of()),
                 Arguments.of("a doctor with a national id back to back at two polyclinics is no overlap",
                         List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", B, "2020-01-01")),
                                 List.of(visit("v1", "P", A, "NAT1", "2025-10-06T04:00:00Z", "S1")),

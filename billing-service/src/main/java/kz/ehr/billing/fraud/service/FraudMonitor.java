@@ -118,6 +118,13 @@ public class FraudMonitor {
         final Set<Affected.DoctorDayKey> days;
         /** near_mark as this batch sets it, for the visits of prefetched days (their slots carry the value from before) */
         final Map<String, Boolean> nearMarkSet = new HashMap<>();
+        /** {visits, flagged visits} per polyclinic of the touched doctors' days, counted once the batch's visits are written */
+        Map<ScreeningReads.CrossDay, Map<String, long[]>> bins = Map.of();
+        /**
+         * Touched doctor-days that are all of their national doctor's day (no visit at another polyclinic): their
+         * visits, screened here whole, are the cross rule's scope too, and that day is not read again for it.
+         */
+        final Set<Affected.DoctorDayKey> wholeCrossDays = new HashSet<>();
 
         Run(Connection c, Affected affected, Stored stored) {
             this.c = c;
@@ -242,29 +249,52 @@ public class FraudMonitor {
 
     private void screenDoctorDays(Run run) throws SQLException {
         Set<Affected.DoctorDayKey> covered = run.stored == null ? Set.of() : run.stored.days();
+        // one count, after this batch's near_mark updates and visit writes (as the rules will read them), for the sizes
+        // of the days not prefetched and for the polyclinics of every national doctor's day (screenCrossDays)
+        Set<ScreeningReads.CrossDay> counted = new LinkedHashSet<>();
+        for (Affected.DoctorDayKey day : run.days) {
+            if (!covered.contains(day) || DoctorTwoPolyclinicsRule.isNational(day.doctorId())) {
+                counted.add(new ScreeningReads.CrossDay(day.doctorId(), day.date()));
+            }
+        }
+        run.bins = ScreeningReads.dayBins(run.c, counted);
         List<Affected.DoctorDayKey> keys = new ArrayList<>();
         List<Affected.DoctorDayKey> uncovered = new ArrayList<>();
         Map<Affected.DoctorDayKey, Long> sizes = new HashMap<>();
         for (Affected.DoctorDayKey day : run.days) {
+            Map<String, long[]> bins = run.bins.getOrDefault(new ScreeningReads.CrossDay(day.doctorId(), day.date()), Map.of());
             if (covered.contains(day)) {
                 keys.add(day);
                 sizes.put(day, (long) run.stored.dayVisits().getOrDefault(day, List.of()).size());
             } else {
                 uncovered.add(day);
+                long[] n = bins.get(day.polyclinicBin());
+                if (n != null) {
+                    sizes.put(day, n[0]);
+                }
+            }
+            if (DoctorTwoPolyclinicsRule.isNational(day.doctorId()) && bins.size() == 1 && bins.containsKey(day.polyclinicBin())) {
+                run.wholeCrossDays.add(day);
             }
         }
-        // counted after this batch's near_mark updates and visit writes: as the rules will read them
-        sizes.putAll(ScreeningReads.daySizes(run.c, uncovered));
         keys.addAll(uncovered);
         List<Affected.DoctorDayKey> large = new ArrayList<>();
         for (List<Affected.DoctorDayKey> group : ScreeningReads.groups(keys, sizes, run.budget, large)) {
             long t = StepTimings.start();
-            List<DoctorDay> loaded = loadDoctorDays(run.c, new HashSet<>(group), run.pending.flaggedNow, run.stored,
+            Map<Affected.DoctorDayKey, DoctorDay> loaded = loadDoctorDays(run.c, new HashSet<>(group), run.pending.flaggedNow, run.stored,
                     run.affected.writtenVisits(), run.nearMarkSet);
             t = StepTimings.add("mon.doctorDays", t);
-            for (DoctorDay day : loaded) {
+            for (Map.Entry<Affected.DoctorDayKey, DoctorDay> e : loaded.entrySet()) {
+                DoctorDay day = e.getValue();
                 run.pending.findings.addAll(run.screen.screenDoctorDay(day));
-                day.visits().forEach(s -> run.pending.doctorScope.add(s.visitKey()));
+                // one polyclinic: the cross rule finds nothing, and withdraws its open flags of these visits
+                Set<String> cross = run.wholeCrossDays.contains(e.getKey()) ? run.pending.crossScope : null;
+                day.visits().forEach(s -> {
+                    run.pending.doctorScope.add(s.visitKey());
+                    if (cross != null) {
+                        cross.add(s.visitKey());
+                    }
+                });
             }
             StepTimings.add("mon.doctorRules", t);
             run.flushIfFull();
@@ -278,6 +308,7 @@ public class FraudMonitor {
     private void sweepDoctorDay(Run run, Affected.DoctorDayKey day) throws SQLException {
         long[] counts = ScreeningReads.dayCounts(run.c, day);
         DoctorDaySweep sweep = new DoctorDaySweep(day.doctorId(), day.date(), counts[0], counts[1], policies.fraud());
+        boolean wholeCrossDay = run.wholeCrossDays.contains(day);
         Instant afterStart = null;
         String afterKey = null;
         while (true) {
@@ -286,6 +317,9 @@ public class FraudMonitor {
                 ScreenedVisit s = v.visit();
                 run.pending.findings.addAll(sweep.next(new DoctorDay.Slot(s.visitKey(), s.start(), s.end(), v.nearMark())));
                 run.pending.doctorScope.add(s.visitKey());
+                if (wholeCrossDay) {
+                    run.pending.crossScope.add(s.visitKey());
+                }
                 if (v.flagged()) {
                     run.pending.flaggedNow.add(s.visitKey());
                 }
@@ -302,8 +336,10 @@ public class FraudMonitor {
 
     /**
      * The days of the touched doctor-days whose doctor id is a national identifier, at every polyclinic
-     * ({@link DoctorTwoPolyclinicsRule}). A day seen at one polyclinic only, with no flagged visit, can neither raise
-     * nor withdraw a flag and is not read; the others go in groups of at most the step's budget, or page by page.
+     * ({@link DoctorTwoPolyclinicsRule}), from the counts {@link #screenDoctorDays} took. A day seen at one polyclinic
+     * only was screened whole there if that polyclinic's doctor-day was touched; otherwise, with no flagged visit, it can
+     * neither raise nor withdraw a flag and is not read. The others go in groups of at most the step's budget, or page by
+     * page.
      */
     private void screenCrossDays(Run run) throws SQLException {
         Set<ScreeningReads.CrossDay> wanted = new LinkedHashSet<>();
@@ -316,15 +352,25 @@ public class FraudMonitor {
             return;
         }
         long t = StepTimings.start();
-        Map<ScreeningReads.CrossDay, long[]> counts = ScreeningReads.crossDaySizes(run.c, wanted);
+        Set<ScreeningReads.CrossDay> screenedWhole = new HashSet<>();
+        run.wholeCrossDays.forEach(day -> screenedWhole.add(new ScreeningReads.CrossDay(day.doctorId(), day.date())));
         Map<ScreeningReads.CrossDay, Long> sizes = new HashMap<>();
         List<ScreeningReads.CrossDay> keys = new ArrayList<>();
-        counts.forEach((day, n) -> {
-            if (n[1] > 1 || n[2] > 0) {
-                keys.add(day);
-                sizes.put(day, n[0]);
+        for (ScreeningReads.CrossDay day : wanted) {
+            Map<String, long[]> bins = run.bins.get(day);
+            if (bins == null || screenedWhole.contains(day)) {
+                continue;
             }
-        });
+            long visits = 0, flagged = 0;
+            for (long[] n : bins.values()) {
+                visits += n[0];
+                flagged += n[1];
+            }
+            if (bins.size() > 1 || flagged > 0) {
+                keys.add(day);
+                sizes.put(day, visits);
+            }
+        }
         List<ScreeningReads.CrossDay> large = new ArrayList<>();
         for (List<ScreeningReads.CrossDay> group : ScreeningReads.groups(keys, sizes, run.budget, large)) {
             Map<ScreeningReads.CrossDay, List<Affected.VisitState>> byDay = new HashMap<>();
@@ -484,7 +530,7 @@ public class FraudMonitor {
      * Every visit of the doctor-days; the facts for flag rows are loaded later, only for visits that get a flag. With a
      * prefetch, the days it covers are completed with the visits this batch wrote, and near_mark as this batch set it.
      */
-    private static List<DoctorDay> loadDoctorDays(Connection c, Set<Affected.DoctorDayKey> days, Set<String> flaggedNow, Stored stored,
+    private static Map<Affected.DoctorDayKey, DoctorDay> loadDoctorDays(Connection c, Set<Affected.DoctorDayKey> days, Set<String> flaggedNow, Stored stored,
                                                   Map<String, Affected.VisitState> written, Map<String, Boolean> nearMarkSet)
             throws SQLException {
         Map<Affected.DoctorDayKey, List<Affected.VisitState>> byDay = new LinkedHashMap<>();
@@ -515,7 +561,7 @@ public class FraudMonitor {
         }
         // read after this batch's near_mark updates: these rows carry the values as set
         ScreeningReads.readDoctorDays(c, toRead, byDay);
-        List<DoctorDay> out = new ArrayList<>();
+        Map<Affected.DoctorDayKey, DoctorDay> out = new LinkedHashMap<>();
         byDay.forEach((k, list) -> {
             List<DoctorDay.Slot> slots = new ArrayList<>();
             for (Affected.VisitState v : list) {
@@ -525,7 +571,7 @@ public class FraudMonitor {
                     flaggedNow.add(s.visitKey());
                 }
             }
-            out.add(new DoctorDay(k.doctorId(), k.date(), slots));
+            out.put(k, new DoctorDay(k.doctorId(), k.date(), slots));
         });
         return out;
     }
