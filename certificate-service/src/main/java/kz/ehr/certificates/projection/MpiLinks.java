@@ -86,7 +86,12 @@ public class MpiLinks {
                         VALUES (?, ?, ?, ?, ?, ?)
                         ON CONFLICT (provider_id, local_id) DO UPDATE SET enterprise_id = excluded.enterprise_id,
                           golden_iin = excluded.golden_iin, source_iin = excluded.source_iin, event_id = excluded.event_id,
-                          updated_at = now()""")) {
+                          updated_at = now()
+                        WHERE (mpi_link.enterprise_id, mpi_link.golden_iin, mpi_link.source_iin)
+                              IS DISTINCT FROM (excluded.enterprise_id, excluded.golden_iin, excluded.source_iin)""")) {
+                    // every link event names all the enterprise's sources, nearly all as they were: a row that does not
+                    // change is not rewritten (a dead tuple and three index entries each, and autovacuum may be off);
+                    // event_id and updated_at tell which event last changed the link
                     for (SourceRef s : e.getLinkedSources()) {
                         up.setString(1, s.getProviderId());
                         up.setString(2, s.getLocalId());

@@ -235,6 +235,33 @@ class CertificateLifecycleTests {
         }
     }
 
+    /**
+     * The patient index names every source of the enterprise in each link event: a source whose link did not change keeps
+     * its row as the event that last changed it wrote it (not rewritten: no dead tuple, no index entries).
+     */
+    @Test
+    void aLinkEventRewritesOnlyTheLinksItChanges() throws Exception {
+        String iin = Records.newIin();
+        String enterprise = "E-" + iin;
+        SourceRef first = new SourceRef("damumed", "P-" + iin, iin);
+        String firstEvent = Records.link("LINKED", enterprise, null, iin, List.of(first));
+        String secondEvent = Records.link("LINKED", enterprise, null, iin, List.of(first, new SourceRef("kmis", "K-" + iin, null)));
+        // same key, same partition: once the second event's new row is there, both events were applied
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> secondEvent.equals(linkEvent("kmis", "K-" + iin)));
+        assertThat(linkEvent("damumed", "P-" + iin)).isEqualTo(firstEvent);
+    }
+
+    String linkEvent(String provider, String localId) throws java.sql.SQLException {
+        try (java.sql.Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT event_id FROM mpi_link WHERE provider_id = ? AND local_id = ?")) {
+            ps.setString(1, provider);
+            ps.setString(2, localId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     @Test
     void aRedeliveredOrOutdatedRegistrationDoesNotRevokeACertificateIssuedAfterADeregistration() {
         String iin = Records.newIin();
