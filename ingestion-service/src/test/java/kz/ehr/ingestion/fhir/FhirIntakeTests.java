@@ -14,6 +14,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import jakarta.inject.Inject;
 
@@ -103,6 +105,47 @@ class FhirIntakeTests {
         JsonPath stats = stats(provider);
         assertThat(stats.getLong("accepted")).isEqualTo(12);
         assertThat(stats.getLong("rejected")).isZero();
+    }
+
+    /**
+     * Each record type in a bundle of its own, as a vendor sending one kind of record would: the resource, the
+     * patient it is about, and only the context it refers to (an Organization, Practitioner or Condition nothing
+     * refers to would be NOT_REFERENCED).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "patient,   PATIENTS, Patient/pat-",
+            "visit,     CARE,     Encounter/enc-",
+            "hospital,  CARE,     Encounter/hosp-",
+            "vaccine,   CARE,     Immunization/imm-",
+            "fluoro,    CARE,     Observation/fluoro-",
+            "vitals,    CARE,     Observation/bp-",
+            "exam,      CARE,     Observation/exam-",
+            "register,  REGISTRY, EpisodeOfCare/tb-",
+            "attach,    REGISTRY, EpisodeOfCare/att-",
+            "insurance, REGISTRY, Coverage/cov-",
+            "death,     REGISTRY, Patient/dead-"})
+    void eachRecordTypeInABundleOfItsOwnIsAcceptedAndReachesItsTopic(String kind, Topics topic, String idPrefix) {
+        String[] provider = newProvider();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> all = everyRecordTypeResources(run);
+        String id = idPrefix.substring(idPrefix.indexOf('/') + 1) + run;
+        String record = all.stream().filter(r -> r.contains("\"id\":\"" + id + "\"")).findFirst().orElseThrow();
+        List<String> resources = new java.util.ArrayList<>();
+        for (String context : List.of("org-", "doc-", "pat-", "cond-")) {
+            String contextResource = all.stream().filter(r -> r.contains("\"id\":\"" + context + run + "\"")).findFirst().orElseThrow();
+            String type = JsonPath.from(contextResource).getString("resourceType");
+            if (!contextResource.equals(record) && record.contains(type + "/" + context + run)) {
+                resources.add(contextResource);
+            }
+        }
+        resources.add(record);
+        String recordId = idPrefix + run + (kind.equals("death") ? "/death" : "");
+
+        JsonPath answer = post(provider[1], bundle("batch", resources.toArray(String[]::new)), 200);
+
+        assertThat(answer.getList("entry.response.status")).as(kind).allMatch(s -> s.toString().startsWith("201"));
+        read(topic, provider[0], Set.of(recordId));
     }
 
     @Test
@@ -424,10 +467,15 @@ class FhirIntakeTests {
     // ---- bundles ----
 
     static String everyRecordType(String run) {
+        return bundle("batch", everyRecordTypeResources(run).toArray(String[]::new));
+    }
+
+    /** The resources of {@link #everyRecordType}: context first (Organization, Practitioner, Patient, Condition). */
+    static List<String> everyRecordTypeResources(String run) {
         String pat = "Patient/pat-" + run;
         String org = "Organization/org-" + run;
         String doc = "Practitioner/doc-" + run;
-        return bundle("batch",
+        return List.of(
                 """
                 {"resourceType":"Organization","id":"org-%s","name":"Городская поликлиника №1",
                  "identifier":[{"system":"http://ehr.kz/fhir/sid/bin","value":"%s"}],"address":[{"city":"Алматы","state":"ALMATY_CITY"}]}"""
