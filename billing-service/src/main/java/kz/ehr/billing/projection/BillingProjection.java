@@ -273,7 +273,7 @@ public class BillingProjection {
             });
             if (nAtt > 0) att.executeBatch();
             if (nIns > 0) ins.executeBatch();
-            upsertVisits(c, visits.values(), affected.writtenVisits(), prefetched == null ? null : prefetched.storedVisits());
+            upsertVisits(c, visits.values(), affected, prefetched == null ? null : prefetched.storedVisits());
             t = StepTimings.add("proj.visits", t);
             if (nHos > 0) hos.executeBatch();
             if (nDth > 0) dth.executeBatch();
@@ -497,20 +497,20 @@ public class BillingProjection {
      * key come back (returning every column cost the server ~20 % of the statement in output conversion, and the JVM the
      * parsing of two timestamps and an array per row).
      */
-    static void upsertVisits(Connection c, java.util.Collection<VisitRow> rows, Map<String, Affected.VisitState> written)
-            throws SQLException {
-        upsertVisits(c, rows, written, null);
-    }
-
     /**
      * {@code stored}: which of the rows' keys the committed state held when the prefetch read it (null: not known). The
      * others are most of a stream and are inserted with a plain INSERT: an {@code ON CONFLICT} upsert costs the server an
      * extra probe of the primary key and a confirmation record per row (~15 % of the statement). Should one of them have
      * been committed meanwhile by another writer, the plain INSERT fails on the key, is rolled back to its savepoint, and
      * every row goes through the upsert as before: the stored result is the same either way.
+     * <p>
+     * A resubmission that moves a stored visit to another doctor, day, polyclinic or person leaves its former
+     * doctor-day and person in {@code affected} as well: the visits left behind there must be screened again (a
+     * national doctor's day no longer at two polyclinics, a day back under the cap), or their flags would stand.
      */
-    static void upsertVisits(Connection c, java.util.Collection<VisitRow> rows, Map<String, Affected.VisitState> written,
-                             Set<String> stored) throws SQLException {
+    static void upsertVisits(Connection c, java.util.Collection<VisitRow> rows, Affected affected, Set<String> stored)
+            throws SQLException {
+        Map<String, Affected.VisitState> written = affected.writtenVisits();
         if (rows.isEmpty()) {
             return;
         }
@@ -534,32 +534,58 @@ public class BillingProjection {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(INSERT_VISITS + """
-                ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
-                  polyclinic_bin = excluded.polyclinic_bin, doctor_id = excluded.doctor_id, start_at = excluded.start_at,
-                  end_at = excluded.end_at, visit_date = excluded.visit_date, kind = excluded.kind, screening = excluded.screening,
-                  services = excluded.services, referral = excluded.referral, record_version = excluded.record_version
-                WHERE visit.record_version <= excluded.record_version
-                RETURNING rec_key, near_mark, flagged""")) {
+        // the CTEs all read the snapshot from before the upsert: "before" is the row as it was
+        try (PreparedStatement ps = c.prepareStatement("WITH u AS (SELECT * FROM " + VISIT_ARRAYS + """
+                ), before AS (SELECT v.rec_key, v.person_key, v.polyclinic_bin, v.doctor_id, v.visit_date
+                  FROM visit v JOIN u ON v.rec_key = u.r),
+                up AS (""" + VISIT_INSERT + """
+                  FROM u
+                  ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
+                    polyclinic_bin = excluded.polyclinic_bin, doctor_id = excluded.doctor_id, start_at = excluded.start_at,
+                    end_at = excluded.end_at, visit_date = excluded.visit_date, kind = excluded.kind, screening = excluded.screening,
+                    services = excluded.services, referral = excluded.referral, record_version = excluded.record_version
+                  WHERE visit.record_version <= excluded.record_version
+                  RETURNING rec_key, near_mark, flagged)
+                SELECT up.rec_key, up.near_mark, up.flagged, before.person_key, before.polyclinic_bin, before.doctor_id,
+                  before.visit_date
+                FROM up LEFT JOIN before ON before.rec_key = up.rec_key""")) {
             bindVisits(c, ps, rows);
             Map<String, VisitRow> byKey = new HashMap<>(rows.size() * 2);
             rows.forEach(r -> byKey.put(r.recKey(), r));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String key = rs.getString(1);
-                    written.put(key, byKey.get(key).stored(rs.getBoolean(2), rs.getBoolean(3)));
+                    VisitRow row = byKey.get(key);
+                    written.put(key, row.stored(rs.getBoolean(2), rs.getBoolean(3)));
+                    String formerPerson = rs.getString(4);
+                    if (formerPerson != null && !formerPerson.equals(row.personKey())) {
+                        affected.persons().add(formerPerson);
+                    }
+                    String formerDoctor = rs.getString(6);
+                    if (formerDoctor != null) {
+                        Affected.DoctorDayKey formerDay = new Affected.DoctorDayKey(rs.getString(5), formerDoctor,
+                                rs.getObject(7, LocalDate.class));
+                        if (!formerDay.equals(new Affected.DoctorDayKey(row.polyclinicBin(), row.doctorId(), row.date()))) {
+                            affected.doctorDays().add(formerDay);
+                        }
+                    }
                 }
             }
         }
     }
 
-    private static final String INSERT_VISITS = """
+    private static final String VISIT_INSERT = """
             INSERT INTO visit (rec_key, person_key, source_key, polyclinic_bin, doctor_id, start_at, end_at, visit_date, kind,
               screening, services, referral, record_version)
             SELECT r, p, s, b, d, st, en, dt, k, sc, sv::text[], rf, ver
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::date[],
-                        ?::text[], ?::text[], ?::text[], ?::boolean[], ?::int[]) u(r, p, s, b, d, st, en, dt, k, sc, sv, rf, ver)
             """;
+
+    private static final String VISIT_ARRAYS = """
+            unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::date[],
+                   ?::text[], ?::text[], ?::text[], ?::boolean[], ?::int[]) u(r, p, s, b, d, st, en, dt, k, sc, sv, rf, ver)
+            """;
+
+    private static final String INSERT_VISITS = VISIT_INSERT + "FROM " + VISIT_ARRAYS;
 
     /** The 13 column arrays of {@link #INSERT_VISITS}. */
     private static void bindVisits(Connection c, PreparedStatement ps, java.util.Collection<VisitRow> rows) throws SQLException {

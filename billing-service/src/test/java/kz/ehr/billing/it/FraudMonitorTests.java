@@ -283,6 +283,13 @@ class FraudMonitorTests {
                                 List.of(visit("v2", "Q", B, "NAT1", "2025-10-06T04:05:00Z", "S1")),
                                 List.of(visit("v2", "Q", B, "NAT2", "2025-10-06T04:05:00Z", "S1"))),
                         Map.of()),
+                Arguments.of("the earlier visit of a national doctor at two polyclinics goes to another doctor: the later one's flag"
+                                + " is withdrawn (the day the visit left is screened again)",
+                        List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", B, "2020-01-01")),
+                                List.of(visit("v1", "P", A, "NAT1", "2025-10-06T04:00:00Z", "S1")),
+                                List.of(visit("v2", "Q", B, "NAT1", "2025-10-06T04:05:00Z", "S1")),
+                                List.of(visit("v1", "P", A, "NAT2", "2025-10-06T04:00:00Z", "S1"))),
+                        Map.of()),
                 Arguments.of("a doctor with a national id back to back at two polyclinics is no overlap",
                         List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", B, "2020-01-01")),
                                 List.of(visit("v1", "P", A, "NAT1", "2025-10-06T04:00:00Z", "S1")),

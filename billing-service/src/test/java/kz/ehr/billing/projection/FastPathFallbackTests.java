@@ -137,19 +137,22 @@ class FastPathFallbackTests {
         String s = UUID.randomUUID().toString();
         String newer = "fastpath:newer-" + s, older = "fastpath:older-" + s, fresh = "fastpath:fresh-" + s;
         inTransaction(c -> {
-            Map<String, Affected.VisitState> written = new HashMap<>();
-            BillingProjection.upsertVisits(c, List.of(row(newer, "P1", "D1", 3), row(older, "P1", "D1", 1)), written, Set.of());
-            assertThat(written).containsOnlyKeys(newer, older); // the plain INSERT path: both new
+            Affected first = Affected.empty();
+            BillingProjection.upsertVisits(c, List.of(row(newer, "P1", "D1", 3), row(older, "P1", "D1", 1)), first, Set.of());
+            assertThat(first.writtenVisits()).containsOnlyKeys(newer, older); // the plain INSERT path: both new
+            assertThat(first.persons()).isEmpty(); // nothing was stored before: nothing moved
+            assertThat(first.doctorDays()).isEmpty();
             try (PreparedStatement ps = c.prepareStatement("UPDATE visit SET flagged = true WHERE rec_key = ?")) {
                 ps.setString(1, older);
                 ps.executeUpdate();
             }
         });
-        Map<String, Affected.VisitState> written = new HashMap<>();
+        Affected affected = Affected.empty();
+        Map<String, Affected.VisitState> written = affected.writtenVisits();
         inTransaction(c -> {
             List<BillingProjection.VisitRow> rows = new ArrayList<>(List.of(row(newer, "P2", "D2", 2), row(older, "P2", "D2", 2),
                     row(fresh, "P2", "D2", 1)));
-            BillingProjection.upsertVisits(c, rows, written, Set.of()); // claims nothing is stored
+            BillingProjection.upsertVisits(c, rows, affected, Set.of()); // claims nothing is stored
             // the transaction is usable after the rolled-back INSERT
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM visit WHERE rec_key = ANY(?)")) {
                 ps.setArray(1, c.createArrayOf("text", new Object[] {newer, older, fresh}));
@@ -165,6 +168,9 @@ class FastPathFallbackTests {
         assertThat(written).containsOnlyKeys(older, fresh);
         assertThat(written.get(older)).isEqualTo(row(older, "P2", "D2", 2).stored(false, true));
         assertThat(written.get(fresh)).isEqualTo(row(fresh, "P2", "D2", 1).stored(false, false));
+        // the updated visit left P1 and D1's day: both are to be screened again; the newer one did not move
+        assertThat(affected.persons()).containsExactly("P1");
+        assertThat(affected.doctorDays()).containsExactly(new Affected.DoctorDayKey("100140000201", "D1", LocalDate.of(2025, 10, 7)));
         // and the rows reported as written are the rows as stored, column for column (what the monitor would read)
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS + " FROM visit WHERE rec_key = ANY(?)")) {
