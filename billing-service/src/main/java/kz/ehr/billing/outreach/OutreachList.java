@@ -26,6 +26,7 @@ import kz.ehr.security.Caller;
 /**
  * The people attached to a polyclinic whom nobody has seen (no counted visit) for N months, with contact data for
  * the call centre. Every read is audited: contact data is personal data.
+ * Plain JDBC, not entities: one report query over a polyclinic's attached persons and their visits.
  */
 @ApplicationScoped
 public class OutreachList {

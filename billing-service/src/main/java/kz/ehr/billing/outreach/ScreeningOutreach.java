@@ -32,6 +32,7 @@ import kz.ehr.security.Caller;
  * {@link ScreeningProgramme} table as billing configures it): in the target group that day and never screened, or
  * screened last at least one interval before — the children's annual preventive exam included. A screening the fraud
  * monitor holds (an OPEN or CONFIRMED flag) does not count, as for capitation. Every read is audited.
+ * Plain JDBC, not entities: one report query over a polyclinic's attached persons, programmes and screenings.
  */
 @ApplicationScoped
 public class ScreeningOutreach {

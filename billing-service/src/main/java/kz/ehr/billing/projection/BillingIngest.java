@@ -27,6 +27,7 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 /**
  * One consumed batch in one transaction, or two when it mixes encounters with other facts ({@link #parts}): raw event
  * log, typed projection, identity repairs, fraud re-screening, outbox.
+ * Plain JDBC connections (the batch's and the prefetch's): the consumer's path BillingStreamBench measures (docs/benchmarks/billing-service.md).
  */
 @ApplicationScoped
 public class BillingIngest {

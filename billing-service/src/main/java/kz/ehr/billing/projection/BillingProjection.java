@@ -28,6 +28,7 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
  * Applies health-record and MPI link events to the typed projection with batched SQL, on the caller's
  * connection (one transaction per consumed batch). Every write is an upsert keyed by provider:recordId, so a
  * redelivered batch changes nothing.
+ * Batched SQL, not entities: the projection is the hot path BillingStreamBench measures (docs/benchmarks/billing-service.md, "Billing statement budget").
  */
 @ApplicationScoped
 public class BillingProjection {

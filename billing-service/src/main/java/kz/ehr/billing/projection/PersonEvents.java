@@ -8,7 +8,10 @@ import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 import kz.ehr.events.projection.PersonEventTable;
 
-/** The billing projection of a person's health-record events: attachments, insurance, visits, deaths. */
+/**
+ * The billing projection of a person's health-record events: attachments, insurance, visits, deaths.
+ * Stored through the shared PersonEventTable's array upsert on the consumer's transaction (BillingStreamBench).
+ */
 public final class PersonEvents {
     /**
      * Billing keeps no local id of the patient (it reads person keys only), and no raw event: nothing in billing reads

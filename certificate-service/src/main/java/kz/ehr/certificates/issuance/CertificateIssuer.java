@@ -32,7 +32,10 @@ import kz.ehr.identity.IdentifierProblem;
 import kz.ehr.identity.Iin;
 import kz.ehr.certificates.verifier.CertificateJws;
 
-/** Issues certificates: rules over the projection, then sign, store and announce (outbox) in one transaction. */
+/**
+ * Issues certificates: rules over the projection, then sign, store and announce (outbox) in one transaction.
+ * The certificate row is a Panache entity; the JDBC connection only carries the signing key's share lock and the shared outbox writer into the same transaction.
+ */
 @ApplicationScoped
 public class CertificateIssuer {
     @Inject

@@ -26,6 +26,7 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
  * A merge or unmerge revokes the certificates of every person it touches with IDENTITY_CHANGED; so does any other
  * link event that changes an enterprise patient's golden IIN (a reviewer's GOLDEN_OVERRIDDEN, or survivorship choosing
  * another IIN), for the certificates issued under the former IIN.
+ * Plain JDBC on the consumer's transaction, not entities: upserts keyed by source record and set updates over an enterprise patient's rows; no benchmark measures it.
  */
 @ApplicationScoped
 public class MpiLinks {

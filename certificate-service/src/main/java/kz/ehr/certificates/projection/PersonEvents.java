@@ -15,7 +15,10 @@ import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 import kz.ehr.events.projection.PersonEventTable;
 
-/** The certificate service's projection of a person's health-record events, the evidence for eligibility. */
+/**
+ * The certificate service's projection of a person's health-record events, the evidence for eligibility.
+ * Plain JDBC, not entities: a person's raw event payloads filtered against {@code mpi_link} in one query; stored by the shared {@link kz.ehr.events.projection.PersonEventTable}.
+ */
 @ApplicationScoped
 public class PersonEvents {
     private static final int STREAM_ROWS = 1000;

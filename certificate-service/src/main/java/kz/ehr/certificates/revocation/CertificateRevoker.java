@@ -21,7 +21,10 @@ import kz.ehr.certificates.eligibility.RevocationRules;
 import kz.ehr.certificates.outbox.Outbox;
 import kz.ehr.events.CertificateEvent;
 
-/** Revokes active certificates and records a REVOKED event for each in the outbox, in the caller's transaction. */
+/**
+ * Revokes active certificates and records a REVOKED event for each in the outbox, in the caller's transaction.
+ * Certificates are Panache entities; the JDBC connection only carries the shared outbox writer into the same transaction.
+ */
 @ApplicationScoped
 public class CertificateRevoker {
     /**

@@ -35,6 +35,7 @@ import kz.ehr.events.kafka.Failures;
  * A revocation that started early and committed late is therefore seen at the first refresh after its commit, whatever
  * its {@code revoked_at}. When no refresh has succeeded for {@code ehr.certificates.revocation-max-staleness}, the
  * index is not {@link #upToDate()} and verification answers {@code CANNOT_CONFIRM} instead of VALID.
+ * Plain JDBC, not entities: an incremental read by transaction id (xid8 watermark, REPEATABLE READ snapshot, statement timeout) that the ORM cannot express.
  */
 @ApplicationScoped
 public class RevocationIndex implements TokenVerifier.RevocationLookup {

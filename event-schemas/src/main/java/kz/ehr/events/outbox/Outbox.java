@@ -17,6 +17,7 @@ import java.util.TreeSet;
  * row of a key that is visible to the relay has all of that key's earlier-committed rows visible before it. Row
  * locks (not advisory locks) because a batch may name thousands of keys and row locks do not fill the shared lock
  * table.
+ * Plain JDBC: this jar has no ORM, and the rows go into the callers' JDBC transactions on the hot paths (linking, projections).
  */
 public final class Outbox {
     private Outbox() {

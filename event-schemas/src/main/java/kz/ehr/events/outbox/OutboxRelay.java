@@ -48,6 +48,7 @@ import kz.ehr.events.kafka.KafkaClients;
  * again (consumers deduplicate by the envelope's event id).</li>
  * <li><b>Sent rows are pruned</b> once older than the retention, a bounded number per pass.</li>
  * </ul>
+ * Plain JDBC, not entities: this jar has no ORM; a pass is an advisory lock, an ordered batch read and batched updates.
  */
 public final class OutboxRelay implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);

@@ -29,6 +29,7 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
  * <li>{@link #page}: a person's events oldest first, a page at a time with a cursor and the total. A person may have
  * 50,000 records (issue #14): no answer is as long as the history.</li>
  * </ul>
+ * Plain JDBC (this jar has no ORM): the store is a projection's hot path, measured by BillingStreamBench (docs/benchmarks/billing-service.md).
  */
 public final class PersonEventTable {
     /** What a staff read shows of one stored event. */

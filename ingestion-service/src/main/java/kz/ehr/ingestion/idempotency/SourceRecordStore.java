@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * The idempotency state in PostgreSQL: per batch, one claiming insert (a second, locking read only when the batch names
  * record ids seen before) and one upsert of what the claim did not already store, in one transaction.
+ * Plain JDBC, not Panache: one array statement per batch, the hot path SourceRecordBench and IngestionBenchmark measure (docs/benchmarks/ingestion-service.md, 1b).
  */
 @ApplicationScoped
 public class SourceRecordStore {

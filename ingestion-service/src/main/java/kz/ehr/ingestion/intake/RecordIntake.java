@@ -60,6 +60,7 @@ import kz.ehr.ingestion.validation.ValidationPolicy;
  * answer. The locks make version assignment atomic: two batches carrying the same record id (even on two instances)
  * take turns, so each new content gets its own version, N+1 then N+2. A crash between ack and commit is safe: the
  * resend decides the same version again and republishes the same event ids, which consumers dedupe.
+ * A plain JDBC connection, not Panache: one transaction of array statements per batch, the hot path IngestionBenchmark measures (docs/benchmarks/ingestion-service.md, 1).
  */
 @ApplicationScoped
 public class RecordIntake {

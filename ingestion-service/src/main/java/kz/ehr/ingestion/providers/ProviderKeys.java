@@ -30,6 +30,7 @@ import kz.ehr.ingestion.config.IngestionConfig;
  * Provider API keys, kept only as SHA-256 hashes in PostgreSQL; a provider may hold several active keys so it
  * can rotate. Seeded at start from EHR_PROVIDER_KEYS ({@code providerId:key,…}); a key itself is never logged (the
  * launcher makes and shows the demo keys).
+ * Keys are Panache entities ({@link ProviderKey}); the one JDBC read, {@link #isActiveProvider}, runs on the Kafka intake's connection (IngestionBenchmark).
  */
 @ApplicationScoped
 public class ProviderKeys {

@@ -22,6 +22,7 @@ import io.agroal.api.AgroalDataSource;
  * Intake over time, read from what {@link ProviderStatistics} already writes (nothing more on the intake path):
  * records received per minute ({@code provider_minute}, kept a day) and rejections per code per hour (the
  * {@code rejection} list, kept {@code ehr.ingestion.rejection-retention}, 30 days by default).
+ * Plain JDBC, not entities: per-minute and per-hour aggregates over the statistics rows, a report.
  */
 @ApplicationScoped
 public class IntakeHistory {

@@ -26,7 +26,10 @@ import io.agroal.api.AgroalDataSource;
 import kz.ehr.ingestion.config.IngestionConfig;
 import kz.ehr.ingestion.validation.RecordError;
 
-/** Per-provider counters and the recent-rejection list in PostgreSQL, written once per batch. */
+/**
+ * Per-provider counters and the recent-rejection list in PostgreSQL, written once per batch.
+ * Plain JDBC: one increment upsert per table and batch in the intake's transaction (IngestionBenchmark, docs/benchmarks/ingestion-service.md); reads are aggregates.
+ */
 @ApplicationScoped
 public class ProviderStatistics {
     private static final TypeReference<List<RecordError>> ERRORS = new TypeReference<>() {

@@ -24,6 +24,7 @@ import kz.ehr.mpi.matching.Matcher;
  * Re-estimates m and u with EM over pairs the linker itself would compare: a random sample of source records, each
  * paired with the records sharing its birth-date or surname blocking key. It only reports: applying new weights is
  * a configuration change (ehr.mpi.matching.m / u), made and reviewed by a person, never done by this call.
+ * Plain JDBC, not entities: a random sample self-joined on blocking keys over many source records, for a report.
  */
 @ApplicationScoped
 public class WeightEstimation {

@@ -31,6 +31,7 @@ import kz.ehr.mpi.matching.Matcher;
  * never decide against each other's half-written state; throughput comes from batch size, not parallelism.
  * Enterprise ids of new patients are name-based UUIDs of their first source record, so rebuilding the
  * index from the topic in the same order yields the same ids and links.
+ * Plain JDBC, not Panache: batch linking is the hot path ScaleBenchmark and ServiceRateBench measure (docs/benchmarks/patient-index-service.md; the SQL is in {@link IndexStore}).
  */
 public final class LinkingEngine {
     /** Advisory lock key taken by every writer of links. */

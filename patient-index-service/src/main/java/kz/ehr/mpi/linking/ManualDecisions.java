@@ -30,6 +30,7 @@ import kz.ehr.mpi.Review;
  * Decisions people make: link, unlink, merge, unmerge, accept or reject a review. A manual decision pins the
  * source record (link kind MANUAL) or records a non-match, and automatic matching never overrides either.
  * Every decision takes the index write lock and is one transaction with its history rows and outbox events.
+ * JDBC because a decision changes the index through {@link IndexStore} under linking's write lock; its own rows (review, non-match, merge) are Panache.
  */
 @ApplicationScoped
 public class ManualDecisions {

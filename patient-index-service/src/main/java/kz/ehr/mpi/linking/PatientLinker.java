@@ -19,6 +19,7 @@ import kz.ehr.mpi.matching.Demographics;
 /**
  * Applies a batch of ehr.patients.v1 deliveries in one transaction (the consumer commits offsets after it), reading
  * the candidates of its later steps on a second pooled connection while the first steps are written.
+ * Plain JDBC connections (the batch's and the read-ahead one): batch linking, measured by ServiceRateBench (docs/benchmarks/patient-index-service.md).
  */
 @ApplicationScoped
 public class PatientLinker {

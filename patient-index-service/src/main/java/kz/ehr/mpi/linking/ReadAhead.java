@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
  * batch, because the batch's transaction holds the write lock (so nothing else commits links meanwhile) and its
  * own changes are not visible outside it; the batch keeps every patient it changed in memory and those win
  * over what is read ({@code LinkingEngine.Batch#add}).
+ * Plain JDBC: part of batch linking, measured by ScaleBenchmark (docs/benchmarks/patient-index-service.md, "reading ahead").
  */
 public abstract class ReadAhead implements AutoCloseable {
     /** Where the second connection comes from; it is opened on the reading thread and closed when the batch ends. */

@@ -17,6 +17,7 @@ import org.postgresql.PGConnection;
  * the writer decides the next step. Each write carries the values of the in-memory state when it was made
  * ({@link IndexStore.Write}); the writer goes on changing that state. Only this thread uses the connection
  * until {@link #finish()} or {@link #close()} returns: the batch commits or rolls back after that.
+ * Plain JDBC: part of batch linking, measured by ScaleBenchmark (docs/benchmarks/patient-index-service.md, "writing behind").
  */
 abstract class WriteBehind implements AutoCloseable {
     private static final ExecutorService WRITERS = Executors.newCachedThreadPool(r -> {

@@ -33,7 +33,10 @@ import kz.ehr.mpi.matching.Matcher;
 import kz.ehr.mpi.matching.MatchProfile;
 import kz.ehr.mpi.matching.NameNormalizer;
 
-/** Reads of the index. Callers audit; this class only reads. */
+/**
+ * Reads of the index. Callers audit; this class only reads.
+ * Plain JDBC, not entities: lookups and trigram searches over the index, whose latency ScaleBenchmark measures (docs/benchmarks/patient-index-service.md).
+ */
 @ApplicationScoped
 public class PatientQueries {
     @Inject

@@ -19,6 +19,7 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 /**
  * Cross-provider record locator: remembers which provider holds which record of a person (type, date,
  * facility, codes), never the clinical content itself. Idempotent by event id.
+ * Plain JDBC, not an entity: an idempotent batch append (ON CONFLICT (event_id) DO NOTHING) persist() cannot do without a read per id; not benchmarked.
  */
 @ApplicationScoped
 public class RecordLocator {

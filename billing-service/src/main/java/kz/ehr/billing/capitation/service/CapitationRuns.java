@@ -39,6 +39,7 @@ import kz.ehr.events.Envelopes;
  * billing date (streamed over a server-side cursor), the domain formula prices each person, and lines go back with
  * COPY in chunks. A month's latest version is recomputed in place while OPEN; once CLOSED it is immutable and a new
  * run creates the next version.
+ * JDBC and COPY for the lines: the capitation run BillingBench measures (docs/benchmarks/billing-service.md, "Capitation run"); headers are Panache entities.
  */
 @ApplicationScoped
 public class CapitationRuns {

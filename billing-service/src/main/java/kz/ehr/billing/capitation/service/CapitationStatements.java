@@ -39,6 +39,7 @@ import kz.ehr.billing.projection.Jdbc;
 /**
  * Read side of capitation: runs, statements, per-person lines, CSV export and version differences. Run and statement
  * headers are entities; the lines (a million a month) are read with SQL over the partitioned table, streamed for CSV.
+ * Lines are not entities: set-based reads, CSV streaming and version differences over a million rows a month.
  */
 @ApplicationScoped
 public class CapitationStatements {

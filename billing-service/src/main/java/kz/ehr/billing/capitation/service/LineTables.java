@@ -11,6 +11,7 @@ import java.time.YearMonth;
  * once, and swaps it in within the run's transaction. Called under the month's advisory lock, so no other run of
  * the month is loading a table at the same time. The DDL runs in SECURITY DEFINER functions owned by the schema's
  * owner (V7): the service's login role has DML only.
+ * Plain JDBC: partition DDL through SECURITY DEFINER functions, no rows to map; part of the capitation run BillingBench measures.
  */
 final class LineTables {
     private final Connection c;

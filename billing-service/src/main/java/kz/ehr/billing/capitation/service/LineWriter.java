@@ -24,6 +24,7 @@ import kz.ehr.billing.capitation.Reason;
  * the database parses and stores lines while the run's own connection is still reading and Java is pricing.
  * A line is narrow: the person's facts and the id of its price (every money value and reason code, kept once per
  * distinct combination in {@code capitation_price}).
+ * COPY, not entities: a month's million lines, the capitation run BillingBench measures (docs/benchmarks/billing-service.md, "Capitation run").
  */
 final class LineWriter {
     private static final int CHUNK_ROWS = 10_000;

@@ -33,6 +33,7 @@ import kz.ehr.security.Caller;
 /**
  * Querying flags, reviewers' audited decisions, and the money the monitor protected per month: the review side, through
  * Panache entities. The monitor writes flags in bulk elsewhere ({@link FlagReconcile}).
+ * The JDBC connection only carries the audit row, visit.flagged and the outbox into the decision's transaction.
  */
 @ApplicationScoped
 public class FraudFlags {

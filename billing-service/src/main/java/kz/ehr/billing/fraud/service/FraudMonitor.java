@@ -39,6 +39,7 @@ import kz.ehr.billing.projection.StepTimings;
  * What it holds is bounded by {@link Policies#rowsPerStep()}, not by the data's shape: persons and doctor-days go in
  * groups of at most that many visits, each group's flags are written before the next is read, and a person or day
  * larger than that on its own (100,000 visits of one doctor on one day) is swept page by page.
+ * Plain JDBC on the consumer's transaction: the screening path BillingBench and StormBench measure (docs/benchmarks/billing-service.md).
  */
 @ApplicationScoped
 public class FraudMonitor {

@@ -23,6 +23,7 @@ import kz.ehr.billing.projection.StepTimings;
  * The monitor's reads of the projection. Whole persons and doctor-days for the usual sizes; for one too large to hold,
  * its size first (an aggregate) and then its visits page by page in (start, visit key) order, the order the rules
  * sweep them in. Every visit row read is counted by {@link ScreeningMeter}.
+ * Plain JDBC on the consumer's transaction: the screening path BillingBench and StormBench measure (docs/benchmarks/billing-service.md).
  */
 final class ScreeningReads {
     private ScreeningReads() {
