@@ -19,20 +19,30 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import kz.ehr.console.session.StaffSession;
+import kz.ehr.console.web.Page;
+import kz.ehr.console.web.Pages;
 import kz.ehr.security.Roles;
 import kz.ehr.security.StaffTokens;
 
 /**
  * The console's own behaviour, with every service unreachable (the test profile points them at port 1): sign-in and
  * its cookie, the menu each role sees, the plain sentence when a service does not answer, minting on the embedded
- * platform.
+ * platform; billing's answers rendered as the Outreach and Capitation pages render them.
  */
 @QuarkusTest
 class ConsolePagesTests {
     static final KeyPair KEYS = StaffTokens.newKeyPair();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    Pages pages;
 
     @BeforeAll
     static void writeMintKey() throws Exception {
@@ -191,5 +201,47 @@ class ConsolePagesTests {
         String clinician = signIn(token("dr-aliya", Roles.CLINICIAN));
         assertThat(given().cookie(StaffSession.COOKIE, clinician).when().get("/certificates").then().statusCode(200).extract().asString())
                 .doesNotContain("id=\"revoke-go\"");
+    }
+
+    /** The table row of {@code html} that holds {@code text}. */
+    static String row(String html, String text) {
+        return java.util.Arrays.stream(html.split("<tr")).map(r -> r.substring(0, r.indexOf("</tr>") + 1)).filter(r -> r.contains(text))
+                .findFirst().orElseThrow(() -> new AssertionError(text + " in " + html));
+    }
+
+    @Test
+    void anOutreachRowWhoseIinIsHeldForTwoPeopleSaysInWordsToConfirmWhoAnswersBeforeCalling() throws Exception {
+        // billing's answer (API.md): Сейтқали is attached under an IIN the patient index also holds for Ким (IIN_CONFLICT)
+        Object list = JSON.readValue("""
+                {"polyclinic":"100140000013","asOf":"2026-12-04","items":[
+                 {"iin":"900512400018","lastName":"Сейтқали","firstName":"Арман","middleName":null,"phone":"+77020000002","address":"Шымкент",
+                  "lastVisit":"2025-02-20","attachedSince":"2024-01-01","identityInReview":true},
+                 {"iin":"850315300018","lastName":"Ахметова","firstName":"Динара","middleName":"Сериковна","phone":"+77010000001","address":"Алматы",
+                  "lastVisit":null,"attachedSince":"2023-05-01","identityInReview":false}],"nextCursor":null}""", Object.class);
+        StaffSession ops = StaffSession.of(token("aigerim", Roles.OPS), Instant.now());
+        String html = pages.page("outreach.html", ops, Page.OUTREACH).data("polyclinic", "100140000013").data("months", "12")
+                .data("purpose", "обзвон").data("list", list).render();
+        assertThat(row(html, "900512400018")).contains("Сейтқали Арман", "identity in review — confirm before calling");
+        assertThat(row(html, "850315300018")).contains("Ахметова Динара Сериковна").doesNotContain("identity in review");
+        assertThat(html).containsPattern("(?s)id=\"outreach-legend\">.*identity in review.*IIN_CONFLICT");
+    }
+
+    @Test
+    void aStatementLineWhoseIinIsHeldForTwoPeopleSaysSoInWords() throws Exception {
+        Object lines = JSON.readValue("""
+                [{"iin":"900512400018","sex":"M","ageBand":"AGE_50_59","baseRate":1710,"sexAgeCoefficient":1.2,"visitFactor":1,
+                  "insuranceFactor":1,"amount":2052.00,"reasons":[],"identityInReview":true},
+                 {"iin":"850315300018","sex":"F","ageBand":"AGE_40_49","baseRate":1710,"sexAgeCoefficient":1.1,"visitFactor":1,
+                  "insuranceFactor":1,"amount":1881.00,"reasons":[],"identityInReview":false}]""", Object.class);
+        Object statement = JSON.readValue("""
+                {"polyclinicBin":"100140000013","persons":2,"paidPersons":2,"personsWithoutVisit12Months":0,"fullAmount":3933.00,
+                 "withheld":0,"withheldByReason":{},"protectedByFraudMonitor":0,"amount":3933.00}""", Object.class);
+        StaffSession ops = StaffSession.of(token("aigerim", Roles.OPS), Instant.now());
+        String html = pages.page("capitation.html", ops, Page.CAPITATION).data("month", "2025-03").data("bin", "100140000013")
+                .data("purpose", "check").data("message", null).data("statement", statement).data("factorChart", "")
+                .data("lines", lines).render();
+        assertThat(row(html, "900512400018")).contains("identity in review — priced as the person attached here");
+        assertThat(row(html, "850315300018")).doesNotContain("identity in review");
+        assertThat(html).containsPattern("(?s)id=\"lines-legend\">.*identity in review.*IIN_CONFLICT");
     }
 }

@@ -42,7 +42,8 @@ import kz.ehr.testsupport.TestTokens;
  * sign in on the embedded sign-in form, watch the platform, find a patient by IIN, decide the review the patient index
  * opened, issue and verify a certificate (pasted and as an uploaded QR image), run capitation and download its CSV,
  * revoke the certificate by hand, run capitation (polyclinics a page at a time) and download its CSV, confirm the fraud
- * flag the monitor raised, see the rejected record's code per hour and the records/s line. Each page's screenshot goes
+ * flag the monitor raised, see the rejected record's code per hour and the records/s line, and list the unseen person
+ * for outreach, flagged "identity in review" (her record carries his IIN). Each page's screenshot goes
  * to {@code target/console-screenshots/} (docs/console.md shows them).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -167,6 +168,22 @@ class ConsoleBrowserIT {
     static void shot(String name) throws IOException {
         Files.createDirectories(SHOTS);
         Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /**
+     * Billing has read the patient index's links for both people under the person's IIN (the review, rejected, keeps
+     * them two enterprise patients): its outreach list flags the person identityInReview.
+     */
+    static void awaitIdentityInReview() throws Exception {
+        platform.await("billing flags the person's IIN as held for two people", DEADLINE, () -> {
+            for (JsonNode item : JSON.readTree(platform.billing().get("/api/v1/outreach?polyclinic=" + POLYCLINIC + "&noVisitMonths=12")
+                    .body()).path("items")) {
+                if (person.iin().equals(item.path("iin").asText()) && item.path("identityInReview").asBoolean()) {
+                    return true;
+                }
+            }
+            return null;
+        });
     }
 
     static String text() {
@@ -369,6 +386,8 @@ class ConsoleBrowserIT {
             }
             return true;
         });
+        // the run flags a line whose IIN the patient index holds for two people: it must have read those links first
+        awaitIdentityInReview();
         open("/capitation?month=" + MONTH);
         byId("run-go").click();
         assertThat(byId("message").getText()).contains("Month " + MONTH + " computed");
@@ -390,7 +409,11 @@ class ConsoleBrowserIT {
         assertThat(byId("statement").findElement(By.cssSelector("svg.chart")).getText()).isNotNull();
         byId("lines-purpose").sendKeys("monthly capitation check");
         byId("lines-go").click();
-        assertThat(byId("lines").getText()).contains(person.iin());
+        WebElement line = byId("lines").findElements(By.cssSelector("tbody tr")).stream().filter(r -> r.getText().contains(person.iin()))
+                .findFirst().orElseThrow();
+        // Ким Ольга's record carries his IIN and the reviewer kept them two people: the line says so in words
+        assertThat(line.getText()).contains("identity in review — priced as the person attached here");
+        assertThat(byId("lines-legend").getText()).contains("identity in review", "IIN_CONFLICT");
         shot("09-capitation");
         HttpResponse<byte[]> csv = download(byId("csv").getDomProperty("href"));
         assertThat(csv.statusCode()).isEqualTo(200);
@@ -484,7 +507,9 @@ class ConsoleBrowserIT {
     @Test
     @Order(11)
     void outreachListsTheUnseenPersonByNameAndTheAuditShowsTheRevocationWithItsPurposeAsTyped() throws Exception {
-        // attached to POLYCLINIC since 2024, last seen there in February 2025: unseen for 12 months by now
+        // attached to POLYCLINIC since 2024, last seen there in February 2025: unseen for 12 months by now; Ким Ольга
+        // Юрьевна's record carries the same IIN and the reviewer rejected the match (two people)
+        awaitIdentityInReview();
         open("/outreach");
         byId("polyclinic").sendKeys(POLYCLINIC);
         new Select(byId("months")).selectByValue("12");
@@ -492,7 +517,10 @@ class ConsoleBrowserIT {
         byId("purpose").sendKeys(Keys.ENTER);
         WebElement row = new WebDriverWait(browser, DEADLINE).until(d -> d.findElements(By.cssSelector("#outreach tbody tr")).stream()
                 .filter(r -> r.getText().contains(person.iin())).findFirst().orElse(null));
-        assertThat(row.getText()).contains("Сейтқали Арман");
+        // his name whole, never with her patronymic, and in words: whoever answers may be her
+        assertThat(row.getText()).contains("Сейтқали Арман", "identity in review — confirm before calling").doesNotContain("Юрьевна", "Ким");
+        assertThat(row.findElement(By.tagName("strong")).getDomAttribute("class")).isEqualTo("in-review");
+        assertThat(byId("outreach-legend").getText()).contains("identity in review", "IIN_CONFLICT", "confirm the name");
         shot("18-outreach");
 
         open("/audit");
