@@ -1,5 +1,7 @@
 package kz.ehr.billing.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -7,6 +9,7 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +27,7 @@ import kz.ehr.billing.projection.BillingIngest;
 import kz.ehr.billing.projection.BillingProjection;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 import kz.ehr.local.Databases;
+import kz.ehr.simulator.bench.BenchReport;
 import kz.ehr.simulator.bench.FraudAccuracy;
 import kz.ehr.simulator.fraud.FraudType;
 
@@ -36,13 +40,30 @@ import kz.ehr.simulator.fraud.FraudType;
  * ({@link FraudAccuracy#score}, the one {@code ./ehr bench} uses on the running platform). Database
  * {@code ehr_billing_fraud<EHR_TEST_DB_SUFFIX>}, recreated each run.
  * <p>
- * {@code mvn -B -o -q -pl billing-service -am test-compile -DskipTests && mvn -B -o -q -pl billing-service exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=kz.ehr.billing.bench.FraudAccuracyBench -Dexec.args="3000 7"}
+ * Arguments: {@code [persons (3000)] [seed (7)] [--docs DIR]}; with {@code --docs} the figures are also written into
+ * DIR/benchmarks.md and .json (row "Fraud monitor accuracy, in process"), stamped with this machine, the date and the
+ * server's settings ({@link BenchReport}), so a regeneration of that file keeps them. Command: {@link #COMMAND}.
  */
 public final class FraudAccuracyBench {
+    /**
+     * How a reader runs this from a fresh clone's root: the reactor (-am) compiles the modules it needs, and the
+     * classpath points at their target/classes, so nothing has to be installed into ~/.m2 first.
+     */
+    static final String COMMAND = "mvn -B -q -o -pl billing-service -am test-compile dependency:build-classpath"
+            + " -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test && cd billing-service && java"
+            + " -cp \"target/test-classes:target/classes:$(cat target/test-classpath.txt)\" kz.ehr.billing.bench.FraudAccuracyBench";
+
     public static void main(String[] args) throws Exception {
-        int persons = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
-        long seed = args.length > 1 ? Long.parseLong(args[1]) : 7;
+        List<String> positional = new java.util.ArrayList<>(List.of(args));
+        String docs = null;
+        int d = positional.indexOf("--docs");
+        if (d >= 0) {
+            docs = positional.get(d + 1);
+            positional.subList(d, d + 2).clear();
+        }
+        int persons = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 3000;
+        long seed = positional.size() > 1 ? Long.parseLong(positional.get(1)) : 7;
+        String loadAtStart = loadAverage();
         int batchSize = Integer.getInteger("bench.batch", 5_000);
         String db = "ehr_billing_fraud" + System.getenv().getOrDefault("EHR_TEST_DB_SUFFIX", "").toLowerCase();
         Databases.ensure(BillingBench.HOST, BillingBench.PORT, BillingBench.USER, BillingBench.PASSWORD, db, true);
@@ -82,5 +103,32 @@ public final class FraudAccuracyBench {
         score.put("seed", seed);
         score.put("measuredOn", LocalDate.now().toString());
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(score));
+        if (docs != null) {
+            Map<String, Object> scenario = new LinkedHashMap<>();
+            scenario.put("title", "Fraud monitor accuracy, in process: billing's projection and monitor on the simulator's labelled fraud");
+            scenario.put("what", "Every record of N simulated persons (every fraud kind the simulator labels, the three across the "
+                    + "identity graph included) through billing's real projection and fraud monitor on PostgreSQL, batch by batch "
+                    + "(" + batchSize + " deliveries) as the consumer applies them, with a perfect patient index (no REST, no Kafka); "
+                    + "GHOST_PATIENT on, as on ./ehr up. The standing flags (not WITHDRAWN) scored per visit against the labels "
+                    + "with the scorer ./ehr bench uses. Per rule: truePositive + falsePositive = its flagged visits (a flag is "
+                    + "right when the visit is labelled fraud of any kind); caught + missed = the visits labelled with the kind "
+                    + "that rule is meant for. Database ehr_billing_fraud + EHR_TEST_DB_SUFFIX, recreated each run. Code: "
+                    + "billing-service/src/test/java/kz/ehr/billing/bench/FraudAccuracyBench.java; the false positives' causes: "
+                    + "docs/benchmarks/billing-service.md, \"Fraud monitor accuracy\".");
+            scenario.put("command", COMMAND + " " + persons + " " + seed);
+            scenario.put("loadAverageAtStart", loadAtStart);
+            score.remove("measuredOn");
+            scenario.putAll(score);
+            BenchReport.record(Path.of(docs), "fraudAccuracyInProcess", scenario, "FraudAccuracyBench " + String.join(" ", args),
+                    BillingBench.HOST, BillingBench.PORT, BillingBench.USER, BillingBench.PASSWORD);
+            System.out.println("wrote " + Path.of(docs).resolve("benchmarks.md"));
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages now (the machine is shared: the figures' context). */
+    private static String loadAverage() throws java.io.IOException {
+        Path p = Path.of("/proc/loadavg");
+        return Files.exists(p) ? String.join(" / ", java.util.Arrays.copyOf(Files.readString(p).split("\\s+"), 3)) + " (1 / 5 / 15 min)"
+                : "not available";
     }
 }

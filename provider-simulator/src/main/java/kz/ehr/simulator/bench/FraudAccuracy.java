@@ -90,12 +90,18 @@ public final class FraudAccuracy {
         m.put("precision", MpiAccuracy.round4(precision));
         m.put("recall", MpiAccuracy.round4(recall));
         Map<String, Object> byType = new LinkedHashMap<>();
-        perType.forEach((t, c) -> byType.put(t.name(), Map.of("labelled", c[0], "flagged", c[1],
-                "recall", MpiAccuracy.round4(c[0] == 0 ? 0 : (double) c[1] / c[0]))));
+        perType.forEach((t, c) -> {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("labelled", c[0]);
+            r.put("flagged", c[1]);
+            r.put("recall", MpiAccuracy.round4(c[0] == 0 ? 0 : (double) c[1] / c[0]));
+            byType.put(t.name(), r);
+        });
         m.put("recallByFraudType", byType);
         m.put("flaggedVisitsByRule", new java.util.TreeMap<>(rules));
         // per rule: precision = its flagged visits that are labelled fraud (of any kind) / its flagged visits; recall =
-        // the visits labelled with the kind it is meant for (FraudType.ruleId) that it flagged / those labelled visits
+        // the visits labelled with the kind it is meant for (FraudType.ruleId) that it flagged / those labelled visits.
+        // truePositive + falsePositive = flagged; caught + missed = labelled (its own kind)
         Map<String, Object> byRule = new java.util.TreeMap<>();
         Set<String> ruleIds = new java.util.TreeSet<>(rules.keySet());
         for (FraudType t : FraudType.values()) {
@@ -106,6 +112,8 @@ public final class FraudAccuracy {
             long right = flaggedByRule - falseByRule.getOrDefault(rule, 0L);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("flagged", flaggedByRule);
+            r.put("truePositive", right);
+            r.put("falsePositive", flaggedByRule - right);
             r.put("precision", flaggedByRule == 0 ? null : MpiAccuracy.round4((double) right / flaggedByRule));
             for (FraudType t : FraudType.values()) {
                 if (t.ruleId.equals(rule)) {
@@ -113,6 +121,8 @@ public final class FraudAccuracy {
                     long labelled = labels.values().stream().filter(t::equals).count();
                     long caught = labels.entrySet().stream().filter(e -> e.getValue() == t && f.getOrDefault(e.getKey(), Set.of()).contains(rule)).count();
                     r.put("labelled", labelled);
+                    r.put("caught", caught);
+                    r.put("missed", labelled - caught);
                     r.put("recall", labelled == 0 ? null : MpiAccuracy.round4((double) caught / labelled));
                 }
             }

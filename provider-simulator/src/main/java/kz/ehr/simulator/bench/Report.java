@@ -39,6 +39,8 @@ final class Report {
         SUMMARY.put("mpiAccuracyAtScale", new Row("MPI accuracy at scale (pairwise, simulator truth, in-process linking)",
                 "see docs/benchmarks/patient-index-service.md, \"Accuracy at scale\""));
         SUMMARY.put("fraudAccuracy", new Row("Fraud monitor accuracy", "./ehr bench --only ingestion,fraud"));
+        SUMMARY.put("fraudAccuracyInProcess", new Row("Fraud monitor accuracy, in process (per rule, simulator labels)",
+                "see billing-service's FraudAccuracyBench (its COMMAND)"));
         SUMMARY.put("certificateVerification", new Row("Certificate verification (online)", "./ehr bench --only ingestion,verify"));
         SUMMARY.put("capitationRun", new Row("Capitation run (running platform)", "./ehr bench --only ingestion,capitation"));
         SUMMARY.put("endToEnd", new Row("Accepted → visible latency", "./ehr bench --only e2e"));
@@ -211,6 +213,8 @@ final class Report {
             case "mpiAccuracyAtScale" -> "precision " + s.get("precision") + ", recall " + s.get("recall") + ", F1 " + s.get("f1") + " ("
                     + num(s.get("indexRecords")) + " index records, " + num(s.get("persons")) + " persons)";
             case "fraudAccuracy" -> "precision " + s.get("precision") + ", recall " + s.get("recall");
+            case "fraudAccuracyInProcess" -> "precision " + s.get("precision") + ", recall " + s.get("recall") + " (" + num(s.get("persons"))
+                    + " persons, " + num(s.get("labelledVisits")) + " labelled visits); per rule " + perRule(s);
             case "certificateVerification" -> num(s.get("verificationsPerSecond")) + " verifications/s, p99 "
                     + ((Map<String, Object>) s.getOrDefault("latencyMs", Map.of())).get("p99") + " ms";
             case "capitationRun" -> num(s.get("persons")) + " persons in " + s.get("requestSeconds") + " s";
@@ -218,6 +222,24 @@ final class Report {
                     + p99(s, "certificatesVisibleMs") + " ms, billing " + p99(s, "billingVisibleMs") + " ms";
             default -> "see below";
         };
+    }
+
+    /**
+     * "RULE precision/recall, …" over the byRule figures of a fraud accuracy scenario; "–" for a recall with no
+     * labelled kind behind it, and the false positives where there are any.
+     */
+    @SuppressWarnings("unchecked")
+    private static String perRule(Map<String, Object> s) {
+        StringBuilder out = new StringBuilder();
+        ((Map<String, Object>) s.getOrDefault("byRule", Map.of())).forEach((rule, v) -> {
+            Map<String, Object> r = (Map<String, Object>) v;
+            out.append(out.length() == 0 ? "" : ", ").append(rule).append(' ').append(r.get("precision") == null ? "–" : r.get("precision"))
+                    .append('/').append(r.get("recall") == null ? "–" : r.get("recall"));
+            if (r.get("falsePositive") instanceof Number n && n.longValue() > 0) {
+                out.append(" (").append(n).append(" false positive").append(n.longValue() == 1 ? "" : "s").append(')');
+            }
+        });
+        return out.append(" (precision/recall)").toString();
     }
 
     @SuppressWarnings("unchecked")

@@ -204,6 +204,38 @@ class PipelineBenchTests {
         assertThat(md).contains("| Raw PostgreSQL batched inserts (reference) | 222 rows/s").contains("2030-02-01 00:00");
     }
 
+    @Test
+    void the_in_process_fraud_row_names_each_rule_and_survives_a_later_run(@TempDir Path docs) throws Exception {
+        Map<String, Object> attachedTwice = new LinkedHashMap<>();
+        attachedTwice.put("flagged", 26L);
+        attachedTwice.put("truePositive", 26L);
+        attachedTwice.put("falsePositive", 0L);
+        attachedTwice.put("precision", 1.0);
+        attachedTwice.put("recall", 1.0);
+        Map<String, Object> notAttached = new LinkedHashMap<>();
+        notAttached.put("flagged", 4L);
+        notAttached.put("truePositive", 1L);
+        notAttached.put("falsePositive", 3L);
+        notAttached.put("precision", 0.25);
+        notAttached.put("recall", null);
+        Map<String, Object> byRule = new LinkedHashMap<>();
+        byRule.put("ATTACHED_TWICE", attachedTwice);
+        byRule.put("NOT_ATTACHED_NO_REFERRAL", notAttached);
+        Map<String, Object> fraud = new LinkedHashMap<>();
+        fraud.put("precision", 0.9);
+        fraud.put("recall", 1.0);
+        fraud.put("persons", 3000);
+        fraud.put("labelledVisits", 27L);
+        fraud.put("byRule", byRule);
+        Report.write(docs, run("2030-01-01T00:00:00Z", "fraudAccuracyInProcess", fraud));
+        Report.write(docs, run("2030-02-01T00:00:00Z", "rawKafkaProducer", Map.of("recordsPerSecond", 111L)));
+
+        String md = Files.readString(docs.resolve("benchmarks.md"));
+        assertThat(md).contains("| Fraud monitor accuracy, in process (per rule, simulator labels) | precision 0.9, recall 1.0 (3,000 persons, "
+                + "27 labelled visits); per rule ATTACHED_TWICE 1.0/1.0, NOT_ATTACHED_NO_REFERRAL 0.25/– (3 false positives) "
+                + "(precision/recall) | 2 CPUs Test CPU, 2.0 GiB | 2030-01-01 00:00 |");
+    }
+
     private static Map<String, Object> run(String date, String key, Map<String, Object> figures) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", date);
