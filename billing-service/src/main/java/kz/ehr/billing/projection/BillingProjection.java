@@ -493,12 +493,12 @@ public class BillingProjection {
     /**
      * Upserts the batch's visits in one statement over column arrays: a JDBC batch of 5,000 rows costs the server a bind
      * and an executor start per 128-row chunk, this one plan. Rec keys must be distinct (an upsert cannot touch a row twice).
-     * The rows it wrote (not those a newer stored version kept) are put into {@code written} as stored. Every column of
-     * a written row is the one sent, except {@code near_mark}/{@code flagged}, which an update keeps: only those and the
-     * key come back (returning every column cost the server ~20 % of the statement in output conversion, and the JVM the
-     * parsing of two timestamps and an array per row).
-     */
-    /**
+     * The rows it wrote (not those a newer stored version kept) are put into {@code affected}'s written visits as
+     * stored. Every column of a written row is the one sent, except {@code near_mark}/{@code flagged}, which an update
+     * keeps: only those and the key come back, with the four columns that say where an updated row was before
+     * (returning every column cost the server ~20 % of the statement in output conversion, and the JVM the parsing of
+     * two timestamps and an array per row).
+     * <p>
      * {@code stored}: which of the rows' keys the committed state held when the prefetch read it (null: not known). The
      * others are most of a stream and are inserted with a plain INSERT: an {@code ON CONFLICT} upsert costs the server an
      * extra probe of the primary key and a confirmation record per row (~15 % of the statement). Should one of them have
