@@ -200,7 +200,7 @@ public final class Bench {
                             + "error profiles, the fraud mix) rendered as NDJSON batches before the clock starts, then posted to "
                             + "POST /api/v1/records as the ingestion load does. Whole pipeline = N ÷ (first post → every consumer group "
                             + "of every service at lag 0 and every outbox drained, on two polls in a row). Per service: catch-up after "
-                            + "the load, CPU (utime + stime of its process) per 1,000 records and peak heap (/q/metrics, every second). "
+                            + "the load, CPU (utime + stime of its process) per 1,000 records and peak heap (/q/metrics, every 2 s). "
                             + "The raw Kafka and PostgreSQL rates are measured right after, in the same run.",
                     "./ehr bench --only pipeline --records " + pipelineRecords);
             PipelineBench.Settings settings = new PipelineBench.Settings(pipelineRecords, pipelineSeed, errorScale, batch, concurrency,

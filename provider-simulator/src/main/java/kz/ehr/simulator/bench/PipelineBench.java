@@ -24,6 +24,8 @@ import kz.ehr.simulator.output.RestSink;
  */
 final class PipelineBench {
     static final long POLL_MILLIS = 500;
+    /** How often each service's heap is read for its peak. */
+    static final long HEAP_SECONDS = 2;
 
     record Settings(long records, long seed, double errorScale, int batch, int concurrency, long catchUpTimeoutSeconds, Path pidsDir,
                     KafkaClients kafka, String pgHost, int pgPort, String pgUser, String pgPassword, long kafkaRecords, long pgRows,
@@ -95,10 +97,12 @@ final class PipelineBench {
         int ticksPerSecond = ServiceProbe.clockTicksPerSecond();
         Map<String, OptionalLong> pidBefore = new LinkedHashMap<>();
         Map<String, OptionalLong> ticksBefore = new LinkedHashMap<>();
+        Map<String, Map<ServiceProbe.ThreadKind, Long>> threadsBefore = new LinkedHashMap<>();
         for (ServiceProbe p : probes) {
             OptionalLong pid = p.pid();
             pidBefore.put(p.service.name(), pid);
             ticksBefore.put(p.service.name(), pid.isPresent() ? ServiceProbe.cpuTicks(pid.getAsLong()) : OptionalLong.empty());
+            threadsBefore.put(p.service.name(), pid.isPresent() ? ServiceProbe.threadTicks(pid.getAsLong()) : Map.of());
         }
         CpuBudget budget = new CpuBudget(s.pgHost(), s.pgPort(), s.pgUser(), s.pgPassword(), s.pidsDir(),
                 probes.stream().map(p -> p.service.database()).toList());
@@ -108,10 +112,12 @@ final class PipelineBench {
             t.setDaemon(true);
             return t;
         });
-        heapSampler.scheduleAtFixedRate(() -> {
-            probes.forEach(p -> p.heapUsedBytes().ifPresent(h -> peakHeap.merge(p.service.name(), h, Math::max)));
-            budget.sample();
-        }, 0, 1, TimeUnit.SECONDS);
+        // the heap is read from /q/metrics, a scrape that costs the service CPU it would otherwise spend on records
+        // (~10 ms each; JFR): every HEAP_SECONDS, not with the one-second /proc reads of the CPU budget
+        heapSampler.scheduleAtFixedRate(budget::sample, 0, 1, TimeUnit.SECONDS);
+        heapSampler.scheduleAtFixedRate(
+                () -> probes.forEach(p -> p.heapUsedBytes().ifPresent(h -> peakHeap.merge(p.service.name(), h, Math::max))),
+                0, HEAP_SECONDS, TimeUnit.SECONDS);
 
         RestSink rest = new RestSink(platform.ingestion, keys, s.batch(), s.concurrency(), 0);
         say("  posting " + load.records + " records (batches of " + s.batch() + ", " + s.concurrency() + " in flight)…");
@@ -141,6 +147,16 @@ final class PipelineBench {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("catchUpSeconds", drain.drainedSince.containsKey(name) ? Percentiles.round(drain.catchUpSeconds(name)) : "not caught up");
             row.put("cpuSecondsPer1000Records", cpu(p, pidBefore.get(name), ticksBefore.get(name), ticksPerSecond, load.records));
+            // of which the JIT compilers and the collector (threads alive at both ends): a JVM's warm-up is part of
+            // a run's cost, and most of it is not per record
+            Map<ServiceProbe.ThreadKind, Long> threadsAfter = pidBefore.get(name).isPresent() && p.pid().equals(pidBefore.get(name))
+                    ? ServiceProbe.threadTicks(pidBefore.get(name).getAsLong()) : Map.of();
+            for (ServiceProbe.ThreadKind kind : List.of(ServiceProbe.ThreadKind.JIT, ServiceProbe.ThreadKind.GC)) {
+                String key = kind == ServiceProbe.ThreadKind.JIT ? "ofWhichJitCompilers" : "ofWhichGarbageCollector";
+                Long after = threadsAfter.get(kind);
+                Long before = threadsBefore.get(name).getOrDefault(kind, 0L);
+                row.put(key, after == null ? "unknown" : cpuSecondsPer1000(Math.max(0, after - before), ticksPerSecond, load.records));
+            }
             Long heap = peakHeap.get(name);
             row.put("peakHeapMegabytes", heap == null ? "not readable from /q/metrics" : Math.round(heap / 1e6));
             row.put("consumerGroups", String.join(" ", groupsOf.get(name)));
@@ -213,7 +229,8 @@ final class PipelineBench {
         services.forEach((name, row) -> {
             Map<String, Object> r = (Map<String, Object>) row;
             out.add("  " + name + ": catch-up seconds " + r.get("catchUpSeconds") + ", CPU seconds per 1,000 records "
-                    + r.get("cpuSecondsPer1000Records") + ", peak heap MB " + r.get("peakHeapMegabytes"));
+                    + r.get("cpuSecondsPer1000Records") + " (JIT compilers " + r.get("ofWhichJitCompilers") + ", collector "
+                    + r.get("ofWhichGarbageCollector") + "), peak heap MB " + r.get("peakHeapMegabytes"));
         });
         Object beyond = f.get("cpuSecondsPer1000RecordsBeyondServices");
         if (beyond instanceof Map<?, ?> m) {

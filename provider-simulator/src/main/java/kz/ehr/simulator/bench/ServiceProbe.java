@@ -1,6 +1,7 @@
 package kz.ehr.simulator.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -8,7 +9,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -91,6 +94,40 @@ final class ServiceProbe implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /** What a JVM thread works for, by its name: the JIT compilers, the garbage collector, or the application. */
+    enum ThreadKind {
+        JIT, GC, OTHER;
+
+        /** C1/C2 compiler threads are "C1 CompilerThre…"/"C2 CompilerThre…"; G1's are "GC Thread#n", "G1 …". */
+        static ThreadKind of(String threadName) {
+            if (threadName.startsWith("C1 Compiler") || threadName.startsWith("C2 Compiler")) {
+                return JIT;
+            }
+            return threadName.startsWith("GC Thread") || threadName.startsWith("G1 ") ? GC : OTHER;
+        }
+    }
+
+    /**
+     * utime + stime per {@link ThreadKind} of the threads of {@code pid} alive now ({@code /proc/<pid>/task/*});
+     * a thread that has ended is no longer counted, so the kinds are a floor, not a split of the whole process.
+     */
+    static Map<ThreadKind, Long> threadTicks(long pid) {
+        Map<ThreadKind, Long> ticks = new EnumMap<>(ThreadKind.class);
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks) {
+                try {
+                    ThreadKind kind = ThreadKind.of(Files.readString(task.resolve("comm")).trim());
+                    ticks.merge(kind, cpuTicks(Files.readString(task.resolve("stat"))), Long::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return ticks;
     }
 
     /**

@@ -65,6 +65,27 @@ class PipelineBenchTests {
     }
 
     @Test
+    void jvm_threads_are_told_apart_by_name_into_jit_compilers_collector_and_the_rest() {
+        assertThat(ServiceProbe.ThreadKind.of("C2 CompilerThre")).isEqualTo(ServiceProbe.ThreadKind.JIT);
+        assertThat(ServiceProbe.ThreadKind.of("C1 CompilerThre")).isEqualTo(ServiceProbe.ThreadKind.JIT);
+        assertThat(ServiceProbe.ThreadKind.of("GC Thread#1")).isEqualTo(ServiceProbe.ThreadKind.GC);
+        assertThat(ServiceProbe.ThreadKind.of("G1 Conc#0")).isEqualTo(ServiceProbe.ThreadKind.GC);
+        assertThat(ServiceProbe.ThreadKind.of("consumer-billin")).isEqualTo(ServiceProbe.ThreadKind.OTHER);
+    }
+
+    @Test
+    void this_jvms_own_threads_are_read_by_kind_and_the_kinds_add_up_to_no_more_than_the_process() {
+        long pid = ProcessHandle.current().pid();
+        long process = ServiceProbe.cpuTicks(pid).orElseThrow();
+
+        Map<ServiceProbe.ThreadKind, Long> kinds = ServiceProbe.threadTicks(pid);
+
+        assertThat(kinds).containsKey(ServiceProbe.ThreadKind.OTHER); // this test's own thread at least
+        assertThat(kinds.values().stream().mapToLong(Long::longValue).sum()).isLessThanOrEqualTo(process);
+        assertThat(ServiceProbe.threadTicks(Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
     void a_stat_line_without_a_command_name_is_refused() {
         assertThatThrownBy(() -> ServiceProbe.cpuTicks("4242 java S 1")).isInstanceOf(IllegalArgumentException.class);
     }
