@@ -17,6 +17,8 @@ import kz.ehr.security.audit.AuditTable;
 /**
  * The append-only trail of every read of personal data and every manual decision: who (from the verified token),
  * when, what, why. The table refuses UPDATE, DELETE and TRUNCATE (V4), so nothing here can rewrite history.
+ * Plain JDBC, not an entity: one INSERT of a row never loaded back as an object (nothing updates it), and the
+ * auditors' read is the shared {@link kz.ehr.security.audit.AuditTable} keyset query, one code for four services' tables.
  */
 @ApplicationScoped
 public class AuditLog implements kz.ehr.events.ops.OpsAudit {

@@ -18,6 +18,8 @@ import kz.ehr.security.audit.AuditTable;
 /**
  * The append-only record of who read a person's certificate data or changed something by hand, when and why. The
  * database refuses UPDATE, DELETE and TRUNCATE of {@code access_audit} (V3); the API only reads it.
+ * Plain JDBC, not an entity: one INSERT of a row never loaded back as an object (nothing updates it), and the
+ * auditors' read is the shared {@link kz.ehr.security.audit.AuditTable} keyset query, one code for four services' tables.
  */
 @ApplicationScoped
 public class AccessAudit implements kz.ehr.events.ops.OpsAudit {

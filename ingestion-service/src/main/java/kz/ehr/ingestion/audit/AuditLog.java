@@ -17,6 +17,8 @@ import kz.ehr.security.audit.AuditTable;
 /**
  * Who read rejected originals (they hold patients' data) and who issued or revoked provider keys, when and why.
  * Append-only: the database refuses UPDATE, DELETE and TRUNCATE of {@code audit_log} (V3); the API only reads it.
+ * Plain JDBC, not an entity: one INSERT of a row never loaded back as an object (nothing updates it), and the
+ * auditors' read is the shared {@link kz.ehr.security.audit.AuditTable} keyset query, one code for four services' tables.
  */
 @ApplicationScoped
 public class AuditLog implements kz.ehr.events.ops.OpsAudit {

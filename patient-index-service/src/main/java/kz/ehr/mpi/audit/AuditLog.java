@@ -19,6 +19,8 @@ import kz.ehr.security.audit.AuditTable;
 /**
  * Who read or changed which patient, when and why. Rows hold ids and query shapes, never personal data. The table
  * is append-only (a trigger refuses UPDATE, DELETE and TRUNCATE), so this class only inserts and reads.
+ * Plain JDBC, not an entity: one INSERT of a row never loaded back as an object (nothing updates it), and the
+ * auditors' read is the shared {@link kz.ehr.security.audit.AuditTable} keyset query, one code for four services' tables.
  */
 @ApplicationScoped
 public class AuditLog implements kz.ehr.events.ops.OpsAudit {
