@@ -36,6 +36,13 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Set<String> only = Set.copyOf(Arrays.asList(arg(args, "--only", "kafka,postgres,ingestion,mpi,fraud,verify,capitation,e2e,pipeline").split(",")));
+        Path docs = Path.of(arg(args, "--out", "docs"));
+        if (only.equals(Set.of("report"))) {
+            // rendering needs no platform, broker or database: before any of them is touched
+            Report.rewrite(docs);
+            say("re-rendered " + docs.resolve("benchmarks.md") + " from benchmarks.json and the current docs/benchmarks/*.md");
+            return;
+        }
         String host = arg(args, "--host", "127.0.0.1");
         int[] ports = Arrays.stream(arg(args, "--ports", "8081,8082,8083,8084").split(",")).mapToInt(Integer::parseInt).toArray();
         // staff endpoints (MPI reads, certificates, capitation, fraud flags) need a token with every role: the
@@ -58,7 +65,6 @@ public final class Bench {
         long e2eTimeout = Long.parseLong(arg(args, "--e2e-timeout", "30"));
         int mpiPersons = Integer.parseInt(arg(args, "--mpi-persons", "1500"));
         long fraudSettle = Long.parseLong(arg(args, "--fraud-settle", "60"));
-        Path docs = Path.of(arg(args, "--out", "docs"));
         long verifySeconds = Long.parseLong(arg(args, "--verify-seconds", "10"));
         String capitationMonth = arg(args, "--capitation-month", "2026-10");
         long pipelineRecords = Long.parseLong(arg(args, "--records", "1000000"));
@@ -70,11 +76,6 @@ public final class Bench {
         String pgUser = arg(args, "--pg-user", env("EHR_PG_USER", "postgres"));
         String pgPassword = arg(args, "--pg-password", env("EHR_PG_PASSWORD", ""));
 
-        if (only.equals(Set.of("report"))) {
-            Report.rewrite(docs);
-            say("re-rendered " + docs.resolve("benchmarks.md") + " from benchmarks.json and the current docs/benchmarks/*.md");
-            return;
-        }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         report.put("command", "./ehr bench " + String.join(" ", redact(args)));

@@ -50,6 +50,29 @@ final class PostgresSettings {
         return value + (builtInValue ? " (the default value, set by " : " (set by ") + source + ")";
     }
 
+    /**
+     * The settings whose value is not the server's built-in one, for a summary cell: "built-in values", "built-in values
+     * but autovacuum off", "tuned: shared_buffers 3GB, max_wal_size 8GB" (a buffer or WAL size changed), or "not recorded".
+     */
+    static String changed(Map<String, Object> settings) {
+        if (settings == null) {
+            return "not recorded";
+        }
+        if (settings.containsKey("unknown")) {
+            return "unknown: " + settings.get("unknown");
+        }
+        StringBuilder s = new StringBuilder();
+        boolean tuned = false;
+        for (Map.Entry<String, Object> e : settings.entrySet()) {
+            String v = String.valueOf(e.getValue());
+            if (v.contains(" (set by ")) {
+                s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(v, 0, v.indexOf(" (set by "));
+                tuned |= e.getKey().equals("shared_buffers") || e.getKey().equals("max_wal_size");
+            }
+        }
+        return s.length() == 0 ? "built-in values" : tuned ? "tuned: " + s : "built-in values but " + s;
+    }
+
     /** One line for a table cell: "shared_buffers 128MB (default), max_wal_size 8GB (set by configuration file), …". */
     static String summary(Map<String, Object> settings) {
         StringBuilder s = new StringBuilder();

@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * Writes docs/benchmarks.md and docs/benchmarks.json: first one table of the current figure of every scenario (each
- * with the machine, date, PostgreSQL settings and command it was measured with), then each scenario's details, then
- * links to the per-module files of docs/benchmarks/. A run replaces the scenarios it measured and keeps the others'
+ * with its machine, the load average when its run began, date, PostgreSQL settings and command), each distinct machine
+ * described once below it, then each scenario's details, then links to the per-module files of docs/benchmarks/. A run replaces the scenarios it measured and keeps the others'
  * last figures, so {@code --only X} never erases Y; history is left to git.
  */
 final class Report {
@@ -72,29 +72,32 @@ final class Report {
                 .append("raw figures in [`benchmarks.json`](benchmarks.json). Each row is the last run of that scenario; a run of some ")
                 .append("scenarios (`--only …`) keeps the others' rows. Nothing here is asserted by a test. Earlier runs: `git log -p docs/benchmarks.md`.\n\n");
         md.append("## Current figures\n\n");
-        md.append("| measurement | figure | machine | date (UTC) | PostgreSQL settings | command |\n|---|---|---|---|---|---|\n");
+        md.append("| measurement | figure | machine | load average at start (1 / 5 / 15 min) | date (UTC) | PostgreSQL | command |\n"
+                + "|---|---|---|---|---|---|---|\n");
         List<String> keys = new ArrayList<>(SUMMARY.keySet());
         scenarios.keySet().stream().filter(k -> !SUMMARY.containsKey(k)).forEach(keys::add);
+        Map<String, Machines.Entry> machines = Machines.of(keys.stream().map(scenarios::get).toList());
         for (String key : keys) {
             Map<String, Object> s = (Map<String, Object>) scenarios.get(key);
             Row row = SUMMARY.get(key);
             String name = row != null ? row.name() : String.valueOf(s.getOrDefault("title", key));
             if (s == null) {
-                md.append("| ").append(name).append(" | ").append(NOT_MEASURED).append(" | | | | `").append(row.command()).append("` |\n");
+                md.append("| ").append(name).append(" | ").append(NOT_MEASURED).append(" | | | | | `").append(row.command()).append("` |\n");
                 continue;
             }
             Map<String, Object> m = (Map<String, Object>) s.getOrDefault("measured", Map.of());
+            Map<String, Object> machine = (Map<String, Object>) m.get("machine");
             md.append("| ").append(name).append(" | ").append(cell(headline(key, s))).append(" | ")
-                    .append(cell(machine((Map<String, Object>) m.get("machine")))).append(" | ").append(cell(date(m.get("date"))))
-                    .append(" | ").append(cell(settings((Map<String, Object>) m.get("postgres")))).append(" | `").append(s.get("command"))
-                    .append("` |\n");
+                    .append(cell(Machines.label(machines, machine))).append(" | ").append(cell(Machines.load(machine))).append(" | ")
+                    .append(cell(date(m.get("date")))).append(" | ").append(cell(PostgresSettings.changed((Map<String, Object>) m.get("postgres"))))
+                    .append(" | `").append(s.get("command")).append("` |\n");
         }
         md.append('\n');
-        machines(md, scenarios);
+        Machines.describe(md, machines);
         for (String key : keys) {
             Map<String, Object> s = (Map<String, Object>) scenarios.get(key);
             if (s != null) {
-                details(md, key, s);
+                details(md, key, s, machines);
             }
         }
         md.append("## Per-module benchmarks\n\n");
@@ -163,15 +166,16 @@ final class Report {
     }
 
     @SuppressWarnings("unchecked")
-    private static void details(StringBuilder md, String key, Map<String, Object> s) {
+    private static void details(StringBuilder md, String key, Map<String, Object> s, Map<String, Machines.Entry> machines) {
         Map<String, Object> m = (Map<String, Object>) s.getOrDefault("measured", Map.of());
+        Map<String, Object> machine = (Map<String, Object>) m.get("machine");
         md.append("## ").append(s.getOrDefault("title", key)).append("\n\n");
         if (s.get("what") != null) {
             md.append(s.get("what")).append("\n\n");
         }
         md.append("Reproduce: `").append(s.get("command")).append("`. Measured ").append(date(m.get("date"))).append(" UTC by `")
-                .append(m.get("runCommand")).append("` on ").append(machine((Map<String, Object>) m.get("machine")))
-                .append("; PostgreSQL ").append(settings((Map<String, Object>) m.get("postgres"))).append(".\n\n");
+                .append(m.get("runCommand")).append("` on ").append(Machines.label(machines, machine)).append(" (load average at start ")
+                .append(Machines.load(machine)).append("); PostgreSQL ").append(settings((Map<String, Object>) m.get("postgres"))).append(".\n\n");
         Map<String, Object> figures = new LinkedHashMap<>(s);
         for (String k : List.of("title", "what", "command", "measured")) {
             figures.remove(k);
@@ -179,19 +183,60 @@ final class Report {
         table(md, figures);
     }
 
-    /** The machines of the rows in full (OS, JVM and what else ran on them), each once. */
-    @SuppressWarnings("unchecked")
-    private static void machines(StringBuilder md, Map<String, Object> scenarios) {
-        List<Map<String, Object>> seen = new ArrayList<>();
-        for (Object v : scenarios.values()) {
-            Object m = ((Map<String, Object>) ((Map<String, Object>) v).getOrDefault("measured", Map.of())).get("machine");
-            if (m instanceof Map<?, ?> machine && !seen.contains(machine)) {
-                seen.add((Map<String, Object>) machine);
-            }
+    /**
+     * The distinct machines of the rows, each described once (CPUs, memory, OS, JVM) and labelled M1, M2, … in the order
+     * of the rows; the load average when a run began is that run's own, in its row, not part of the machine.
+     */
+    static final class Machines {
+        private static final String LOAD = "load average when the run began ";
+
+        record Entry(String label, Map<String, Object> facts) {
         }
-        for (Map<String, Object> m : seen) {
-            md.append("Machine ").append(machine(m)).append(": ").append(m.get("os")).append(", ").append(m.get("java"));
-            md.append(m.get("note") != null ? "; " + m.get("note") : "").append(".\n\n");
+
+        private Machines() {
+        }
+
+        /** Identity (described machine) → its label, over the scenarios in row order (null: not measured). */
+        @SuppressWarnings("unchecked")
+        static Map<String, Entry> of(List<Object> scenarios) {
+            Map<String, Entry> out = new LinkedHashMap<>();
+            for (Object v : scenarios) {
+                if (v instanceof Map<?, ?> s && ((Map<String, Object>) s).getOrDefault("measured", Map.of()) instanceof Map<?, ?> m
+                        && m.get("machine") instanceof Map<?, ?> machine) {
+                    out.computeIfAbsent(identity((Map<String, Object>) machine), k -> new Entry("M" + (out.size() + 1), (Map<String, Object>) machine));
+                }
+            }
+            return out;
+        }
+
+        private static String identity(Map<String, Object> m) {
+            return machine(m) + "; " + m.get("os") + "; " + m.get("java");
+        }
+
+        static String label(Map<String, Entry> machines, Map<String, Object> m) {
+            return m == null ? "not recorded" : machines.get(identity(m)).label();
+        }
+
+        /** "5.75 / 6.82 / 9.58" from {@link Machine#facts()}'s note; an older run's own words (their first clause) where it has none. */
+        static String load(Map<String, Object> m) {
+            Object note = m == null ? null : m.get("note");
+            if (note == null) {
+                return "not recorded";
+            }
+            String s = note.toString();
+            return s.startsWith(LOAD) ? s.substring(LOAD.length()).replace(" (1 / 5 / 15 min)", "") : "not recorded (" + s.split(";")[0] + ")";
+        }
+
+        static void describe(StringBuilder md, Map<String, Entry> machines) {
+            if (machines.isEmpty()) {
+                return;
+            }
+            md.append("Machines of the rows above (the load average is each run's own, in its row):\n\n")
+                    .append("| machine | CPUs, memory | OS | JVM |\n|---|---|---|---|\n");
+            machines.values().forEach(e -> md.append("| ").append(e.label()).append(" | ").append(cell(machine(e.facts()))).append(" | ")
+                    .append(cell(String.valueOf(e.facts().get("os")))).append(" | ").append(cell(String.valueOf(e.facts().get("java"))))
+                    .append(" |\n"));
+            md.append('\n');
         }
     }
 

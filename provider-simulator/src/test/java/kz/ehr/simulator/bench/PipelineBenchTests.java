@@ -211,8 +211,8 @@ class PipelineBenchTests {
 
         String summary = md.substring(md.indexOf("## Current figures"), md.indexOf("## Raw Kafka producer rate"));
         assertThat(summary).contains("| Whole pipeline (REST → every service caught up) | " + Report.NOT_MEASURED + " |");
-        assertThat(summary).contains("| Raw Kafka producer (reference) | 12,345 records/s (7.5 MB/s) | 2 CPUs Test CPU, 2.0 GiB | 2030-01-02 03:04 | "
-                + "fsync on (default) | `./ehr bench --only kafka --kafka-records 10` |");
+        assertThat(summary).contains("| Raw Kafka producer (reference) | 12,345 records/s (7.5 MB/s) | M1 | not recorded | 2030-01-02 03:04 | "
+                + "built-in values | `./ehr bench --only kafka --kafka-records 10` |");
     }
 
     @Test
@@ -254,18 +254,84 @@ class PipelineBenchTests {
         String md = Files.readString(docs.resolve("benchmarks.md"));
         assertThat(md).contains("| Fraud monitor accuracy, in process (per rule, simulator labels) | precision 0.9, recall 1.0 (3,000 persons, "
                 + "27 labelled visits); per rule ATTACHED_TWICE 1.0/1.0, NOT_ATTACHED_NO_REFERRAL 0.25/– (3 false positives) "
-                + "(precision/recall) | 2 CPUs Test CPU, 2.0 GiB | 2030-01-01 00:00 |");
+                + "(precision/recall) | M1 | not recorded | 2030-01-01 00:00 |");
+    }
+
+    @Test
+    void each_machine_is_described_once_and_each_row_names_its_machine_and_its_own_load(@TempDir Path docs) throws Exception {
+        Map<String, Object> older = machine("Linux 6.1-old amd64", "shared by several engineers' builds and tests while measuring");
+        Map<String, Object> newer = machine("Linux 6.18-new amd64", "load average when the run began 5.75 / 6.82 / 9.58 (1 / 5 / 15 min)");
+        Map<String, Object> newerLater = machine("Linux 6.18-new amd64", "load average when the run began 8.83 / 12.21 / 11.97 (1 / 5 / 15 min)");
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("shared_buffers", "128MB (the default value, set by configuration file)");
+        defaults.put("autovacuum", "off (set by configuration file)");
+        Map<String, Object> tuned = new LinkedHashMap<>();
+        tuned.put("shared_buffers", "3GB (set by configuration file)");
+        tuned.put("max_wal_size", "8GB (set by configuration file)");
+        tuned.put("fsync", "on (default)");
+        Report.write(docs, run("2030-01-01T00:00:00Z", "rawKafkaProducer", Map.of("recordsPerSecond", 111L, "megabytesPerSecond", 7.5), older, null));
+        Report.write(docs, run("2030-02-01T00:00:00Z", "rawPostgresInsert", Map.of("rowsPerSecond", 222L, "batch", 1000), newer, defaults));
+        Report.write(docs, run("2030-03-01T00:00:00Z", "capitationRun", Map.of("persons", 3L, "requestSeconds", 0.5), newerLater, tuned));
+
+        String md = Files.readString(docs.resolve("benchmarks.md"));
+        String summary = md.substring(md.indexOf("## Current figures"), md.indexOf("\n## ", md.indexOf("## Current figures") + 1));
+        // machines are labelled in the order of the rows (Kafka, PostgreSQL, capitation); the load stays with its row
+        assertThat(summary).contains("| Raw Kafka producer (reference) | 111 records/s (7.5 MB/s) | M1 | not recorded (shared by several engineers' "
+                + "builds and tests while measuring) | 2030-01-01 00:00 | not recorded |");
+        assertThat(summary).contains("| Raw PostgreSQL batched inserts (reference) | 222 rows/s (batches of 1000) | M2 | 5.75 / 6.82 / 9.58 | 2030-02-01 00:00 | "
+                + "built-in values but autovacuum off |");
+        assertThat(summary).contains("| Capitation run (running platform) | 3 persons in 0.5 s | M2 | 8.83 / 12.21 / 11.97 | 2030-03-01 00:00 | "
+                + "tuned: shared_buffers 3GB, max_wal_size 8GB |");
+        assertThat(summary).contains("| M1 | 2 CPUs Test CPU, 2.0 GiB | Linux 6.1-old amd64 | Test JVM 17 |\n| M2 | 2 CPUs Test CPU, 2.0 GiB | Linux 6.18-new amd64 | Test JVM 17 |\n");
+        assertThat(md.split("Linux 6.18-new amd64", -1)).hasSize(2);
+        assertThat(md.split("Linux 6.1-old amd64", -1)).hasSize(2);
+        assertThat(md).doesNotContain("Machine 2 CPUs");
+        assertThat(md).contains("on M2 (load average at start 8.83 / 12.21 / 11.97); PostgreSQL shared_buffers 3GB (set by configuration file)");
+        // the raw figures stay as measured
+        String json = Files.readString(docs.resolve("benchmarks.json"));
+        assertThat(json).contains("load average when the run began 8.83 / 12.21 / 11.97 (1 / 5 / 15 min)").contains("\"memory\" : \"2097152 kB\"");
+    }
+
+    @Test
+    void the_report_mode_renders_from_benchmarks_json_without_touching_broker_credentials(@TempDir Path docs) throws Exception {
+        Report.write(docs, run("2030-01-01T00:00:00Z", "rawKafkaProducer", Map.of("recordsPerSecond", 111L)));
+        Files.delete(docs.resolve("benchmarks.md"));
+        Path credentials = docs.resolve("no-credentials-here");
+
+        Bench.main(new String[] {"--only", "report", "--out", docs.toString(), "--kafka-credentials", credentials.toString()});
+
+        assertThat(Files.readString(docs.resolve("benchmarks.md"))).contains("| Raw Kafka producer (reference) | 111 records/s");
+        assertThat(credentials).doesNotExist();
     }
 
     private static Map<String, Object> run(String date, String key, Map<String, Object> figures) {
+        return run(date, key, figures, Map.of("cpus", 2, "cpuModel", "Test CPU", "memory", "2097152 kB"), null);
+    }
+
+    private static Map<String, Object> run(String date, String key, Map<String, Object> figures, Map<String, Object> machine,
+                                           Map<String, Object> postgres) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", date);
         report.put("command", "./ehr bench");
-        report.put("machine", Map.of("cpus", 2, "cpuModel", "Test CPU", "memory", "2097152 kB"));
+        report.put("machine", machine);
+        if (postgres != null) {
+            report.put("postgres", postgres);
+        }
         Map<String, Object> s = new LinkedHashMap<>(figures);
         s.put("command", "./ehr bench --only " + key);
         report.put("scenarios", new LinkedHashMap<>(Map.of(key, s)));
         return report;
+    }
+
+    private static Map<String, Object> machine(String os, String note) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpus", 2);
+        m.put("cpuModel", "Test CPU");
+        m.put("memory", "2097152 kB");
+        m.put("os", os);
+        m.put("java", "Test JVM 17");
+        m.put("note", note);
+        return m;
     }
 
     private static List<PreparedLoad.Batch> batches(PreparedLoad load) throws Exception {
