@@ -12,7 +12,7 @@ import java.util.Map;
  * The PostgreSQL settings that move the platform's write rates (buffers, checkpoints, commit durability, and whether
  * anything analyses and vacuums the tables the services fill), read from the server itself, so a figure says whether it
  * was measured on a tuned server or on the defaults. autovacuum is here because this machine's image turns it off, and
- * billing then slowed about fifteen-fold on never-analysed tables (docs/benchmarks.md, "Autovacuum").
+ * billing then slowed about fifteen-fold on never-analysed tables (docs/benchmarks/billing-service.md, "Autovacuum").
  */
 final class PostgresSettings {
     static final List<String> NAMES = List.of("shared_buffers", "max_wal_size", "synchronous_commit", "fsync", "autovacuum");
