@@ -158,7 +158,11 @@ final class Report {
                     String name = f.getFileName().toString().replace(".md", "");
                     String title = Files.readAllLines(f).stream().filter(l -> l.startsWith("# ")).findFirst()
                             .map(l -> l.substring(2).strip()).orElse(name);
-                    modules.put(name, Map.of("file", "docs/benchmarks/" + f.getFileName(), "title", title));
+                    // in a fixed order (Map.of's varies between JVMs), so a re-render leaves benchmarks.json as it was
+                    Map<String, Object> module = new LinkedHashMap<>();
+                    module.put("title", title);
+                    module.put("file", "docs/benchmarks/" + f.getFileName());
+                    modules.put(name, module);
                 }
             }
         }
