@@ -18,8 +18,8 @@ import org.jboss.logging.Logger;
  * <p>
  * Why: this machine image's PostgreSQL ships with {@code autovacuum = off}. In the 1,000,000-record pipeline run,
  * billing's never-analysed, bloated {@code visit} table made its re-attribution statement take 7–18 s and billing fell
- * to ~500 records/s; after one VACUUM (ANALYZE) it did ~8,000 records/s (docs/benchmarks.md). A service must not
- * depend on a server setting for its query plans. With autovacuum on, this does nothing.
+ * to ~500 records/s; after one VACUUM (ANALYZE) it did ~8,000 records/s (docs/benchmarks/billing-service.md,
+ * "Autovacuum"). A service must not depend on a server setting for its query plans. With autovacuum on, this does nothing.
  * Plain JDBC: it reads the server's statistics views and runs ANALYZE and VACUUM; nothing entity-shaped.
  */
 public final class TableUpkeep {
