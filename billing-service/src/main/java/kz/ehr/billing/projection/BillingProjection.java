@@ -149,141 +149,120 @@ public class BillingProjection {
         Map<String, Demographics> people = new LinkedHashMap<>();
         Set<String> deathsOf = new java.util.HashSet<>();
         Set<String> attachmentsOf = new java.util.HashSet<>();
-        try (PreparedStatement att = c.prepareStatement("""
-                INSERT INTO attachment (rec_key, person_key, source_key, polyclinic_bin, region, from_date, to_date, record_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
-                  polyclinic_bin = excluded.polyclinic_bin, region = excluded.region, from_date = excluded.from_date,
-                  to_date = excluded.to_date, record_version = excluded.record_version
-                WHERE attachment.record_version <= excluded.record_version""");
-             PreparedStatement ins = c.prepareStatement("""
-                INSERT INTO insurance (rec_key, person_key, source_key, insured, from_date, to_date, record_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
-                  insured = excluded.insured, from_date = excluded.from_date, to_date = excluded.to_date, record_version = excluded.record_version
-                WHERE insurance.record_version <= excluded.record_version""");
-             PreparedStatement hos = c.prepareStatement("""
-                INSERT INTO hospitalization (rec_key, person_key, source_key, facility_bin, admitted_at, discharged_at, record_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
-                  facility_bin = excluded.facility_bin, admitted_at = excluded.admitted_at, discharged_at = excluded.discharged_at,
-                  record_version = excluded.record_version
-                WHERE hospitalization.record_version <= excluded.record_version""");
-             PreparedStatement dth = c.prepareStatement("""
-                INSERT INTO death (rec_key, person_key, source_key, death_date, record_version) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key, death_date = excluded.death_date,
-                  record_version = excluded.record_version
-                WHERE death.record_version <= excluded.record_version""")) {
-            int nAtt = 0, nIns = 0, nHos = 0, nDth = 0;
-            Map<String, VisitRow> visits = new LinkedHashMap<>();
-            for (Delivery<HealthRecordEvent> d : batch) {
-                HealthRecordEvent e = d.value();
-                String sourceKey = sourceKey(e);
-                String personKey = links.getOrDefault(sourceKey, personKey(e));
-                String recKey = e.getEnvelope().getProviderId() + ":" + e.getEnvelope().getSourceRecordId();
-                int version = e.getRecordVersion();
-                people.merge(personKey, demographics(e.getPatient()), Demographics::merge);
-                affected.persons().add(personKey);
-                switch (e.getRecordType()) {
-                    case "ATTACHMENT" -> {
-                        if (e.getAttachment() == null) {
-                            break;
-                        }
-                        var a = e.getAttachment();
-                        att.setString(1, recKey);
-                        att.setString(2, personKey);
-                        att.setString(3, sourceKey);
-                        att.setString(4, a.getPolyclinicBin());
-                        att.setString(5, a.getRegion());
-                        Jdbc.date(att, 6, a.getFrom());
-                        Jdbc.date(att, 7, a.getTo());
-                        att.setInt(8, version);
-                        att.addBatch();
-                        nAtt++;
-                        attachmentsOf.add(personKey);
+        ColumnArrays att = new ColumnArrays("text", "text", "text", "text", "text", "text", "text", "int4");
+        ColumnArrays ins = new ColumnArrays("text", "text", "text", "bool", "text", "text", "int4");
+        ColumnArrays hos = new ColumnArrays("text", "text", "text", "text", "text", "text", "int4");
+        ColumnArrays dth = new ColumnArrays("text", "text", "text", "text", "int4");
+        Map<String, VisitRow> visits = new LinkedHashMap<>();
+        for (Delivery<HealthRecordEvent> d : batch) {
+            HealthRecordEvent e = d.value();
+            String sourceKey = sourceKey(e);
+            String personKey = links.getOrDefault(sourceKey, personKey(e));
+            String recKey = e.getEnvelope().getProviderId() + ":" + e.getEnvelope().getSourceRecordId();
+            int version = e.getRecordVersion();
+            people.merge(personKey, demographics(e.getPatient()), Demographics::merge);
+            affected.persons().add(personKey);
+            switch (e.getRecordType()) {
+                case "ATTACHMENT" -> {
+                    if (e.getAttachment() == null) {
+                        break;
                     }
-                    case "INSURANCE" -> {
-                        if (e.getInsurance() == null) {
-                            break;
-                        }
-                        var i = e.getInsurance();
-                        ins.setString(1, recKey);
-                        ins.setString(2, personKey);
-                        ins.setString(3, sourceKey);
-                        ins.setBoolean(4, i.getInsured());
-                        Jdbc.date(ins, 5, i.getFrom());
-                        Jdbc.date(ins, 6, i.getTo());
-                        ins.setInt(7, version);
-                        ins.addBatch();
-                        nIns++;
+                    var a = e.getAttachment();
+                    att.put(recKey, version, recKey, personKey, sourceKey, a.getPolyclinicBin(), a.getRegion(), a.getFrom(), a.getTo(), version);
+                    attachmentsOf.add(personKey);
+                }
+                case "INSURANCE" -> {
+                    if (e.getInsurance() == null) {
+                        break;
                     }
-                    case "ENCOUNTER" -> {
-                        if (e.getEncounter() == null) {
-                            break;
-                        }
-                        var v = e.getEncounter();
-                        LocalDate date = v.getStart().atZone(zone).toLocalDate();
-                        // one row per visit: a resubmission in the same batch replaces it exactly as a later upsert would
-                        visits.merge(recKey, new VisitRow(recKey, personKey, sourceKey, v.getPolyclinicBin(), v.getDoctorId(), micros(v.getStart()),
-                                micros(v.getEnd()), date, v.getKind(), v.getScreening(), v.getServices() == null ? List.of() : v.getServices(),
-                                v.getReferral(), version),
-                                (older, newer) -> newer.version() >= older.version() ? newer : older);
-                        if (v.getDoctorId() != null) {
-                            affected.doctorDays().add(new Affected.DoctorDayKey(v.getPolyclinicBin(), v.getDoctorId(), date));
-                        }
+                    var i = e.getInsurance();
+                    ins.put(recKey, version, recKey, personKey, sourceKey, i.getInsured(), i.getFrom(), i.getTo(), version);
+                }
+                case "ENCOUNTER" -> {
+                    if (e.getEncounter() == null) {
+                        break;
                     }
-                    case "HOSPITALIZATION" -> {
-                        if (e.getHospitalization() == null) {
-                            break;
-                        }
-                        var h = e.getHospitalization();
-                        hos.setString(1, recKey);
-                        hos.setString(2, personKey);
-                        hos.setString(3, sourceKey);
-                        hos.setString(4, h.getFacilityBin());
-                        Jdbc.instant(hos, 5, h.getAdmittedAt());
-                        Jdbc.instant(hos, 6, h.getDischargedAt());
-                        hos.setInt(7, version);
-                        hos.addBatch();
-                        nHos++;
+                    var v = e.getEncounter();
+                    LocalDate date = v.getStart().atZone(zone).toLocalDate();
+                    // one row per visit: a resubmission in the same batch replaces it exactly as a later upsert would
+                    visits.merge(recKey, new VisitRow(recKey, personKey, sourceKey, v.getPolyclinicBin(), v.getDoctorId(), micros(v.getStart()),
+                            micros(v.getEnd()), date, v.getKind(), v.getScreening(), v.getServices() == null ? List.of() : v.getServices(),
+                            v.getReferral(), version),
+                            (older, newer) -> newer.version() >= older.version() ? newer : older);
+                    if (v.getDoctorId() != null) {
+                        affected.doctorDays().add(new Affected.DoctorDayKey(v.getPolyclinicBin(), v.getDoctorId(), date));
                     }
-                    case "DEATH" -> {
-                        if (e.getDeath() == null) {
-                            break;
-                        }
-                        dth.setString(1, recKey);
-                        dth.setString(2, personKey);
-                        dth.setString(3, sourceKey);
-                        Jdbc.date(dth, 4, e.getDeath().getDate());
-                        dth.setInt(5, version);
-                        dth.addBatch();
-                        nDth++;
-                        deathsOf.add(personKey);
+                }
+                case "HOSPITALIZATION" -> {
+                    if (e.getHospitalization() == null) {
+                        break;
                     }
-                    default -> {
-                        // other record types carry nothing capitation or the fraud rules read; demographics are kept above
+                    var h = e.getHospitalization();
+                    hos.put(recKey, version, recKey, personKey, sourceKey, h.getFacilityBin(), h.getAdmittedAt(), h.getDischargedAt(), version);
+                }
+                case "DEATH" -> {
+                    if (e.getDeath() == null) {
+                        break;
                     }
+                    dth.put(recKey, version, recKey, personKey, sourceKey, e.getDeath().getDate(), version);
+                    deathsOf.add(personKey);
+                }
+                default -> {
+                    // other record types carry nothing capitation or the fraud rules read; demographics are kept above
                 }
             }
-            t = StepTimings.add("proj.java", t);
-            Prefetched prefetched = peopleRows == null ? null : waitFor(peopleRows);
-            Map<String, Demographics> stored = upsertPeople(c, people, prefetched);
-            t = StepTimings.add("proj.people", t);
-            // the person rows are in hand now; a death in this batch changes death_date below, so those are read again
-            stored.forEach((key, d) -> {
-                if (!deathsOf.contains(key)) {
-                    affected.knownPersons().put(key, new Affected.PersonFacts(d.sex(), d.birthDate(), d.deathDate()));
-                }
-            });
-            if (nAtt > 0) att.executeBatch();
-            if (nIns > 0) ins.executeBatch();
-            upsertVisits(c, visits.values(), affected, prefetched == null ? null : prefetched.storedVisits());
-            t = StepTimings.add("proj.visits", t);
-            if (nHos > 0) hos.executeBatch();
-            if (nDth > 0) dth.executeBatch();
         }
+        t = StepTimings.add("proj.java", t);
+        Prefetched prefetched = peopleRows == null ? null : waitFor(peopleRows);
+        Map<String, Demographics> stored = upsertPeople(c, people, prefetched);
+        t = StepTimings.add("proj.people", t);
+        // the person rows are in hand now; a death in this batch changes death_date below, so those are read again
+        stored.forEach((key, d) -> {
+            if (!deathsOf.contains(key)) {
+                affected.knownPersons().put(key, new Affected.PersonFacts(d.sex(), d.birthDate(), d.deathDate()));
+            }
+        });
+        att.execute(c, UPSERT_ATTACHMENTS);
+        ins.execute(c, UPSERT_INSURANCE);
+        upsertVisits(c, visits.values(), affected, prefetched == null ? null : prefetched.storedVisits());
+        t = StepTimings.add("proj.visits", t);
+        hos.execute(c, UPSERT_STAYS);
+        dth.execute(c, UPSERT_DEATHS);
         refreshDeathDates(c, deathsOf);
         refreshAttachmentEnds(c, attachmentsOf);
         StepTimings.add("proj.rest", t);
         return affected;
     }
+
+    private static final String UPSERT_ATTACHMENTS = """
+            INSERT INTO attachment (rec_key, person_key, source_key, polyclinic_bin, region, from_date, to_date, record_version)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::date[], ?::date[], ?::int[])
+            ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
+              polyclinic_bin = excluded.polyclinic_bin, region = excluded.region, from_date = excluded.from_date,
+              to_date = excluded.to_date, record_version = excluded.record_version
+            WHERE attachment.record_version <= excluded.record_version""";
+
+    private static final String UPSERT_INSURANCE = """
+            INSERT INTO insurance (rec_key, person_key, source_key, insured, from_date, to_date, record_version)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::boolean[], ?::date[], ?::date[], ?::int[])
+            ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
+              insured = excluded.insured, from_date = excluded.from_date, to_date = excluded.to_date, record_version = excluded.record_version
+            WHERE insurance.record_version <= excluded.record_version""";
+
+    private static final String UPSERT_STAYS = """
+            INSERT INTO hospitalization (rec_key, person_key, source_key, facility_bin, admitted_at, discharged_at, record_version)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::int[])
+            ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key,
+              facility_bin = excluded.facility_bin, admitted_at = excluded.admitted_at, discharged_at = excluded.discharged_at,
+              record_version = excluded.record_version
+            WHERE hospitalization.record_version <= excluded.record_version""";
+
+    private static final String UPSERT_DEATHS = """
+            INSERT INTO death (rec_key, person_key, source_key, death_date, record_version)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::date[], ?::int[])
+            ON CONFLICT (rec_key) DO UPDATE SET person_key = excluded.person_key, death_date = excluded.death_date,
+              record_version = excluded.record_version
+            WHERE death.record_version <= excluded.record_version""";
 
     /**
      * Attributes every source record the MPI linked to an enterprise patient to that patient's IIN (or to
@@ -448,27 +427,19 @@ public class BillingProjection {
             newer.append(newer.isEmpty() ? "" : ", ").append(pick.formatted(col));
             current.append(current.isEmpty() ? "" : ", ").append("person.").append(col);
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO person (person_key, sex, birth_date, last_name, first_name, middle_name, phone, address)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_key) DO UPDATE SET""" + " " + set + "updated_at = now()"
-                // most events (visits, registry facts) carry no new demographics: do not rewrite the row for them
-                + " WHERE (" + newer + ") IS DISTINCT FROM (" + current + ")")) {
-            List<String> keys = new ArrayList<>(people.keySet());
-            java.util.Collections.sort(keys); // a stable lock order between concurrent writers
-            for (String key : keys) {
-                Demographics p = people.get(key);
-                ps.setString(1, key);
-                ps.setString(2, p.sex());
-                Jdbc.date(ps, 3, p.birthDate());
-                ps.setString(4, p.lastName());
-                ps.setString(5, p.firstName());
-                ps.setString(6, p.middleName());
-                ps.setString(7, p.phone());
-                ps.setString(8, p.address());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        List<String> keys = new ArrayList<>(people.keySet());
+        java.util.Collections.sort(keys); // a stable lock order between concurrent writers
+        ColumnArrays rows = new ColumnArrays("text", "text", "text", "text", "text", "text", "text", "text");
+        for (String key : keys) {
+            Demographics p = people.get(key);
+            rows.put(key, 0, key, p.sex(), p.birthDate(), p.lastName(), p.firstName(), p.middleName(), p.phone(), p.address());
         }
+        rows.execute(c, """
+                INSERT INTO person (person_key, sex, birth_date, last_name, first_name, middle_name, phone, address)
+                SELECT * FROM unnest(?::text[], ?::text[], ?::date[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                ON CONFLICT (person_key) DO UPDATE SET""" + " " + set + "updated_at = now()"
+                // most events (visits, registry facts) carry no new demographics: do not rewrite the row for them
+                + " WHERE (" + newer + ") IS DISTINCT FROM (" + current + ")");
         return after;
     }
 

@@ -81,8 +81,9 @@ public final class Jdbc {
         return rs.getObject(i, LocalDate.class);
     }
 
+    /** Through OffsetDateTime: getTimestamp went through a shared Calendar and java.util.Date per value (BillingStreamBench's JFR profile). */
     public static Instant instant(java.sql.ResultSet rs, int i) throws SQLException {
-        Timestamp t = rs.getTimestamp(i);
+        java.time.OffsetDateTime t = rs.getObject(i, java.time.OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 }

@@ -64,7 +64,7 @@ public class FraudMonitor {
      */
     public record Stored(Set<String> persons, Map<String, List<PersonHistory.Attachment>> attachments,
                          Map<String, List<HospitalStay>> stays, Map<String, List<Affected.VisitState>> visits,
-                         Set<Affected.DoctorDayKey> days, Map<Affected.DoctorDayKey, List<Affected.VisitState>> dayVisits) {
+                         Set<Affected.DoctorDayKey> days, Map<Affected.DoctorDayKey, List<ScreeningReads.DayVisit>> dayVisits) {
     }
 
     /**
@@ -86,7 +86,7 @@ public class FraudMonitor {
         Map<String, List<HospitalStay>> stays = new HashMap<>();
         Map<String, List<Affected.VisitState>> visits = new HashMap<>();
         ScreeningReads.readContext(b, ahead, attachments, stays, visits, true);
-        Map<Affected.DoctorDayKey, List<Affected.VisitState>> dayVisits = new HashMap<>();
+        Map<Affected.DoctorDayKey, List<ScreeningReads.DayVisit>> dayVisits = new HashMap<>();
         ScreeningReads.readDoctorDays(b, daysAhead, dayVisits);
         return new Stored(ahead, attachments, stays, visits, daysAhead, dayVisits);
     }
@@ -534,7 +534,7 @@ public class FraudMonitor {
     private static Map<Affected.DoctorDayKey, DoctorDay> loadDoctorDays(Connection c, Set<Affected.DoctorDayKey> days, Set<String> flaggedNow, Stored stored,
                                                   Map<String, Affected.VisitState> written, Map<String, Boolean> nearMarkSet)
             throws SQLException {
-        Map<Affected.DoctorDayKey, List<Affected.VisitState>> byDay = new LinkedHashMap<>();
+        Map<Affected.DoctorDayKey, List<ScreeningReads.DayVisit>> byDay = new LinkedHashMap<>();
         Set<Affected.DoctorDayKey> toRead = days;
         if (stored != null) {
             toRead = new HashSet<>();
@@ -543,19 +543,19 @@ public class FraudMonitor {
                     toRead.add(day);
                     continue;
                 }
-                List<Affected.VisitState> list = new ArrayList<>();
-                for (Affected.VisitState v : stored.dayVisits().getOrDefault(day, List.of())) {
-                    if (!written.containsKey(v.visit().visitKey())) {
+                List<ScreeningReads.DayVisit> list = new ArrayList<>();
+                for (ScreeningReads.DayVisit v : stored.dayVisits().getOrDefault(day, List.of())) {
+                    if (!written.containsKey(v.visitKey())) {
                         list.add(v);
                     }
                 }
                 byDay.put(day, list);
             }
             for (Affected.VisitState v : written.values()) {
-                List<Affected.VisitState> list = v.visit().doctorId() == null || !stored.days().contains(v.doctorDay()) ? null
+                List<ScreeningReads.DayVisit> list = v.visit().doctorId() == null || !stored.days().contains(v.doctorDay()) ? null
                         : byDay.get(v.doctorDay());
                 if (list != null) {
-                    list.add(v);
+                    list.add(ScreeningReads.DayVisit.of(v));
                 }
             }
             byDay.values().removeIf(List::isEmpty);
@@ -565,11 +565,10 @@ public class FraudMonitor {
         Map<Affected.DoctorDayKey, DoctorDay> out = new LinkedHashMap<>();
         byDay.forEach((k, list) -> {
             List<DoctorDay.Slot> slots = new ArrayList<>();
-            for (Affected.VisitState v : list) {
-                ScreenedVisit s = v.visit();
-                slots.add(new DoctorDay.Slot(s.visitKey(), s.start(), s.end(), nearMarkSet.getOrDefault(s.visitKey(), v.nearMark())));
+            for (ScreeningReads.DayVisit v : list) {
+                slots.add(new DoctorDay.Slot(v.visitKey(), v.start(), v.end(), nearMarkSet.getOrDefault(v.visitKey(), v.nearMark())));
                 if (v.flagged()) {
-                    flaggedNow.add(s.visitKey());
+                    flaggedNow.add(v.visitKey());
                 }
             }
             out.put(k, new DoctorDay(k.doctorId(), k.date(), slots));

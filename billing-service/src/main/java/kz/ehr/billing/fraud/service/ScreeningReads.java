@@ -187,22 +187,39 @@ final class ScreeningReads {
             SELECT a.person_key, a.polyclinic_bin, a.region, a.from_date, a.to_date
             FROM unnest(?::text[]) k(pk) JOIN attachment a ON a.person_key = k.pk""";
 
-    /** Every visit of the doctor-days, as {@code c} sees them. */
-    static void readDoctorDays(Connection c, Collection<Affected.DoctorDayKey> days, Map<Affected.DoctorDayKey, List<Affected.VisitState>> out)
+    /** A visit as the doctor-day rules read it: the slot and whether a flag holds it. */
+    record DayVisit(String visitKey, Instant start, Instant end, boolean nearMark, boolean flagged) {
+        static DayVisit of(Affected.VisitState v) {
+            return new DayVisit(v.visit().visitKey(), v.visit().start(), v.visit().end(), v.nearMark(), v.flagged());
+        }
+    }
+
+    /**
+     * Every visit of the doctor-days, as {@code c} sees them: only the columns the doctor-day rules read (the whole
+     * visit row, with its services array, cost the server output conversion and the JVM its parsing for every visit of
+     * every touched day: BillingStreamBench, docs/benchmarks/billing-service.md).
+     */
+    static void readDoctorDays(Connection c, Collection<Affected.DoctorDayKey> days, Map<Affected.DoctorDayKey, List<DayVisit>> out)
             throws SQLException {
         if (days.isEmpty()) {
             return;
         }
         int n = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS.replaceAll("(\\w+)", "v.$1") + """
-
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT v.polyclinic_bin, v.doctor_id, v.visit_date, v.rec_key, v.start_at, v.end_at, v.near_mark, v.flagged
                 FROM visit v JOIN unnest(?::text[], ?::date[], ?::text[]) d(doc, day, bin)
                   ON v.doctor_id = d.doc AND v.visit_date = d.day AND v.polyclinic_bin = d.bin""")) {
             bindDays(c, ps, days);
             try (ResultSet rs = ps.executeQuery()) {
+                Affected.DoctorDayKey last = null;
                 while (rs.next()) {
-                    Affected.VisitState v = BillingProjection.visitState(rs);
-                    out.computeIfAbsent(v.doctorDay(), k -> new ArrayList<>()).add(v);
+                    String bin = rs.getString(1), doctor = rs.getString(2);
+                    java.time.LocalDate date = Jdbc.date(rs, 3);
+                    Affected.DoctorDayKey day = last != null && last.polyclinicBin().equals(bin) && last.doctorId().equals(doctor)
+                            && last.date().equals(date) ? last : new Affected.DoctorDayKey(bin, doctor, date);
+                    last = day;
+                    out.computeIfAbsent(day, k -> new ArrayList<>())
+                            .add(new DayVisit(rs.getString(4), Jdbc.instant(rs, 5), Jdbc.instant(rs, 6), rs.getBoolean(7), rs.getBoolean(8)));
                     n++;
                 }
             }
