@@ -81,9 +81,8 @@ public final class Jdbc {
         return rs.getObject(i, LocalDate.class);
     }
 
-    /** Through OffsetDateTime: getTimestamp went through a shared Calendar and java.util.Date per value (BillingStreamBench's JFR profile). */
     public static Instant instant(java.sql.ResultSet rs, int i) throws SQLException {
-        java.time.OffsetDateTime t = rs.getObject(i, java.time.OffsetDateTime.class);
+        Timestamp t = rs.getTimestamp(i);
         return t == null ? null : t.toInstant();
     }
 }
