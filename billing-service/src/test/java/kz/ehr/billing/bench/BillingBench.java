@@ -318,18 +318,7 @@ public final class BillingBench {
     }
 
     static double backendCpu(Connection c) throws Exception {
-        int pid;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            pid = rs.getInt(1);
-        }
-        try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, in clock ticks of 1/100 s
-        } catch (java.io.IOException | RuntimeException e) {
-            return Double.NaN; // not on the server's machine
-        }
+        return kz.ehr.testsupport.bench.ServerCpu.backendSeconds(c);
     }
 
     static String walPosition(Connection c) throws Exception {

@@ -72,7 +72,7 @@ public final class FraudAccuracyBench {
 
         Map<String, FraudType> labels = new HashMap<>();
         long t = System.nanoTime();
-        List<Delivery<SpecificRecordBase>> stream = BillingStreamBench.generate(Integer.MAX_VALUE, seed, persons, labels);
+        List<Delivery<SpecificRecordBase>> stream = kz.ehr.simulator.bench.PublishedStream.generate(Integer.MAX_VALUE, seed, persons, batchSize, labels);
         System.out.printf("generated %,d deliveries for %,d persons (seed %d), %,d labelled visits, in %.1f s%n", stream.size(), persons,
                 seed, labels.size(), BillingBench.secs(t));
 
