@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +27,11 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
  * A merge or unmerge revokes the certificates of every person it touches with IDENTITY_CHANGED; so does any other
  * link event that changes an enterprise patient's golden IIN (a reviewer's GOLDEN_OVERRIDDEN, or survivorship choosing
  * another IIN), for the certificates issued under the former IIN.
- * Plain JDBC on the consumer's transaction, not entities: upserts keyed by source record and set updates over an enterprise patient's rows; no benchmark measures it.
+ * A polled batch is applied at once and event by event: the link rows its events can read or change are read in one
+ * statement, each event is applied to them in memory in order (as if one after the other on the table), and the rows
+ * that changed are written in one statement; the revocations follow, in the events' order.
+ * Plain JDBC on the consumer's transaction, not entities: the batch's hot path, measured by CertificateStreamBench
+ * (docs/benchmarks/certificate-service.md).
  */
 @ApplicationScoped
 public class MpiLinks {
@@ -39,96 +44,88 @@ public class MpiLinks {
 
     @Transactional
     public void apply(List<Delivery<MpiLinkEvent>> batch) throws SQLException {
-        for (Delivery<MpiLinkEvent> d : batch) {
-            MpiLinkEvent e = d.value();
-            String eventId = e.getEnvelope().getEventId();
-            if (!revoker.firstApplication(eventId)) {
-                continue; // redelivered: links were upserted and revocations done the first time
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Revocation> revocations = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            List<String> ids = new ArrayList<>(batch.size());
+            for (Delivery<MpiLinkEvent> d : batch) {
+                ids.add(d.value().getEnvelope().getEventId());
             }
-            String golden = e.getGolden() == null ? null : e.getGolden().getIin();
-            Set<String> touched = new LinkedHashSet<>();
-            if (golden != null) {
-                touched.add(golden);
-            }
-            if (e.getSourceIin() != null) {
-                touched.add(e.getSourceIin());
-            }
-            Set<String> formerGolden = new LinkedHashSet<>();
-            try (Connection c = dataSource.getConnection()) {
-                try (PreparedStatement was = c.prepareStatement(
-                        "SELECT DISTINCT golden_iin FROM mpi_link WHERE enterprise_id = ? AND golden_iin IS NOT NULL")) {
-                    was.setString(1, e.getEnterpriseId());
-                    try (ResultSet rs = was.executeQuery()) {
-                        while (rs.next()) {
-                            formerGolden.add(rs.getString(1));
-                        }
-                    }
-                }
-                try (PreparedStatement before = c.prepareStatement(
-                        "SELECT golden_iin FROM mpi_link WHERE (provider_id = ? AND local_id = ?) OR enterprise_id = ANY (?)")) {
-                    for (SourceRef s : e.getLinkedSources()) {
-                        before.setString(1, s.getProviderId());
-                        before.setString(2, s.getLocalId());
-                        before.setArray(3, c.createArrayOf("text", enterprises(e)));
-                        try (ResultSet rs = before.executeQuery()) {
-                            while (rs.next()) {
-                                if (rs.getString(1) != null) {
-                                    touched.add(rs.getString(1));
-                                }
-                            }
-                        }
-                        if (s.getIin() != null) {
-                            touched.add(s.getIin());
-                        }
-                    }
-                }
-                try (PreparedStatement up = c.prepareStatement("""
-                        INSERT INTO mpi_link (provider_id, local_id, enterprise_id, golden_iin, source_iin, event_id)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (provider_id, local_id) DO UPDATE SET enterprise_id = excluded.enterprise_id,
-                          golden_iin = excluded.golden_iin, source_iin = excluded.source_iin, event_id = excluded.event_id,
-                          updated_at = now()
-                        WHERE (mpi_link.enterprise_id, mpi_link.golden_iin, mpi_link.source_iin)
-                              IS DISTINCT FROM (excluded.enterprise_id, excluded.golden_iin, excluded.source_iin)""")) {
-                    // every link event names all the enterprise's sources, nearly all as they were: a row that does not
-                    // change is not rewritten (a dead tuple and three index entries each, and autovacuum may be off);
-                    // event_id and updated_at tell which event last changed the link
-                    for (SourceRef s : e.getLinkedSources()) {
-                        up.setString(1, s.getProviderId());
-                        up.setString(2, s.getLocalId());
-                        up.setString(3, e.getEnterpriseId());
-                        up.setString(4, golden);
-                        up.setString(5, s.getIin());
-                        up.setString(6, eventId);
-                        up.addBatch();
-                    }
-                    up.executeBatch();
-                }
-                // the golden record's IIN may itself have been repaired: every source of the enterprise follows it
-                try (PreparedStatement follow = c.prepareStatement(
-                        "UPDATE mpi_link SET golden_iin = ? WHERE enterprise_id = ? AND golden_iin IS DISTINCT FROM ?")) {
-                    follow.setString(1, golden);
-                    follow.setString(2, e.getEnterpriseId());
-                    follow.setString(3, golden);
-                    follow.executeUpdate();
+            // a redelivered event: its links were written and its revocations done the first time
+            Set<String> first = revoker.firstApplications(c, ids);
+            List<MpiLinkEvent> events = new ArrayList<>(batch.size());
+            for (Delivery<MpiLinkEvent> d : batch) {
+                if (first.remove(d.value().getEnvelope().getEventId())) {
+                    events.add(d.value());
                 }
             }
-            if (config.identityChangeLinkTypes().contains(e.getLinkEventType())) {
-                revoker.revoke(touched, RevocationRules.identityChanged(), eventId);
-            } else if (golden != null) {
-                // the patient's IIN itself changed (a reviewer corrected it, or better sources outvoted it): what was
-                // certified under the former IIN no longer names this person
-                formerGolden.remove(golden);
-                if (!formerGolden.isEmpty()) {
-                    revoker.revoke(formerGolden, RevocationRules.identityChanged(), eventId);
+            if (events.isEmpty()) {
+                return;
+            }
+            LinkState links = LinkState.load(c, events);
+            for (MpiLinkEvent e : events) {
+                apply(e, links, revocations);
+            }
+            links.write(c);
+        }
+        for (Revocation r : revocations) {
+            revoker.revoke(r.iins(), RevocationRules.identityChanged(), r.eventId());
+        }
+    }
+
+    /** One event, in batch order, on the batch's link rows in memory; its revocation (if any) joins the list. */
+    private void apply(MpiLinkEvent e, LinkState links, List<Revocation> revocations) {
+        String eventId = e.getEnvelope().getEventId();
+        String golden = e.getGolden() == null ? null : e.getGolden().getIin();
+        Set<String> touched = new LinkedHashSet<>();
+        if (golden != null) {
+            touched.add(golden);
+        }
+        if (e.getSourceIin() != null) {
+            touched.add(e.getSourceIin());
+        }
+        Set<String> formerGolden = links.goldenIins(List.of(e.getEnterpriseId()));
+        if (!e.getLinkedSources().isEmpty()) {
+            touched.addAll(links.goldenIins(enterprises(e)));
+            for (SourceRef s : e.getLinkedSources()) {
+                LinkState.Row row = links.row(s.getProviderId(), s.getLocalId());
+                if (row != null && row.golden != null) {
+                    touched.add(row.golden);
                 }
+                if (s.getIin() != null) {
+                    touched.add(s.getIin());
+                }
+            }
+        }
+        // every link event names all the enterprise's sources, nearly all as they were: a row that does not change is not
+        // rewritten (a dead tuple and three index entries each, and autovacuum may be off); event_id and updated_at tell
+        // which event last changed the link
+        for (SourceRef s : e.getLinkedSources()) {
+            links.link(s.getProviderId(), s.getLocalId(), e.getEnterpriseId(), golden, s.getIin(), eventId);
+        }
+        // the golden record's IIN may itself have been repaired: every source of the enterprise follows it
+        links.follow(e.getEnterpriseId(), golden);
+        if (config.identityChangeLinkTypes().contains(e.getLinkEventType())) {
+            if (!touched.isEmpty()) {
+                revocations.add(new Revocation(touched, eventId));
+            }
+        } else if (golden != null) {
+            // the patient's IIN itself changed (a reviewer corrected it, or better sources outvoted it): what was
+            // certified under the former IIN no longer names this person
+            formerGolden.remove(golden);
+            if (!formerGolden.isEmpty()) {
+                revocations.add(new Revocation(formerGolden, eventId));
             }
         }
     }
 
-    private static String[] enterprises(MpiLinkEvent e) {
-        return e.getPreviousEnterpriseId() == null ? new String[] {e.getEnterpriseId()}
-                : new String[] {e.getEnterpriseId(), e.getPreviousEnterpriseId()};
+    private record Revocation(Set<String> iins, String eventId) {
+    }
+
+    private static List<String> enterprises(MpiLinkEvent e) {
+        return e.getPreviousEnterpriseId() == null ? List.of(e.getEnterpriseId()) : List.of(e.getEnterpriseId(), e.getPreviousEnterpriseId());
     }
 
     public Optional<String> goldenIinOf(String providerId, String localId) throws SQLException {

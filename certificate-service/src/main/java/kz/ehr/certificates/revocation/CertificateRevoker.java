@@ -1,13 +1,17 @@
 package kz.ehr.certificates.revocation;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -46,6 +50,28 @@ public class CertificateRevoker {
         return Certificate.getEntityManager()
                 .createNativeQuery("INSERT INTO applied_trigger (event_id) VALUES (?1) ON CONFLICT DO NOTHING")
                 .setParameter(1, eventId).executeUpdate() == 1;
+    }
+
+    /**
+     * {@link #firstApplication} for a batch in one statement, on the caller's connection: the ids of those applied now for
+     * the first time (an id twice in the batch counts once).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Set<String> firstApplications(Connection c, Collection<String> eventIds) throws SQLException {
+        Set<String> first = new HashSet<>();
+        if (eventIds.isEmpty()) {
+            return first;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO applied_trigger (event_id) SELECT unnest(?::text[]) ON CONFLICT DO NOTHING RETURNING event_id")) {
+            ps.setArray(1, c.createArrayOf("text", eventIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    first.add(rs.getString(1));
+                }
+            }
+        }
+        return first;
     }
 
     /** Revokes every active certificate of these persons whose type the revocation names; returns how many. */

@@ -151,11 +151,14 @@ class CertificateStreamBench {
                       (SELECT md5(string_agg(concat_ws('|', provider_id, local_id, enterprise_id, golden_iin, source_iin),
                         ',' ORDER BY provider_id, local_id)) FROM mpi_link),
                       (SELECT md5(string_agg(concat_ws('|', number, revocation_reason, revoked_by_event), ',' ORDER BY number))
-                        FROM certificate WHERE revoked_at IS NOT NULL)""")) {
+                        FROM certificate WHERE revoked_at IS NOT NULL),
+                      (SELECT md5(string_agg(concat_ws('|', provider_id, local_id, event_id), ',' ORDER BY provider_id, local_id))
+                        FROM mpi_link)""")) {
                 rs.next();
                 System.out.printf("result: events %,d, mpi_link %,d, applied triggers %,d, certificates %,d of which revoked %,d (%s), outbox %,d%n",
                         rs.getLong(1), rs.getLong(2), rs.getLong(3), certified, rs.getLong(4), rs.getString(6), rs.getLong(5));
-                System.out.printf("digests: person_event %s, mpi_link %s, revoked %s%n", rs.getString(7), rs.getString(8), rs.getString(9));
+                System.out.printf("digests: person_event %s, mpi_link %s (the events that last changed them %s), revoked %s%n", rs.getString(7),
+                        rs.getString(8), rs.getString(10), rs.getString(9));
             }
             if (explain) {
                 StatementBudget.awaitLogged(c, log, logStart);

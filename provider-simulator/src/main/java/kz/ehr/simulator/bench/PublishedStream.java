@@ -111,7 +111,8 @@ public final class PublishedStream {
                 };
                 out.add(delivery(topic.topic, offset[0]++, key, e, RECORDS.encode(e)));
                 if ("PATIENT".equals(r.type().name()) && person != null) {
-                    pendingLinks.add(new PendingLink(out.size() + linkDelay, person, r.providerId(), r.patient().localId(), e.getPatient()));
+                    pendingLinks.add(new PendingLink(out.size() + linkDelay, person, r.providerId(), r.patient().localId(), e.getPatient(),
+                            r.occurredAt().toInstant()));
                 }
                 while (!pendingLinks.isEmpty() && pendingLinks.peek().due() <= out.size()) {
                     addLink(pendingLinks.poll());
@@ -119,7 +120,7 @@ public final class PublishedStream {
             }
 
             void addLink(PendingLink l) {
-                MpiLinkEvent link = link(l.person(), l.provider(), l.localId(), l.patient(), sourcesOfPerson.get(l.person()),
+                MpiLinkEvent link = link(l.person(), l.provider(), l.localId(), l.patient(), l.occurred(), sourcesOfPerson.get(l.person()),
                         iinOfPerson.get(l.person()));
                 out.add(delivery(Topics.MPI_LINKS.topic, offset[0]++, link.getEnterpriseId(), link, LINKS.encode(link)));
             }
@@ -131,14 +132,14 @@ public final class PublishedStream {
         }
         while (!pendingLinks.isEmpty()) {
             PendingLink l = pendingLinks.poll();
-            MpiLinkEvent link = link(l.person(), l.provider(), l.localId(), l.patient(), sourcesOfPerson.get(l.person()),
+            MpiLinkEvent link = link(l.person(), l.provider(), l.localId(), l.patient(), l.occurred(), sourcesOfPerson.get(l.person()),
                     iinOfPerson.get(l.person()));
             out.add(delivery(Topics.MPI_LINKS.topic, offset[0]++, link.getEnterpriseId(), link, LINKS.encode(link)));
         }
         return out;
     }
 
-    private record PendingLink(int due, String person, String provider, String localId, PatientInfo patient) {
+    private record PendingLink(int due, String person, String provider, String localId, PatientInfo patient, Instant occurred) {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -146,14 +147,14 @@ public final class PublishedStream {
         return new Delivery(topic, 0, offset, key, value, raw);
     }
 
-    static MpiLinkEvent link(String person, String provider, String localId, PatientInfo p, Set<String> sources, String iin) {
+    /** Linked when its PATIENT record occurred ({@code now}): not the clock, so that every run's events are the same bytes. */
+    static MpiLinkEvent link(String person, String provider, String localId, PatientInfo p, Instant now, Set<String> sources, String iin) {
         String enterprise = UUID.nameUUIDFromBytes(person.getBytes(StandardCharsets.UTF_8)).toString();
         List<SourceRef> refs = new ArrayList<>();
         for (String s : sources) {
             int colon = s.indexOf(':');
             refs.add(SourceRef.newBuilder().setProviderId(s.substring(0, colon)).setLocalId(s.substring(colon + 1)).setIin(null).build());
         }
-        Instant now = Instant.now();
         return MpiLinkEvent.newBuilder()
                 .setEnvelope(Envelopes.of(Envelopes.stableEventId("bench-link", provider, localId), "MpiLinkEvent.LINKED", "patient-index",
                         provider + ":" + localId, now, now, null))
@@ -167,7 +168,8 @@ public final class PublishedStream {
 
     /**
      * The event ingestion would publish for the record. A date in a provider's other format is not parsed here (ingestion
-     * would); where the schema requires one, the day the record occurred stands in.
+     * would); where the schema requires one, the day the record occurred stands in. Ingested when it occurred: the payload
+ * bytes, which certificates store, are the same in every run.
      */
     public static HealthRecordEvent event(SourceRecord r) {
         var sp = r.patient();
@@ -181,7 +183,7 @@ public final class PublishedStream {
         LocalDate occurred = r.occurredAt().atZoneSameInstant(ZONE).toLocalDate();
         HealthRecordEvent.Builder e = HealthRecordEvent.newBuilder()
                 .setEnvelope(Envelopes.of(Envelopes.stableEventId("bench", r.providerId(), r.recordId()), r.type().name(), r.providerId(),
-                        r.recordId(), r.occurredAt().toInstant(), Instant.now(), null))
+                        r.recordId(), r.occurredAt().toInstant(), r.occurredAt().toInstant(), null))
                 .setRecordType(r.type().name()).setRecordVersion(1).setPatient(patient).setWarnings(List.of());
         switch (r.type().name()) {
             case "ATTACHMENT" -> e.setAttachment(Attachment.newBuilder().setPolyclinicBin(str(b, "polyclinicBin")).setRegion(str(b, "region"))

@@ -1,0 +1,190 @@
+package kz.ehr.certificates.projection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+import kz.ehr.events.MpiLinkEvent;
+import kz.ehr.events.SourceRef;
+
+/**
+ * The {@code mpi_link} rows a batch of link events can read or change, in memory: every row of the enterprises the
+ * events name (and their previous ones) and the rows of the sources they link. A row that moves into one of those
+ * enterprises during the batch is one of the linked sources, so what an event sees here is what it would see in the
+ * table had the events before it been written one by one. Plain JDBC: {@link MpiLinks}' batch path, measured by
+ * CertificateStreamBench.
+ */
+final class LinkState {
+    /** A link row; {@code changed} when it must be written, {@code relinked} when an event's upsert (not the golden follow-up) changed it. */
+    static final class Row {
+        final String provider;
+        final String localId;
+        String enterprise;
+        String golden;
+        String sourceIin;
+        String eventId;
+        boolean changed;
+        boolean relinked;
+
+        Row(String provider, String localId, String enterprise, String golden, String sourceIin, String eventId) {
+            this.provider = provider;
+            this.localId = localId;
+            this.enterprise = enterprise;
+            this.golden = golden;
+            this.sourceIin = sourceIin;
+            this.eventId = eventId;
+        }
+    }
+
+    private final Map<String, Row> rows = new HashMap<>();
+    private final Map<String, Set<Row>> byEnterprise = new HashMap<>();
+
+    private LinkState() {
+    }
+
+    static LinkState load(Connection c, List<MpiLinkEvent> events) throws SQLException {
+        Set<String> enterprises = new LinkedHashSet<>();
+        Map<String, String[]> sources = new HashMap<>();
+        for (MpiLinkEvent e : events) {
+            enterprises.add(e.getEnterpriseId());
+            if (e.getPreviousEnterpriseId() != null) {
+                enterprises.add(e.getPreviousEnterpriseId());
+            }
+            for (SourceRef s : e.getLinkedSources()) {
+                sources.putIfAbsent(key(s.getProviderId(), s.getLocalId()), new String[] {s.getProviderId(), s.getLocalId()});
+            }
+        }
+        String[] providers = new String[sources.size()];
+        String[] localIds = new String[sources.size()];
+        int i = 0;
+        for (String[] s : sources.values()) {
+            providers[i] = s[0];
+            localIds[i++] = s[1];
+        }
+        LinkState state = new LinkState();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT provider_id, local_id, enterprise_id, golden_iin, source_iin, event_id FROM mpi_link
+                WHERE enterprise_id = ANY (?::text[])
+                UNION
+                SELECT l.provider_id, l.local_id, l.enterprise_id, l.golden_iin, l.source_iin, l.event_id
+                FROM unnest(?::text[], ?::text[]) s (provider_id, local_id)
+                JOIN mpi_link l ON l.provider_id = s.provider_id AND l.local_id = s.local_id""")) {
+            ps.setArray(1, c.createArrayOf("text", enterprises.toArray()));
+            ps.setArray(2, c.createArrayOf("text", providers));
+            ps.setArray(3, c.createArrayOf("text", localIds));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Row row = new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
+                    state.rows.put(key(row.provider, row.localId), row);
+                    state.byEnterprise.computeIfAbsent(row.enterprise, x -> new LinkedHashSet<>()).add(row);
+                }
+            }
+        }
+        return state;
+    }
+
+    Row row(String provider, String localId) {
+        return rows.get(key(provider, localId));
+    }
+
+    /** The golden IINs (not null) of the rows of these enterprises. */
+    Set<String> goldenIins(List<String> enterprises) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String enterprise : enterprises) {
+            for (Row r : byEnterprise.getOrDefault(enterprise, Set.of())) {
+                if (r.golden != null) {
+                    out.add(r.golden);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The source now belongs to this enterprise, golden and source IIN; a row already so is left as it is. */
+    void link(String provider, String localId, String enterprise, String golden, String sourceIin, String eventId) {
+        String key = key(provider, localId);
+        Row row = rows.get(key);
+        if (row == null) {
+            row = new Row(provider, localId, enterprise, golden, sourceIin, eventId);
+            rows.put(key, row);
+            byEnterprise.computeIfAbsent(enterprise, x -> new LinkedHashSet<>()).add(row);
+        } else if (!Objects.equals(row.enterprise, enterprise) || !Objects.equals(row.golden, golden)
+                || !Objects.equals(row.sourceIin, sourceIin)) {
+            if (!row.enterprise.equals(enterprise)) {
+                byEnterprise.get(row.enterprise).remove(row);
+                byEnterprise.computeIfAbsent(enterprise, x -> new LinkedHashSet<>()).add(row);
+                row.enterprise = enterprise;
+            }
+            row.golden = golden;
+            row.sourceIin = sourceIin;
+            row.eventId = eventId;
+        } else {
+            return;
+        }
+        row.changed = true;
+        row.relinked = true;
+    }
+
+    /** Every row of the enterprise takes this golden IIN (the event that last linked it stays). */
+    void follow(String enterprise, String golden) {
+        for (Row r : byEnterprise.getOrDefault(enterprise, Set.of())) {
+            if (!Objects.equals(r.golden, golden)) {
+                r.golden = golden;
+                r.changed = true;
+            }
+        }
+    }
+
+    /** Writes the changed rows in one statement, in key order (two writers lock rows in the same order). */
+    void write(Connection c) throws SQLException {
+        TreeMap<String, Row> changed = new TreeMap<>();
+        for (Map.Entry<String, Row> e : rows.entrySet()) {
+            if (e.getValue().changed) {
+                changed.put(e.getKey(), e.getValue());
+            }
+        }
+        if (changed.isEmpty()) {
+            return;
+        }
+        int n = changed.size();
+        String[][] cols = new String[6][n];
+        Boolean[] relinked = new Boolean[n];
+        int i = 0;
+        for (Row r : changed.values()) {
+            cols[0][i] = r.provider;
+            cols[1][i] = r.localId;
+            cols[2][i] = r.enterprise;
+            cols[3][i] = r.golden;
+            cols[4][i] = r.sourceIin;
+            cols[5][i] = r.eventId;
+            relinked[i++] = r.relinked;
+        }
+        // updated_at: when an event relinked the row; a golden follow-up alone keeps it, as the per-event writes did
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO mpi_link (provider_id, local_id, enterprise_id, golden_iin, source_iin, event_id, updated_at)
+                SELECT p, l, e, g, s, ev, CASE WHEN r THEN now() END
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[]) x (p, l, e, g, s, ev, r)
+                ON CONFLICT (provider_id, local_id) DO UPDATE SET enterprise_id = excluded.enterprise_id,
+                  golden_iin = excluded.golden_iin, source_iin = excluded.source_iin, event_id = excluded.event_id,
+                  updated_at = coalesce(excluded.updated_at, mpi_link.updated_at)""")) {
+            for (int col = 0; col < 6; col++) {
+                ps.setArray(col + 1, c.createArrayOf("text", cols[col]));
+            }
+            ps.setArray(7, c.createArrayOf("boolean", relinked));
+            ps.executeUpdate();
+        }
+    }
+
+    private static String key(String provider, String localId) {
+        return provider + "\u001f" + localId;
+    }
+}
