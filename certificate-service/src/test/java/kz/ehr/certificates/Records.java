@@ -107,7 +107,15 @@ public final class Records {
     /** An mpi.links.v1 event of the given type, keyed by the enterprise id as the patient index keys them; its event id. */
     public static String link(String type, String enterpriseId, String previousEnterpriseId, String goldenIin,
                             List<SourceRef> sources) {
-        MpiLinkEvent e = MpiLinkEvent.newBuilder()
+        MpiLinkEvent e = linkEvent(type, enterpriseId, previousEnterpriseId, goldenIin, sources);
+        TestKafka.send(Topics.MPI_LINKS.topic, enterpriseId, e);
+        return e.getEnvelope().getEventId();
+    }
+
+    /** The event {@link #link} sends. */
+    public static MpiLinkEvent linkEvent(String type, String enterpriseId, String previousEnterpriseId, String goldenIin,
+                                         List<SourceRef> sources) {
+        return MpiLinkEvent.newBuilder()
                 .setEnvelope(Envelopes.of(UUID.randomUUID().toString(), type, "patient-index-service", enterpriseId,
                         Instant.now(), Instant.now(), null))
                 .setLinkEventType(type)
@@ -116,7 +124,5 @@ public final class Records {
                 .setGolden(GoldenRecord.newBuilder().setIin(goldenIin).setLastName("Ахметов").build())
                 .setLinkedSources(sources)
                 .build();
-        TestKafka.send(Topics.MPI_LINKS.topic, enterpriseId, e);
-        return e.getEnvelope().getEventId();
     }
 }

@@ -144,43 +144,61 @@ final class LinkState {
         }
     }
 
-    /** Writes the changed rows in one statement, in key order (two writers lock rows in the same order). */
+    /**
+     * Writes the changed rows, in key order (two writers lock rows in the same order): those an event relinked in one
+     * upsert, stamped {@code updated_at}; those only the golden follow-up changed in one update of the golden IIN, which
+     * keeps their {@code updated_at} and event, as the per-event writes did.
+     */
     void write(Connection c) throws SQLException {
-        TreeMap<String, Row> changed = new TreeMap<>();
-        for (Map.Entry<String, Row> e : rows.entrySet()) {
-            if (e.getValue().changed) {
-                changed.put(e.getKey(), e.getValue());
+        List<Row> relinked = new ArrayList<>();
+        List<Row> followed = new ArrayList<>();
+        for (Row r : new TreeMap<>(rows).values()) {
+            if (r.relinked) {
+                relinked.add(r);
+            } else if (r.changed) {
+                followed.add(r);
             }
         }
-        if (changed.isEmpty()) {
-            return;
+        if (!relinked.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO mpi_link (provider_id, local_id, enterprise_id, golden_iin, source_iin, event_id)
+                    SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                    ON CONFLICT (provider_id, local_id) DO UPDATE SET enterprise_id = excluded.enterprise_id,
+                      golden_iin = excluded.golden_iin, source_iin = excluded.source_iin, event_id = excluded.event_id,
+                      updated_at = now()""")) {
+                set(c, ps, relinked, true);
+                ps.executeUpdate();
+            }
         }
-        int n = changed.size();
-        String[][] cols = new String[6][n];
-        Boolean[] relinked = new Boolean[n];
-        int i = 0;
-        for (Row r : changed.values()) {
+        if (!followed.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE mpi_link l SET golden_iin = x.golden_iin
+                    FROM unnest(?::text[], ?::text[], ?::text[]) x (provider_id, local_id, golden_iin)
+                    WHERE l.provider_id = x.provider_id AND l.local_id = x.local_id""")) {
+                set(c, ps, followed, false);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static void set(Connection c, PreparedStatement ps, List<Row> rows, boolean whole) throws SQLException {
+        int n = rows.size();
+        String[][] cols = new String[whole ? 6 : 3][n];
+        for (int i = 0; i < n; i++) {
+            Row r = rows.get(i);
             cols[0][i] = r.provider;
             cols[1][i] = r.localId;
-            cols[2][i] = r.enterprise;
-            cols[3][i] = r.golden;
-            cols[4][i] = r.sourceIin;
-            cols[5][i] = r.eventId;
-            relinked[i++] = r.relinked;
-        }
-        // updated_at: when an event relinked the row; a golden follow-up alone keeps it, as the per-event writes did
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO mpi_link (provider_id, local_id, enterprise_id, golden_iin, source_iin, event_id, updated_at)
-                SELECT p, l, e, g, s, ev, CASE WHEN r THEN now() END
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[]) x (p, l, e, g, s, ev, r)
-                ON CONFLICT (provider_id, local_id) DO UPDATE SET enterprise_id = excluded.enterprise_id,
-                  golden_iin = excluded.golden_iin, source_iin = excluded.source_iin, event_id = excluded.event_id,
-                  updated_at = coalesce(excluded.updated_at, mpi_link.updated_at)""")) {
-            for (int col = 0; col < 6; col++) {
-                ps.setArray(col + 1, c.createArrayOf("text", cols[col]));
+            if (whole) {
+                cols[2][i] = r.enterprise;
+                cols[3][i] = r.golden;
+                cols[4][i] = r.sourceIin;
+                cols[5][i] = r.eventId;
+            } else {
+                cols[2][i] = r.golden;
             }
-            ps.setArray(7, c.createArrayOf("boolean", relinked));
-            ps.executeUpdate();
+        }
+        for (int col = 0; col < cols.length; col++) {
+            ps.setArray(col + 1, c.createArrayOf("text", cols[col]));
         }
     }
 

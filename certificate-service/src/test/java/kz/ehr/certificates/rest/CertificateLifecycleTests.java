@@ -251,6 +251,28 @@ class CertificateLifecycleTests {
         assertThat(linkEvent("damumed", "P-" + iin)).isEqualTo(firstEvent);
     }
 
+    @jakarta.inject.Inject
+    kz.ehr.certificates.projection.MpiLinks mpiLinks;
+
+    @Test
+    void anEventSeesTheLinksTheEventsBeforeItInItsBatchWrote() throws Exception {
+        String former = Records.newIin();
+        String golden = Records.newIin();
+        Records.patient(former);
+        String number = issueWhenEligible(former, "PSYCHIATRIC_CLEARANCE").jsonPath().getString("number");
+        String enterprise = "E-" + former;
+        SourceRef source = new SourceRef("kmis", "K-" + former, null);
+        // one polled batch: the first event links the source under the former IIN, the second corrects the IIN; only
+        // what the first wrote tells the second that certificates were issued under another IIN
+        mpiLinks.apply(List.of(linkDelivery(Records.linkEvent("LINKED", enterprise, null, former, List.of(source))),
+                linkDelivery(Records.linkEvent("GOLDEN_OVERRIDDEN", enterprise, null, golden, List.of(source)))));
+        assertThat(revocationReason(number)).isEqualTo("IDENTITY_CHANGED");
+    }
+
+    static kz.ehr.events.kafka.BatchConsumerLoop.Delivery<kz.ehr.events.MpiLinkEvent> linkDelivery(kz.ehr.events.MpiLinkEvent e) {
+        return new kz.ehr.events.kafka.BatchConsumerLoop.Delivery<>(Topics.MPI_LINKS.topic, 0, 0, e.getEnterpriseId(), e, new byte[0]);
+    }
+
     String linkEvent(String provider, String localId) throws java.sql.SQLException {
         try (java.sql.Connection c = dataSource.getConnection();
              java.sql.PreparedStatement ps = c.prepareStatement("SELECT event_id FROM mpi_link WHERE provider_id = ? AND local_id = ?")) {
