@@ -30,14 +30,7 @@ public class PatientLinker {
 
     @Transactional
     public LinkingEngine.Result apply(List<Delivery<HealthRecordEvent>> batch) throws SQLException {
-        List<LinkingEngine.Incoming> records = new ArrayList<>(batch.size());
-        for (Delivery<HealthRecordEvent> d : batch) {
-            HealthRecordEvent e = d.value();
-            if (!"PATIENT".equals(e.getRecordType())) {
-                continue;
-            }
-            records.add(toIncoming(e));
-        }
+        List<LinkingEngine.Incoming> records = incoming(batch);
         if (records.isEmpty()) {
             return new LinkingEngine.Result(0, 0, 0, 0, 0, 0);
         }
@@ -45,6 +38,18 @@ public class PatientLinker {
             // the read-ahead connection is opened on the reading thread, outside this transaction
             return engine.link(c, records, dataSource::getConnection);
         }
+    }
+
+    /** The batch's PATIENT records as the engine links them. */
+    public static List<LinkingEngine.Incoming> incoming(List<Delivery<HealthRecordEvent>> batch) {
+        List<LinkingEngine.Incoming> records = new ArrayList<>(batch.size());
+        for (Delivery<HealthRecordEvent> d : batch) {
+            HealthRecordEvent e = d.value();
+            if ("PATIENT".equals(e.getRecordType())) {
+                records.add(toIncoming(e));
+            }
+        }
+        return records;
     }
 
     static LinkingEngine.Incoming toIncoming(HealthRecordEvent e) {

@@ -3,7 +3,6 @@ package kz.ehr.mpi.records;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,8 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 /**
  * Cross-provider record locator: remembers which provider holds which record of a person (type, date,
  * facility, codes), never the clinical content itself. Idempotent by event id.
- * Plain JDBC, not an entity: an idempotent batch append (ON CONFLICT (event_id) DO NOTHING) persist() cannot do without a read per id; not benchmarked.
+ * Plain JDBC, not an entity: an idempotent batch append (one statement over column arrays, ON CONFLICT DO NOTHING) that
+ * persist() cannot do without a read per id; measured by MpiStreamBench (docs/benchmarks/patient-index-service.md).
  */
 @ApplicationScoped
 public class RecordLocator {
@@ -33,26 +33,60 @@ public class RecordLocator {
 
     @Transactional
     public void apply(List<Delivery<HealthRecordEvent>> batch) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     INSERT INTO located_record (event_id, provider_id, local_id, iin, record_id, record_type, occurred_at, facility, codes)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
-                     """)) {
-            for (Delivery<HealthRecordEvent> d : batch) {
-                Located r = locate(d.value());
-                ps.setString(1, r.eventId());
-                ps.setString(2, r.providerId());
-                ps.setString(3, r.localId());
-                ps.setString(4, r.iin());
-                ps.setString(5, r.recordId());
-                ps.setString(6, r.recordType());
-                ps.setTimestamp(7, Timestamp.from(r.occurredAt()));
-                ps.setString(8, r.facility());
-                ps.setArray(9, c.createArrayOf("text", r.codes().toArray()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        try (Connection c = dataSource.getConnection()) {
+            append(c, batch);
         }
+    }
+
+    /** Appends the batch's entries on {@code c}, in the caller's transaction (the consumer's, or a benchmark's). */
+    public static void append(Connection c, List<Delivery<HealthRecordEvent>> batch) throws SQLException {
+        int n = batch.size();
+        Object[][] col = new Object[9][n];
+        for (int i = 0; i < n; i++) {
+            Located r = locate(batch.get(i).value());
+            col[0][i] = r.eventId();
+            col[1][i] = r.providerId();
+            col[2][i] = r.localId();
+            col[3][i] = r.iin();
+            col[4][i] = r.recordId();
+            col[5][i] = r.recordType();
+            col[6][i] = r.occurredAt().toString();
+            col[7][i] = r.facility();
+            col[8][i] = arrayLiteral(r.codes());
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO located_record (event_id, provider_id, local_id, iin, record_id, record_type, occurred_at, facility, codes)
+                SELECT e, p, l, i, r, t, o, f, k::text[]
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[])
+                     AS u(e, p, l, i, r, t, o, f, k)
+                ON CONFLICT (provider_id, local_id, event_id) DO NOTHING
+                """)) {
+            for (int k = 0; k < col.length; k++) {
+                ps.setArray(k + 1, c.createArrayOf(k == 6 ? "timestamptz" : "text", col[k]));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** The PostgreSQL literal of a text array (every element quoted, so any text reads back as it was). */
+    static String arrayLiteral(List<String> codes) {
+        StringBuilder sb = new StringBuilder(2 + codes.size() * 12).append('{');
+        for (int i = 0; i < codes.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append('"');
+            String s = codes.get(i);
+            for (int j = 0; j < s.length(); j++) {
+                char ch = s.charAt(j);
+                if (ch == '"' || ch == '\\') {
+                    sb.append('\\');
+                }
+                sb.append(ch);
+            }
+            sb.append('"');
+        }
+        return sb.append('}').toString();
     }
 
     /** The locator entry of an event: facility and codes from whichever type block it carries. */
