@@ -48,8 +48,7 @@ import kz.ehr.simulator.output.SourceRecord;
  * the server backends (from /proc: the server runs here) and of this JVM, each split by consumer, and what was stored,
  * so a change can show the same result. Database {@code ehr_mpi_stream<EHR_TEST_DB_SUFFIX>}, recreated each run.
  * <p>
- * {@code mvn -B -o -q -pl patient-index-service -am test-compile -DskipTests && mvn -B -o -q -pl patient-index-service
- * exec:java -Dexec.classpathScope=test -Dexec.mainClass=kz.ehr.mpi.bench.MpiStreamBench -Dexec.args="200000 7"}
+ * Command and current figures: docs/benchmarks/patient-index-service.md, "CPU per consumed record on the simulator's stream".
  */
 public final class MpiStreamBench {
     static final ZoneId ZONE = ZoneId.of("Asia/Almaty");
