@@ -22,6 +22,7 @@ import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.MpiLinkEvent;
 import kz.ehr.events.PatientInfo;
 import kz.ehr.events.SourceRef;
+import kz.ehr.events.db.PgArrays;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 
 /**
@@ -579,7 +580,7 @@ public class BillingProjection {
             date[i] = r.date().toString();
             kind[i] = r.kind();
             screening[i] = r.screening();
-            services[i] = Jdbc.textArrayLiteral(r.services());
+            services[i] = PgArrays.textArrayLiteral(r.services());
             referral[i] = r.referral();
             version[i] = r.version();
             i++;

@@ -32,22 +32,6 @@ public final class Jdbc {
         }
     }
 
-    /** A PostgreSQL array literal of the strings, quoted and escaped: a text[] value carried inside a text[] parameter. */
-    public static String textArrayLiteral(java.util.List<String> values) {
-        StringBuilder out = new StringBuilder("{");
-        for (String v : values == null ? java.util.List.<String>of() : values) {
-            if (out.length() > 1) {
-                out.append(',');
-            }
-            if (v == null) {
-                out.append("NULL");
-            } else {
-                out.append('"').append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            }
-        }
-        return out.append('}').toString();
-    }
-
     @FunctionalInterface
     public interface SqlStep {
         void run() throws SQLException;

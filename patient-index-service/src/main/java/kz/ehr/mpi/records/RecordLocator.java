@@ -13,6 +13,7 @@ import jakarta.transaction.Transactional;
 
 import io.agroal.api.AgroalDataSource;
 import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.events.db.PgArrays;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 
 /**
@@ -52,7 +53,7 @@ public class RecordLocator {
             col[5][i] = r.recordType();
             col[6][i] = r.occurredAt().toString();
             col[7][i] = r.facility();
-            col[8][i] = arrayLiteral(r.codes());
+            col[8][i] = PgArrays.textArrayLiteral(r.codes());
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO located_record (event_id, provider_id, local_id, iin, record_id, record_type, occurred_at, facility, codes)
@@ -66,27 +67,6 @@ public class RecordLocator {
             }
             ps.executeUpdate();
         }
-    }
-
-    /** The PostgreSQL literal of a text array (every element quoted, so any text reads back as it was). */
-    static String arrayLiteral(List<String> codes) {
-        StringBuilder sb = new StringBuilder(2 + codes.size() * 12).append('{');
-        for (int i = 0; i < codes.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append('"');
-            String s = codes.get(i);
-            for (int j = 0; j < s.length(); j++) {
-                char ch = s.charAt(j);
-                if (ch == '"' || ch == '\\') {
-                    sb.append('\\');
-                }
-                sb.append(ch);
-            }
-            sb.append('"');
-        }
-        return sb.append('}').toString();
     }
 
     /** The locator entry of an event: facility and codes from whichever type block it carries. */
