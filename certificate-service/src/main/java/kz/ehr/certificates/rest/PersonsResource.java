@@ -2,16 +2,9 @@ package kz.ehr.certificates.rest;
 
 import java.sql.SQLException;
 
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.quarkus.security.identity.SecurityIdentity;
@@ -21,7 +14,6 @@ import kz.ehr.certificates.projection.PersonEvents;
 import kz.ehr.events.projection.PersonEventTable;
 import kz.ehr.events.projection.PersonEventsResource;
 import kz.ehr.security.Caller;
-import kz.ehr.security.Roles;
 
 /** What the certificate service knows about a person, the evidence its eligibility rules read: ops, audited. */
 @Path("/api/v1/persons")
@@ -29,25 +21,13 @@ import kz.ehr.security.Roles;
 public class PersonsResource extends PersonEventsResource<Caller> {
     @Inject
     AccessAudit audit;
-    @Inject
-    SecurityIdentity identity;
 
     public PersonsResource() {
         super(PersonEvents.TABLE);
     }
 
-    @GET
-    @RolesAllowed(Roles.OPS)
-    @Path("/{personKey}/events")
-    @Produces(MediaType.APPLICATION_JSON)
-    public PersonEventTable.Page events(@PathParam("personKey") String personKey, @QueryParam("after") String after,
-                                        @QueryParam("limit") Integer limit, @HeaderParam(Caller.PURPOSE_HEADER) String purpose)
-            throws SQLException {
-        return read(personKey, after, limit, purpose);
-    }
-
     @Override
-    protected Caller caller(String purposeHeader) {
+    protected Caller caller(SecurityIdentity identity, String purposeHeader) {
         return Callers.withPurpose(identity, purposeHeader);
     }
 
