@@ -56,6 +56,11 @@ class AuditLogTests {
                         .then().extract().path("items[0].id")));
         given().auth().oauth2(auditor).queryParam("to", "soon").when().get("/api/v1/audit").then().statusCode(400)
                 .body("code", equalTo("INVALID_PARAMETER")).body("field", equalTo("to"));
+        // a number that is no number: the field at fault, not Jakarta REST's empty 404 (NumberParams)
+        given().auth().oauth2(auditor).queryParam("limit", "ten").when().get("/api/v1/audit").then().statusCode(400)
+                .contentType("application/problem+json").body("code", equalTo("INVALID_LIMIT")).body("field", equalTo("limit"));
+        given().auth().oauth2(auditor).queryParam("before", "1e3").when().get("/api/v1/audit").then().statusCode(400)
+                .body("code", equalTo("INVALID_BEFORE")).body("field", equalTo("before"));
         for (String method : List.of("PUT", "PATCH", "DELETE")) {
             given().auth().oauth2(auditor).contentType("application/json").body("{}").when().request(method, "/api/v1/audit")
                     .then().statusCode(405);

@@ -2,6 +2,7 @@ package kz.ehr.billing.it;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.sql.Connection;
@@ -92,5 +93,18 @@ class PersonEvidenceTests {
                 .body("code", equalTo("INVALID_PARAMETER")).body("field", equalTo("after"));
         ops().queryParam("limit", 0).get("/api/v1/persons/{key}/events", PERSON).then().statusCode(400)
                 .body("code", equalTo("INVALID_LIMIT")).body("field", equalTo("limit"));
+    }
+
+    /** Jakarta REST answers a query parameter it cannot convert with an empty 404; every service answers a problem. */
+    @Test
+    void aNumberThatIsNoNumberIsRefusedWithTheFieldAtFaultNotNotFound() {
+        ops().queryParam("limit", "ten").get("/api/v1/persons/{key}/events", PERSON).then().statusCode(400)
+                .contentType("application/problem+json").body("code", equalTo("INVALID_LIMIT"))
+                .body("field", equalTo("limit")).body("detail", containsString("\"ten\""));
+        ops().queryParam("limit", "99999999999").get("/api/v1/fraud/flags").then().statusCode(400)
+                .body("code", equalTo("INVALID_LIMIT")).body("field", equalTo("limit"));
+        ops().queryParam("version", "1.5").get("/api/v1/capitation/2026-01").then().statusCode(400)
+                .body("code", equalTo("INVALID_VERSION")).body("field", equalTo("version"));
+        ops().queryParam("limit", " 5 ").get("/api/v1/fraud/flags").then().statusCode(200);
     }
 }

@@ -17,6 +17,6 @@ public class IssuanceExceptionMapper implements ExceptionMapper<IssuanceExceptio
             case NOT_ELIGIBLE -> new Problem("https://ehr.kz/problems/not-eligible", "Not eligible for this certificate", 422,
                     e.getMessage(), e.code, null, e.reasons);
         };
-        return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
+        return p.response();
     }
 }

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -33,8 +32,7 @@ public class PersonsResource extends PersonEventsResource<Caller> {
 
     @Override
     protected RuntimeException refuse(String code, String field, String detail) {
-        Problem p = Problem.of(400, code, "Invalid page", detail, field);
-        return new WebApplicationException(Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build());
+        return new WebApplicationException(Problem.of(400, code, "Invalid page", detail, field).response());
     }
 
     @Override

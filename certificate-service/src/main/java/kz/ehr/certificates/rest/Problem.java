@@ -2,6 +2,8 @@ package kz.ehr.certificates.rest;
 
 import java.util.List;
 
+import jakarta.ws.rs.core.Response;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import kz.ehr.certificates.eligibility.Ineligibility;
@@ -18,5 +20,10 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public static Problem of(int status, String code, String title, String detail, String field) {
         return new Problem(ProblemDetails.type("https://ehr.kz/problems/", code), title, status, detail, code, field, null);
+    }
+
+    /** This problem as the answer. */
+    public Response response() {
+        return Response.status(status).type(MEDIA_TYPE).entity(this).build();
     }
 }

@@ -78,6 +78,12 @@ class FloodShapesTests {
                 .body("field", org.hamcrest.Matchers.equalTo("after"));
         CertificateLifecycleTests.ops().queryParam("limit", 0).when().get("/api/v1/persons/" + iin + "/events")
                 .then().statusCode(400).body("code", org.hamcrest.Matchers.equalTo("INVALID_LIMIT"));
+        // a number that is no number: the field at fault, not Jakarta REST's empty 404 (NumberParams)
+        CertificateLifecycleTests.ops().queryParam("limit", "ten").when().get("/api/v1/persons/" + iin + "/events")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", org.hamcrest.Matchers.equalTo("INVALID_LIMIT")).body("field", org.hamcrest.Matchers.equalTo("limit"));
+        CertificateLifecycleTests.ops().queryParam("limit", "ten").when().get("/api/v1/ops/dead-letters")
+                .then().statusCode(400).body("code", org.hamcrest.Matchers.equalTo("INVALID_LIMIT"));
     }
 
     @Test

@@ -308,6 +308,10 @@ class PatientIndexTests {
         staff().get("/api/v1/patients/search").then().statusCode(400).body("code", equalTo("SEARCH_TOO_BROAD"));
         staff().queryParam("birthDate", "1990-13-45").get("/api/v1/patients/search").then().statusCode(400)
                 .body("field", equalTo("birthDate"));
+        // a number that is no number: the field at fault, not Jakarta REST's empty 404 (NumberParams)
+        staff().queryParam("lastName", "Ахметов").queryParam("limit", "ten").get("/api/v1/patients/search").then()
+                .statusCode(400).contentType("application/problem+json").body("code", equalTo("INVALID_LIMIT"))
+                .body("field", equalTo("limit"));
 
         // a read without a stated purpose is refused, and the auditor sees who read whom and why
         String reader = "dr-" + UUID.randomUUID();

@@ -1,0 +1,15 @@
+package kz.ehr.mpi.rest;
+
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+
+import kz.ehr.events.problem.NumberParams;
+
+/** The patient index's whole-number query parameters: a non-number is its 400 problem ({@link NumberParams}). */
+@Provider
+public class MpiNumberParams extends NumberParams {
+    @Override
+    protected Response problem(String code, String field, String detail) {
+        return Problems.response(400, code, field, detail).build();
+    }
+}
