@@ -31,11 +31,77 @@ import kz.ehr.simulator.output.SourceRecord;
  * pipeline ({@link PipelineBench}; last, as it loads the most, and its summary lines are the run's last lines).
  */
 public final class Bench {
+    /** The scenarios, in the order they run (pipeline last), and {@code report} (re-render, no platform). */
+    static final List<String> SCENARIOS = List.of("kafka", "postgres", "ingestion", "mpi", "fraud", "verify", "capitation",
+            "e2e", "pipeline");
+    static final String USAGE = """
+            usage: ./ehr bench [--only SCENARIO,…] [options]   (starts the platform unless it is up; writes docs/benchmarks.md)
+              --only LIST            kafka,postgres,ingestion,mpi,fraud,verify,capitation,e2e,pipeline (default all),
+                                     or report (re-render docs/benchmarks.md from benchmarks.json; no platform)
+              --records N            pipeline: records streamed (default 1000000; run on a fresh platform)
+              --catch-up-timeout S   pipeline: seconds to wait for every consumer and outbox (default 1800)
+              --pipeline-seed S      pipeline: the stream's seed (default: the time, so record ids are new each run)
+              --persons N --seed S --error-scale X   ingestion/mpi/fraud load (defaults 3000, 7, 1)
+              --batch N --concurrency C              REST batches (defaults 1000, 2)
+              --kafka-records N      raw Kafka producer records (default 200000)
+              --pg-rows N --pg-batch N               raw PostgreSQL insert (defaults 100000, 1000)
+              --samples N --e2e-timeout S            e2e latency (defaults 30, 30)
+              --mpi-persons N --fraud-settle S --verify-seconds S --capitation-month YYYY-MM
+              --out DIR              where benchmarks.md/.json go (default docs)
+              --host H --ports P1,P2,P3,P4 --keys p:k,… --staff-token T --kafka H:P --kafka-credentials DIR
+              --pg-host H --pg-port P --pg-user U --pg-password W   (the launcher passes these)
+            """;
+    private static final Set<String> OPTIONS = Set.of("--only", "--out", "--host", "--ports", "--staff-token", "--keys",
+            "--kafka-credentials", "--kafka", "--persons", "--seed", "--error-scale", "--batch", "--concurrency",
+            "--kafka-records", "--pg-rows", "--pg-batch", "--samples", "--e2e-timeout", "--mpi-persons", "--fraud-settle",
+            "--verify-seconds", "--capitation-month", "--records", "--pipeline-seed", "--catch-up-timeout", "--pg-host",
+            "--pg-port", "--pg-user", "--pg-password");
+
     private Bench() {
     }
 
+    /**
+     * What is wrong with these arguments, or null: an option this bench does not know (a typo would otherwise run the
+     * whole default bench), an option without its value, a scenario that does not exist.
+     */
+    static String problem(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--check")) {
+                continue;
+            }
+            if (!OPTIONS.contains(args[i])) {
+                return "unknown option " + args[i];
+            }
+            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                return args[i] + " needs a value";
+            }
+            i++;
+        }
+        String only = arg(args, "--only", null);
+        if (only != null && !only.equals("report")) {
+            for (String s : only.split(",")) {
+                if (!SCENARIOS.contains(s)) {
+                    return "unknown scenario " + s + " in --only";
+                }
+            }
+        }
+        return null;
+    }
+
     public static void main(String[] args) throws Exception {
-        Set<String> only = Set.copyOf(Arrays.asList(arg(args, "--only", "kafka,postgres,ingestion,mpi,fraud,verify,capitation,e2e,pipeline").split(",")));
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.print(USAGE);
+            return;
+        }
+        String problem = problem(args);
+        if (problem != null) {
+            System.err.print(problem + "\n" + USAGE);
+            System.exit(2);
+        }
+        if (Arrays.asList(args).contains("--check")) {
+            return;   // the launcher asks before it starts a platform for a run that would stop at once
+        }
+        Set<String> only = Set.copyOf(Arrays.asList(arg(args, "--only", String.join(",", SCENARIOS)).split(",")));
         Path docs = Path.of(arg(args, "--out", "docs"));
         if (only.equals(Set.of("report"))) {
             // rendering needs no platform, broker or database: before any of them is touched
