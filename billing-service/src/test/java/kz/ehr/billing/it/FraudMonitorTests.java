@@ -205,8 +205,11 @@ class FraudMonitorTests {
         if (!doctor.startsWith("NAT")) {
             return doctor + "-" + suffix;
         }
-        LocalDate born = LocalDate.of(1950, 1, 1).plusDays(Integer.parseInt(suffix) * 10L + Integer.parseInt(doctor.substring(3)));
-        for (int serial = 9_990; ; serial++) {
+        // an IIN is valid for a birth date up to today: cases numbered from 2,500 on (BoundedScreeningTests' 50,000 on) are
+        // born 1900-1968, with serials by block of 25,000
+        long k = Integer.parseInt(suffix) * 10L + Integer.parseInt(doctor.substring(3));
+        LocalDate born = k < 25_000 ? LocalDate.of(1950, 1, 1).plusDays(k) : LocalDate.of(1900, 1, 1).plusDays(k % 25_000);
+        for (int serial = k < 25_000 ? 9_990 : 5_000 + 100 * (int) (k / 25_000 - 1); ; serial++) {
             String iin = kz.ehr.identity.Iin.issue(born, "M", serial);
             if (iin != null) {
                 return iin;
@@ -409,13 +412,25 @@ class FraudMonitorTests {
             for (int i = 0; i < 8; i++) {
                 // a resubmission now and then (possibly of a visit of this same batch), with other person, doctor, day or time
                 String name = visits > 0 && r.nextInt(5) == 0 ? "v" + r.nextInt(visits) : "v" + visits++;
-                batch.add(visit(name, "R" + r.nextInt(12), r.nextInt(5) == 0 ? B : A, r.nextInt(4) == 0 ? "D2" : "D1",
+                batch.add(visit(name, "R" + r.nextInt(12), r.nextInt(5) == 0 ? B : A, randomDoctor(r),
                         "2025-10-%02dT%02d:%02d:00Z".formatted(20 + r.nextInt(2), 3 + r.nextInt(4), 15 * r.nextInt(4)),
                         r.nextBoolean() ? "S1" : "S2"));
             }
             batches.add(batch);
         }
         return batches;
+    }
+
+    /**
+     * D1 or D2 (a polyclinic's own ids) or NAT1, a national id: its day at both polyclinics is one doctor's day, read
+     * across polyclinics (DOCTOR_TWO_POLYCLINICS).
+     */
+    static String randomDoctor(java.util.Random r) {
+        return switch (r.nextInt(6)) {
+            case 0 -> "D2";
+            case 1, 2 -> "NAT1";
+            default -> "D1";
+        };
     }
 
     static List<List<Fact>> randomStream(java.util.Random r) {
@@ -437,7 +452,7 @@ class FraudMonitorTests {
                 } else {
                     // now and then a resubmission of an earlier visit, possibly with other facts
                     String name = visits > 0 && kind == 5 ? "v" + r.nextInt(visits) : "v" + visits++;
-                    batch.add(visit(name, person, bin, r.nextBoolean() ? "D1" : "D2",
+                    batch.add(visit(name, person, bin, randomDoctor(r),
                             "2025-10-%02dT%02d:%02d:00Z".formatted(1 + r.nextInt(28), 3 + r.nextInt(3), 10 * r.nextInt(6)),
                             r.nextBoolean() ? "S1" : "S2"));
                 }

@@ -227,6 +227,50 @@ final class ScreeningReads {
         ScreeningMeter.read(n);
     }
 
+    /**
+     * What {@link #readDayScopes} reads of a doctor's day: the visits at one polyclinic ({@code polyclinicBin}), or at every
+     * polyclinic (null: a doctor id that is a national identifier); {@code touched}: the batch's doctor-days within it.
+     */
+    record DayScope(String doctorId, java.time.LocalDate date, String polyclinicBin, List<Affected.DoctorDayKey> touched) {
+    }
+
+    /**
+     * Every visit of the scopes, as {@code c} sees them, by doctor's day and polyclinic, unless there are more than
+     * {@code limit}: then it stops reading there and returns {@code limit + 1} (what {@code out} holds is then partial).
+     * Returns the rows read.
+     */
+    static int readDayScopes(Connection c, List<DayScope> scopes, int limit, Map<CrossDay, Map<String, List<DayVisit>>> out)
+            throws SQLException {
+        if (scopes.isEmpty()) {
+            return 0;
+        }
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT v.polyclinic_bin, v.doctor_id, v.visit_date, v.rec_key, v.start_at, v.end_at, v.near_mark, v.flagged
+                FROM unnest(?::text[], ?::date[], ?::text[]) d(doc, day, bin)
+                  JOIN visit v ON v.doctor_id = d.doc AND v.visit_date = d.day AND (d.bin IS NULL OR v.polyclinic_bin = d.bin)
+                LIMIT ?""")) {
+            ps.setArray(1, c.createArrayOf("text", scopes.stream().map(DayScope::doctorId).toArray()));
+            ps.setArray(2, c.createArrayOf("date", scopes.stream().map(d -> java.sql.Date.valueOf(d.date())).toArray()));
+            ps.setArray(3, c.createArrayOf("text", scopes.stream().map(DayScope::polyclinicBin).toArray()));
+            ps.setInt(4, limit + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                CrossDay last = null;
+                while (rs.next()) {
+                    String bin = rs.getString(1), doctor = rs.getString(2);
+                    java.time.LocalDate date = Jdbc.date(rs, 3);
+                    CrossDay day = last != null && last.doctorId().equals(doctor) && last.date().equals(date) ? last : new CrossDay(doctor, date);
+                    last = day;
+                    out.computeIfAbsent(day, k -> new HashMap<>(2)).computeIfAbsent(bin, k -> new ArrayList<>())
+                            .add(new DayVisit(rs.getString(4), Jdbc.instant(rs, 5), Jdbc.instant(rs, 6), rs.getBoolean(7), rs.getBoolean(8)));
+                    n++;
+                }
+            }
+        }
+        ScreeningMeter.read(n);
+        return n;
+    }
+
     /** A doctor's day at every polyclinic, for a doctor id that is a national identifier. */
     record CrossDay(String doctorId, java.time.LocalDate date) {
     }
