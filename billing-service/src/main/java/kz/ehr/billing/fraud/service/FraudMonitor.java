@@ -303,6 +303,7 @@ public class FraudMonitor {
             if (rows > run.budget) {
                 // the next chunks smaller (a day this large on its own pays this read once per batch: at most one step)
                 visitsPerScope = Math.max(visitsPerScope, (double) rows / n);
+                byDay.clear(); // not held while the counted way reads its steps
                 Set<Affected.DoctorDayKey> days = new LinkedHashSet<>();
                 chunk.forEach(s -> days.addAll(s.touched()));
                 screenDoctorDays(run, days);
