@@ -22,6 +22,12 @@ import kz.ehr.events.SourceRef;
  * enterprises during the batch is one of the linked sources, so what an event sees here is what it would see in the
  * table had the events before it been written one by one. Plain JDBC: {@link MpiLinks}' batch path, measured by
  * CertificateStreamBench.
+ * <p>
+ * Two consumers (different partitions of mpi.links.v1) may load the same rows: a merge names an enterprise whose
+ * events live on another partition. So before it reads, a batch takes a transaction-scoped advisory lock per enterprise
+ * and per source it names ({@link #lock}), and the rows it reads stay its own until it commits. Advisory locks, not
+ * {@code FOR UPDATE}: what must be locked is a set that can grow (a row moving into an enterprise, a source not yet
+ * linked), and row locks hold only rows that exist and are seen.
  */
 final class LinkState {
     /** A link row; {@code changed} when it must be written, {@code relinked} when an event's upsert (not the golden follow-up) changed it. */
@@ -63,6 +69,50 @@ final class LinkState {
                 sources.putIfAbsent(key(s.getProviderId(), s.getLocalId()), new String[] {s.getProviderId(), s.getLocalId()});
             }
         }
+        Set<String> locked = new LinkedHashSet<>();
+        for (String enterprise : enterprises) {
+            locked.add(enterpriseLock(enterprise));
+        }
+        for (String source : sources.keySet()) {
+            locked.add("mpi_link source " + source);
+        }
+        lock(c, locked);
+        LinkState state = read(c, enterprises, sources);
+        // a source may still lie in an enterprise no event names (a move that did not name where it came from): a batch
+        // following that enterprise's golden IIN would read and rewrite the row, so it is locked too and the rows read
+        // again under it (rare; out of the global order, so a deadlock is possible, and the consumer retries 40P01)
+        Set<String> more = new LinkedHashSet<>();
+        for (String source : sources.keySet()) {
+            Row row = state.rows.get(source);
+            if (row != null && !enterprises.contains(row.enterprise)) {
+                more.add(enterpriseLock(row.enterprise));
+            }
+        }
+        if (!more.isEmpty()) {
+            lock(c, more);
+            state = read(c, enterprises, sources);
+        }
+        return state;
+    }
+
+    /**
+     * Transaction-scoped advisory locks on these names, in one statement, taken in the order of their lock keys: two
+     * batches that name some of the same enterprises or sources wait for each other and cannot deadlock here.
+     */
+    private static void lock(Connection c, Set<String> names) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(pg_advisory_xact_lock(k)) FROM
+                  (SELECT DISTINCT hashtextextended(n, 0) k FROM unnest(?::text[]) n ORDER BY k) s""")) {
+            ps.setArray(1, c.createArrayOf("text", names.toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
+    private static String enterpriseLock(String enterprise) {
+        return "mpi_link enterprise " + enterprise;
+    }
+
+    private static LinkState read(Connection c, Set<String> enterprises, Map<String, String[]> sources) throws SQLException {
         String[] providers = new String[sources.size()];
         String[] localIds = new String[sources.size()];
         int i = 0;
