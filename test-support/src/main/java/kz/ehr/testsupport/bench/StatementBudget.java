@@ -27,8 +27,32 @@ public final class StatementBudget {
     private StatementBudget() {
     }
 
-    /** Loads auto_explain into this session: every statement, nested ones too, with its buffers, as JSON. */
+    /** The role settings a superuser gives a service's (non-superuser) role so that its sessions log as {@link #explain} asks. */
+    static final String ROLE_SETTINGS = "session_preload_libraries = 'auto_explain', auto_explain.log_min_duration = 0,"
+            + " auto_explain.log_analyze = on, auto_explain.log_buffers = on, auto_explain.log_timing = off,"
+            + " auto_explain.log_format = json, auto_explain.log_nested_statements = on";
+
+    /**
+     * Loads auto_explain into this session: every statement, nested ones too, with its buffers, as JSON. Only a superuser
+     * may load it; a service's own role (the tests' databases have one) gets it from its role settings instead: for each
+     * of {@link #ROLE_SETTINGS}, {@code ALTER ROLE <the bench's app role> SET …} as a superuser, and {@code RESET ALL}
+     * after the run.
+     */
     public static void explain(Statement st) throws SQLException {
+        try (var rs = st.executeQuery("SELECT current_setting('auto_explain.log_min_duration', true) = '0'"
+                + " AND current_setting('auto_explain.log_format', true) = 'json'"
+                + " AND current_setting('auto_explain.log_nested_statements', true) = 'on'"
+                + " AND current_setting('auto_explain.log_buffers', true) = 'on'")) {
+            if (rs.next() && rs.getBoolean(1)) {
+                return;
+            }
+        }
+        try (var rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+            if (rs.next() && !rs.getBoolean(1)) {
+                throw new IllegalStateException("auto_explain: role " + st.getConnection().getMetaData().getUserName()
+                        + " may not load it; as a superuser, ALTER ROLE it SET each of: " + ROLE_SETTINGS);
+            }
+        }
         st.execute("LOAD 'auto_explain'");
         st.execute("SET auto_explain.log_min_duration = 0");
         st.execute("SET auto_explain.log_analyze = on");
