@@ -56,13 +56,10 @@ class ConcurrentLinkBatchesTests {
         String p = "P-" + UUID.randomUUID();
         String gx = Records.newIin();
         String gp = Records.newIin();
+        SourceRef x1 = linked(x, gx);
+        SourceRef p1 = linked(p, gp);
+        SourceRef p2 = linked(p, gp);
         String gp2 = Records.newIin();
-        SourceRef x1 = source();
-        SourceRef p1 = source();
-        SourceRef p2 = source();
-        insert(x1, x, gx);
-        insert(p1, p, gp);
-        insert(p2, p, gp);
 
         // A (X's partition): P merged into X, p1 with it; B (P's partition): P's IIN corrected, p2 all it has left
         runConcurrently(Records.linkEvent("MERGED", x, p, gx, List.of(x1, p1)),
@@ -76,14 +73,12 @@ class ConcurrentLinkBatchesTests {
     @Test
     void aSourceMovedWithoutNamingItsFormerEnterpriseIsNotRewrittenByThatEnterprisesFollowUp() throws Exception {
         String e = "E-" + UUID.randomUUID();
-        String f = "F-" + UUID.randomUUID();
         String ge = Records.newIin();
-        String ge2 = Records.newIin();
+        SourceRef s = linked(e, ge);
+        SourceRef e1 = linked(e, ge);
+        String f = "F-" + UUID.randomUUID();
         String gf = Records.newIin();
-        SourceRef s = source();
-        SourceRef e1 = source();
-        insert(s, e, ge);
-        insert(e1, e, ge);
+        String ge2 = Records.newIin();
 
         // A: s linked to F by an event that does not say it came from E; B: E's IIN corrected, e1 all it has left
         runConcurrently(Records.linkEvent("LINKED", f, null, gf, List.of(s)),
@@ -121,16 +116,15 @@ class ConcurrentLinkBatchesTests {
         }
     }
 
-    private static SourceRef source() {
-        return new SourceRef("kmis", "K-" + UUID.randomUUID(), null);
-    }
 
     private static Connection connect() throws Exception {
         return DriverManager.getConnection(ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class),
                 TestPlatform.pgUser(), TestPlatform.pgPassword());
     }
 
-    private static void insert(SourceRef s, String enterprise, String golden) throws Exception {
+    /** A new source record, already linked to this enterprise and golden IIN. */
+    private static SourceRef linked(String enterprise, String golden) throws Exception {
+        SourceRef s = new SourceRef("kmis", "K-" + UUID.randomUUID(), null);
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO mpi_link (provider_id, local_id, enterprise_id, golden_iin, event_id) VALUES (?, ?, ?, ?, 'seed')")) {
             ps.setString(1, s.getProviderId());
@@ -139,6 +133,7 @@ class ConcurrentLinkBatchesTests {
             ps.setString(4, golden);
             ps.executeUpdate();
         }
+        return s;
     }
 
     /** The row's enterprise and golden IIN. */
