@@ -27,6 +27,7 @@ import kz.ehr.certificates.eligibility.EligibilityRules;
 import kz.ehr.certificates.eligibility.PersonFacts;
 import kz.ehr.certificates.outbox.Outbox;
 import kz.ehr.certificates.projection.PersonFactsLoader;
+import kz.ehr.certificates.revocation.CertificateRevoker;
 import kz.ehr.certificates.signing.SigningKeys;
 import kz.ehr.identity.IdentifierProblem;
 import kz.ehr.identity.Iin;
@@ -42,6 +43,8 @@ public class CertificateIssuer {
     AgroalDataSource dataSource;
     @Inject
     PersonFactsLoader factsLoader;
+    @Inject
+    CertificateRevoker revoker;
     @Inject
     SigningKeys keys;
     @Inject
@@ -77,6 +80,9 @@ public class CertificateIssuer {
             throw new IssuanceException(IssuanceException.Kind.INVALID_REQUEST, iinProblem.get().code(), "iin",
                     "iin " + iinProblem.get().reason(), null);
         }
+        // a death, registration or identity change being applied now is committed before the facts are read, and one
+        // that comes later waits for this certificate and then revokes it
+        revoker.takeTurnsWithIssuing(List.of(iin));
         PersonFacts facts = factsLoader.load(iin);
         Decision decision = rules.evaluate(type, facts, today);
         if (!decision.eligible()) {

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 
 import kz.ehr.events.MpiLinkEvent;
 import kz.ehr.events.SourceRef;
+import kz.ehr.events.db.AdvisoryLocks;
 
 /**
  * The {@code mpi_link} rows a batch of link events can read or change, in memory: every row of the enterprises the
@@ -25,8 +26,8 @@ import kz.ehr.events.SourceRef;
  * <p>
  * Two consumers (different partitions of mpi.links.v1) may load the same rows: a merge names an enterprise whose
  * events live on another partition. So before it reads, a batch takes a transaction-scoped advisory lock per enterprise
- * and per source it names ({@link #lock}), and the rows it reads stay its own until it commits. Advisory locks, not
- * {@code FOR UPDATE}: what must be locked is a set that can grow (a row moving into an enterprise, a source not yet
+ * and per source it names ({@link AdvisoryLocks#lock}), and the rows it reads stay its own until it commits. Advisory
+ * locks, not {@code FOR UPDATE}: what must be locked is a set that can grow (a row moving into an enterprise, a source not yet
  * linked), and row locks hold only rows that exist and are seen.
  */
 final class LinkState {
@@ -76,7 +77,7 @@ final class LinkState {
         for (String source : sources.keySet()) {
             locked.add("mpi_link source " + source);
         }
-        lock(c, locked);
+        AdvisoryLocks.lock(c, locked);
         LinkState state = read(c, enterprises, sources);
         // a source may still lie in an enterprise no event names (a move that did not name where it came from): a batch
         // following that enterprise's golden IIN would read and rewrite the row, so it is locked too and the rows read
@@ -89,23 +90,10 @@ final class LinkState {
             }
         }
         if (!more.isEmpty()) {
-            lock(c, more);
+            AdvisoryLocks.lock(c, more);
             state = read(c, enterprises, sources);
         }
         return state;
-    }
-
-    /**
-     * Transaction-scoped advisory locks on these names, in one statement, taken in the order of their lock keys: two
-     * batches that name some of the same enterprises or sources wait for each other and cannot deadlock here.
-     */
-    private static void lock(Connection c, Set<String> names) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT count(pg_advisory_xact_lock(k)) FROM
-                  (SELECT DISTINCT hashtextextended(n, 0) k FROM unnest(?::text[]) n ORDER BY k) s""")) {
-            ps.setArray(1, c.createArrayOf("text", names.toArray()));
-            ps.executeQuery().close();
-        }
     }
 
     private static String enterpriseLock(String enterprise) {

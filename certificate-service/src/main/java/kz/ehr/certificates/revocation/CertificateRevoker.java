@@ -24,6 +24,7 @@ import kz.ehr.certificates.Certificate;
 import kz.ehr.certificates.eligibility.RevocationRules;
 import kz.ehr.certificates.outbox.Outbox;
 import kz.ehr.events.CertificateEvent;
+import kz.ehr.events.db.AdvisoryLocks;
 
 /**
  * Revokes active certificates and records a REVOKED event for each in the outbox, in the caller's transaction.
@@ -74,12 +75,27 @@ public class CertificateRevoker {
         return first;
     }
 
+    /**
+     * Issuing to these persons and revoking their certificates take turns until this transaction ends. An issue reads
+     * the person's facts, then inserts the certificate; a revocation reads the active certificates. Without turns a
+     * death committed between the two is seen by neither: the issue read the facts before it, the revocation could not
+     * see the uncommitted certificate, and a dead person's certificate stayed valid (ConcurrentIssueAndRevocationTests).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void takeTurnsWithIssuing(Collection<String> iins) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            AdvisoryLocks.lock(c, iins.stream().map(iin -> "certificates person " + iin).toList());
+        }
+    }
+
     /** Revokes every active certificate of these persons whose type the revocation names; returns how many. */
     @Transactional(Transactional.TxType.MANDATORY)
     public int revoke(Collection<String> iins, RevocationRules.Revocation revocation, String causeEventId) throws SQLException {
         if (iins.isEmpty()) {
             return 0;
         }
+        // after an issue to one of them that is under way has committed, and before one that starts now reads facts
+        takeTurnsWithIssuing(iins);
         // rows locked as they are read: of two transactions revoking one certificate, the second waits, re-reads the
         // row, finds it revoked and skips it (what UPDATE … WHERE revoked_at IS NULL did), so it is revoked once
         return revokeAndRecord(Certificate.<Certificate>find("iin in ?1 and type in ?2 and revokedAt is null",

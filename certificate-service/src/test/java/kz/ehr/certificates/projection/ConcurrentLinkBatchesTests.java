@@ -148,7 +148,7 @@ class ConcurrentLinkBatchesTests {
         }
     }
 
-    private static boolean waitsForALock(long pid) throws Exception {
+    static boolean waitsForALock(long pid) throws Exception {
         if (pid == 0) {
             return false;
         }
@@ -161,7 +161,7 @@ class ConcurrentLinkBatchesTests {
         }
     }
 
-    private static long backendPid(Connection c) throws Exception {
+    static long backendPid(Connection c) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_backend_pid()"); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
