@@ -179,6 +179,13 @@ public class FraudMonitor {
         return run.reconcile.raised;
     }
 
+    /** The persons' chunked read (until 2026-12-04 a count of every touched person's visits, then the read: BillingStreamBench). */
+    private final ChunkedRead personChunks = new ChunkedRead(8);
+
+    /**
+     * The touched persons: the prefetched ones by their prefetched sizes, the others read whole in chunks with a limit
+     * ({@link ChunkedRead}); a chunk that reaches it goes the counted way (sizes, groups, pages).
+     */
     private void screenPersons(Run run) throws SQLException {
         Set<String> covered = run.stored == null ? Set.of() : run.stored.persons();
         List<String> keys = new ArrayList<>();
@@ -192,28 +199,57 @@ public class FraudMonitor {
                 uncovered.add(key);
             }
         }
-        sizes.putAll(ScreeningReads.personSizes(run.c, uncovered));
-        keys.addAll(uncovered);
+        if (!keys.isEmpty()) {
+            screenPersons(run, keys, sizes);
+        }
+        personChunks.run(uncovered, run.budget, new ChunkedRead.Step<String, Map<String, List<Affected.VisitState>>>() {
+            @Override
+            public ChunkedRead.Read<Map<String, List<Affected.VisitState>>> read(List<String> chunk, int limit) throws SQLException {
+                long t = StepTimings.start();
+                var read = ScreeningReads.readPersonVisits(run.c, chunk, limit);
+                StepTimings.add("mon.visits", t);
+                return read;
+            }
+
+            @Override
+            public void screen(List<String> chunk, Map<String, List<Affected.VisitState>> read) throws SQLException {
+                screenGroup(run, new HashSet<>(chunk), read);
+            }
+
+            @Override
+            public void counted(List<String> chunk) throws SQLException {
+                screenPersons(run, chunk, ScreeningReads.personSizes(run.c, chunk));
+            }
+        });
+    }
+
+    /** Persons of known sizes, in groups of at most the step's budget; a person above it on its own, page by page. */
+    private void screenPersons(Run run, List<String> keys, Map<String, Long> sizes) throws SQLException {
         List<String> large = new ArrayList<>();
         for (List<String> group : ScreeningReads.groups(keys, sizes, run.budget, large)) {
-            Map<String, Boolean> storedNearMark = new HashMap<>();
-            Set<String> flagged = new HashSet<>();
-            Map<String, PersonContext> persons = loadPersons(run.c, new HashSet<>(group), run.affected.knownPersons(), storedNearMark,
-                    flagged, run.stored, run.affected.writtenVisits(), policies.fraud().ghostPatients());
-            long t = StepTimings.start();
-            for (PersonContext p : persons.values()) {
-                for (PersonScreening.Screened s : run.screen.inOrder(p)) {
-                    String key = s.visit().visitKey();
-                    run.take(p, s, storedNearMark.get(key), flagged.contains(key));
-                }
-            }
-            StepTimings.add("mon.personRules", t);
-            run.marks.write(run.c);
-            run.flushIfFull();
+            screenGroup(run, new HashSet<>(group), null);
         }
         for (String key : large) {
             sweepPerson(run, key);
         }
+    }
+
+    /** {@code visits}: the group's visits as read, or null to read them (or take them from the prefetch). */
+    private void screenGroup(Run run, Set<String> group, Map<String, List<Affected.VisitState>> visits) throws SQLException {
+        Map<String, Boolean> storedNearMark = new HashMap<>();
+        Set<String> flagged = new HashSet<>();
+        Map<String, PersonContext> persons = loadPersons(run.c, group, run.affected.knownPersons(), storedNearMark,
+                flagged, run.stored, run.affected.writtenVisits(), visits, policies.fraud().ghostPatients());
+        long t = StepTimings.start();
+        for (PersonContext p : persons.values()) {
+            for (PersonScreening.Screened s : run.screen.inOrder(p)) {
+                String key = s.visit().visitKey();
+                run.take(p, s, storedNearMark.get(key), flagged.contains(key));
+            }
+        }
+        StepTimings.add("mon.personRules", t);
+        run.marks.write(run.c);
+        run.flushIfFull();
     }
 
     /** A person too large to hold: facts once, then visits page by page in the order the person rules sweep them. */
@@ -280,80 +316,86 @@ public class FraudMonitor {
         screenRead(run, read);
     }
 
-    /** Visits per day scope seen by the last chunks read (a running mean), for the size of the next chunk. */
-    private volatile double visitsPerScope = 8;
+    /** The day scopes' chunked read (until 2026-12-04 a count of every touched doctor's day, then the read: 12 % + 11 % of billing's statement time on the simulator's stream, BillingStreamBench). */
+    private final ChunkedRead dayChunks = new ChunkedRead(8);
 
     /**
-     * Day scopes read whole without counting them first (until 2026-12-04 a count of every touched doctor's day, then the
-     * read: the two visited the same rows, 12 % + 11 % of billing's statement time on the simulator's stream,
-     * BillingStreamBench). Chunks of scopes expected to hold half the step's budget are read with a limit of the budget;
-     * a chunk that reaches it is screened the counted way instead (its sizes, then groups or pages), so what one step
-     * holds stays bounded for any shape (a flood of one doctor-day).
+     * Day scopes read whole without counting them first, in chunks with a limit ({@link ChunkedRead}); a chunk that
+     * reaches it goes the counted way ({@link #screenDoctorDays}, {@link #screenCrossDays}).
      */
     private void screenRead(Run run, List<ScreeningReads.DayScope> scopes) throws SQLException {
-        int i = 0;
-        while (i < scopes.size()) {
-            int n = (int) Math.max(1, Math.min(scopes.size() - i, run.budget / (2 * visitsPerScope)));
-            List<ScreeningReads.DayScope> chunk = scopes.subList(i, i + n);
-            i += n;
-            long t = StepTimings.start();
-            Map<ScreeningReads.CrossDay, Map<String, List<ScreeningReads.DayVisit>>> byDay = new HashMap<>();
-            int rows = ScreeningReads.readDayScopes(run.c, chunk, run.budget, byDay);
-            t = StepTimings.add("mon.doctorDays", t);
-            if (rows > run.budget) {
-                // the next chunks smaller (a day this large on its own pays this read once per batch: at most one step)
-                visitsPerScope = Math.max(visitsPerScope, (double) rows / n);
-                byDay.clear(); // not held while the counted way reads its steps
+        dayChunks.run(scopes, run.budget, new ChunkedRead.Step<ScreeningReads.DayScope, Map<ScreeningReads.CrossDay, Map<String, List<ScreeningReads.DayVisit>>>>() {
+            @Override
+            public ChunkedRead.Read<Map<ScreeningReads.CrossDay, Map<String, List<ScreeningReads.DayVisit>>>> read(List<ScreeningReads.DayScope> chunk, int limit)
+                    throws SQLException {
+                long t = StepTimings.start();
+                var read = ScreeningReads.readDayScopes(run.c, chunk, limit);
+                StepTimings.add("mon.doctorDays", t);
+                return read;
+            }
+
+            @Override
+            public void screen(List<ScreeningReads.DayScope> chunk, Map<ScreeningReads.CrossDay, Map<String, List<ScreeningReads.DayVisit>>> byDay)
+                    throws SQLException {
+                screenDayScopes(run, chunk, byDay);
+            }
+
+            @Override
+            public void counted(List<ScreeningReads.DayScope> chunk) throws SQLException {
                 Set<Affected.DoctorDayKey> days = new LinkedHashSet<>();
                 chunk.forEach(s -> days.addAll(s.touched()));
                 screenDoctorDays(run, days);
                 screenCrossDays(run, days);
-                continue;
             }
-            visitsPerScope = Math.max(1, (visitsPerScope + (double) rows / n) / 2);
-            for (ScreeningReads.DayScope scope : chunk) {
-                ScreeningReads.CrossDay cross = new ScreeningReads.CrossDay(scope.doctorId(), scope.date());
-                Map<String, List<ScreeningReads.DayVisit>> bins = byDay.getOrDefault(cross, Map.of());
-                boolean flagged = false;
-                for (List<ScreeningReads.DayVisit> list : bins.values()) {
-                    for (ScreeningReads.DayVisit v : list) {
-                        if (v.flagged()) {
-                            run.pending.flaggedNow.add(v.visitKey());
-                            flagged = true;
-                        }
+        });
+    }
+
+    /** The doctor-day rules and the cross rule over day scopes read whole. */
+    private void screenDayScopes(Run run, List<ScreeningReads.DayScope> chunk,
+                                 Map<ScreeningReads.CrossDay, Map<String, List<ScreeningReads.DayVisit>>> byDay) throws SQLException {
+        long t = StepTimings.start();
+        for (ScreeningReads.DayScope scope : chunk) {
+            ScreeningReads.CrossDay cross = new ScreeningReads.CrossDay(scope.doctorId(), scope.date());
+            Map<String, List<ScreeningReads.DayVisit>> bins = byDay.getOrDefault(cross, Map.of());
+            boolean flagged = false;
+            for (List<ScreeningReads.DayVisit> list : bins.values()) {
+                for (ScreeningReads.DayVisit v : list) {
+                    if (v.flagged()) {
+                        run.pending.flaggedNow.add(v.visitKey());
+                        flagged = true;
                     }
                 }
-                // a national doctor's day seen at one polyclinic, screened whole here: the cross rule finds nothing there
-                // and withdraws its open flags of these visits
-                boolean wholeCross = scope.polyclinicBin() == null && bins.size() == 1
-                        && scope.touched().stream().anyMatch(d -> bins.containsKey(d.polyclinicBin()));
-                for (Affected.DoctorDayKey day : scope.touched()) {
-                    List<ScreeningReads.DayVisit> list = bins.get(day.polyclinicBin());
-                    if (list == null) {
-                        continue;
-                    }
-                    List<DoctorDay.Slot> slots = new ArrayList<>(list.size());
-                    for (ScreeningReads.DayVisit v : list) {
-                        slots.add(new DoctorDay.Slot(v.visitKey(), v.start(), v.end(), v.nearMark()));
-                        run.pending.doctorScope.add(v.visitKey());
-                        if (wholeCross) {
-                            run.pending.crossScope.add(v.visitKey());
-                        }
-                    }
-                    run.pending.findings.addAll(run.screen.screenDoctorDay(new DoctorDay(day.doctorId(), day.date(), slots)));
+            }
+            // a national doctor's day seen at one polyclinic, screened whole here: the cross rule finds nothing there
+            // and withdraws its open flags of these visits
+            boolean wholeCross = scope.polyclinicBin() == null && bins.size() == 1
+                    && scope.touched().stream().anyMatch(d -> bins.containsKey(d.polyclinicBin()));
+            for (Affected.DoctorDayKey day : scope.touched()) {
+                List<ScreeningReads.DayVisit> list = bins.get(day.polyclinicBin());
+                if (list == null) {
+                    continue;
                 }
-                if (scope.polyclinicBin() == null && !wholeCross && (bins.size() > 1 || flagged)) {
-                    List<DoctorTwoPolyclinicsRule.Slot> slots = new ArrayList<>();
-                    bins.forEach((bin, list) -> list.forEach(v -> {
+                List<DoctorDay.Slot> slots = new ArrayList<>(list.size());
+                for (ScreeningReads.DayVisit v : list) {
+                    slots.add(new DoctorDay.Slot(v.visitKey(), v.start(), v.end(), v.nearMark()));
+                    run.pending.doctorScope.add(v.visitKey());
+                    if (wholeCross) {
                         run.pending.crossScope.add(v.visitKey());
-                        slots.add(new DoctorTwoPolyclinicsRule.Slot(v.visitKey(), bin, v.start(), v.end()));
-                    }));
-                    run.pending.findings.addAll(DoctorTwoPolyclinicsRule.check(cross.doctorId(), cross.date(), slots, policies.fraud()));
+                    }
                 }
-                run.flushIfFull();
+                run.pending.findings.addAll(run.screen.screenDoctorDay(new DoctorDay(day.doctorId(), day.date(), slots)));
             }
-            StepTimings.add("mon.doctorRules", t);
+            if (scope.polyclinicBin() == null && !wholeCross && (bins.size() > 1 || flagged)) {
+                List<DoctorTwoPolyclinicsRule.Slot> slots = new ArrayList<>();
+                bins.forEach((bin, list) -> list.forEach(v -> {
+                    run.pending.crossScope.add(v.visitKey());
+                    slots.add(new DoctorTwoPolyclinicsRule.Slot(v.visitKey(), bin, v.start(), v.end()));
+                }));
+                run.pending.findings.addAll(DoctorTwoPolyclinicsRule.check(cross.doctorId(), cross.date(), slots, policies.fraud()));
+            }
+            run.flushIfFull();
         }
+        StepTimings.add("mon.doctorRules", t);
     }
 
     private void screenDoctorDays(Run run, Set<Affected.DoctorDayKey> days) throws SQLException {
@@ -568,7 +610,8 @@ public class FraudMonitor {
 
     private static Map<String, PersonContext> loadPersons(Connection c, Set<String> keys, Map<String, Affected.PersonFacts> known,
                                                           Map<String, Boolean> storedNearMark, Set<String> flaggedNow, Stored stored,
-                                                          Map<String, Affected.VisitState> written, boolean readInsurance)
+                                                          Map<String, Affected.VisitState> written,
+                                                          Map<String, List<Affected.VisitState>> visitsRead, boolean readInsurance)
             throws SQLException {
         // the projection hands over the person rows it read and wrote in this batch; only the others are read here
         Map<String, Affected.PersonFacts> people = new HashMap<>();
@@ -612,7 +655,13 @@ public class FraudMonitor {
                 }
             }
         }
-        ScreeningReads.readContext(c, toRead, attachments, stays, visits, true);
+        if (visitsRead != null) {
+            // read already, by the persons' chunked read
+            visits.putAll(visitsRead);
+            ScreeningReads.readContext(c, toRead, attachments, stays, null, false);
+        } else {
+            ScreeningReads.readContext(c, toRead, attachments, stays, visits, true);
+        }
         // only GHOST_PATIENT reads it: not asked for when the rule is off
         t = StepTimings.start();
         Set<String> insured = readInsurance ? ScreeningReads.insured(c, keys) : keys;
