@@ -22,8 +22,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs {@link TableUpkeep} on the service's own database every {@code ehr.db.upkeep.interval} (default 15 s) on one
- * background thread, so no consumer loop ever waits for it. One bean for every service (this jar is a bean archive);
+ * Runs {@link TableUpkeep} on the service's own database every {@code ehr.db.upkeep.interval} (default 60 s, the
+ * server's own {@code autovacuum_naptime}) on one background thread, so no consumer loop ever waits for it. At 15 s a
+ * table growing under load was analysed at nearly every pass: in the 300,000-record pipeline benchmark on a quiet
+ * machine (back to back, same code) 60 s gave 4,232 records/s whole pipeline against 3,666, billing's database CPU
+ * 0.059 against 0.073 and the machine's 0.472 against 0.544 s per 1,000 records. One bean for every service (this jar is a bean archive);
  * a service without a datasource gets nothing. {@code ehr.db.upkeep.enabled=false} turns it off.
  */
 @ApplicationScoped
@@ -38,7 +41,7 @@ public class TableUpkeepSchedule {
 
     TableUpkeepSchedule(Instance<DataSource> dataSource,
                         @ConfigProperty(name = "ehr.db.upkeep.enabled", defaultValue = "true") boolean enabled,
-                        @ConfigProperty(name = "ehr.db.upkeep.interval", defaultValue = "15s") Duration interval) {
+                        @ConfigProperty(name = "ehr.db.upkeep.interval", defaultValue = "60s") Duration interval) {
         this.dataSource = dataSource;
         this.enabled = enabled;
         this.interval = interval;
