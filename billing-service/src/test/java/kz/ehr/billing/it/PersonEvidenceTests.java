@@ -107,4 +107,21 @@ class PersonEvidenceTests {
                 .body("code", equalTo("INVALID_VERSION")).body("field", equalTo("version"));
         ops().queryParam("limit", " 5 ").get("/api/v1/fraud/flags").then().statusCode(200);
     }
+
+    /** Quarkus REST answers a body it cannot read with an empty 400; billing answers a problem naming what is wrong. */
+    @Test
+    void aBodyThatIsNotJsonOrOfTheWrongShapeIsRefusedWithACode() {
+        java.util.function.Supplier<io.restassured.specification.RequestSpecification> reviewer = () -> given().auth()
+                .oauth2(TestTokens.of("aigerim", Roles.REVIEWER)).header("X-Purpose", "body test").contentType("application/json");
+        reviewer.get().body("{\"decision\": ").post("/api/v1/fraud/flags/{id}/decision", "no-such-flag").then().statusCode(400)
+                .contentType("application/problem+json").body("code", equalTo("MALFORMED_JSON"))
+                .body("detail", containsString("line 1"));
+        reviewer.get().body("{\"decision\": [\"CONFIRMED\"]}").post("/api/v1/fraud/flags/{id}/decision", "no-such-flag").then()
+                .statusCode(400).contentType("application/problem+json").body("code", equalTo("WRONG_TYPE"))
+                .body("field", equalTo("decision"));
+        // a refusal that is not about the body keeps its own answer
+        reviewer.get().body("{\"decision\": \"CONFIRMED\", \"comment\": \"x\"}").post("/api/v1/fraud/flags/{id}/decision", "no-such-flag")
+                .then().statusCode(404).body("code", equalTo("FLAG_NOT_FOUND"));
+        given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS)).get("/api/v1/no-such-endpoint").then().statusCode(404);
+    }
 }

@@ -84,6 +84,13 @@ class FloodShapesTests {
                 .body("code", org.hamcrest.Matchers.equalTo("INVALID_LIMIT")).body("field", org.hamcrest.Matchers.equalTo("limit"));
         CertificateLifecycleTests.ops().queryParam("limit", "ten").when().get("/api/v1/ops/dead-letters")
                 .then().statusCode(400).body("code", org.hamcrest.Matchers.equalTo("INVALID_LIMIT"));
+        // a body that is not JSON, or JSON of the wrong shape: a problem naming it, not Quarkus REST's empty 400
+        io.restassured.RestAssured.given().contentType("application/json").body("{\"token\": ").post("/api/v1/verifications")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", org.hamcrest.Matchers.equalTo("MALFORMED_JSON"));
+        io.restassured.RestAssured.given().contentType("application/json").body("{\"token\": [\"a\"]}").post("/api/v1/verifications")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", org.hamcrest.Matchers.equalTo("WRONG_TYPE")).body("field", org.hamcrest.Matchers.equalTo("token"));
     }
 
     @Test

@@ -16,9 +16,10 @@ import jakarta.ws.rs.ext.ParamConverterProvider;
  * {@code INVALID_<NAME>} ({@code limit} → {@code INVALID_LIMIT}, {@code fromOffset} → {@code INVALID_FROM_OFFSET}) and
  * the parameter as the field. Without it Jakarta REST answers such a query parameter with an empty 404, as if the
  * resource did not exist. Each service registers a {@code @Provider} subclass that gives its problem; ranges stay with
- * the endpoints that know them.
+ * the endpoints that know them. The same subclass is the service's {@link JsonBodies.Problems}, which the body mappers
+ * ({@link UnreadableBodies}, {@link WrongShapedBodies}) find by CDI.
  */
-public abstract class NumberParams implements ParamConverterProvider {
+public abstract class NumberParams implements ParamConverterProvider, JsonBodies.Problems {
     @Override
     @SuppressWarnings("unchecked")
     public <T> ParamConverter<T> getConverter(Class<T> rawType, Type genericType, Annotation[] annotations) {
@@ -51,11 +52,12 @@ public abstract class NumberParams implements ParamConverterProvider {
     }
 
     /**
-     * The service's 400 problem answer for a query parameter the caller got wrong. An answer, not the service's problem
-     * exception: Jakarta REST passes on only a WebApplicationException thrown by a converter (anything else becomes the
-     * empty 404).
+     * The service's 400 problem answer for a request it cannot read (here a query parameter; {@link JsonBodies} a body).
+     * An answer, not the service's problem exception: Jakarta REST passes on only a WebApplicationException thrown by a
+     * converter (anything else becomes the empty 404).
      */
-    protected abstract Response problem(String code, String field, String detail);
+    @Override
+    public abstract Response problem(String code, String field, String detail);
 
     static String constantCase(String name) {
         return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('-', '_').toUpperCase(Locale.ROOT);

@@ -9,7 +9,7 @@ import kz.ehr.events.problem.NumberParams;
 @Provider
 public class IngestionNumberParams extends NumberParams {
     @Override
-    protected Response problem(String code, String field, String detail) {
+    public Response problem(String code, String field, String detail) {
         return Problems.response(400, code, field, detail).build();
     }
 }

@@ -200,6 +200,12 @@ class PatientIndexTests {
                 .post("/api/v1/patients/{id}/merge", ida).then().statusCode(400)
                 .contentType("application/problem+json").body("code", equalTo("MERGE_INTO_SELF"))
                 .body("field", equalTo("targetEnterpriseId"));
+        // a body that is not JSON, or JSON of the wrong shape: a problem naming it, not Quarkus REST's empty 400
+        staff().contentType("application/json").body("{\"targetEnterpriseId\": ").post("/api/v1/patients/{id}/merge", ida)
+                .then().statusCode(400).contentType("application/problem+json").body("code", equalTo("MALFORMED_JSON"));
+        staff().contentType("application/json").body("{\"targetEnterpriseId\": {\"id\": 1}}")
+                .post("/api/v1/patients/{id}/merge", ida).then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("WRONG_TYPE")).body("field", equalTo("targetEnterpriseId"));
         staff().contentType("application/json").body(Map.of("reason", "checked the documents"))
                 .post("/api/v1/patients/{id}/unmerge", idb).then().statusCode(409).body("code", equalTo("NOT_MERGED"));
 
