@@ -27,8 +27,8 @@ import kz.ehr.events.db.AdvisoryLocks;
  * Two consumers (different partitions of mpi.links.v1) may load the same rows: a merge names an enterprise whose
  * events live on another partition. So before it reads, a batch takes a transaction-scoped advisory lock per enterprise
  * and per source it names ({@link AdvisoryLocks#lock}), and the rows it reads stay its own until it commits. Advisory
- * locks, not {@code FOR UPDATE}: what must be locked is a set that can grow (a row moving into an enterprise, a source not yet
- * linked), and row locks hold only rows that exist and are seen.
+ * locks, not {@code FOR UPDATE}: what must be locked is a set that can grow (a row moving into an enterprise, a source
+ * not yet linked), and row locks hold only rows that exist and are seen.
  */
 final class LinkState {
     /** A link row; {@code changed} when it must be written, {@code relinked} when an event's upsert (not the golden follow-up) changed it. */
