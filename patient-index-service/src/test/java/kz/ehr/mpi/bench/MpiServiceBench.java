@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,24 +21,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+
+import static org.awaitility.Awaitility.await;
 
 import kz.ehr.events.Topics;
 import kz.ehr.events.kafka.KafkaClients;
 import kz.ehr.events.kafka.KafkaPrincipals;
 import kz.ehr.local.Databases;
 import kz.ehr.local.LocalKafkaBroker;
+import kz.ehr.simulator.bench.ConsumerLag;
 import kz.ehr.testsupport.TestPlatform;
 import kz.ehr.testsupport.TestTokens;
 import kz.ehr.testsupport.bench.ServerCpu;
@@ -114,50 +119,50 @@ public final class MpiServiceBench {
         Runtime.getRuntime().addShutdownHook(new Thread(service::destroy));
         HttpClient http = HttpClient.newHttpClient();
         String health = "http://127.0.0.1:" + port + "/q/health/ready";
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (true) {
-            if (!service.isAlive()) {
-                throw new IllegalStateException("the service stopped; see " + serviceLog);
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(health)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the service is not ready after 3 minutes; see " + serviceLog);
-            }
-            Thread.sleep(200);
-        }
+        await("the service ready (log: " + serviceLog + ")").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!service.isAlive()) {
+                        throw new IllegalStateException("the service stopped; see " + serviceLog);
+                    }
+                    try {
+                        return http.send(HttpRequest.newBuilder(URI.create(health)).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException notYet) {
+                        return false; // starting
+                    }
+                });
         System.out.printf("service pid %d ready on port %d, database %s, broker %s%n", service.pid(), port, db, bootstrap);
 
-        Scraper scraper = new Scraper(http, "http://127.0.0.1:" + port + "/q/metrics");
-        scraper.start();
+        // the periodic work (backend samples every 100 ms, /q/metrics every 2 s, bursts at the rate) on timers
+        ScheduledExecutorService timers = Executors.newScheduledThreadPool(3, r -> {
+            Thread t = new Thread(r, "mpi-service-bench-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        String metrics = "http://127.0.0.1:" + port + "/q/metrics";
+        timers.scheduleWithFixedDelay(() -> scrape(http, metrics), 0, 2, TimeUnit.SECONDS);
         String superUrl = url + "?user=" + TestPlatform.pgUser()
                 + (TestPlatform.pgPassword().isEmpty() ? "" : "&password=" + TestPlatform.pgPassword());
         try (Connection monitor = DriverManager.getConnection(superUrl);
-             Admin kafkaAdmin = admin.admin();
+             ConsumerLag lags = new ConsumerLag(admin);
              KafkaProducer<String, byte[]> producer = admin.producer("mpi-service-bench", new StringSerializer(), new ByteArraySerializer())) {
             int ownPid = ServerCpu.backendPid(monitor);
             BackendSampler sampler = new BackendSampler(superUrl);
-            sampler.start();
-            publish(producer, stream.subList(0, warmup), rate, burst);
-            awaitCaughtUp(kafkaAdmin, monitor);
-            Thread.sleep(11_000); // idle backends flush their table counters within 10 s (PostgreSQL 15)
-            Snapshot before = Snapshot.take(monitor, ownPid, service.pid());
+            timers.scheduleWithFixedDelay(sampler::sampleOrSkip, 100, 100, TimeUnit.MILLISECONDS);
+            publish(timers, producer, stream.subList(0, warmup), rate, burst);
+            awaitCaughtUp(lags, monitor);
+            // idle backends flush their table counters within 10 s (PostgreSQL 15): the snapshot is taken 11 s later
+            Snapshot before = timers.schedule(() -> Snapshot.take(monitor, ownPid, service.pid()), 11, TimeUnit.SECONDS).get();
             sampler.mark();
             long logFrom = log ? new java.io.File(pglog).length() : 0;
             long t0 = System.nanoTime();
-            publish(producer, stream.subList(warmup, stream.size()), rate, burst);
+            publish(timers, producer, stream.subList(warmup, stream.size()), rate, burst);
             double published = (System.nanoTime() - t0) / 1e9;
-            awaitCaughtUp(kafkaAdmin, monitor);
+            awaitCaughtUp(lags, monitor);
             double caughtUp = (System.nanoTime() - t0) / 1e9;
             Snapshot after = Snapshot.take(monitor, ownPid, service.pid());
             Map<String, Double> byRole = sampler.since();
-            Thread.sleep(11_000);
-            Snapshot flushed = Snapshot.take(monitor, ownPid, service.pid());
+            Snapshot flushed = timers.schedule(() -> Snapshot.take(monitor, ownPid, service.pid()), 11, TimeUnit.SECONDS).get();
             long logTo = log ? new java.io.File(pglog).length() : 0;
             int measured = stream.size() - warmup;
             double k = measured / 1000.0;
@@ -182,8 +187,9 @@ public final class MpiServiceBench {
             // idle: nothing published, the scraper still scraping as the pipeline bench does between runs
             Snapshot idle0 = Snapshot.take(monitor, ownPid, service.pid());
             sampler.mark();
-            Thread.sleep(idleSeconds * 1000L);
-            Snapshot idle1 = Snapshot.take(monitor, ownPid, service.pid());
+            // the idle window: its end snapshot idleSeconds later
+            Snapshot idle1 = timers.schedule(() -> Snapshot.take(monitor, ownPid, service.pid()), idleSeconds, TimeUnit.SECONDS)
+                    .get();
             Map<String, Double> idleByRole = sampler.since();
             System.out.printf("idle %d s: transactions %.1f/s, database backends %.4f CPU s/s, service JVM %.4f CPU s/s%n",
                     idleSeconds, (idle1.xacts - idle0.xacts) / (double) idleSeconds, idle1.backends(idle0) / idleSeconds,
@@ -199,7 +205,7 @@ public final class MpiServiceBench {
                 printLog(pglog, logTo, idleLogTo, db, idleSeconds);
             }
         } finally {
-            scraper.interrupt();
+            timers.shutdownNow();
             service.destroy();
             service.waitFor(20, TimeUnit.SECONDS);
         }
@@ -211,53 +217,50 @@ public final class MpiServiceBench {
     }
 
     /** The stream in bursts of {@code burst} records (one REST batch of ingestion's), {@code rate} records a second. */
-    static void publish(KafkaProducer<String, byte[]> producer, List<MpiStreamBench.Published> part, int rate, int burst)
-            throws Exception {
-        long start = System.nanoTime();
-        for (int i = 0; i < part.size(); i += burst) {
-            long due = start + (long) (i * 1e9 / rate);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+    static void publish(ScheduledExecutorService timers, KafkaProducer<String, byte[]> producer,
+                        List<MpiStreamBench.Published> part, int rate, int burst) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ScheduledFuture<?> bursts = timers.scheduleAtFixedRate(() -> {
+            int i = next.getAndAdd(burst);
+            try {
+                for (MpiStreamBench.Published p : part.subList(Math.min(i, part.size()), Math.min(part.size(), i + burst))) {
+                    producer.send(new ProducerRecord<>(p.topic(), p.key(), p.raw()));
+                }
+                producer.flush();
+                if (i + burst >= part.size()) {
+                    done.complete(null);
+                }
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
             }
-            for (MpiStreamBench.Published p : part.subList(i, Math.min(part.size(), i + burst))) {
-                producer.send(new ProducerRecord<>(p.topic(), p.key(), p.raw()));
-            }
-            producer.flush();
+        }, 0, Math.max(1, (long) (burst * 1e9 / rate)), TimeUnit.NANOSECONDS);
+        try {
+            done.get();
+        } finally {
+            bursts.cancel(false);
         }
     }
 
     /** Both groups at lag 0 and no unsent outbox row, twice in a row half a second apart. */
-    static void awaitCaughtUp(Admin admin, Connection monitor) throws Exception {
-        int quiet = 0;
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-        while (quiet < 2) {
-            Thread.sleep(500);
-            long lag = 0;
-            for (String group : GROUPS) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                List<String> topics = group.equals("patient-index") ? List.of(Topics.PATIENTS.topic)
-                        : List.of(Topics.REGISTRY.topic, Topics.CARE.topic);
-                for (var d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
-                    d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-                }
-                for (var e : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-                }
-            }
-            long unsent;
-            try (Statement st = monitor.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")) {
-                rs.next();
-                unsent = rs.getLong(1);
-            }
-            quiet = lag == 0 && unsent == 0 ? quiet + 1 : 0;
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not caught up after 30 minutes: lag " + lag + ", unsent " + unsent);
-            }
+    static void awaitCaughtUp(ConsumerLag lags, Connection monitor) {
+        AtomicInteger quiet = new AtomicInteger();
+        await("both groups at lag 0 and the outbox sent").atMost(Duration.ofMinutes(30)).pollDelay(Duration.ofMillis(500))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    if (lags.lagOf(GROUPS).values().stream().mapToLong(Long::longValue).sum() == 0 && unsent(monitor) == 0) {
+                        return quiet.incrementAndGet() >= 2;
+                    }
+                    quiet.set(0);
+                    return false;
+                });
+    }
+
+    private static long unsent(Connection monitor) throws SQLException {
+        try (Statement st = monitor.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -380,7 +383,7 @@ public final class MpiServiceBench {
      * every second: short-lived sessions (TableUpkeep's ANALYZE and VACUUM on a connection of its own) count too, up to
      * their last sample. CPU seconds by login role since {@link #mark}.
      */
-    static final class BackendSampler extends Thread {
+    static final class BackendSampler {
         private final Connection c;
         private final int ownPid;
         private final Map<Integer, double[]> seen = new HashMap<>(); // baseline, last
@@ -389,7 +392,6 @@ public final class MpiServiceBench {
         BackendSampler(String url) throws Exception {
             c = DriverManager.getConnection(url);
             ownPid = ServerCpu.backendPid(c);
-            setDaemon(true);
             sample();
         }
 
@@ -427,45 +429,25 @@ public final class MpiServiceBench {
             return out;
         }
 
-        @Override
-        public void run() {
-            while (!isInterrupted()) {
-                try {
-                    sample();
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    // the next sample
-                }
+        /** One sample on the timer; a failed one is skipped (the next comes 100 ms later). */
+        void sampleOrSkip() {
+            try {
+                sample();
+            } catch (Exception e) {
+                // the next sample
             }
         }
     }
 
-    /** Scrapes /q/metrics every 2 s, as the pipeline benchmark does for the heap. */
-    static final class Scraper extends Thread {
-        private final HttpClient http;
-        private final String url;
-
-        Scraper(HttpClient http, String url) {
-            this.http = http;
-            this.url = url;
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            while (!isInterrupted()) {
-                try {
-                    http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                            HttpResponse.BodyHandlers.discarding());
-                    Thread.sleep(2_000);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException e) {
-                    // the service is stopping
-                }
-            }
+    /** One /q/metrics scrape, as the pipeline benchmark does every 2 s for the heap. */
+    static void scrape(HttpClient http, String url) {
+        try {
+            http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            // the service is stopping
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

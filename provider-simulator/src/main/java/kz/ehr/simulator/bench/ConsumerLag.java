@@ -26,12 +26,13 @@ import kz.ehr.events.kafka.KafkaClients;
 /**
  * How far the platform's consumer groups are behind, from the broker's own bookkeeping (Kafka Admin): a group's lag
  * is, over the partitions it has committed offsets for or is assigned, the end offset minus its committed offset.
+ * The pipeline bench and the patient index's MpiServiceBench wait on it.
  */
-final class ConsumerLag implements AutoCloseable {
+public final class ConsumerLag implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 30;
     private final Admin admin;
 
-    ConsumerLag(KafkaClients admin) {
+    public ConsumerLag(KafkaClients admin) {
         this.admin = admin.with(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "bench-pipeline-lag")).admin();
     }
 
@@ -51,7 +52,7 @@ final class ConsumerLag implements AutoCloseable {
     }
 
     /** Lag of each group (as {@link #lag(Map, Set, Map, Map)}). */
-    Map<String, Long> lagOf(Collection<String> groups) throws Exception {
+    public Map<String, Long> lagOf(Collection<String> groups) throws Exception {
         Map<String, Map<TopicPartition, Long>> committed = new LinkedHashMap<>();
         Map<String, Set<TopicPartition>> assigned = new HashMap<>();
         Set<TopicPartition> partitions = new HashSet<>();
