@@ -41,6 +41,8 @@ public final class Bench {
               --records N            pipeline: records streamed (default 1000000; run on a fresh platform)
               --catch-up-timeout S   pipeline: seconds to wait for every consumer and outbox (default 1800)
               --pipeline-seed S      pipeline: the stream's seed (default: the time, so record ids are new each run)
+              --warm-up N            pipeline: stream N other records first, unmeasured, and wait until the platform is
+                                     idle (default 0: a cold platform; the JIT's warm-up is then part of the figure)
               --persons N --seed S --error-scale X   ingestion/mpi/fraud load (defaults 3000, 7, 1)
               --batch N --concurrency C              REST batches (defaults 1000, 2)
               --kafka-records N      raw Kafka producer records (default 200000)
@@ -54,7 +56,7 @@ public final class Bench {
     private static final Set<String> OPTIONS = Set.of("--only", "--out", "--host", "--ports", "--staff-token", "--keys",
             "--kafka-credentials", "--kafka", "--persons", "--seed", "--error-scale", "--batch", "--concurrency",
             "--kafka-records", "--pg-rows", "--pg-batch", "--samples", "--e2e-timeout", "--mpi-persons", "--fraud-settle",
-            "--verify-seconds", "--capitation-month", "--records", "--pipeline-seed", "--catch-up-timeout", "--pg-host",
+            "--verify-seconds", "--capitation-month", "--records", "--pipeline-seed", "--warm-up", "--catch-up-timeout", "--pg-host",
             "--pg-port", "--pg-user", "--pg-password");
 
     private Bench() {
@@ -136,6 +138,7 @@ public final class Bench {
         long pipelineRecords = Long.parseLong(arg(args, "--records", "1000000"));
         // a fresh seed per run: record ids carry it, so a second run is new records, not duplicates of the first
         long pipelineSeed = Long.parseLong(arg(args, "--pipeline-seed", String.valueOf(Instant.now().getEpochSecond())));
+        long warmUp = Long.parseLong(arg(args, "--warm-up", "0"));
         long catchUpTimeout = Long.parseLong(arg(args, "--catch-up-timeout", "1800"));
         String pgHost = arg(args, "--pg-host", env("EHR_PG_HOST", "127.0.0.1"));
         int pgPort = Integer.parseInt(arg(args, "--pg-port", env("EHR_PG_PORT", "5432")));
@@ -262,16 +265,20 @@ public final class Bench {
         if (only.contains("pipeline")) {
             require(keys);
             say("whole pipeline: " + pipelineRecords + " records over REST until every service has caught up…");
-            Map<String, Object> s = scenario("Whole pipeline: REST → every service caught up",
+            Map<String, Object> s = scenario(warmUp > 0 ? "Whole pipeline, warm: REST → every service caught up, after a warm-up"
+                            : "Whole pipeline: REST → every service caught up",
                     "N provider records (the simulator's population and timelines: every record type, three providers with their "
                             + "error profiles, the fraud mix) rendered as NDJSON batches before the clock starts, then posted to "
                             + "POST /api/v1/records as the ingestion load does. Whole pipeline = N ÷ (first post → every consumer group "
                             + "of every service at lag 0 and every outbox drained, on two polls in a row). Per service: catch-up after "
                             + "the load, CPU (utime + stime of its process) per 1,000 records and peak heap (/q/metrics, every 2 s). "
-                            + "The raw Kafka and PostgreSQL rates are measured right after, in the same run.",
-                    "./ehr bench --only pipeline --records " + pipelineRecords);
+                            + "The raw Kafka and PostgreSQL rates are measured right after, in the same run."
+                            + (warmUp > 0 ? " Warm-up: the first " + warmUp + " records of the same population were posted "
+                            + "before, unmeasured, and the clock started once every service had caught up with them (JIT "
+                            + "compiled, tables not empty); without it the platform is cold." : ""),
+                    "./ehr bench --only pipeline --records " + pipelineRecords + (warmUp > 0 ? " --warm-up " + warmUp : ""));
             PipelineBench.Settings settings = new PipelineBench.Settings(pipelineRecords, pipelineSeed, errorScale, batch, concurrency,
-                    catchUpTimeout, pidsDir(args), kafka, pgHost, pgPort, pgUser, pgPassword, kafkaRecords, pgRows, pgBatch);
+                    catchUpTimeout, pidsDir(args), kafka, pgHost, pgPort, pgUser, pgPassword, kafkaRecords, pgRows, pgBatch, warmUp);
             try {
                 pipeline = PipelineBench.run(platform, keys, settings, avro, payloads);
                 s.putAll(pipeline.figures());
@@ -279,7 +286,8 @@ public final class Bench {
                 s.put("error", e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
                 pipeline = new PipelineBench.Outcome(s, List.of("pipeline: failed: " + s.get("error")), false);
             }
-            scenarios.put("pipeline", s);
+            // a warm run is its own row: the cold one (the JIT's warm-up included) stays beside it
+            scenarios.put(warmUp > 0 ? "pipelineWarm" : "pipeline", s);
         }
         Report.write(docs, report);
         say("wrote " + docs.resolve("benchmarks.md") + " and " + docs.resolve("benchmarks.json"));

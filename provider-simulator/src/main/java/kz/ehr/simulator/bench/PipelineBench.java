@@ -29,7 +29,7 @@ final class PipelineBench {
 
     record Settings(long records, long seed, double errorScale, int batch, int concurrency, long catchUpTimeoutSeconds, Path pidsDir,
                     KafkaClients kafka, String pgHost, int pgPort, String pgUser, String pgPassword, long kafkaRecords, long pgRows,
-                    int pgBatch) {
+                    int pgBatch, long warmUpRecords) {
     }
 
     /** {@code lastLines}: what the run prints last (API.md); {@code drained}: false when the catch-up deadline passed. */
@@ -44,7 +44,7 @@ final class PipelineBench {
         Map<String, Object> f = new LinkedHashMap<>();
         long g0 = System.nanoTime();
         say("  generating " + s.records() + " records (seed " + s.seed() + ") before the clock starts…");
-        try (PreparedLoad load = PreparedLoad.generate(List.copyOf(keys.keySet()), s.records(), s.seed(), s.errorScale(), s.batch(),
+        try (PreparedLoad load = PreparedLoad.generate(List.copyOf(keys.keySet()), s.records(), s.warmUpRecords(), s.seed(), s.errorScale(), s.batch(),
                 Runtime.getRuntime().maxMemory() * 45 / 100);
              ConsumerLag kafka = new ConsumerLag(s.kafka())) {
             f.put("records", load.records);
@@ -87,6 +87,13 @@ final class PipelineBench {
         f.put("consumerGroups", groupsOf);
         f.put("ignoredGroups", ignored);
 
+        if (load.warmUp != null) {
+            String problem = warmUp(platform, keys, s, load.warmUp, kafka, probes, groupsOf, f);
+            if (problem != null) {
+                f.put("error", problem);
+                return new Outcome(f, List.of("pipeline: not measured, " + problem), false);
+            }
+        }
         say("  waiting for the platform to be idle (every group at lag 0, every outbox drained) before the clock starts…");
         Drain idle = Drain.await(kafka, probes, groupsOf, System.nanoTime(), s.catchUpTimeoutSeconds());
         if (!idle.drained) {
@@ -193,6 +200,32 @@ final class PipelineBench {
         f.put("pipelineToRawKafka", ratio(wholePipeline, k.recordsPerSecond()));
         f.put("pipelineToRawPostgres", ratio(wholePipeline, pg.rowsPerSecond()));
         return new Outcome(f, lastLines(f, services, drain), true);
+    }
+
+    /**
+     * Streams the warm-up records (the first persons of the load's own world) the way the load does, before the
+     * clock, and waits until every service has caught up: the JVMs have then compiled their hot paths and the tables
+     * hold data, as on a platform that has been running. Null, or why the platform never caught up.
+     */
+    private static String warmUp(Platform platform, Map<String, String> keys, Settings s, PreparedLoad warm, ConsumerLag kafka,
+                                 List<ServiceProbe> probes, Map<String, List<String>> groupsOf, Map<String, Object> f) throws Exception {
+        say("  warming up: posting " + warm.records + " records of the same population, not measured…");
+        long t0 = System.nanoTime();
+        RestSink rest = new RestSink(platform.ingestion, keys, s.batch(), s.concurrency(), 0);
+        try {
+            warm.forEach(b -> rest.post(b.provider(), b.bytes(), b.offset(), b.length(), b.records()));
+            rest.drain();
+        } finally {
+            rest.close();
+        }
+        f.put("warmUpRecords", warm.records);
+        f.put("warmUpAccepted", rest.accepted());
+        Drain caughtUp = Drain.await(kafka, probes, groupsOf, System.nanoTime(), s.catchUpTimeoutSeconds());
+        if (!caughtUp.drained) {
+            return "the platform had not caught up with the warm-up " + s.catchUpTimeoutSeconds() + " s after it: " + caughtUp.behind();
+        }
+        f.put("warmUpSeconds", Percentiles.round((System.nanoTime() - t0) / 1e9));
+        return null;
     }
 
     private static Object cpu(ServiceProbe p, OptionalLong pid, OptionalLong before, int ticksPerSecond, long records) {

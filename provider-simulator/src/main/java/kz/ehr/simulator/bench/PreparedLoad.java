@@ -48,10 +48,12 @@ final class PreparedLoad implements AutoCloseable {
     final long seed;
     final Map<String, Long> byType;
     final Map<String, Long> byProvider;
+    /** The records of the same world streamed before the clock, or null: see {@link #generate}. */
+    final PreparedLoad warmUp;
     private final List<Batch> inMemory;
     private final Path spill;
 
-    private PreparedLoad(Collector c, long persons, long seed) {
+    private PreparedLoad(Collector c, long persons, long seed, PreparedLoad warmUp) {
         this.records = c.records;
         this.bytes = c.bytes;
         this.persons = persons;
@@ -62,29 +64,48 @@ final class PreparedLoad implements AutoCloseable {
         this.byProvider = new TreeMap<>(c.byProvider);
         this.inMemory = c.spill == null ? c.batches : null;
         this.spill = c.spill;
+        this.warmUp = warmUp;
     }
 
     /**
-     * Generates {@code records} records: a pilot population gives records per person, the real one is sized with a
-     * margin from it and cut at exactly {@code records} (the persons left out are the ones generated last).
+     * Generates {@code warmUpRecords + records} records of one population (a pilot population gives records per
+     * person; the real one is sized with a margin from it and cut at exactly that many; the persons left out are the
+     * ones generated last). The first {@code warmUpRecords} become {@link #warmUp}, the rest this load: one world, so
+     * the warm-up's doctors and polyclinics are the load's (a second seed would be a second world whose doctors share
+     * national ids at other polyclinics, a fraud-flag storm in billing). A person whose records straddle the cut
+     * continues in the load.
      */
-    static PreparedLoad generate(List<String> providers, long records, long seed, double errorScale, int batchSize,
+    static PreparedLoad generate(List<String> providers, long records, long warmUpRecords, long seed, double errorScale, int batchSize,
                                  long memoryBudgetBytes) throws Exception {
-        long pilotPersons = Math.max(200, Math.min(2_000, records / 10));
+        long total = records + warmUpRecords;
+        long pilotPersons = Math.max(200, Math.min(2_000, total / 10));
         Collector pilot = new Collector(Long.MAX_VALUE, batchSize, null);
         simulation(providers, pilotPersons, seed, errorScale).run(pilot);
         double perPerson = Math.max(1.0, (double) pilot.records / pilotPersons);
         double bytesPerRecord = (double) pilot.bytes / Math.max(1, pilot.records);
-        long persons = (long) Math.ceil(records / perPerson * 1.08) + 50;
+        long persons = (long) Math.ceil(total / perPerson * 1.08) + 50;
+        Collector warm = warmUpRecords == 0 ? null : new Collector(warmUpRecords, batchSize,
+                bytesPerRecord * total > memoryBudgetBytes ? Files.createTempFile("ehr-pipeline-warm-up-", ".batches") : null);
         Path spill = bytesPerRecord * records > memoryBudgetBytes ? Files.createTempFile("ehr-pipeline-bench-", ".batches") : null;
         Collector c = new Collector(records, batchSize, spill);
+        RecordSink split = warm == null ? c : new RecordSink() {
+            @Override
+            public void record(SourceRecord r) throws Exception {
+                (warm.records < warmUpRecords ? warm : c).record(r);
+            }
+        };
         try {
-            simulation(providers, persons, seed, errorScale).run(c);
+            simulation(providers, persons, seed, errorScale).run(split);
         } catch (Enough stop) {
-            // exactly `records` records generated
+            // exactly `total` records generated
         }
         c.finish();
-        return new PreparedLoad(c, persons, seed);
+        PreparedLoad warmUp = null;
+        if (warm != null) {
+            warm.finish();
+            warmUp = new PreparedLoad(warm, persons, seed, null);
+        }
+        return new PreparedLoad(c, persons, seed, warmUp);
     }
 
     private static Simulation simulation(List<String> providers, long persons, long seed, double errorScale) {
@@ -124,6 +145,9 @@ final class PreparedLoad implements AutoCloseable {
     public void close() throws IOException {
         if (spill != null) {
             Files.deleteIfExists(spill);
+        }
+        if (warmUp != null) {
+            warmUp.close();
         }
     }
 

@@ -32,6 +32,8 @@ final class Report {
 
     static {
         SUMMARY.put("pipeline", new Row("Whole pipeline (REST → every service caught up)", "./ehr bench --only pipeline --records 1000000"));
+        SUMMARY.put("pipelineWarm", new Row("Whole pipeline, warm (after a warm-up of the same population)",
+                "./ehr bench --only pipeline --records 1000000 --warm-up 200000"));
         SUMMARY.put("ingestion", new Row("Ingestion over REST", "./ehr bench --only ingestion"));
         SUMMARY.put("rawKafkaProducer", new Row("Raw Kafka producer (reference)", "./ehr bench --only kafka"));
         SUMMARY.put("rawPostgresInsert", new Row("Raw PostgreSQL batched inserts (reference)", "./ehr bench --only postgres"));
@@ -251,7 +253,7 @@ final class Report {
             return "failed: " + s.get("error");
         }
         return switch (key) {
-            case "pipeline" -> num(s.get("wholePipelineRecordsPerSecond")) + " records/s whole pipeline, " + num(s.get("acceptedRecordsPerSecond"))
+            case "pipeline", "pipelineWarm" -> num(s.get("wholePipelineRecordsPerSecond")) + " records/s whole pipeline, " + num(s.get("acceptedRecordsPerSecond"))
                     + " accepted/s (" + num(s.get("records")) + " records); ÷ raw Kafka " + s.get("pipelineToRawKafka") + ", ÷ raw PostgreSQL "
                     + s.get("pipelineToRawPostgres");
             case "ingestion" -> num(s.get("acceptedPerSecond")) + " accepted records/s, batch p99 "

@@ -154,7 +154,7 @@ class PipelineBenchTests {
 
     @Test
     void the_prepared_load_is_exactly_n_records_of_every_provider_in_batches_of_one_provider_each() throws Exception {
-        try (PreparedLoad load = PreparedLoad.generate(PROVIDERS, 3_000, 11, 1.0, 1000, Long.MAX_VALUE)) {
+        try (PreparedLoad load = PreparedLoad.generate(PROVIDERS, 3_000, 0, 11, 1.0, 1000, Long.MAX_VALUE)) {
             List<PreparedLoad.Batch> batches = batches(load);
 
             assertThat(load.spilled()).isFalse();
@@ -174,12 +174,12 @@ class PipelineBenchTests {
     @Test
     void a_load_over_the_memory_budget_streams_the_same_batches_from_a_file_it_deletes() throws Exception {
         List<PreparedLoad.Batch> inMemory;
-        try (PreparedLoad load = PreparedLoad.generate(PROVIDERS, 2_500, 5, 1.0, 1000, Long.MAX_VALUE)) {
+        try (PreparedLoad load = PreparedLoad.generate(PROVIDERS, 2_500, 0, 5, 1.0, 1000, Long.MAX_VALUE)) {
             inMemory = batches(load);
         }
         Set<Path> before = tempBatchFiles();
         List<PreparedLoad.Batch> fromFile;
-        try (PreparedLoad load = PreparedLoad.generate(PROVIDERS, 2_500, 5, 1.0, 1000, 0)) {
+        try (PreparedLoad load = PreparedLoad.generate(PROVIDERS, 2_500, 0, 5, 1.0, 1000, 0)) {
             assertThat(load.spilled()).isTrue();
             fromFile = batches(load);
         }
@@ -190,6 +190,40 @@ class PipelineBenchTests {
             assertThat(body(fromFile.get(i))).isEqualTo(body(inMemory.get(i)));
         }
         assertThat(tempBatchFiles()).isEqualTo(before);
+    }
+
+    @Test
+    void a_warm_up_is_the_first_records_of_the_same_world_and_the_load_the_rest_none_twice() throws Exception {
+        Map<String, List<String>> whole;
+        try (PreparedLoad load = PreparedLoad.generate(PROVIDERS, 4_000, 0, 9, 1.0, 1000, Long.MAX_VALUE)) {
+            assertThat(load.warmUp).isNull();
+            whole = linesByProvider(batches(load));
+        }
+        Set<Path> before = tempBatchFiles();
+        for (long budget : new long[] {Long.MAX_VALUE, 0}) {
+            try (PreparedLoad load = PreparedLoad.generate(PROVIDERS, 2_500, 1_500, 9, 1.0, 1000, budget)) {
+                assertThat(load.records).isEqualTo(2_500);
+                assertThat(load.warmUp.records).isEqualTo(1_500);
+                List<PreparedLoad.Batch> warm = batches(load.warmUp);
+                List<PreparedLoad.Batch> measured = batches(load);
+                assertThat(warm.stream().mapToInt(PreparedLoad.Batch::records).sum()).isEqualTo(1_500);
+                assertThat(measured.stream().mapToInt(PreparedLoad.Batch::records).sum()).isEqualTo(2_500);
+                // per provider, the warm-up's lines then the load's are the lines of one load of 4,000 records
+                Map<String, List<String>> joined = linesByProvider(warm);
+                linesByProvider(measured).forEach((provider, lines) -> joined.computeIfAbsent(provider, p -> new ArrayList<>()).addAll(lines));
+                assertThat(joined).isEqualTo(whole);
+            }
+        }
+        assertThat(tempBatchFiles()).isEqualTo(before);
+    }
+
+    private static Map<String, List<String>> linesByProvider(List<PreparedLoad.Batch> batches) {
+        Map<String, List<String>> lines = new LinkedHashMap<>();
+        for (PreparedLoad.Batch b : batches) {
+            lines.computeIfAbsent(b.provider(), p -> new ArrayList<>())
+                    .addAll(List.of(new String(b.bytes(), b.offset(), b.length(), StandardCharsets.UTF_8).split("\n")));
+        }
+        return lines;
     }
 
     @Test
@@ -346,7 +380,7 @@ class PipelineBenchTests {
 
     private static Set<Path> tempBatchFiles() throws Exception {
         try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return new HashSet<>(files.filter(p -> p.getFileName().toString().startsWith("ehr-pipeline-bench-")).toList());
+            return new HashSet<>(files.filter(p -> p.getFileName().toString().startsWith("ehr-pipeline-")).toList());
         }
     }
 
