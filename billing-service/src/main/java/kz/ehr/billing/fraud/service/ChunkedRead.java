@@ -35,10 +35,37 @@ final class ChunkedRead {
         this.visitsPerKey = visitsPerKey;
     }
 
+    /** A read of some keys' visits with a limit: the rows read, {@code limit + 1} when they hold more. */
+    interface LimitedRead<K> {
+        int read(List<K> chunk, int limit) throws SQLException;
+    }
+
+    /**
+     * One chunk of the first keys, sized as {@link #run} sizes its chunks, read once with the budget as limit: the
+     * keys read whole, or none when the chunk reached it (what was read is then to be dropped).
+     */
+    <K> List<K> firstChunk(List<K> keys, int budget, LimitedRead<K> read) throws SQLException {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<K> chunk = keys.subList(0, chunkSize(keys.size(), budget));
+        int rows = read.read(chunk, budget);
+        if (rows > budget) {
+            visitsPerKey = Math.max(visitsPerKey, (double) rows / chunk.size());
+            return List.of();
+        }
+        visitsPerKey = Math.max(1, (visitsPerKey + (double) rows / chunk.size()) / 2);
+        return chunk;
+    }
+
+    private int chunkSize(int keysLeft, int budget) {
+        return (int) Math.max(1, Math.min(keysLeft, budget / (2 * visitsPerKey)));
+    }
+
     <K, R> void run(List<K> keys, int budget, Step<K, R> step) throws SQLException {
         int i = 0;
         while (i < keys.size()) {
-            int n = (int) Math.max(1, Math.min(keys.size() - i, budget / (2 * visitsPerKey)));
+            int n = chunkSize(keys.size() - i, budget);
             List<K> chunk = keys.subList(i, i + n);
             i += n;
             Read<R> read = step.read(chunk, budget);

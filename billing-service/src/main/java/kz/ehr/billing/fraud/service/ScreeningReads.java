@@ -52,26 +52,6 @@ final class ScreeningReads {
         return out;
     }
 
-    /** Visits per doctor-day (a day without visits is absent). */
-    static Map<Affected.DoctorDayKey, Long> daySizes(Connection c, Collection<Affected.DoctorDayKey> days) throws SQLException {
-        Map<Affected.DoctorDayKey, Long> out = new HashMap<>();
-        if (days.isEmpty()) {
-            return out;
-        }
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT d.bin, d.doc, d.day, count(*) FROM unnest(?::text[], ?::date[], ?::text[]) d(doc, day, bin)
-                  JOIN visit v ON v.doctor_id = d.doc AND v.visit_date = d.day AND v.polyclinic_bin = d.bin
-                GROUP BY d.bin, d.doc, d.day""")) {
-            bindDays(c, ps, days);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(new Affected.DoctorDayKey(rs.getString(1), rs.getString(2), Jdbc.date(rs, 3)), rs.getLong(4));
-                }
-            }
-        }
-        return out;
-    }
-
     /** {visits, near-mark visits} of one doctor-day. */
     static long[] dayCounts(Connection c, Affected.DoctorDayKey day) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*), count(*) FILTER (WHERE near_mark) FROM visit WHERE" + DAY)) {
@@ -232,15 +212,27 @@ final class ScreeningReads {
      */
     static void readDoctorDays(Connection c, Collection<Affected.DoctorDayKey> days, Map<Affected.DoctorDayKey, List<DayVisit>> out)
             throws SQLException {
+        readDoctorDays(c, days, 0, out);
+    }
+
+    /**
+     * Every visit of these doctor-days into {@code out}, or with {@code limit} above 0 at most {@code limit + 1}: the rows
+     * read, so that more than {@code limit} says the days hold more (and {@code out} only some of them).
+     */
+    static int readDoctorDays(Connection c, Collection<Affected.DoctorDayKey> days, int limit, Map<Affected.DoctorDayKey, List<DayVisit>> out)
+            throws SQLException {
         if (days.isEmpty()) {
-            return;
+            return 0;
         }
         int n = 0;
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT v.polyclinic_bin, v.doctor_id, v.visit_date, v.rec_key, v.start_at, v.end_at, v.near_mark, v.flagged
                 FROM visit v JOIN unnest(?::text[], ?::date[], ?::text[]) d(doc, day, bin)
-                  ON v.doctor_id = d.doc AND v.visit_date = d.day AND v.polyclinic_bin = d.bin""")) {
+                  ON v.doctor_id = d.doc AND v.visit_date = d.day AND v.polyclinic_bin = d.bin""" + (limit > 0 ? " LIMIT ?" : ""))) {
             bindDays(c, ps, days);
+            if (limit > 0) {
+                ps.setInt(4, limit + 1);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 Affected.DoctorDayKey last = null;
                 while (rs.next()) {
@@ -256,6 +248,7 @@ final class ScreeningReads {
             }
         }
         ScreeningMeter.read(n);
+        return n;
     }
 
     /**
