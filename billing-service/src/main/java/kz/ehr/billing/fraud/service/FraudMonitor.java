@@ -83,17 +83,29 @@ public class FraudMonitor {
         Map<String, List<HospitalStay>> stays = new HashMap<>();
         Map<String, List<Affected.VisitState>> visits = new HashMap<>();
         ScreeningReads.readContext(b, ahead, attachments, stays, visits, true);
-        // the doctor-days read ahead: one chunk of them read whole with the budget as limit, not counted first (that
-        // count of every touched day's visits was 26 % of billing's statement time in the 1M pipeline run,
-        // pg_stat_statements, docs/benchmarks/pipeline.md); a chunk that reaches it is dropped, and the monitor reads
-        // those days on the batch's connection as it reads the others
+        // the doctor-days read ahead: chunks of them read whole with what is left of the budget as limit, not counted
+        // first (that count of every touched day's visits was billing's costliest statement in the 1M pipeline run,
+        // pg_stat_statements, docs/benchmarks/pipeline.md); each chunk is sized for half of what is left, so a few
+        // reads fill most of the budget; a chunk that reaches its limit is dropped, and the monitor reads the days not
+        // ahead on the batch's connection
         Map<Affected.DoctorDayKey, List<ScreeningReads.DayVisit>> dayVisits = new HashMap<>();
-        List<Affected.DoctorDayKey> daysAhead = dayPrefetch.firstChunk(new ArrayList<>(days), budget,
-                (chunk, limit) -> ScreeningReads.readDoctorDays(b, chunk, limit, dayVisits));
-        if (daysAhead.isEmpty()) {
-            dayVisits.clear();
+        List<Affected.DoctorDayKey> dayKeys = new ArrayList<>(days);
+        Set<Affected.DoctorDayKey> daysAhead = new HashSet<>();
+        int held = 0;
+        for (int round = 0; round < READ_AHEAD_ROUNDS && daysAhead.size() < dayKeys.size() && held < budget; round++) {
+            Map<Affected.DoctorDayKey, List<ScreeningReads.DayVisit>> read = new HashMap<>();
+            List<Affected.DoctorDayKey> chunk = dayPrefetch.firstChunk(dayKeys.subList(daysAhead.size(), dayKeys.size()), budget - held,
+                    (keys, limit) -> ScreeningReads.readDoctorDays(b, keys, limit, read));
+            if (chunk.isEmpty()) {
+                break;
+            }
+            daysAhead.addAll(chunk);
+            for (List<ScreeningReads.DayVisit> list : read.values()) {
+                held += list.size();
+            }
+            dayVisits.putAll(read);
         }
-        return new Stored(ahead, attachments, stays, visits, Set.copyOf(daysAhead), dayVisits);
+        return new Stored(ahead, attachments, stays, visits, daysAhead, dayVisits);
     }
 
     /** Near-mark values this step changes, written before the doctor-days that read them are screened. */
@@ -188,6 +200,8 @@ public class FraudMonitor {
     private final ChunkedRead personChunks = new ChunkedRead(8);
     /** Sizes the doctor-days {@link #readStored} reads ahead (its own: it runs on the prefetch thread). */
     private final ChunkedRead dayPrefetch = new ChunkedRead(8);
+    /** At most this many chunk reads for the read-ahead's doctor-days: half the budget, half of the rest, … */
+    private static final int READ_AHEAD_ROUNDS = 3;
 
     /**
      * The touched persons: the prefetched ones by their prefetched sizes, the others read whole in chunks with a limit
