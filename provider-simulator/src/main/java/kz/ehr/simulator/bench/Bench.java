@@ -64,7 +64,7 @@ public final class Bench {
 
     /**
      * What is wrong with these arguments, or null: an option this bench does not know (a typo would otherwise run the
-     * whole default bench), an option without its value, a scenario that does not exist.
+     * whole default bench), an option without its value, a scenario that does not exist, a record count that is not one.
      */
     static String problem(String[] args) {
         for (int i = 0; i < args.length; i++) {
@@ -78,6 +78,15 @@ public final class Bench {
                 return args[i] + " needs a value";
             }
             i++;
+        }
+        // record counts: a negative or fractional one would otherwise run a smaller load than the report says
+        String records = arg(args, "--records", null);
+        if (records != null && !records.matches("[1-9][0-9]{0,17}")) {
+            return "--records needs a whole number above 0, not " + records;
+        }
+        String warmUp = arg(args, "--warm-up", null);
+        if (warmUp != null && !warmUp.matches("[0-9]{1,18}")) {
+            return "--warm-up needs a whole number of records (0 for none), not " + warmUp;
         }
         String only = arg(args, "--only", null);
         if (only != null && !only.equals("report")) {

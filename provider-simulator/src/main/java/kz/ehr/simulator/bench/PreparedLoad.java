@@ -77,14 +77,14 @@ final class PreparedLoad implements AutoCloseable {
      */
     static PreparedLoad generate(List<String> providers, long records, long warmUpRecords, long seed, double errorScale, int batchSize,
                                  long memoryBudgetBytes) throws Exception {
-        long total = records + warmUpRecords;
+        long total = records + Math.max(0, warmUpRecords);
         long pilotPersons = Math.max(200, Math.min(2_000, total / 10));
         Collector pilot = new Collector(Long.MAX_VALUE, batchSize, null);
         simulation(providers, pilotPersons, seed, errorScale).run(pilot);
         double perPerson = Math.max(1.0, (double) pilot.records / pilotPersons);
         double bytesPerRecord = (double) pilot.bytes / Math.max(1, pilot.records);
         long persons = (long) Math.ceil(total / perPerson * 1.08) + 50;
-        Collector warm = warmUpRecords == 0 ? null : new Collector(warmUpRecords, batchSize,
+        Collector warm = warmUpRecords <= 0 ? null : new Collector(warmUpRecords, batchSize,
                 bytesPerRecord * total > memoryBudgetBytes ? Files.createTempFile("ehr-pipeline-warm-up-", ".batches") : null);
         Path spill = bytesPerRecord * records > memoryBudgetBytes ? Files.createTempFile("ehr-pipeline-bench-", ".batches") : null;
         Collector c = new Collector(records, batchSize, spill);

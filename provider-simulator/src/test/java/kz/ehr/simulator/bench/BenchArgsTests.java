@@ -21,5 +21,9 @@ class BenchArgsTests {
         assertThat(Bench.problem(new String[] {"--records", "--only", "pipeline"})).isEqualTo("--records needs a value");
         assertThat(Bench.problem(new String[] {"--only", "kafka,pipline"})).isEqualTo("unknown scenario pipline in --only");
         assertThat(Bench.problem(new String[] {"pipeline"})).isEqualTo("unknown option pipeline");
+        assertThat(Bench.problem(new String[] {"--warm-up", "-5"})).isEqualTo("--warm-up needs a whole number of records (0 for none), not -5");
+        assertThat(Bench.problem(new String[] {"--warm-up", "1e5"})).isEqualTo("--warm-up needs a whole number of records (0 for none), not 1e5");
+        assertThat(Bench.problem(new String[] {"--records", "0"})).isEqualTo("--records needs a whole number above 0, not 0");
+        assertThat(Bench.problem(new String[] {"--warm-up", "0", "--records", "300000"})).isNull();
     }
 }
