@@ -58,6 +58,14 @@ class RecordsResourceTests {
     }
 
     @Test
+    void aBodyOfAnotherMediaTypeIsAProblemThatNamesTheContentType() {
+        given().header("Authorization", KEY).contentType("text/csv").body("recordId,type\nx-1,PATIENT")
+                .when().post("/api/v1/records")
+                .then().statusCode(415).contentType("application/problem+json").body("status", equalTo(415))
+                .body("code", equalTo("UNSUPPORTED_MEDIA_TYPE")).body("field", equalTo("Content-Type"));
+    }
+
+    @Test
     void anUnknownTypeIsRejectedWithTheFieldAtFault() {
         given().header("Authorization", KEY).contentType("application/json")
                 .body("[{\"recordId\":\"x-1\",\"type\":\"SURGERY\",\"patient\":{\"localId\":\"P-1\"}}]")

@@ -4,6 +4,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
 import kz.ehr.billing.BillingProblem;
+import kz.ehr.events.problem.JsonBodies.Problems;
 import kz.ehr.events.problem.NumberParams;
 
 /**
@@ -13,7 +14,7 @@ import kz.ehr.events.problem.NumberParams;
 @Provider
 public class BillingRequestProblems extends NumberParams {
     @Override
-    public Response problem(String code, String field, String detail) {
-        return new ProblemMapper().toResponse(BillingProblem.badRequest(code, field, detail));
+    public Response problem(int status, String code, String field, String detail) {
+        return new ProblemMapper().toResponse(new BillingProblem(status, code, Problems.title(status), detail, field));
     }
 }

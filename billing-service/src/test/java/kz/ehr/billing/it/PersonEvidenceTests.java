@@ -123,5 +123,11 @@ class PersonEvidenceTests {
         reviewer.get().body("{\"decision\": \"CONFIRMED\", \"comment\": \"x\"}").post("/api/v1/fraud/flags/{id}/decision", "no-such-flag")
                 .then().statusCode(404).body("code", equalTo("FLAG_NOT_FOUND"));
         given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS)).get("/api/v1/no-such-endpoint").then().statusCode(404);
+        // a body in a media type the endpoint does not read, or an answer the caller does not accept: a problem, not an empty answer
+        reviewer.get().contentType("text/plain").body("CONFIRMED").post("/api/v1/fraud/flags/{id}/decision", "no-such-flag").then()
+                .statusCode(415).contentType("application/problem+json").body("status", equalTo(415))
+                .body("code", equalTo("UNSUPPORTED_MEDIA_TYPE")).body("field", equalTo("Content-Type"));
+        given().auth().oauth2(TestTokens.of("aigerim", Roles.AUDITOR)).accept("application/xml").get("/api/v1/audit").then()
+                .statusCode(406).body("status", equalTo(406)).body("code", equalTo("NOT_ACCEPTABLE")).body("field", equalTo("Accept"));
     }
 }

@@ -3,6 +3,7 @@ package kz.ehr.certificates.rest;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
+import kz.ehr.events.problem.JsonBodies.Problems;
 import kz.ehr.events.problem.NumberParams;
 
 /**
@@ -12,7 +13,7 @@ import kz.ehr.events.problem.NumberParams;
 @Provider
 public class CertificateRequestProblems extends NumberParams {
     @Override
-    public Response problem(String code, String field, String detail) {
-        return Problem.of(400, code, "Invalid request", detail, field).response();
+    public Response problem(int status, String code, String field, String detail) {
+        return Problem.of(status, code, Problems.title(status), detail, field).response();
     }
 }

@@ -21,18 +21,44 @@ public final class JsonBodies {
     /** The service's problem answer. */
     @FunctionalInterface
     public interface Problems {
-        Response problem(String code, String field, String detail);
+        Response problem(int status, String code, String field, String detail);
+
+        /** The title of a refused request's problem by its status (400, 415 or 406). */
+        static String title(int status) {
+            return switch (status) {
+                case 415 -> "Unsupported media type";
+                case 406 -> "Not acceptable";
+                default -> "Invalid request";
+            };
+        }
+
+        /** The usual one: 400, the request could not be read. */
+        default Response problem(String code, String field, String detail) {
+            return problem(400, code, field, detail);
+        }
     }
 
     private JsonBodies() {
     }
 
     /**
-     * A body that is not JSON: the JSON reader's 400 carries the parse error as its cause and no answer. Any other
-     * WebApplicationException keeps its own answer.
+     * A body that is not JSON: the JSON reader's 400 carries the parse error as its cause and no answer. A body in a
+     * media type the endpoint does not read (415) or an answer in one the caller does not accept (406), which Quarkus
+     * REST answers empty, gets the service's problem with that status: {@code UNSUPPORTED_MEDIA_TYPE} (field
+     * {@code Content-Type}) and {@code NOT_ACCEPTABLE} (field {@code Accept}). Any other WebApplicationException keeps its
+     * own answer.
      */
     public static Response unreadable(WebApplicationException e, Problems problems) {
         Response own = e.getResponse();
+        if (own.getStatus() == 415 && !own.hasEntity()) {
+            return problems.problem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type",
+                    "this endpoint does not read a body of this Content-Type"
+                            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")") + "; JSON endpoints read application/json");
+        }
+        if (own.getStatus() == 406 && !own.hasEntity()) {
+            return problems.problem(406, "NOT_ACCEPTABLE", "Accept",
+                    "this endpoint cannot answer in a media type the Accept header allows; accept application/json");
+        }
         if (own.getStatus() == 400 && !own.hasEntity() && e.getCause() instanceof JsonProcessingException cause
                 && !(cause instanceof JsonMappingException)) {
             return problems.problem("MALFORMED_JSON", null, "the body is not JSON" + where(cause.getLocation()) + ": "

@@ -52,12 +52,12 @@ public abstract class NumberParams implements ParamConverterProvider, JsonBodies
     }
 
     /**
-     * The service's 400 problem answer for a request it cannot read (here a query parameter; {@link JsonBodies} a body).
-     * An answer, not the service's problem exception: Jakarta REST passes on only a WebApplicationException thrown by a
-     * converter (anything else becomes the empty 404).
+     * The service's problem answer for a request it cannot read (here a query parameter, 400; {@link JsonBodies} a
+     * body, 400, 415 or 406). An answer, not the service's problem exception: Jakarta REST passes on only a
+     * WebApplicationException thrown by a converter (anything else becomes the empty 404).
      */
     @Override
-    public abstract Response problem(String code, String field, String detail);
+    public abstract Response problem(int status, String code, String field, String detail);
 
     static String constantCase(String name) {
         return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('-', '_').toUpperCase(Locale.ROOT);

@@ -19,8 +19,8 @@ class JsonBodiesTests {
     }
 
     private final List<String> said = new ArrayList<>();
-    private final JsonBodies.Problems problems = (code, field, detail) -> {
-        said.add(code + "|" + field + "|" + detail);
+    private final JsonBodies.Problems problems = (status, code, field, detail) -> {
+        said.add(status + "|" + code + "|" + field + "|" + detail);
         return null; // no Jakarta REST runtime here to build the answer
     };
 
@@ -34,14 +34,14 @@ class JsonBodiesTests {
         JsonBodies.wrongShape(reading("{\"reasons\": [{\"code\": [1]}]}"), problems);
         JsonBodies.wrongShape(reading("{\"count\": \"many\"}"), problems);
         assertThat(said).hasSize(3);
-        assertThat(said.get(0)).startsWith("WRONG_TYPE|target|target must be a text (line 1");
-        assertThat(said.get(1)).startsWith("WRONG_TYPE|reasons[0].code|reasons[0].code must be a text");
-        assertThat(said.get(2)).startsWith("WRONG_TYPE|count|");
+        assertThat(said.get(0)).startsWith("400|WRONG_TYPE|target|target must be a text (line 1");
+        assertThat(said.get(1)).startsWith("400|WRONG_TYPE|reasons[0].code|reasons[0].code must be a text");
+        assertThat(said.get(2)).startsWith("400|WRONG_TYPE|count|");
     }
 
     @Test
     void anEmptyBodyIsABodyRequired() {
         JsonBodies.wrongShape(reading(""), problems);
-        assertThat(said).containsExactly("BODY_REQUIRED|null|the request needs a JSON body");
+        assertThat(said).containsExactly("400|BODY_REQUIRED|null|the request needs a JSON body");
     }
 }

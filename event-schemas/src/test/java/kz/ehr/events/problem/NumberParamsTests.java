@@ -21,7 +21,7 @@ class NumberParamsTests {
 
     private final NumberParams params = new NumberParams() {
         @Override
-        public Response problem(String code, String field, String detail) {
+        public Response problem(int status, String code, String field, String detail) {
             throw new Refused(code, field, detail);
         }
     };

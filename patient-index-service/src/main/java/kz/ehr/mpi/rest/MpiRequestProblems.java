@@ -12,7 +12,7 @@ import kz.ehr.events.problem.NumberParams;
 @Provider
 public class MpiRequestProblems extends NumberParams {
     @Override
-    public Response problem(String code, String field, String detail) {
-        return Problems.response(400, code, field, detail).build();
+    public Response problem(int status, String code, String field, String detail) {
+        return Problems.response(status, code, field, detail).build();
     }
 }
