@@ -1,6 +1,8 @@
 package kz.ehr.billing.projection;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,6 +33,11 @@ public class HealthRecordsConsumer extends ServiceConsumer<SpecificRecordBase> {
         return new BatchConsumerLoop<SpecificRecordBase>(kafka, "billing-service",
                 List.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic, Topics.CARE.topic, Topics.MPI_LINKS.topic),
                 topic -> Topics.MPI_LINKS.topic.equals(topic) ? EventCodec.of(MpiLinkEvent.class) : EventCodec.of(HealthRecordEvent.class),
-                config.consumer().maxBatch(), ingest::handle);
+                config.consumer().maxBatch(), ingest::handle)
+                // a visit is screened against the insurance and attachment its provider sent before it or with it: care
+                // waits for the registry (and patients) topics to be read up to its time, 1 s of slack for one provider
+                // batch's publishing, at most 10 s (TopicAlignment)
+                .alignedTo(Set.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic), Set.of(Topics.CARE.topic),
+                        Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
 }

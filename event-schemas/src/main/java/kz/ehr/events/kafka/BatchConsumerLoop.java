@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -111,6 +113,7 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Clock clock = Clock.systemUTC();
     private volatile javax.sql.DataSource database;
+    private TopicAlignment alignment;
     private volatile Thread thread;
     private volatile boolean assigned;
     private volatile long processed;
@@ -158,6 +161,16 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
      */
     public BatchConsumerLoop<T> withDatabase(javax.sql.DataSource database) {
         this.database = database;
+        return this;
+    }
+
+    /**
+     * Reads {@code followers} no further ahead in time than {@code leaders} ({@link TopicAlignment}): a follower record
+     * is handed over once every leader partition the loop owns has been read past its timestamp plus {@code slack}, or
+     * has nothing left to read, or once it waited {@code maxHold}. Call before {@link #start}.
+     */
+    public BatchConsumerLoop<T> alignedTo(Set<String> leaders, Set<String> followers, Duration slack, Duration maxHold) {
+        this.alignment = new TopicAlignment(leaders, followers, slack.toMillis(), maxHold.toMillis());
         return this;
     }
 
@@ -228,7 +241,8 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
             long backoffMs = 200;
             while (running.get()) {
                 try {
-                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                    resumeAligned();
+                    Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> records = align(consumer.poll(Duration.ofMillis(500)));
                     if (!records.isEmpty()) {
                         handle(records);
                     }
@@ -273,20 +287,72 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         }
     }
 
-    private void handle(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+    /**
+     * The polled records by partition, in the poll's order; with an {@link #alignedTo alignment}, without the follower
+     * records that must wait for the leaders: their partitions are sought back to the first of them and paused.
+     */
+    private Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> align(ConsumerRecords<String, byte[]> polled) {
+        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> out = new LinkedHashMap<>();
+        if (alignment == null) {
+            polled.partitions().forEach(tp -> out.put(tp, polled.records(tp)));
+            return out;
+        }
+        for (TopicPartition tp : polled.partitions()) {
+            if (alignment.isLeader(tp)) {
+                List<ConsumerRecord<String, byte[]>> list = polled.records(tp);
+                alignment.leaderRead(tp, list.get(list.size() - 1).timestamp());
+            }
+        }
+        long watermark = alignment.watermark(consumer.assignment(), this::caughtUp);
+        long now = System.currentTimeMillis();
+        for (TopicPartition tp : polled.partitions()) {
+            List<ConsumerRecord<String, byte[]>> list = polled.records(tp);
+            int n = alignment.isFollower(tp) ? alignment.releasable(tp, list, watermark, now) : list.size();
+            if (n < list.size()) {
+                consumer.seek(tp, list.get(n).offset());
+                consumer.pause(List.of(tp));
+            }
+            if (n > 0) {
+                out.put(tp, n == list.size() ? list : list.subList(0, n));
+            }
+        }
+        return out;
+    }
+
+    /** Resumes the follower partitions the leaders caught up with, or that waited long enough. */
+    private void resumeAligned() {
+        if (alignment == null || waiting) {
+            return;
+        }
+        Set<TopicPartition> owned = consumer.assignment();
+        Set<TopicPartition> resumable = alignment.resumable(alignment.watermark(owned, this::caughtUp), System.currentTimeMillis());
+        resumable.retainAll(owned);
+        if (!resumable.isEmpty()) {
+            consumer.resume(resumable);
+        }
+    }
+
+    /** Nothing left to read in the partition as far as the last fetch knew (unknown: not caught up). */
+    private boolean caughtUp(TopicPartition tp) {
+        OptionalLong lag = consumer.currentLag(tp);
+        return lag.isPresent() && lag.getAsLong() == 0;
+    }
+
+    private void handle(Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> records) throws InterruptedException {
         revokedDuringBatch.clear();
         pendingFrom.clear();
-        for (TopicPartition tp : records.partitions()) {
-            pendingFrom.put(tp, records.records(tp).get(0).offset());
+        for (Map.Entry<TopicPartition, List<ConsumerRecord<String, byte[]>>> e : records.entrySet()) {
+            pendingFrom.put(e.getKey(), e.getValue().get(0).offset());
         }
         applyUntilDone(decode(records), true, (d, code, reason) ->
                 deadLetter(d.topic(), d.partition(), d.offset(), d.key(), d.raw(), code, reason));
         Set<TopicPartition> owned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         long count = 0;
-        for (TopicPartition tp : records.partitions()) {
+        for (Map.Entry<TopicPartition, List<ConsumerRecord<String, byte[]>>> e : records.entrySet()) {
+            TopicPartition tp = e.getKey();
             if (owned.contains(tp) && !revokedDuringBatch.contains(tp)) {
-                List<ConsumerRecord<String, byte[]>> list = records.records(tp);
+                List<ConsumerRecord<String, byte[]>> list = e.getValue();
                 offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
                 count += list.size();
             }
@@ -302,20 +368,26 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private List<Delivery<T>> decode(ConsumerRecords<String, byte[]> records) {
-        List<Delivery<T>> batch = new ArrayList<>(records.count());
-        for (ConsumerRecord<String, byte[]> r : records) {
-            try {
-                T value = (T) codecForTopic.apply(r.topic()).decode(r.value());
-                batch.add(new Delivery<>(r.topic(), r.partition(), r.offset(), r.key(), value, r.value()));
-            } catch (EventCodec.UndecodableEventException e) {
-                LOG.errorf("consumer %s: message %s-%d@%d cannot be decoded and goes to the dead-letter topic: %s",
-                        groupId, r.topic(), r.partition(), r.offset(), Failures.redact(e));
-                deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(), e.code, Failures.redact(e));
+    private List<Delivery<T>> decode(Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> records) {
+        List<Delivery<T>> batch = new ArrayList<>();
+        for (List<ConsumerRecord<String, byte[]>> partition : records.values()) {
+            for (ConsumerRecord<String, byte[]> r : partition) {
+                decodeInto(batch, r);
             }
         }
         return batch;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void decodeInto(List<Delivery<T>> batch, ConsumerRecord<String, byte[]> r) {
+        try {
+            T value = (T) codecForTopic.apply(r.topic()).decode(r.value());
+            batch.add(new Delivery<>(r.topic(), r.partition(), r.offset(), r.key(), value, r.value()));
+        } catch (EventCodec.UndecodableEventException e) {
+            LOG.errorf("consumer %s: message %s-%d@%d cannot be decoded and goes to the dead-letter topic: %s",
+                    groupId, r.topic(), r.partition(), r.offset(), Failures.redact(e));
+            deadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.value(), e.code, Failures.redact(e));
+        }
     }
 
     /** Applies what {@link #replay} handed in, on the loop thread, as the poll that first read them would have. */
@@ -444,6 +516,9 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             revokedDuringBatch.addAll(partitions);
             partitions.forEach(pendingFrom::remove);
+            if (alignment != null) {
+                alignment.forget(partitions);
+            }
             assignmentChanged = true;
         }
 
@@ -526,6 +601,9 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
 
     private void rewindToCommitted() {
         pendingFrom.clear();
+        if (alignment != null) {
+            alignment.forgetAll();
+        }
         assignmentChanged = true;
         try {
             Set<TopicPartition> assignment = consumer.assignment();

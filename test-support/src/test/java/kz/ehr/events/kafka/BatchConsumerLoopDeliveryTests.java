@@ -234,6 +234,38 @@ class BatchConsumerLoopDeliveryTests {
         waitUntil("the message reached the next loop", () -> handledOffsets(topic).equals(produced));
     }
 
+    @Test
+    void anAlignedLoopHandsAFollowersRecordOverOnlyOnceTheLeadersWereReadUpToItsTime() throws Exception {
+        String leader = newTopic(2);
+        String follower = newTopic(2);
+        long base = System.currentTimeMillis() - 600_000;
+        // the follower's records are in the log first and all later in time than the leader's (by more than the 1 s
+        // of slack): read as fetched, follower records would come before leader records
+        Set<String> followerOffsets = produce(follower, 300, i -> "person-" + i, i -> base + 5_000 + i);
+        Set<String> leaderOffsets = produce(leader, 300, i -> "person-" + i, i -> base + i);
+        List<String> topicsInOrder = new CopyOnWriteArrayList<>();
+        AtomicInteger failures = new AtomicInteger();
+        // a wait longer than the test's deadline: the follower must be resumed because the leader caught up
+        BatchConsumerLoop<MpiLinkEvent> loop = new BatchConsumerLoop<MpiLinkEvent>(TestPlatform.kafkaAdmin(), "g-" + follower,
+                List.of(follower, leader), t -> EventCodec.of(MpiLinkEvent.class), 40, batch -> {
+                    project(batch, failures);
+                    batch.forEach(d -> topicsInOrder.add(d.topic()));
+                }).alignedTo(Set.of(leader), Set.of(follower), Duration.ofSeconds(1), Duration.ofMinutes(10)).start();
+        loops.add(loop);
+
+        await("every record of both topics is in the projection").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> {
+                    assertThat(handledOffsets(leader)).isEqualTo(leaderOffsets);
+                    assertThat(handledOffsets(follower)).isEqualTo(followerOffsets);
+                });
+        assertThat(topicsInOrder).hasSize(600);
+        assertThat(topicsInOrder.lastIndexOf(leader)).as("the last leader record comes before the first follower record")
+                .isLessThan(topicsInOrder.indexOf(follower));
+        assertThat(count("SELECT count(*) FROM handled WHERE topic IN ('" + leader + "', '" + follower + "') AND times > 1"))
+                .as("records handed over twice").isZero();
+        waitUntil("the loop caught up", () -> loop.health().lag() == 0);
+    }
+
     // --- the projection, the broker and the clock
 
     private BatchConsumerLoop<MpiLinkEvent> loop(String topic, String group, int maxPoll,
@@ -302,6 +334,12 @@ class BatchConsumerLoopDeliveryTests {
 
     /** Produces {@code n} link events carrying the given IINs; returns their "partition@offset"s. */
     private static Set<String> produce(String topic, int n, java.util.function.IntFunction<String> iin) throws Exception {
+        return produce(topic, n, iin, i -> null);
+    }
+
+    /** The same, each record with the producer timestamp {@code timestamp} gives (null: the producer's clock). */
+    private static Set<String> produce(String topic, int n, java.util.function.IntFunction<String> iin,
+                                       java.util.function.IntFunction<Long> timestamp) throws Exception {
         Set<String> offsets = new HashSet<>();
         EventCodec<MpiLinkEvent> codec = EventCodec.of(MpiLinkEvent.class);
         try (KafkaProducer<String, byte[]> producer = TestPlatform.kafkaAdmin().producer("loop-test", new StringSerializer(),
@@ -312,7 +350,7 @@ class BatchConsumerLoopDeliveryTests {
                 MpiLinkEvent event = MpiLinkEvent.newBuilder()
                         .setEnvelope(Envelopes.of(UUID.randomUUID().toString(), "LINKED", "test", "r-" + i, at, at, null))
                         .setLinkEventType("LINKED").setEnterpriseId("e-" + i).setSourceIin(iin.apply(i)).build();
-                sent.add(producer.send(new ProducerRecord<>(topic, "key-" + (i % 17), codec.encode(event))));
+                sent.add(producer.send(new ProducerRecord<>(topic, null, timestamp.apply(i), "key-" + (i % 17), codec.encode(event))));
             }
             for (var f : sent) {
                 var meta = f.get(30, TimeUnit.SECONDS);
