@@ -36,7 +36,7 @@ public class HealthRecordsConsumer extends ServiceConsumer<SpecificRecordBase> {
                 config.consumer().maxBatch(), ingest::handle)
                 // a visit is screened against the insurance and attachment its provider sent before it or with it: care
                 // waits for the registry (and patients) topics to be read up to its time, 1 s of slack for one provider
-                // batch's publishing, at most 10 s (TopicAlignment)
+                // batch's publishing, unless those stopped moving for 10 s (TopicAlignment)
                 .alignedTo(Set.of(Topics.PATIENTS.topic, Topics.REGISTRY.topic), Set.of(Topics.CARE.topic),
                         Duration.ofSeconds(1), Duration.ofSeconds(10));
     }

@@ -167,7 +167,8 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
     /**
      * Reads {@code followers} no further ahead in time than {@code leaders} ({@link TopicAlignment}): a follower record
      * is handed over once every leader partition the loop owns has been read past its timestamp plus {@code slack}, or
-     * has nothing left to read, or once it waited {@code maxHold}. Call before {@link #start}.
+     * has nothing left to read, or once it waited while the leaders did not move for {@code maxHold}. Call before
+     * {@link #start}.
      */
     public BatchConsumerLoop<T> alignedTo(Set<String> leaders, Set<String> followers, Duration slack, Duration maxHold) {
         this.alignment = new TopicAlignment(leaders, followers, slack.toMillis(), maxHold.toMillis());
@@ -303,8 +304,8 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
                 alignment.leaderRead(tp, list.get(list.size() - 1).timestamp());
             }
         }
-        long watermark = alignment.watermark(consumer.assignment(), this::caughtUp);
         long now = System.currentTimeMillis();
+        long watermark = alignment.watermark(consumer.assignment(), this::caughtUp, now);
         for (TopicPartition tp : polled.partitions()) {
             List<ConsumerRecord<String, byte[]>> list = polled.records(tp);
             int n = alignment.isFollower(tp) ? alignment.releasable(tp, list, watermark, now) : list.size();
@@ -325,7 +326,8 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
             return;
         }
         Set<TopicPartition> owned = consumer.assignment();
-        Set<TopicPartition> resumable = alignment.resumable(alignment.watermark(owned, this::caughtUp), System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        Set<TopicPartition> resumable = alignment.resumable(alignment.watermark(owned, this::caughtUp, now), now);
         resumable.retainAll(owned);
         if (!resumable.isEmpty()) {
             consumer.resume(resumable);
