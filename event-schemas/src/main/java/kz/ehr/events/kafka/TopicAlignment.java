@@ -26,8 +26,9 @@ import org.apache.kafka.common.TopicPartition;
  * have caught up with that record. It waits as long as the leaders keep moving: once they have not moved for
  * {@link #maxHoldMs} (a leader that cannot be read, or whose lag is not known) its records go whatever the leaders did,
  * so a stuck leader delays the followers, never stops them. (A fixed limit per wait let visits go ahead whenever
- * billing was more than that behind: 7,165 provisional flags in a warm 1,000,000-record run.) Nothing is skipped or reordered within a partition;
- * only the interleaving of topics changes. Timestamps are the producer's ({@code CreateTime}).
+ * billing was more than that behind: 7,165 provisional flags in a warm 1,000,000-record run.) Nothing is skipped or
+ * reordered within a partition; only the interleaving of topics changes. Timestamps are the producer's
+ * ({@code CreateTime}).
  * <p>
  * Decisions only: the loop ({@link BatchConsumerLoop#alignedTo}) seeks, pauses and resumes. Owned by the loop thread.
  */
