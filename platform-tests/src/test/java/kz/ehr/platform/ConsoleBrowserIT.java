@@ -440,6 +440,9 @@ class ConsoleBrowserIT {
         byId("polyclinic").sendKeys(OTHER_POLYCLINIC);
         new Select(byId("state")).selectByValue("OPEN");
         byId("filter-go").click();
+        // the filter is a GET form: read the list once the filtered page is there, not the one it replaces (a read
+        // between the click and the new page failed with a stale element)
+        new WebDriverWait(browser, DEADLINE).until(d -> d.getCurrentUrl().contains("rule=NOT_ATTACHED_NO_REFERRAL"));
         assertThat(byId("flags").getText()).contains("NOT_ATTACHED_NO_REFERRAL", "D-9");
         // what each rule screens, opened with the keyboard
         WebElement ruleTable = byId("rules").findElement(By.tagName("table"));
