@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +14,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -215,12 +218,52 @@ public final class LocalKafkaBroker implements AutoCloseable {
         server.awaitShutdown();
     }
 
-    public static int freePort() {
+    /**
+     * A port nothing listens on, for a process started a moment later. It is taken below the kernel's ephemeral range
+     * where there is room: a port from {@code new ServerSocket(0)} lies inside that range, where every outgoing
+     * connection (to the broker, to PostgreSQL) takes its local port, and in a fresh-clone CI run one of them took a
+     * service's port in the seconds between the pick and the service's bind. No port is handed out twice by a JVM.
+     */
+    public static synchronized int freePort() {
+        int ephemeralLow = ephemeralPortRangeStart();
+        if (ephemeralLow - BELOW_EPHEMERAL_FROM >= 1_000) {
+            for (int attempt = 0; attempt < 200; attempt++) {
+                int port = BELOW_EPHEMERAL_FROM + PORT_PICKS.nextInt(ephemeralLow - BELOW_EPHEMERAL_FROM);
+                if (!HANDED_OUT.contains(port) && bindable(port)) {
+                    HANDED_OUT.add(port);
+                    return port;
+                }
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
+            HANDED_OUT.add(socket.getLocalPort());
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final int BELOW_EPHEMERAL_FROM = 20_000;
+    private static final SecureRandom PORT_PICKS = new SecureRandom();
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
+    /** Linux's first ephemeral port; elsewhere (no such file) 49152, the IANA start that macOS and Windows use. */
+    private static int ephemeralPortRangeStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 49_152;
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
