@@ -235,11 +235,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 }
             }
         }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            HANDED_OUT.add(socket.getLocalPort());
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -250,7 +253,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** Linux's first ephemeral port; elsewhere (no such file) 49152, the IANA start that macOS and Windows use. */
     private static int ephemeralPortRangeStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            // not Files.readString: on a /proc/sys file (size 0) Java 17 reads one byte, then the file ends ("3")
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 49_152;

@@ -22,7 +22,8 @@ class FreePortTests {
     @Test
     void portsComeFromBelowTheEphemeralRangeAndAreNotRepeated() throws IOException {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-        int ephemeralLow = Files.exists(range) ? Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]) : 49_152;
+        int ephemeralLow = Files.exists(range) ? Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]) : 49_152;
+        assertThat(ephemeralLow).as("the kernel's first ephemeral port").isGreaterThan(1_024);
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < 50; i++) {
             int port = LocalKafkaBroker.freePort();
