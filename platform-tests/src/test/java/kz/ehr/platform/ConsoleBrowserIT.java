@@ -26,6 +26,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -165,6 +166,17 @@ class ConsoleBrowserIT {
         return new WebDriverWait(browser, DEADLINE).until(d -> d.findElement(By.id(id)));
     }
 
+    /**
+     * Follows a link or submits a form, and returns once the next page has replaced this one: a read right after a
+     * click could otherwise find the page being left (an element of the same id, or one gone stale under it), which
+     * failed fresh-clone CI runs twice.
+     */
+    static void leaveBy(Runnable click) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        click.run();
+        new WebDriverWait(browser, DEADLINE).until(ExpectedConditions.stalenessOf(page));
+    }
+
     static void shot(String name) throws IOException {
         Files.createDirectories(SHOTS);
         Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -198,7 +210,7 @@ class ConsoleBrowserIT {
         WebElement user = byId("user");
         user.clear();
         user.sendKeys("aigerim");
-        byId("signin-mint").click();
+        leaveBy(byId("signin-mint")::click);
         assertThat(byId("signed-in-user").getText()).isEqualTo("aigerim");
         assertThat(browser.manage().getCookieNamed("ehr_console_session").isHttpOnly()).isTrue();
         assertThat(browser.getCurrentUrl()).doesNotContain("eyJ");
@@ -222,11 +234,11 @@ class ConsoleBrowserIT {
         open("/patients");
         byId("iin").sendKeys(person.iin());
         byId("purpose").sendKeys("console browser test");
-        byId("search-go").click();
+        leaveBy(byId("search-go")::click);
         WebElement results = byId("results");
         assertThat(results.getText()).contains("Сейтқали Арман");
         shot("03-patients-search");
-        results.findElements(By.tagName("a")).stream().filter(a -> a.getText().contains("Сейтқали")).findFirst().orElseThrow().click();
+        leaveBy(results.findElements(By.tagName("a")).stream().filter(a -> a.getText().contains("Сейтқали")).findFirst().orElseThrow()::click);
         assertThat(byId("golden-name").getText()).contains("Сейтқали Арман");
         assertThat(byId("sources").getText()).contains(person.localId());
         assertThat(byId("timeline").getText()).contains("ENCOUNTER", "ATTACHMENT", "INSURANCE", "100140000777");
@@ -247,14 +259,14 @@ class ConsoleBrowserIT {
                 if (found != null || next.isEmpty()) {
                     return found;
                 }
-                next.get(0).click();
+                leaveBy(next.get(0)::click);
             }
         });
         assertThat(row.getText()).contains("IIN_CONFLICT");
         shot("05-review-queue");
-        row.findElement(By.className("open-review")).click();
+        leaveBy(row.findElement(By.className("open-review"))::click);
         byId("purpose").sendKeys("deciding an identity review");
-        byId("purpose-go").click();
+        leaveBy(byId("purpose-go")::click);
         WebElement agreement = byId("agreement");
         assertThat(agreement.getText()).contains("Ким", "Сейтқали", person.iin());
         assertThat(agreement.findElements(By.cssSelector("tr.same")).stream().map(WebElement::getText).toList())
@@ -264,7 +276,7 @@ class ConsoleBrowserIT {
         shot("06-review");
         byId("decision-reject").click();
         byId("reason").sendKeys("двое разных людей: Ким Ольга — другой человек");
-        byId("decide").click();
+        leaveBy(byId("decide")::click);
         assertThat(byId("message").getText()).contains("rejected");
 
         JsonNode decided = platform.await("the patient index holds the decision", DEADLINE, () -> {
@@ -294,9 +306,9 @@ class ConsoleBrowserIT {
                 .get("/api/v1/persons/" + applicant.iin() + "/events").body()).path("events").size() >= 1 ? true : null);
         open("/certificates");
         byId("issue-iin").sendKeys(applicant.iin());
-        new org.openqa.selenium.support.ui.Select(byId("issue-type")).selectByValue("PSYCHIATRIC_CLEARANCE");
+        new Select(byId("issue-type")).selectByValue("PSYCHIATRIC_CLEARANCE");
         byId("issue-purpose").sendKeys("справка для работы");
-        byId("issue-go").click();
+        leaveBy(byId("issue-go")::click);
         assertThat(byId("cert-name").getText()).contains("Сейтқали Арман");
         assertThat(byId("cert-status").getText()).isEqualTo("ACTIVE");
         String qrSrc = byId("cert-qr").getDomProperty("src");
@@ -314,7 +326,7 @@ class ConsoleBrowserIT {
         assertThat(byId("cert-h").getText()).isEqualTo("Certificate " + certificateNumber);
         open("/certificates");
         byId("verify-token").sendKeys(qrText);
-        byId("verify-go").click();
+        leaveBy(byId("verify-go")::click);
         assertThat(byId("verification").getDomAttribute("data-status")).isEqualTo("VALID");
         shot("08-certificate-verified");
 
@@ -322,7 +334,7 @@ class ConsoleBrowserIT {
         Files.write(file, png.body());
         open("/certificates");
         byId("verify-file").sendKeys(file.toAbsolutePath().toString());
-        byId("verify-file-go").click();
+        leaveBy(byId("verify-file-go")::click);
         assertThat(byId("verification").getDomAttribute("data-status")).isEqualTo("VALID");
         assertThat(byId("verification").getText()).contains("Сейтқали Арман");
     }
@@ -336,7 +348,7 @@ class ConsoleBrowserIT {
         new Select(byId("revoke-reason")).selectByValue("ISSUED_IN_ERROR");
         byId("revoke-comment").sendKeys(comment);
         byId("revoke-purpose").sendKeys("отзыв справки");
-        byId("revoke-go").click();
+        leaveBy(byId("revoke-go")::click);
         WebElement confirm = byId("revoke-confirm");
         assertThat(byId("confirm-h").getText()).isEqualTo("Revoke certificate " + certificateNumber + "?");
         assertThat(byId("confirm-reason").getText()).isEqualTo("ISSUED_IN_ERROR");
@@ -350,20 +362,20 @@ class ConsoleBrowserIT {
         // nothing is revoked before the confirmation
         assertThat(JSON.readTree(platform.certificates().get("/api/v1/certificates/" + certificateNumber).body()).path("status").asText())
                 .isEqualTo("ACTIVE");
-        byId("revoke-confirm-go").sendKeys(Keys.ENTER);
+        leaveBy(() -> byId("revoke-confirm-go").sendKeys(Keys.ENTER));
         assertThat(byId("revoked-status").getText()).isEqualTo("REVOKED");
         assertThat(byId("revoked").getText()).contains("ISSUED_IN_ERROR", comment, "aigerim");
 
         open("/certificates");
         byId("open-number").sendKeys(certificateNumber);
         byId("open-purpose").sendKeys("проверка отзыва");
-        byId("open-go").click();
+        leaveBy(byId("open-go")::click);
         assertThat(byId("cert-status").getText()).startsWith("REVOKED since ").contains("ISSUED_IN_ERROR");
         shot("13-certificate-revoked");
 
         open("/certificates");
         byId("verify-token").sendKeys(certificateToken);
-        byId("verify-go").click();
+        leaveBy(byId("verify-go")::click);
         WebElement verification = byId("verification");
         assertThat(verification.getDomAttribute("data-status")).isEqualTo("REVOKED");
         assertThat(verification.getText()).contains("revoked at").doesNotContain("ISSUED_IN_ERROR", "by mistake", comment, "aigerim");
@@ -389,26 +401,25 @@ class ConsoleBrowserIT {
         // the run flags a line whose IIN the patient index holds for two people: it must have read those links first
         awaitIdentityInReview();
         open("/capitation?month=" + MONTH);
-        byId("run-go").click();
+        leaveBy(byId("run-go")::click);
         assertThat(byId("message").getText()).contains("Month " + MONTH + " computed");
         // 52 polyclinics: the first 50 by BIN, then the other two on the next page
         int total = CROWD + 1;
         assertThat(byId("polyclinics").findElement(By.tagName("caption")).getText()).isEqualTo("Polyclinics 1–50 of " + total);
         assertThat(byId("polyclinics").findElements(By.cssSelector("tbody tr"))).hasSize(50);
-        browser.findElement(By.cssSelector("a[rel=next]")).sendKeys(Keys.ENTER);
-        new WebDriverWait(browser, DEADLINE).until(d -> byId("polyclinics").findElement(By.tagName("caption")).getText()
-                .equals("Polyclinics 51–" + total + " of " + total));
+        leaveBy(() -> browser.findElement(By.cssSelector("a[rel=next]")).sendKeys(Keys.ENTER));
+        assertThat(byId("polyclinics").findElement(By.tagName("caption")).getText()).isEqualTo("Polyclinics 51–" + total + " of " + total);
         assertThat(byId("polyclinics").findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText).toList())
                 .hasSize(2).allSatisfy(row -> assertThat(row).startsWith("100140"))
                 .anySatisfy(row -> assertThat(row).startsWith(crowdBins.get(CROWD - 1)));
         shot("15-capitation-polyclinics-page-2");
-        browser.findElement(By.cssSelector("a[rel=prev]")).click();
+        leaveBy(browser.findElement(By.cssSelector("a[rel=prev]"))::click);
         assertThat(byId("polyclinics").findElement(By.tagName("caption")).getText()).isEqualTo("Polyclinics 1–50 of " + total);
-        byId("polyclinics").findElement(By.linkText(POLYCLINIC)).click();
+        leaveBy(byId("polyclinics").findElement(By.linkText(POLYCLINIC))::click);
         assertThat(byId("totals").getText()).contains("persons attached");
         assertThat(byId("statement").findElement(By.cssSelector("svg.chart")).getText()).isNotNull();
         byId("lines-purpose").sendKeys("monthly capitation check");
-        byId("lines-go").click();
+        leaveBy(byId("lines-go")::click);
         WebElement line = byId("lines").findElements(By.cssSelector("tbody tr")).stream().filter(r -> r.getText().contains(person.iin()))
                 .findFirst().orElseThrow();
         // Ким Ольга's record carries his IIN and the reviewer kept them two people: the line says so in words
@@ -439,10 +450,8 @@ class ConsoleBrowserIT {
         rules.selectByValue("NOT_ATTACHED_NO_REFERRAL");
         byId("polyclinic").sendKeys(OTHER_POLYCLINIC);
         new Select(byId("state")).selectByValue("OPEN");
-        byId("filter-go").click();
-        // the filter is a GET form: read the list once the filtered page is there, not the one it replaces (a read
-        // between the click and the new page failed with a stale element)
-        new WebDriverWait(browser, DEADLINE).until(d -> d.getCurrentUrl().contains("rule=NOT_ATTACHED_NO_REFERRAL"));
+        leaveBy(byId("filter-go")::click);
+        assertThat(browser.getCurrentUrl()).contains("rule=NOT_ATTACHED_NO_REFERRAL");
         assertThat(byId("flags").getText()).contains("NOT_ATTACHED_NO_REFERRAL", "D-9");
         // what each rule screens, opened with the keyboard
         WebElement ruleTable = byId("rules").findElement(By.tagName("table"));
@@ -450,12 +459,12 @@ class ConsoleBrowserIT {
         new WebDriverWait(browser, DEADLINE).until(d -> ruleTable.isDisplayed());
         assertThat(ruleTable.getText()).contains("GHOST_PATIENT", "PERSON", "the whole monthly payment");
         shot("10-fraud");
-        byId("flags").findElement(By.cssSelector("a[href='/fraud/" + flag.path("flagId").asText() + "']")).click();
+        leaveBy(byId("flags").findElement(By.cssSelector("a[href='/fraud/" + flag.path("flagId").asText() + "']"))::click);
         assertThat(byId("flag-state").getText()).isEqualTo("OPEN");
         byId("flag-confirm").click();
         byId("comment").sendKeys("направления нет, пациент прикреплён к другой поликлинике");
         shot("11-fraud-flag");
-        byId("flag-decide").click();
+        leaveBy(byId("flag-decide")::click);
         assertThat(byId("message").getText()).isEqualTo("Flag confirmed");
         JsonNode decided = JSON.readTree(platform.billing().get("/api/v1/fraud/flags/" + flag.path("flagId").asText()).body());
         assertThat(decided.path("flag").path("state").asText()).isEqualTo("CONFIRMED");
@@ -485,9 +494,9 @@ class ConsoleBrowserIT {
         shot("16-providers");
 
         // the provider's latest rejections with field and message, the name as written
-        browser.findElement(By.linkText(platform.providerId)).click();
+        leaveBy(browser.findElement(By.linkText(platform.providerId))::click);
         byId("rej-purpose").sendKeys("разбор отказов");
-        byId("rej-go").click();
+        leaveBy(byId("rej-go")::click);
         assertThat(byId("rejections").getText()).contains("enc-bad-" + person.localId(), REJECTED_CODE, "encounter block is required");
     }
 
@@ -517,7 +526,7 @@ class ConsoleBrowserIT {
         byId("polyclinic").sendKeys(POLYCLINIC);
         new Select(byId("months")).selectByValue("12");
         byId("purpose").sendKeys("обзвон: профилактический осмотр");
-        byId("purpose").sendKeys(Keys.ENTER);
+        leaveBy(() -> byId("purpose").sendKeys(Keys.ENTER));
         WebElement row = new WebDriverWait(browser, DEADLINE).until(d -> d.findElements(By.cssSelector("#outreach tbody tr")).stream()
                 .filter(r -> r.getText().contains(person.iin())).findFirst().orElse(null));
         // his name whole, never with her patronymic, and in words: whoever answers may be her
@@ -529,7 +538,7 @@ class ConsoleBrowserIT {
         open("/audit");
         new Select(byId("service")).selectByValue("CERTIFICATES");
         byId("who").sendKeys("aigerim");
-        byId("audit-go").click();
+        leaveBy(byId("audit-go")::click);
         WebElement revoked = new WebDriverWait(browser, DEADLINE).until(d -> d.findElements(By.cssSelector("#audit tbody tr")).stream()
                 .filter(r -> r.getText().contains("REVOKE") && r.getText().contains(certificateNumber)).findFirst().orElse(null));
         // the purpose travelled percent-encoded in X-Purpose; the page shows it as typed
