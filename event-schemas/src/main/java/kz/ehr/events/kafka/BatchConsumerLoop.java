@@ -242,7 +242,6 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
             long backoffMs = 200;
             while (running.get()) {
                 try {
-                    resumeAligned();
                     Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> records = align(consumer.poll(Duration.ofMillis(500)));
                     if (!records.isEmpty()) {
                         handle(records);
@@ -290,7 +289,8 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
 
     /**
      * The polled records by partition, in the poll's order; with an {@link #alignedTo alignment}, without the follower
-     * records that must wait for the leaders: their partitions are sought back to the first of them and paused.
+     * records that must wait for the leaders: their partitions are sought back to the first of them and paused. The
+     * waiting partitions the leaders have now caught up with, or that waited long enough, are resumed for the next poll.
      */
     private Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> align(ConsumerRecords<String, byte[]> polled) {
         Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> out = new LinkedHashMap<>();
@@ -317,21 +317,12 @@ public final class BatchConsumerLoop<T> implements Runnable, AutoCloseable {
                 out.put(tp, n == list.size() ? list : list.subList(0, n));
             }
         }
-        return out;
-    }
-
-    /** Resumes the follower partitions the leaders caught up with, or that waited long enough. */
-    private void resumeAligned() {
-        if (alignment == null || waiting) {
-            return;
-        }
-        Set<TopicPartition> owned = consumer.assignment();
-        long now = System.currentTimeMillis();
-        Set<TopicPartition> resumable = alignment.resumable(alignment.watermark(owned, this::caughtUp, now), now);
-        resumable.retainAll(owned);
+        Set<TopicPartition> resumable = alignment.resumable(watermark, now);
+        resumable.retainAll(consumer.assignment());
         if (!resumable.isEmpty()) {
             consumer.resume(resumable);
         }
+        return out;
     }
 
     /** Nothing left to read in the partition as far as the last fetch knew (unknown: not caught up). */
