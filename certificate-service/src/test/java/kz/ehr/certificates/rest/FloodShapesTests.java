@@ -91,6 +91,14 @@ class FloodShapesTests {
         io.restassured.RestAssured.given().contentType("application/json").body("{\"token\": [\"a\"]}").post("/api/v1/verifications")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("code", org.hamcrest.Matchers.equalTo("WRONG_TYPE")).body("field", org.hamcrest.Matchers.equalTo("token"));
+        // a body in a media type the endpoint does not read, or an answer the caller does not accept: a problem too
+        io.restassured.RestAssured.given().contentType("text/plain").body("eyJ").post("/api/v1/verifications")
+                .then().statusCode(415).contentType("application/problem+json")
+                .body("code", org.hamcrest.Matchers.equalTo("UNSUPPORTED_MEDIA_TYPE"))
+                .body("field", org.hamcrest.Matchers.equalTo("Content-Type"));
+        io.restassured.RestAssured.given().accept("application/xml").get("/.well-known/jwks.json")
+                .then().statusCode(406).contentType("application/problem+json")
+                .body("code", org.hamcrest.Matchers.equalTo("NOT_ACCEPTABLE")).body("field", org.hamcrest.Matchers.equalTo("Accept"));
     }
 
     @Test

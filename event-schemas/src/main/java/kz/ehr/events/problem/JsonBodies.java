@@ -53,7 +53,8 @@ public final class JsonBodies {
         if (own.getStatus() == 415 && !own.hasEntity()) {
             return problems.problem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type",
                     "this endpoint does not read a body of this Content-Type"
-                            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")") + "; JSON endpoints read application/json");
+                            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")
+                            + "; each endpoint's media types are in the service's OpenAPI document, /q/openapi");
         }
         if (own.getStatus() == 406 && !own.hasEntity()) {
             return problems.problem(406, "NOT_ACCEPTABLE", "Accept",

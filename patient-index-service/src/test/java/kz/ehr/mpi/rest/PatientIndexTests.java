@@ -206,6 +206,12 @@ class PatientIndexTests {
         staff().contentType("application/json").body("{\"targetEnterpriseId\": {\"id\": 1}}")
                 .post("/api/v1/patients/{id}/merge", ida).then().statusCode(400).contentType("application/problem+json")
                 .body("code", equalTo("WRONG_TYPE")).body("field", equalTo("targetEnterpriseId"));
+        // a body in a media type the endpoint does not read, or an answer the caller does not accept: a problem too
+        staff().contentType("text/plain").body(idb).post("/api/v1/patients/{id}/merge", ida).then().statusCode(415)
+                .contentType("application/problem+json").body("code", equalTo("UNSUPPORTED_MEDIA_TYPE"))
+                .body("field", equalTo("Content-Type"));
+        staff().accept("application/xml").get("/api/v1/reviews").then().statusCode(406)
+                .contentType("application/problem+json").body("code", equalTo("NOT_ACCEPTABLE")).body("field", equalTo("Accept"));
         staff().contentType("application/json").body(Map.of("reason", "checked the documents"))
                 .post("/api/v1/patients/{id}/unmerge", idb).then().statusCode(409).body("code", equalTo("NOT_MERGED"));
 
