@@ -39,14 +39,18 @@ final class LinkState {
         String golden;
         String sourceIin;
         String eventId;
+        /** The golden IIN as read from the table (null for a source not linked before). */
+        final String goldenBefore;
         boolean changed;
         boolean relinked;
 
-        Row(String provider, String localId, String enterprise, String golden, String sourceIin, String eventId) {
+        Row(String provider, String localId, String enterprise, String golden, String sourceIin, String eventId,
+            String goldenBefore) {
             this.provider = provider;
             this.localId = localId;
             this.enterprise = enterprise;
             this.golden = golden;
+            this.goldenBefore = goldenBefore;
             this.sourceIin = sourceIin;
             this.eventId = eventId;
         }
@@ -74,8 +78,8 @@ final class LinkState {
         for (String enterprise : enterprises) {
             locked.add(enterpriseLock(enterprise));
         }
-        for (String source : sources.keySet()) {
-            locked.add("mpi_link source " + source);
+        for (String[] source : sources.values()) {
+            locked.add(sourceLock(source[0], source[1]));
         }
         AdvisoryLocks.lock(c, locked);
         LinkState state = read(c, enterprises, sources);
@@ -94,6 +98,14 @@ final class LinkState {
             state = read(c, enterprises, sources);
         }
         return state;
+    }
+
+    /**
+     * The advisory lock on a source record's link: a links batch takes it before it reads or writes the link, and a
+     * records batch before it reads the link of an event that may revoke ({@link RecordsProjector}).
+     */
+    static String sourceLock(String provider, String localId) {
+        return "mpi_link source " + key(provider, localId);
     }
 
     private static String enterpriseLock(String enterprise) {
@@ -121,7 +133,8 @@ final class LinkState {
             ps.setArray(3, c.createArrayOf("text", localIds));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Row row = new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
+                    Row row = new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            rs.getString(4));
                     state.rows.put(key(row.provider, row.localId), row);
                     state.byEnterprise.computeIfAbsent(row.enterprise, x -> new LinkedHashSet<>()).add(row);
                 }
@@ -147,12 +160,23 @@ final class LinkState {
         return out;
     }
 
+    /** The rows whose golden IIN the batch set to another (not null) one: the person their records now belong to changed. */
+    List<Row> newlyGolden() {
+        List<Row> out = new ArrayList<>();
+        for (Row r : rows.values()) {
+            if (r.golden != null && !r.golden.equals(r.goldenBefore)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     /** The source now belongs to this enterprise, golden and source IIN; a row already so is left as it is. */
     void link(String provider, String localId, String enterprise, String golden, String sourceIin, String eventId) {
         String key = key(provider, localId);
         Row row = rows.get(key);
         if (row == null) {
-            row = new Row(provider, localId, enterprise, golden, sourceIin, eventId);
+            row = new Row(provider, localId, enterprise, golden, sourceIin, eventId, null);
             rows.put(key, row);
             byEnterprise.computeIfAbsent(enterprise, x -> new LinkedHashSet<>()).add(row);
         } else if (!Objects.equals(row.enterprise, enterprise) || !Objects.equals(row.golden, golden)

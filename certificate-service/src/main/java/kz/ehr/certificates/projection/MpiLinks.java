@@ -29,7 +29,9 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
  * another IIN), for the certificates issued under the former IIN.
  * A polled batch is applied at once and event by event: the link rows its events can read or change are read in one
  * statement, each event is applied to them in memory in order (as if one after the other on the table), and the rows
- * that changed are written in one statement; the revocations follow, in the events' order.
+ * that changed are written in one statement; the revocations follow: first what the stored records of a source now
+ * linked to another person revoke for that person ({@link RecordRevocations}), then the identity changes in the
+ * events' order.
  * Plain JDBC on the consumer's transaction, not entities: the batch's hot path, measured by CertificateStreamBench
  * (docs/benchmarks/certificate-service.md).
  */
@@ -41,6 +43,8 @@ public class MpiLinks {
     CertificateRevoker revoker;
     @Inject
     CertificatesConfig config;
+    @Inject
+    RecordRevocations recordRevocations;
 
     @Transactional
     public void apply(List<Delivery<MpiLinkEvent>> batch) throws SQLException {
@@ -48,6 +52,7 @@ public class MpiLinks {
             return;
         }
         List<Revocation> revocations = new ArrayList<>();
+        List<RecordRevocations.Relinked> relinked;
         try (Connection c = dataSource.getConnection()) {
             List<String> ids = new ArrayList<>(batch.size());
             for (Delivery<MpiLinkEvent> d : batch) {
@@ -69,6 +74,12 @@ public class MpiLinks {
                 apply(e, links, revocations);
             }
             links.write(c);
+            // what the records of a source now linked to another person revoke is revoked for that person too: a death
+            // filed without the IIN, stored before the patient index linked its record, was nobody's until now
+            relinked = recordRevocations.storedFor(c, links.newlyGolden());
+        }
+        for (RecordRevocations.Relinked r : relinked) {
+            recordRevocations.apply(r.event(), r.golden(), r.event().getEnvelope().getEventId());
         }
         for (Revocation r : revocations) {
             revoker.revoke(r.iins(), RevocationRules.identityChanged(), r.eventId());

@@ -1,86 +1,68 @@
 package kz.ehr.certificates.projection;
 
-import java.time.LocalDate;
+import java.sql.Connection;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
-import kz.ehr.certificates.config.CertificatesConfig;
-import kz.ehr.certificates.eligibility.DispensaryRegister;
-import kz.ehr.certificates.eligibility.EligibilityRules;
-import kz.ehr.certificates.eligibility.PersonFacts;
-import kz.ehr.certificates.eligibility.RevocationRules;
+import io.agroal.api.AgroalDataSource;
 import kz.ehr.certificates.revocation.CertificateRevoker;
 import kz.ehr.events.HealthRecordEvent;
+import kz.ehr.events.db.AdvisoryLocks;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 
 /**
  * Applies a batch of health-record events in one transaction: stores them (batched insert) and revokes the
- * certificates that a death, a new dispensary registration, an UNFIT exam or an abnormal fluorography invalidates,
- * with their REVOKED events in the outbox.
+ * certificates that a death, a new dispensary registration, an UNFIT exam or an abnormal fluorography invalidates
+ * ({@link RecordRevocations}), with their REVOKED events in the outbox.
  */
 @ApplicationScoped
 public class RecordsProjector {
     @Inject
+    AgroalDataSource dataSource;
+    @Inject
     PersonEvents personEvents;
     @Inject
-    PersonFactsLoader factsLoader;
+    RecordRevocations revocations;
     @Inject
     CertificateRevoker revoker;
     @Inject
     MpiLinks mpiLinks;
-    @Inject
-    CertificatesConfig config;
 
     @Transactional
     public void apply(List<Delivery<HealthRecordEvent>> batch) throws Exception {
         personEvents.store(batch);
+        List<HealthRecordEvent> revoking = new ArrayList<>();
+        Set<String> sources = new LinkedHashSet<>();
         for (Delivery<HealthRecordEvent> d : batch) {
             HealthRecordEvent e = d.value();
-            boolean death = "DEATH".equals(e.getRecordType());
-            DispensaryRegister register = PersonFactsLoader.register(e);
-            boolean registration = register != null && "REGISTERED".equals(e.getDispensary().getStatus());
-            boolean overruling = overrulesEvidence(e);
-            if (!death && !registration && !overruling) {
-                continue;
+            if (revocations.mayRevoke(e)) {
+                revoking.add(e);
+                sources.add(LinkState.sourceLock(e.getEnvelope().getProviderId(), e.getPatient().getLocalId()));
             }
+        }
+        if (revoking.isEmpty()) {
+            return;
+        }
+        // the links batch that links these source records takes the same locks before it reads the stored events: of
+        // the two, the one that commits second sees what the first wrote (this batch the link, or that one this death)
+        try (Connection c = dataSource.getConnection()) {
+            AdvisoryLocks.lock(c, sources);
+        }
+        for (HealthRecordEvent e : revoking) {
             String eventId = e.getEnvelope().getEventId();
             if (!revoker.firstApplication(eventId)) {
                 continue;
             }
             for (String iin : persons(e)) {
-                if (death) {
-                    revoker.revoke(Set.of(iin), RevocationRules.death(), eventId);
-                } else if (overruling) {
-                    for (RevocationRules.Revocation r : RevocationRules.overruledEvidence(factsLoader.load(iin), config.policy())) {
-                        revoker.revoke(Set.of(iin), r, eventId);
-                    }
-                } else if (stillRegistered(iin, register)) {
-                    Optional<RevocationRules.Revocation> r = RevocationRules.dispensary(register, true);
-                    if (r.isPresent()) {
-                        revoker.revoke(Set.of(iin), r.get(), eventId);
-                    }
-                }
+                revocations.apply(e, iin, eventId);
             }
         }
-    }
-
-    /**
-     * An UNFIT exam or a fluorography with an abnormal value may overrule what certificates were issued on; whether it
-     * does (it is the latest of its kind) the rules decide over the person's whole record.
-     */
-    private boolean overrulesEvidence(HealthRecordEvent e) {
-        if ("EXAM".equals(e.getRecordType())) {
-            return e.getExam() != null && "UNFIT".equals(e.getExam().getConclusion());
-        }
-        return "OBSERVATION".equals(e.getRecordType()) && e.getObservation() != null
-                && "FLUOROGRAPHY".equals(e.getObservation().getCode())
-                && config.policy().abnormal(new PersonFacts.Observation("FLUOROGRAPHY", e.getObservation().getValue(), null));
     }
 
     /** The IIN the event names when valid, and the golden IIN the MPI linked its source record to. */
@@ -91,12 +73,5 @@ public class RecordsProjector {
         }
         mpiLinks.goldenIinOf(e.getEnvelope().getProviderId(), e.getPatient().getLocalId()).ifPresent(iins::add);
         return iins;
-    }
-
-    /** A registration that arrives after a later deregistration of the same register revokes nothing. */
-    private boolean stillRegistered(String iin, DispensaryRegister register) throws Exception {
-        PersonFacts facts = factsLoader.load(iin);
-        // the latest status by date decides, even one dated ahead: a certificate must not outlive a registration
-        return EligibilityRules.activeRegistration(facts, register, LocalDate.MAX).isPresent();
     }
 }

@@ -184,6 +184,44 @@ class CertificateLifecycleTests {
         issue(iin, "TB_CLEARANCE").then().statusCode(422).body("reasons.code", hasItem("PATIENT_DECEASED"));
     }
 
+    /**
+     * A death another provider files without the IIN is the person's once the patient index links its record to them:
+     * the link, applied after the death, revokes as the death would have. (The records consumer found no link for it,
+     * and the links consumer re-applied nothing: the dead person's certificate stayed VALID.)
+     */
+    @Test
+    void aDeathFiledWithoutTheIinRevokesOnceThePatientIndexLinksItsRecordToThePerson() throws Exception {
+        String iin = Records.newIin();
+        Records.patient(iin);
+        Response issued = issueWhenEligible(iin, "PSYCHIATRIC_CLEARANCE");
+        String token = issued.jsonPath().getString("token");
+        String localId = "K-dead-" + iin;
+        Records.send(Topics.REGISTRY, localId, Records.event("DEATH", "kmis", localId, null)
+                .setPatient(kz.ehr.events.PatientInfo.newBuilder().setLocalId(localId).setIinStatus("MISSING")
+                        .setLastName("Ахметов").setFirstName("Ерлан").setBirthDate(java.time.LocalDate.of(1985, 3, 15)).build())
+                .setDeath(kz.ehr.events.Death.newBuilder().setDate(Records.today()).build()).build());
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> storedEvents("kmis", localId) == 1);
+        assertThat(verify(token).jsonPath().getString("status")).as("no link yet: nobody known died").isEqualTo("VALID");
+
+        Records.link("LINKED", "E-" + iin, null, iin, List.of(new SourceRef("damumed", "P-" + iin, iin),
+                new SourceRef("kmis", localId, null)));
+
+        awaitStatus(token, "REVOKED");
+        assertThat(revocationReason(issued.jsonPath().getString("number"))).isEqualTo("PATIENT_DECEASED");
+    }
+
+    int storedEvents(String provider, String localId) throws java.sql.SQLException {
+        try (java.sql.Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM person_event WHERE provider_id = ? AND local_id = ?")) {
+            ps.setString(1, provider);
+            ps.setString(2, localId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     @Test
     void anMpiMergeRevokesWithIdentityChangedAndBringsTheMergedRecordsToThePerson() {
         String golden = Records.newIin();
