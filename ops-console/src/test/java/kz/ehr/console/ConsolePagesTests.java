@@ -244,4 +244,31 @@ class ConsolePagesTests {
         assertThat(row(html, "850315300018")).doesNotContain("identity in review");
         assertThat(html).containsPattern("(?s)id=\"lines-legend\">.*identity in review.*IIN_CONFLICT");
     }
+    @Test
+    void aFraudFlagOnAnIinHeldForTwoPeopleSaysSoInTheListAndOnTheFlag() throws Exception {
+        // billing's flags (README): the first visit's IIN is held by two enterprise patients, the monitor read them as one
+        Object flags = JSON.readValue("""
+                [{"flagId":"f-1","visitKey":"medelement:rec-1","polyclinicBin":"100140000777","doctorId":"D-9","visitDate":"2025-02-20",
+                  "ruleId":"VISIT_AFTER_DEATH","reason":"visit after the death registered on 2025-01-03","moneyAtStake":1710.00,
+                  "state":"OPEN","raisedAt":"2026-12-04T10:00:00Z","identityInReview":true},
+                 {"flagId":"f-2","visitKey":"damumed:rec-2","polyclinicBin":"100140000777","doctorId":"D-9","visitDate":"2025-02-21",
+                  "ruleId":"NOT_ATTACHED_NO_REFERRAL","reason":"without a referral","moneyAtStake":1710.00,
+                  "state":"OPEN","raisedAt":"2026-12-04T10:00:00Z","identityInReview":false}]""", Object.class);
+        StaffSession reviewer = StaffSession.of(token("dana", Roles.REVIEWER), Instant.now());
+        Map<String, String> filter = Map.of("rule", "", "polyclinic", "", "doctor", "", "state", "");
+        String html = pages.page("fraud.html", reviewer, Page.FRAUD).data("filter", filter).data("message", null)
+                .data("states", List.of("OPEN")).data("rules", List.of()).data("flags", flags).data("next", null)
+                .data("protected", Map.of()).data("protectedChart", "").render();
+        assertThat(row(html, "VISIT_AFTER_DEATH")).contains("identity in review — whose records?");
+        assertThat(row(html, "NOT_ATTACHED_NO_REFERRAL")).doesNotContain("identity in review");
+        assertThat(html).containsPattern("(?s)id=\"flags-legend\">.*identity in review.*IIN_CONFLICT");
+
+        Object flag = ((List<?>) flags).get(0);
+        String page = pages.page("flag.html", reviewer, Page.FRAUD).data("flagId", "f-1").data("flag", flag)
+                .data("decisions", List.of()).render();
+        assertThat(page).containsPattern("(?s)id=\"flag-in-review\">.*identity in review — the patient index holds this IIN for more than one person");
+        String other = pages.page("flag.html", reviewer, Page.FRAUD).data("flagId", "f-2").data("flag", ((List<?>) flags).get(1))
+                .data("decisions", List.of()).render();
+        assertThat(other).doesNotContain("flag-in-review");
+    }
 }

@@ -452,7 +452,8 @@ class ConsoleBrowserIT {
         new Select(byId("state")).selectByValue("OPEN");
         leaveBy(byId("filter-go")::click);
         assertThat(browser.getCurrentUrl()).contains("rule=NOT_ATTACHED_NO_REFERRAL");
-        assertThat(byId("flags").getText()).contains("NOT_ATTACHED_NO_REFERRAL", "D-9");
+        // his IIN is held for two people (the review was rejected): the monitor read both as one, and the row says so
+        assertThat(byId("flags").getText()).contains("NOT_ATTACHED_NO_REFERRAL", "D-9", "identity in review — whose records?");
         // what each rule screens, opened with the keyboard
         WebElement ruleTable = byId("rules").findElement(By.tagName("table"));
         byId("rules").findElement(By.tagName("summary")).sendKeys(Keys.ENTER);
@@ -461,6 +462,7 @@ class ConsoleBrowserIT {
         shot("10-fraud");
         leaveBy(byId("flags").findElement(By.cssSelector("a[href='/fraud/" + flag.path("flagId").asText() + "']"))::click);
         assertThat(byId("flag-state").getText()).isEqualTo("OPEN");
+        assertThat(byId("flag-in-review").getText()).contains("identity in review", "check whose records");
         byId("flag-confirm").click();
         byId("comment").sendKeys("направления нет, пациент прикреплён к другой поликлинике");
         shot("11-fraud-flag");

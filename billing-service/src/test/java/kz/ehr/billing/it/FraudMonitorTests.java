@@ -157,6 +157,7 @@ class FraudMonitorTests {
                 List.of(visit("v1", "P", B, "D1", "2025-10-06T04:00:00Z", "S1"))), suffix);
         var reviewer = TestTokens.of("dana", Roles.REVIEWER);
         String flagId = given().auth().oauth2(reviewer).get("/api/v1/fraud/flags?doctor=D1-" + suffix).then().statusCode(200)
+                .body("items[0].identityInReview", equalTo(false)) // one person under the IIN
                 .extract().path("items[0].flagId");
         assertThat(counted(visits.get("v1"))).isFalse();
         given().auth().oauth2(reviewer).contentType("application/json").body(Map.of("decision", "DISMISSED", "comment", "referral on paper"))

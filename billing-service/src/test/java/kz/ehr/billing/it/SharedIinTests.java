@@ -26,6 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import kz.ehr.billing.export.CsvRecords;
 import kz.ehr.events.Attachment;
+import kz.ehr.events.Encounter;
 import kz.ehr.events.Envelopes;
 import kz.ehr.events.GoldenRecord;
 import kz.ehr.events.HealthRecordEvent;
@@ -52,6 +53,8 @@ class SharedIinTests {
     static final Duration WAIT = Duration.ofSeconds(120);
     /** A polyclinic of this test alone (the test database is shared by the module's test classes). */
     static final String BIN = Bin.issue(2018, 4, 1818);
+    /** Where Сейтқали is seen without a referral (attached at {@link #BIN}). */
+    static final String ELSEWHERE = Bin.issue(2018, 4, 1819);
     /** Issued to Ким Ольга Юрьевна (F, 1990); Сейтқали Арман's polyclinic typed it for him too. */
     static final String IIN = Iin.issue(LocalDate.of(1990, 5, 12), "F", 4818);
     static final String KIM_PROVIDER = "damumed", SEITKALI_PROVIDER = "medelement";
@@ -63,6 +66,10 @@ class SharedIinTests {
 
     static RequestSpecification ops() {
         return given().auth().oauth2(TestTokens.of("aigerim", Roles.OPS)).header("X-Purpose", "shared IIN test");
+    }
+
+    static RequestSpecification reviewer() {
+        return given().auth().oauth2(TestTokens.of("dana", Roles.REVIEWER));
     }
 
     static PatientInfo kim() {
@@ -184,6 +191,24 @@ class SharedIinTests {
         assertThat(statement.get(1).get(3)).isEqualTo("M");
         assertThat(statement.get(1)).endsWith("true");
 
+        // he is seen at another polyclinic without a referral: the monitor flags the visit, and the flag says whose IIN it is
+        String visitId = UUID.randomUUID().toString();
+        TestKafka.send(Topics.CARE.topic, IIN, HealthRecordEvent.newBuilder()
+                .setEnvelope(Envelopes.of(visitId, "ENCOUNTER", SEITKALI_PROVIDER, "rec-" + visitId, Instant.now(), Instant.now(), null))
+                .setRecordType("ENCOUNTER").setPatient(seitkali("+77020000002"))
+                .setEncounter(Encounter.newBuilder().setPolyclinicBin(ELSEWHERE).setDoctorId("D-SHARED")
+                        .setStart(Instant.parse("2025-09-10T04:00:00Z")).setEnd(Instant.parse("2025-09-10T04:15:00Z"))
+                        .setKind("VISIT").setServices(List.of("A01")).setReferral(false).build()).build());
+        Map<String, Object> flag = await().atMost(WAIT).until(() -> {
+            List<Map<String, Object>> flags = reviewer().get("/api/v1/fraud/flags?rule=NOT_ATTACHED_NO_REFERRAL&polyclinic=" + ELSEWHERE).then().statusCode(200)
+                    .extract().jsonPath().getList("items");
+            return flags.isEmpty() ? null : flags.get(0);
+        }, f -> f != null);
+        assertThat(flag).containsEntry("ruleId", "NOT_ATTACHED_NO_REFERRAL").containsEntry("identityInReview", true);
+        String flagId = (String) flag.get("flagId");
+        reviewer().get("/api/v1/fraud/flags/{id}", flagId).then().statusCode(200)
+                .body("flag.identityInReview", org.hamcrest.Matchers.equalTo(true));
+
         // the reviewer rejects (two people); Сейтқали's polyclinic then sends his new phone, still without a patronymic
         mpi("REVIEW_RESOLVED", ENTERPRISE_KIM, ENTERPRISE_SEITKALI, SEITKALI_PROVIDER, kim());
         String update = send(SEITKALI_PROVIDER, Topics.PATIENTS, "PATIENT", seitkali("+77020000003"), null);
@@ -199,5 +224,7 @@ class SharedIinTests {
                 SourceRef.newBuilder().setProviderId(SEITKALI_PROVIDER).setLocalId("S-1").setIin(IIN).build()));
         await().atMost(WAIT).until(() -> count("SELECT count(DISTINCT enterprise_id) FROM source_link WHERE person_key = ANY(?)", IIN) == 1);
         assertThat(outreachItem().get("identityInReview")).isEqualTo(false);
+        reviewer().get("/api/v1/fraud/flags/{id}", flagId).then().statusCode(200)
+                .body("flag.identityInReview", org.hamcrest.Matchers.equalTo(false));
     }
 }

@@ -11,6 +11,8 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Formula;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import kz.ehr.billing.fraud.FraudFlag;
 import kz.ehr.billing.fraud.ReviewState;
@@ -46,8 +48,12 @@ public class FraudFlagEntity extends PanacheEntityBase {
     public Instant raisedAt;
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+    /** Read as the flag is loaded, never stored: whether the visit's person key is shared right now ({@link FraudFlag}). */
+    @Formula("(EXISTS (SELECT 1 FROM visit v JOIN shared_iin s ON s.person_key = v.person_key WHERE v.rec_key = visit_key))")
+    public boolean identityInReview;
 
     public FraudFlag toFlag() {
-        return new FraudFlag(flagId, visitKey, polyclinicBin, doctorId, visitDate, ruleId, reason, moneyAtStake, state, raisedAt);
+        return new FraudFlag(flagId, visitKey, polyclinicBin, doctorId, visitDate, ruleId, reason, moneyAtStake, state, raisedAt,
+                identityInReview);
     }
 }
