@@ -47,18 +47,13 @@ public final class AttachedTwiceRule implements PersonRule {
         if (person.attachments().size() < 2) {
             return Optional.empty();
         }
-        Spell mine = null;
-        for (Spell s : spells(person).values()) {
-            if (s.polyclinicBin().equals(visit.polyclinicBin()) && s.covers(visit.date()) && (mine == null || s.from().isAfter(mine.from()))) {
-                mine = s;
-            }
-        }
+        Map<String, Spell> spells = spells(person);
+        Spell mine = latestSpell(spells, visit.polyclinicBin(), visit.date());
         if (mine == null) {
             return Optional.empty();
         }
-        for (Spell other : spells(person).values()) {
-            if (!other.polyclinicBin().equals(mine.polyclinicBin()) && other.covers(visit.date()) && other.from().isBefore(mine.from())
-                    && (other.to() != null || mine.to() != null)) {
+        for (Spell other : spells.values()) {
+            if (twice(other, mine, visit.date())) {
                 return Optional.of("Visit on " + visit.date() + " by polyclinic " + visit.polyclinicBin() + ", which attached the patient from "
                         + mine.from() + " while polyclinic " + other.polyclinicBin() + "'s attachment from " + other.from() + " was still in force ("
                         + (other.to() == null ? "no end on record" : "until " + other.to()) + (mine.to() == null ? "" : "; this one until " + mine.to())
@@ -66,5 +61,36 @@ public final class AttachedTwiceRule implements PersonRule {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The polyclinic attached the patient first and a later attachment by another one overlaps its spell on that date as
+     * this rule sees it (an end on record on one side): the later polyclinic's visits are flagged here, and this one still
+     * holds the patient, so its own visits are no visits "to a patient attached elsewhere" ({@link NotAttachedWithoutReferralRule}).
+     */
+    static boolean stillHeldBy(PersonContext person, String polyclinicBin, LocalDate date) {
+        if (person.attachments().size() < 2) {
+            return false;
+        }
+        Map<String, Spell> spells = spells(person);
+        Spell mine = latestSpell(spells, polyclinicBin, date);
+        return mine != null && spells.values().stream().anyMatch(later -> twice(mine, later, date));
+    }
+
+    /** The spell of that polyclinic in force on the date that began last; null when none is. */
+    private static Spell latestSpell(Map<String, Spell> spells, String polyclinicBin, LocalDate date) {
+        Spell latest = null;
+        for (Spell s : spells.values()) {
+            if (s.polyclinicBin().equals(polyclinicBin) && s.covers(date) && (latest == null || s.from().isAfter(latest.from()))) {
+                latest = s;
+            }
+        }
+        return latest;
+    }
+
+    /** Two polyclinics' spells both in force on the date, {@code later} begun after {@code earlier}, an end on record on one side. */
+    private static boolean twice(Spell earlier, Spell later, LocalDate date) {
+        return !earlier.polyclinicBin().equals(later.polyclinicBin()) && earlier.covers(date) && later.covers(date)
+                && earlier.from().isBefore(later.from()) && (earlier.to() != null || later.to() != null);
     }
 }

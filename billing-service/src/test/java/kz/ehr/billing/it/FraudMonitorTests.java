@@ -303,6 +303,18 @@ class FraudMonitorTests {
                         List.of(List.of(attachUntil("P", A, "2020-01-01", "2026-12-31")),
                                 List.of(attach("P", B, "2025-09-01"), visit("v1", "P", B, "D1", "2025-10-06T04:00:00Z", "S1"))),
                         Map.of("v1", Set.of("ATTACHED_TWICE"))),
+                Arguments.of("a second polyclinic attaching the person for a fixed term inside the first one's open spell: its visit"
+                                + " is ATTACHED_TWICE, and the first polyclinic, which still holds the person, is not visiting someone"
+                                + " attached elsewhere",
+                        List.of(List.of(attach("P", A, "2020-01-01")),
+                                List.of(attachUntil("P", B, "2025-10-03", "2027-04-30"), visit("v1", "P", B, "D1", "2025-10-06T04:00:00Z", "S1"),
+                                        visit("v2", "P", A, "D2", "2025-10-07T04:00:00Z", "S1"))),
+                        Map.of("v1", Set.of("ATTACHED_TWICE"))),
+                Arguments.of("a plain change of polyclinic (two open spells): the former one's visit after it is to someone attached"
+                                + " elsewhere",
+                        List.of(List.of(attach("P", A, "2020-01-01")),
+                                List.of(attach("P", B, "2025-10-03"), visit("v2", "P", A, "D2", "2025-10-07T04:00:00Z", "S1"))),
+                        Map.of("v2", Set.of("NOT_ATTACHED_NO_REFERRAL"))),
                 Arguments.of("one doctor in two places at once: the visit starting later is flagged, whichever arrives first",
                         List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", A, "2020-01-01")),
                                 List.of(visit("v2", "Q", A, "D1", "2025-10-06T04:05:00Z", "S1")),
