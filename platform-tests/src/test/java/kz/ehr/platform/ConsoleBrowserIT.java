@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -167,14 +168,18 @@ class ConsoleBrowserIT {
     }
 
     /**
-     * Follows a link or submits a form, and returns once the next page has replaced this one: a read right after a
-     * click could otherwise find the page being left (an element of the same id, or one gone stale under it), which
-     * failed fresh-clone CI runs twice.
+     * Follows a link or submits a form, and returns once the next page has replaced this one and loaded: a read right
+     * after a click could otherwise find the page being left (an element of the same id, or one gone stale under it),
+     * which failed fresh-clone CI runs twice. The page left is marked with a script variable a new page does not have
+     * (an element's staleness is no test here: chromedriver may answer "Node … does not belong to the document" for the
+     * old page's {@code <html>} instead of a stale element, and did in a CI run); errors while the page changes are
+     * retried.
      */
     static void leaveBy(Runnable click) {
-        WebElement page = browser.findElement(By.tagName("html"));
+        ((JavascriptExecutor) browser).executeScript("window.ehrPageLeft = true");
         click.run();
-        new WebDriverWait(browser, DEADLINE).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, DEADLINE).ignoring(WebDriverException.class).until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d)
+                .executeScript("return window.ehrPageLeft === undefined && document.readyState === 'complete'")));
     }
 
     static void shot(String name) throws IOException {
