@@ -200,7 +200,8 @@ class CertificateLifecycleTests {
                 .setPatient(kz.ehr.events.PatientInfo.newBuilder().setLocalId(localId).setIinStatus("MISSING")
                         .setLastName("Ахметов").setFirstName("Ерлан").setBirthDate(java.time.LocalDate.of(1985, 3, 15)).build())
                 .setDeath(kz.ehr.events.Death.newBuilder().setDate(Records.today()).build()).build());
-        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> storedEvents("kmis", localId) == 1);
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> "1".equals(
+                bySource("SELECT count(*) FROM person_event WHERE provider_id = ? AND local_id = ?", "kmis", localId)));
         assertThat(verify(token).jsonPath().getString("status")).as("no link yet: nobody known died").isEqualTo("VALID");
 
         Records.link("LINKED", "E-" + iin, null, iin, List.of(new SourceRef("damumed", "P-" + iin, iin),
@@ -208,18 +209,6 @@ class CertificateLifecycleTests {
 
         awaitStatus(token, "REVOKED");
         assertThat(revocationReason(issued.jsonPath().getString("number"))).isEqualTo("PATIENT_DECEASED");
-    }
-
-    int storedEvents(String provider, String localId) throws java.sql.SQLException {
-        try (java.sql.Connection c = dataSource.getConnection();
-             java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM person_event WHERE provider_id = ? AND local_id = ?")) {
-            ps.setString(1, provider);
-            ps.setString(2, localId);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 
     @Test
@@ -312,8 +301,12 @@ class CertificateLifecycleTests {
     }
 
     String linkEvent(String provider, String localId) throws java.sql.SQLException {
-        try (java.sql.Connection c = dataSource.getConnection();
-             java.sql.PreparedStatement ps = c.prepareStatement("SELECT event_id FROM mpi_link WHERE provider_id = ? AND local_id = ?")) {
+        return bySource("SELECT event_id FROM mpi_link WHERE provider_id = ? AND local_id = ?", provider, localId);
+    }
+
+    /** The first column of the first row of {@code sql}, whose parameters are a source record's provider and local id; null when none. */
+    String bySource(String sql, String provider, String localId) throws java.sql.SQLException {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, provider);
             ps.setString(2, localId);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
