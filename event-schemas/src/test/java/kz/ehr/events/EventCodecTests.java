@@ -28,6 +28,29 @@ class EventCodecTests {
     }
 
     @Test
+    void aMessageOfTheCurrentSchemaIsReadStraightFromItsBytes() {
+        byte[] bytes = codec.encode(sampleEvent());
+
+        assertThat(codec.writtenWithCurrentSchema(bytes)).isTrue();
+        bytes[5] ^= 1; // another fingerprint: the message decoder's way, which knows no such schema
+        assertThat(codec.writtenWithCurrentSchema(bytes)).isFalse();
+        assertThatThrownBy(() -> codec.decode(bytes))
+                .isInstanceOf(EventCodec.UndecodableEventException.class)
+                .satisfies(e -> assertThat(((EventCodec.UndecodableEventException) e).code).isEqualTo("UNKNOWN_SCHEMA"));
+    }
+
+    @Test
+    void aTruncatedMessageOfTheCurrentSchemaIsUndecodable() {
+        byte[] bytes = codec.encode(sampleEvent());
+        byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+
+        assertThat(codec.writtenWithCurrentSchema(truncated)).isTrue();
+        assertThatThrownBy(() -> codec.decode(truncated))
+                .isInstanceOf(EventCodec.UndecodableEventException.class)
+                .satisfies(e -> assertThat(((EventCodec.UndecodableEventException) e).code).isEqualTo("UNDECODABLE"));
+    }
+
+    @Test
     void garbageIsRejectedWithAStableCode() {
         assertThatThrownBy(() -> codec.decode(new byte[] {1, 2, 3}))
                 .isInstanceOf(EventCodec.UndecodableEventException.class)
