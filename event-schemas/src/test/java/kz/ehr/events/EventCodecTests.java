@@ -28,6 +28,18 @@ class EventCodecTests {
     }
 
     @Test
+    void theCodecWritesTheBytesAvrosOwnEncoderWrites() throws Exception {
+        HealthRecordEvent event = sampleEvent(); // optional values set (the encounter, the IIN) and not (the attachment, the end)
+        org.apache.avro.specific.SpecificData model = new org.apache.avro.specific.SpecificData();
+        org.apache.avro.specific.SpecificData.getForClass(HealthRecordEvent.class).getConversions().forEach(model::addLogicalTypeConversion);
+        java.nio.ByteBuffer avro = new BinaryMessageEncoder<HealthRecordEvent>(model, HealthRecordEvent.getClassSchema()).encode(event);
+        byte[] expected = new byte[avro.remaining()];
+        avro.get(expected);
+
+        assertThat(codec.encode(event)).isEqualTo(expected);
+    }
+
+    @Test
     void aMessageOfTheCurrentSchemaIsReadStraightFromItsBytes() {
         byte[] bytes = codec.encode(sampleEvent());
 
