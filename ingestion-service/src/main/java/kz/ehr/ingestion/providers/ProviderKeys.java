@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.runtime.StartupEvent;
@@ -30,7 +31,8 @@ import kz.ehr.ingestion.config.IngestionConfig;
  * Provider API keys, kept only as SHA-256 hashes in PostgreSQL; a provider may hold several active keys so it
  * can rotate. Seeded at start from EHR_PROVIDER_KEYS ({@code providerId:key,…}); a key itself is never logged (the
  * launcher makes and shows the demo keys).
- * Keys are Panache entities ({@link ProviderKey}); the one JDBC read, {@link #isActiveProvider}, runs on the Kafka intake's connection (IngestionBenchmark).
+ * Keys are Panache entities ({@link ProviderKey}); the two reads on the intakes' paths are plain JDBC: {@link #providerFor}
+ * once per request, {@link #isActiveProvider} on the Kafka intake's connection (IngestionBenchmark).
  */
 @ApplicationScoped
 public class ProviderKeys {
@@ -40,6 +42,8 @@ public class ProviderKeys {
 
     @Inject
     IngestionConfig config;
+    @Inject
+    AgroalDataSource dataSource;
 
     public record KeyInfo(String keyId, String providerId, Instant createdAt, Instant revokedAt) {
     }
@@ -132,9 +136,15 @@ public class ProviderKeys {
         if (key == null || key.isEmpty() || key.length() > 512) {
             return Optional.empty();
         }
-        String hash = hash(key);
-        return db(() -> ProviderKey.<ProviderKey>find("keyHash = ?1 and revokedAt is null", hash).firstResultOptional()
-                .map(k -> k.providerId));
+        // plain JDBC: every request to the intake asks this once, and the Panache query in a transaction of its own was
+        // 5 % of ingestion's Java samples in a 400k pipeline run's JFR (docs/benchmarks/pipeline.md)
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT provider_id FROM provider_key WHERE key_hash = ? AND revoked_at IS NULL LIMIT 1")) {
+            ps.setString(1, hash(key));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
     }
 
     /**
