@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import kz.ehr.events.db.PgArrays;
+
 /**
  * A batch's rows of one table as column arrays, for one {@code INSERT … SELECT FROM unnest(…)}: the server plans and
  * runs one statement per batch, where a JDBC batch executed the upsert once per row (BillingStreamBench, "Billing
@@ -41,10 +43,9 @@ final class ColumnArrays {
             Object[] column = new Object[n];
             int i = 0;
             for (Row r : rows.values()) {
-                Object v = r.values()[col];
-                column[i++] = v == null || !"text".equals(types[col]) ? v : v.toString();
+                column[i++] = r.values()[col];
             }
-            ps.setArray(col + 1, c.createArrayOf(types[col], column));
+            ps.setArray(col + 1, PgArrays.of(c, types[col], column));
         }
     }
 

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import kz.ehr.events.db.PgArrays;
 import kz.ehr.mpi.matching.Demographics;
 
 /**
@@ -334,7 +335,7 @@ public final class IndexStore {
                     linked_at = CASE WHEN source_record.enterprise_id = excluded.enterprise_id THEN source_record.linked_at ELSE now() END
                 """)) {
             for (int k = 0; k < col.length; k++) {
-                ps.setArray(k + 1, c.createArrayOf(k == 2 ? "uuid" : k == 17 ? "float8" : "text", col[k]));
+                ps.setArray(k + 1, PgArrays.of(c, k == 2 ? "uuid" : k == 17 ? "float8" : "text", col[k]));
             }
             ps.executeUpdate();
         }
@@ -403,7 +404,7 @@ public final class IndexStore {
                     version = enterprise_patient.version + 1, updated_at = now()
                 """)) {
             for (int k = 0; k < col.length; k++) {
-                ps.setArray(k + 1, c.createArrayOf(k == 0 || k == 3 ? "uuid" : "text", col[k]));
+                ps.setArray(k + 1, PgArrays.of(c, k == 0 || k == 3 ? "uuid" : "text", col[k]));
             }
             ps.executeUpdate();
         }

@@ -42,7 +42,8 @@ public class RecordLocator {
     /** Appends the batch's entries on {@code c}, in the caller's transaction (the consumer's, or a benchmark's). */
     public static void append(Connection c, List<Delivery<HealthRecordEvent>> batch) throws SQLException {
         int n = batch.size();
-        Object[][] col = new Object[9][n];
+        // String[] columns, sent as binary arrays (PgArrays.of)
+        String[][] col = new String[9][n];
         for (int i = 0; i < n; i++) {
             Located r = locate(batch.get(i).value());
             col[0][i] = r.eventId();
@@ -63,7 +64,7 @@ public class RecordLocator {
                 ON CONFLICT (provider_id, local_id, event_id) DO NOTHING
                 """)) {
             for (int k = 0; k < col.length; k++) {
-                ps.setArray(k + 1, c.createArrayOf(k == 6 ? "timestamptz" : "text", col[k]));
+                ps.setArray(k + 1, PgArrays.of(c, k == 6 ? "timestamptz" : "text", col[k]));
             }
             ps.executeUpdate();
         }
