@@ -58,7 +58,8 @@ public final class JsonBodies {
         }
         if (own.getStatus() == 406 && !own.hasEntity()) {
             return problems.problem(406, "NOT_ACCEPTABLE", "Accept",
-                    "this endpoint cannot answer in a media type the Accept header allows; accept application/json");
+                    "this endpoint cannot answer in a media type the Accept header allows; the media types each endpoint"
+                            + " answers in (JSON, and for some a PNG or PDF) are in the service's OpenAPI document, /q/openapi");
         }
         if (own.getStatus() == 400 && !own.hasEntity() && e.getCause() instanceof JsonProcessingException cause
                 && !(cause instanceof JsonMappingException)) {
