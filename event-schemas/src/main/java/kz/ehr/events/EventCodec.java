@@ -32,6 +32,8 @@ public final class EventCodec<T extends SpecificRecordBase> {
     /** The current schema's fingerprint and reader: a message written with it is read without the message decoder. */
     private final long currentFingerprint;
     private final DatumReader<T> currentReader;
+    /** Avro single-object encoding: the marker C3 01, then the writer schema's 64-bit fingerprint, little-endian. */
+    private static final int HEADER_LENGTH = 10;
     /** A decoder over a byte array per thread, re-pointed at each message (as Avro's message decoder keeps one). */
     private static final ThreadLocal<BinaryDecoder> ARRAY_DECODERS = new ThreadLocal<>();
 
@@ -87,13 +89,10 @@ public final class EventCodec<T extends SpecificRecordBase> {
         }
     }
 
-    /** Avro single-object encoding: the marker C3 01, then the writer schema's 64-bit fingerprint, little-endian. */
-    private static final int HEADER_LENGTH = 10;
-
     /**
      * Whether the message was written with the current schema, the one nearly every message on the topics is written with.
      * Such a message is read straight from its bytes: the message decoder reads it through an input stream byte by byte
-     * (its {@code DirectBinaryDecoder} over a synchronized {@code ByteArrayInputStream}), which was a third of the time
+     * (its {@code DirectBinaryDecoder} over a synchronized {@code ByteArrayInputStream}), which was nearly a third of the time
      * the consumers spent decoding (JFR of the 400k pipeline run, docs/benchmarks/pipeline.md). Any other message (an
      * older writer, a bad header) goes the message decoder's way, with its schema resolution and errors.
      */
