@@ -90,7 +90,8 @@ public class CertificateRevoker {
     /** Revokes every active certificate of these persons whose type the revocation names; returns how many. */
     @Transactional(Transactional.TxType.MANDATORY)
     public int revoke(Collection<String> iins, RevocationRules.Revocation revocation, String causeEventId) throws SQLException {
-        if (iins.isEmpty()) {
+        List<String> types = RevocationRules.typeNames(revocation);
+        if (iins.isEmpty() || types.isEmpty()) { // nothing to revoke, and an empty IN () is not SQL
             return 0;
         }
         // after an issue to one of them that is under way has committed, and before one that starts now reads facts
@@ -105,7 +106,7 @@ public class CertificateRevoker {
         List<Certificate> active = Certificate.getEntityManager().createNativeQuery("""
                         SELECT * FROM certificate WHERE iin IN (?1) AND type IN (?2) AND revoked_at IS NULL
                         ORDER BY number FOR UPDATE""", Certificate.class)
-                .setParameter(1, List.copyOf(iins)).setParameter(2, RevocationRules.typeNames(revocation)).getResultList();
+                .setParameter(1, List.copyOf(iins)).setParameter(2, types).getResultList();
         return revokeAndRecord(active, revocation.reason(), causeEventId);
     }
 
