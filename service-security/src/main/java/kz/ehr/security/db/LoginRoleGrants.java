@@ -106,6 +106,13 @@ public class LoginRoleGrants implements FlywayConfigurationCustomizer {
             }
         }
         String role = quote(login);
+        // instances of a service start together (up --replicas N) and each migration ends here: two GRANTs on one object
+        // at once fail one of them with "tuple concurrently updated" (seen in LauncherIT). The grants take turns, the lock
+        // held until they are committed (the migration's transaction, or each statement in autocommit)
+        boolean inTransaction = !c.getAutoCommit();
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory" + (inTransaction ? "_xact" : "") + "_lock(hashtext('ehr login role grants'))");
+        }
         try (Statement st = c.createStatement()) {
             st.execute("GRANT USAGE ON SCHEMA " + quote(schema(c)) + " TO " + role);
             st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + quote(schema(c)) + " TO " + role);
@@ -113,6 +120,12 @@ public class LoginRoleGrants implements FlywayConfigurationCustomizer {
             st.execute("REVOKE ALL ON " + quote(historyTable) + " FROM " + role);
             for (String table : appendOnly) {
                 st.execute("REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON " + quote(table) + " FROM " + role);
+            }
+        } finally {
+            if (!inTransaction) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_advisory_unlock(hashtext('ehr login role grants'))");
+                }
             }
         }
         LOG.infof("login role %s: DML on the schema's tables; INSERT and SELECT only on %s", login, appendOnly);
