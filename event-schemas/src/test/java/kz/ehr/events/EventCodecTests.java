@@ -46,9 +46,7 @@ class EventCodecTests {
         assertThat(codec.writtenWithCurrentSchema(bytes)).isTrue();
         bytes[5] ^= 1; // another fingerprint: the message decoder's way, which knows no such schema
         assertThat(codec.writtenWithCurrentSchema(bytes)).isFalse();
-        assertThatThrownBy(() -> codec.decode(bytes))
-                .isInstanceOf(EventCodec.UndecodableEventException.class)
-                .satisfies(e -> assertThat(((EventCodec.UndecodableEventException) e).code).isEqualTo("UNKNOWN_SCHEMA"));
+        assertUndecodable(bytes, "UNKNOWN_SCHEMA");
     }
 
     @Test
@@ -57,9 +55,7 @@ class EventCodecTests {
         byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
 
         assertThat(codec.writtenWithCurrentSchema(truncated)).isTrue();
-        assertThatThrownBy(() -> codec.decode(truncated))
-                .isInstanceOf(EventCodec.UndecodableEventException.class)
-                .satisfies(e -> assertThat(((EventCodec.UndecodableEventException) e).code).isEqualTo("UNDECODABLE"));
+        assertUndecodable(truncated, "UNDECODABLE");
     }
 
     @Test
@@ -77,9 +73,7 @@ class EventCodecTests {
         rec.put("x", 1);
         byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), other).encode(rec).array();
 
-        assertThatThrownBy(() -> codec.decode(bytes))
-                .isInstanceOf(EventCodec.UndecodableEventException.class)
-                .satisfies(e -> assertThat(((EventCodec.UndecodableEventException) e).code).isEqualTo("UNKNOWN_SCHEMA"));
+        assertUndecodable(bytes, "UNKNOWN_SCHEMA");
     }
 
     @Test
@@ -107,5 +101,11 @@ class EventCodecTests {
                 .setEncounter(Encounter.newBuilder().setPolyclinicBin("000000000000").setStart(now).setKind("VISIT")
                         .setDiagnoses(List.of("I10")).build())
                 .build();
+    }
+
+    private void assertUndecodable(byte[] bytes, String code) {
+        assertThatThrownBy(() -> codec.decode(bytes))
+                .isInstanceOf(EventCodec.UndecodableEventException.class)
+                .satisfies(e -> assertThat(((EventCodec.UndecodableEventException) e).code).isEqualTo(code));
     }
 }
