@@ -100,12 +100,16 @@ final class ServiceProbe implements AutoCloseable {
     enum ThreadKind {
         JIT, GC, OTHER;
 
-        /** C1/C2 compiler threads are "C1 CompilerThre…"/"C2 CompilerThre…"; G1's are "GC Thread#n", "G1 …". */
+        /**
+         * C1/C2 compiler threads are "C1 CompilerThre…"/"C2 CompilerThre…"; G1's and Parallel's are "GC Thread#n",
+         * "G1 …"; the serial collector works in the "VM Thread" (which also runs the JVM's other safepoint operations,
+         * little beside a collection).
+         */
         static ThreadKind of(String threadName) {
             if (threadName.startsWith("C1 Compiler") || threadName.startsWith("C2 Compiler")) {
                 return JIT;
             }
-            return threadName.startsWith("GC Thread") || threadName.startsWith("G1 ") ? GC : OTHER;
+            return threadName.startsWith("GC Thread") || threadName.startsWith("G1 ") || threadName.equals("VM Thread") ? GC : OTHER;
         }
     }
 

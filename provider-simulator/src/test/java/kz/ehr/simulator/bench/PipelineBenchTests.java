@@ -70,6 +70,7 @@ class PipelineBenchTests {
         assertThat(ServiceProbe.ThreadKind.of("C1 CompilerThre")).isEqualTo(ServiceProbe.ThreadKind.JIT);
         assertThat(ServiceProbe.ThreadKind.of("GC Thread#1")).isEqualTo(ServiceProbe.ThreadKind.GC);
         assertThat(ServiceProbe.ThreadKind.of("G1 Conc#0")).isEqualTo(ServiceProbe.ThreadKind.GC);
+        assertThat(ServiceProbe.ThreadKind.of("VM Thread")).as("the serial collector's thread").isEqualTo(ServiceProbe.ThreadKind.GC);
         assertThat(ServiceProbe.ThreadKind.of("consumer-billin")).isEqualTo(ServiceProbe.ThreadKind.OTHER);
     }
 
