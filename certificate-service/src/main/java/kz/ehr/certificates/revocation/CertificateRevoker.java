@@ -91,7 +91,7 @@ public class CertificateRevoker {
     @Transactional(Transactional.TxType.MANDATORY)
     public int revoke(Collection<String> iins, RevocationRules.Revocation revocation, String causeEventId) throws SQLException {
         List<String> types = RevocationRules.typeNames(revocation);
-        if (iins.isEmpty() || types.isEmpty()) { // nothing to revoke, and an empty IN () is not SQL
+        if (iins.isEmpty() || types.isEmpty()) { // nothing to revoke: no turn taken, no query sent
             return 0;
         }
         // after an issue to one of them that is under way has committed, and before one that starts now reads facts

@@ -86,6 +86,23 @@ class RevocationTransactionTests {
     }
 
     @Test
+    void aRevocationNamingNoCertificateTypeRevokesNothingAndFailsNothing() throws Exception {
+        String iin = Records.newIin();
+        Records.patient(iin);
+        var issued = issueWhenEligible(iin, "PSYCHIATRIC_CLEARANCE");
+        String number = issued.jsonPath().getString("number");
+        RevocationRules.Revocation none = new RevocationRules.Revocation(Set.of(), "NO_TYPE_NAMED");
+
+        // no rule builds one today; naming no type must not read as "every type"
+        assertThat(QuarkusTransaction.requiringNew().call(() -> revoker.revoke(Set.of(iin), none, "test-no-type-" + number))).isZero();
+
+        try (Connection c = connect(url())) {
+            assertThat(revocation(c, number)).isEqualTo("active");
+            assertThat(outboxRows(c, number)).isZero();
+        }
+    }
+
+    @Test
     void aRolledBackRevocationLeavesNeitherTheRevocationNorItsOutboxEvent() throws Exception {
         String iin = Records.newIin();
         Records.patient(iin);
