@@ -265,7 +265,11 @@ final class Report {
                     + num(s.get("indexRecords")) + " index records, " + num(s.get("persons")) + " persons)";
             case "fraudAccuracy" -> "precision " + s.get("precision") + ", recall " + s.get("recall");
             case "fraudAccuracyInProcess" -> "precision " + s.get("precision") + ", recall " + s.get("recall") + " (" + num(s.get("persons"))
-                    + " persons, " + num(s.get("labelledVisits")) + " labelled visits); per rule " + perRule(s);
+                    + " persons, " + num(s.get("labelledVisits")) + " labelled visits"
+                    + (s.get("falsePositiveVisitsUnderASharedIin") instanceof Number n && n.longValue() > 0
+                            ? "; " + n + " of the " + num(s.get("falsePositive")) + " falsely flagged visits are of persons under an IIN several enterprise patients share, flagged identityInReview"
+                            : "")
+                    + "); per rule " + perRule(s);
             case "certificateVerification" -> num(s.get("verificationsPerSecond")) + " verifications/s, p99 "
                     + ((Map<String, Object>) s.getOrDefault("latencyMs", Map.of())).get("p99") + " ms";
             case "capitationRun" -> num(s.get("persons")) + " persons in " + s.get("requestSeconds") + " s";

@@ -282,13 +282,16 @@ class PipelineBenchTests {
         fraud.put("recall", 1.0);
         fraud.put("persons", 3000);
         fraud.put("labelledVisits", 27L);
+        fraud.put("falsePositive", 3L);
+        fraud.put("falsePositiveVisitsUnderASharedIin", 2L);
         fraud.put("byRule", byRule);
         Report.write(docs, run("2030-01-01T00:00:00Z", "fraudAccuracyInProcess", fraud));
         Report.write(docs, run("2030-02-01T00:00:00Z", "rawKafkaProducer", Map.of("recordsPerSecond", 111L)));
 
         String md = Files.readString(docs.resolve("benchmarks.md"));
         assertThat(md).contains("| Fraud monitor accuracy, in process (per rule, simulator labels) | precision 0.9, recall 1.0 (3,000 persons, "
-                + "27 labelled visits); per rule ATTACHED_TWICE 1.0/1.0, NOT_ATTACHED_NO_REFERRAL 0.25/– (3 false positives) "
+                + "27 labelled visits; 2 of the 3 falsely flagged visits are of persons under an IIN several enterprise patients share, "
+                + "flagged identityInReview); per rule ATTACHED_TWICE 1.0/1.0, NOT_ATTACHED_NO_REFERRAL 0.25/– (3 false positives) "
                 + "(precision/recall) | M1 | not recorded | 2030-01-01 00:00 |");
     }
 
