@@ -67,10 +67,8 @@ class RevocationTransactionTests {
 
     @Test
     void aRevocationAndItsOutboxEventCommitTogether() throws Exception {
-        String iin = Records.newIin();
-        Records.patient(iin);
-        var issued = issueWhenEligible(iin, "PSYCHIATRIC_CLEARANCE");
-        String number = issued.jsonPath().getString("number");
+        Issued issued = issuedClearance();
+        String iin = issued.iin(), number = issued.number();
 
         int revoked = QuarkusTransaction.requiringNew().call(() -> revoker.revoke(Set.of(iin), RevocationRules.death(), "test-death-" + number));
 
@@ -80,17 +78,15 @@ class RevocationTransactionTests {
             assertThat(outboxRows(c, number)).isEqualTo(1);
         }
         // the trigger's transaction id reached the revocation index, which follows it
-        awaitStatus(issued.jsonPath().getString("token"), "REVOKED");
+        awaitStatus(issued.token(), "REVOKED");
         // a second revocation finds nothing active: revoked once, announced once
         assertThat(QuarkusTransaction.requiringNew().call(() -> revoker.revoke(Set.of(iin), RevocationRules.death(), "again"))).isZero();
     }
 
     @Test
     void aRevocationNamingNoCertificateTypeRevokesNothingAndFailsNothing() throws Exception {
-        String iin = Records.newIin();
-        Records.patient(iin);
-        var issued = issueWhenEligible(iin, "PSYCHIATRIC_CLEARANCE");
-        String number = issued.jsonPath().getString("number");
+        Issued issued = issuedClearance();
+        String iin = issued.iin(), number = issued.number();
         RevocationRules.Revocation none = new RevocationRules.Revocation(Set.of(), "NO_TYPE_NAMED");
 
         // no rule builds one today; naming no type must not read as "every type"
@@ -104,10 +100,8 @@ class RevocationTransactionTests {
 
     @Test
     void aRolledBackRevocationLeavesNeitherTheRevocationNorItsOutboxEvent() throws Exception {
-        String iin = Records.newIin();
-        Records.patient(iin);
-        var issued = issueWhenEligible(iin, "PSYCHIATRIC_CLEARANCE");
-        String number = issued.jsonPath().getString("number");
+        Issued issued = issuedClearance();
+        String iin = issued.iin(), number = issued.number();
 
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
             try {
@@ -122,7 +116,7 @@ class RevocationTransactionTests {
             assertThat(revocation(c, number)).isEqualTo("active");
             assertThat(outboxRows(c, number)).isZero();
         }
-        assertThat(CertificateLifecycleTests.verify(issued.jsonPath().getString("token")).jsonPath().getString("status"))
+        assertThat(CertificateLifecycleTests.verify(issued.token()).jsonPath().getString("status"))
                 .isEqualTo("VALID");
     }
 
@@ -130,6 +124,17 @@ class RevocationTransactionTests {
     void revokingOutsideATransactionIsRefused() {
         assertThatThrownBy(() -> revoker.revoke(Set.of(Records.newIin()), RevocationRules.death(), "no-transaction"))
                 .isInstanceOf(jakarta.transaction.TransactionalException.class);
+    }
+
+    /** A new patient and the psychiatric clearance issued to them. */
+    record Issued(String iin, String number, String token) {
+    }
+
+    private static Issued issuedClearance() {
+        String iin = Records.newIin();
+        Records.patient(iin);
+        var issued = issueWhenEligible(iin, "PSYCHIATRIC_CLEARANCE");
+        return new Issued(iin, issued.jsonPath().getString("number"), issued.jsonPath().getString("token"));
     }
 
     private static long backendPid(Connection c) throws java.sql.SQLException {

@@ -111,7 +111,7 @@ public class LoginRoleGrants implements FlywayConfigurationCustomizer {
         // held until they are committed (the migration's transaction, or each statement in autocommit)
         boolean inTransaction = !c.getAutoCommit();
         try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory" + (inTransaction ? "_xact" : "") + "_lock(hashtext('ehr login role grants'))");
+            st.execute("SELECT pg_advisory" + (inTransaction ? "_xact" : "") + "_lock(" + GRANTS_LOCK + ")");
         }
         try (Statement st = c.createStatement()) {
             st.execute("GRANT USAGE ON SCHEMA " + quote(schema(c)) + " TO " + role);
@@ -124,13 +124,16 @@ public class LoginRoleGrants implements FlywayConfigurationCustomizer {
         } finally {
             if (!inTransaction) {
                 try (Statement st = c.createStatement()) {
-                    st.execute("SELECT pg_advisory_unlock(hashtext('ehr login role grants'))");
+                    st.execute("SELECT pg_advisory_unlock(" + GRANTS_LOCK + ")");
                 }
             }
         }
         LOG.infof("login role %s: DML on the schema's tables; INSERT and SELECT only on %s", login, appendOnly);
         return appendOnly;
     }
+
+    /** The advisory lock key the grants take turns on, across every service's database on the server. */
+    private static final String GRANTS_LOCK = "hashtext('ehr login role grants')";
 
     private static String schema(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_schema()")) {
