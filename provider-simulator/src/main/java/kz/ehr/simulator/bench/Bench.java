@@ -156,7 +156,13 @@ public final class Bench {
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        report.put("command", "./ehr bench " + String.join(" ", redact(args)));
+        // options the launcher gave every JVM of this run (EHR_JAVA_OPTS: another collector, a recording): part of the
+        // command, so a run with them never reads as one on defaults
+        String javaOptions = env("EHR_JAVA_OPTS", "").strip();
+        report.put("command", Report.withJavaOptions(javaOptions, "./ehr bench " + String.join(" ", redact(args))));
+        if (!javaOptions.isEmpty()) {
+            report.put("javaOptions", javaOptions);
+        }
         report.put("machine", Machine.facts());
         report.put("postgres", PostgresSettings.read(pgHost, pgPort, pgUser, pgPassword));
         Map<String, Object> scenarios = new LinkedHashMap<>();

@@ -168,6 +168,7 @@ final class PipelineBench {
             row.put("peakHeapMegabytes", heap == null ? "not readable from /q/metrics" : Math.round(heap / 1e6));
             row.put("consumerGroups", String.join(" ", groupsOf.get(name)));
             row.put("outbox", p.hasOutbox() ? "outbox" : "none");
+            row.put("jvmOptions", p.pid().isPresent() ? ServiceProbe.jvmOptions(p.pid().getAsLong()) : "unknown");
             services.put(name, row);
         }
         f.put("services", services);

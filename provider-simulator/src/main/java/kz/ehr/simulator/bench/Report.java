@@ -92,7 +92,7 @@ final class Report {
             md.append("| ").append(name).append(" | ").append(cell(headline(key, s))).append(" | ")
                     .append(cell(Machines.label(machines, machine))).append(" | ").append(cell(Machines.load(machine))).append(" | ")
                     .append(cell(date(m.get("date")))).append(" | ").append(cell(PostgresSettings.changed((Map<String, Object>) m.get("postgres"))))
-                    .append(" | `").append(s.get("command")).append("` |\n");
+                    .append(" | `").append(withJavaOptions((String) m.get("javaOptions"), (String) s.get("command"))).append("` |\n");
         }
         md.append('\n');
         Machines.describe(md, machines);
@@ -135,6 +135,14 @@ final class Report {
         return ordered;
     }
 
+    /**
+     * A bench command as it was run: {@code EHR_JAVA_OPTS="…" ./ehr bench …} when the launcher gave every JVM options
+     * of a measurement (a row measured so is not one on defaults), the command alone when it gave none.
+     */
+    static String withJavaOptions(String javaOptions, String command) {
+        return javaOptions == null || javaOptions.isBlank() ? command : "EHR_JAVA_OPTS=\"" + javaOptions.strip() + "\" " + command;
+    }
+
     private static Map<String, Object> stamped(Map<String, Object> scenario, Map<String, Object> run) {
         if (scenario.containsKey("measured")) {
             return scenario;
@@ -145,6 +153,9 @@ final class Report {
         measured.put("runCommand", run.get("command"));
         if (run.get("postgres") != null) {
             measured.put("postgres", run.get("postgres"));
+        }
+        if (run.get("javaOptions") != null) {
+            measured.put("javaOptions", run.get("javaOptions"));
         }
         Map<String, Object> out = new LinkedHashMap<>(scenario);
         out.put("measured", measured);
@@ -179,7 +190,7 @@ final class Report {
         if (s.get("what") != null) {
             md.append(s.get("what")).append("\n\n");
         }
-        md.append("Reproduce: `").append(s.get("command")).append("`. Measured ").append(date(m.get("date"))).append(" UTC by `")
+        md.append("Reproduce: `").append(withJavaOptions((String) m.get("javaOptions"), (String) s.get("command"))).append("`. Measured ").append(date(m.get("date"))).append(" UTC by `")
                 .append(m.get("runCommand")).append("` on ").append(Machines.label(machines, machine)).append(" (load average at start ")
                 .append(Machines.load(machine)).append("); PostgreSQL ").append(settings((Map<String, Object>) m.get("postgres"))).append(".\n\n");
         Map<String, Object> figures = new LinkedHashMap<>(s);

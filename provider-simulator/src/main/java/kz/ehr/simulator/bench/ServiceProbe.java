@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +150,32 @@ final class ServiceProbe implements AutoCloseable {
         }
         // f[0] is field 3 (state), so field n is f[n - 3]
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /**
+     * The JVM's own options ({@code -X…}: heap, collector, compiler, recordings) the process {@code pid} was started
+     * with, in order, from {@code /proc/<pid>/cmdline}; "unknown" when it cannot be read. The report shows what each
+     * service really ran with, whoever started the platform.
+     */
+    static String jvmOptions(long pid) {
+        try {
+            return jvmOptions(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The {@code -X…} arguments before the jar or main class of a java command line (argv[0] is the launcher). */
+    static String jvmOptions(String[] argv) {
+        List<String> options = new ArrayList<>();
+        for (int i = 1; i < argv.length && argv[i].startsWith("-") && !argv[i].equals("-jar"); i++) {
+            if (argv[i].startsWith("-X")) {
+                options.add(argv[i]);
+            } else if (argv[i].equals("-cp") || argv[i].equals("-classpath")) {
+                i++; // its value
+            }
+        }
+        return String.join(" ", options);
     }
 
     /** Clock ticks per second for /proc times (getconf CLK_TCK; 100 on every Linux the platform targets). */

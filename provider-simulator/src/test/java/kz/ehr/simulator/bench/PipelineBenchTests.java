@@ -331,6 +331,32 @@ class PipelineBenchTests {
     }
 
     @Test
+    void a_row_measured_with_jvm_options_shows_them_in_its_command_and_one_on_defaults_does_not(@TempDir Path docs) throws Exception {
+        Map<String, Object> withOptions = run("2030-01-01T00:00:00Z", "rawKafkaProducer", Map.of("recordsPerSecond", 111L));
+        withOptions.put("javaOptions", "-XX:-UseOnStackReplacement");
+        withOptions.put("command", Report.withJavaOptions("-XX:-UseOnStackReplacement", "./ehr bench --only rawKafkaProducer"));
+        Report.write(docs, withOptions);
+        Report.write(docs, run("2030-02-01T00:00:00Z", "rawPostgresInsert", Map.of("rowsPerSecond", 222L)));
+
+        String md = Files.readString(docs.resolve("benchmarks.md"));
+        assertThat(md).contains("| `EHR_JAVA_OPTS=\"-XX:-UseOnStackReplacement\" ./ehr bench --only rawKafkaProducer` |")
+                .contains("Reproduce: `EHR_JAVA_OPTS=\"-XX:-UseOnStackReplacement\" ./ehr bench --only rawKafkaProducer`")
+                .contains("by `EHR_JAVA_OPTS=\"-XX:-UseOnStackReplacement\" ./ehr bench --only rawKafkaProducer`");
+        assertThat(md).contains("| `./ehr bench --only rawPostgresInsert` |");
+        assertThat(md.split("UseOnStackReplacement", -1)).as("only the row measured with it, its reproduce and run lines").hasSize(4);
+    }
+
+    @Test
+    void a_services_jvm_options_are_its_X_arguments_before_the_jar() {
+        assertThat(ServiceProbe.jvmOptions(new String[] {"java", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xmx512m",
+                "-Dquarkus.http.port=8084", "-jar", "/x/quarkus-run.jar", "-Xnot-an-option"}))
+                .isEqualTo("-XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -Xmx512m");
+        assertThat(ServiceProbe.jvmOptions(new String[] {"java", "-Xmx1g", "-cp", "-Xlooks-like-one:lib/*", "kz.ehr.local.LocalKafkaBroker"}))
+                .isEqualTo("-Xmx1g");
+        assertThat(ServiceProbe.jvmOptions(ProcessHandle.current().pid())).as("this test JVM's, read from /proc").isNotEqualTo("unknown");
+    }
+
+    @Test
     void the_report_mode_renders_from_benchmarks_json_without_touching_broker_credentials(@TempDir Path docs) throws Exception {
         Report.write(docs, run("2030-01-01T00:00:00Z", "rawKafkaProducer", Map.of("recordsPerSecond", 111L)));
         Files.delete(docs.resolve("benchmarks.md"));
