@@ -55,6 +55,21 @@ class BillingMetricsTests {
         assertThat(count(BillingMetrics.FRAUD_FLAGS_RAISED, "rule", "VISIT_AFTER_DEATH")).isEqualTo(before + 1);
     }
 
+    @Test
+    void theVisitRowsTheMonitorReadAreCountedByWhatItScreened() throws Exception {
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("ehr_billing_fraud_screening_rows_read_total{scope=\"doctor_day\"}")
+                .contains("ehr_billing_fraud_screening_rows_read_total{scope=\"person\"}");
+        String suffix = "8%04d".formatted(ThreadLocalRandom.current().nextInt(10_000));
+        handle(List.of(FraudMonitorTests.attach("P", FraudMonitorTests.A, "2020-01-01"),
+                FraudMonitorTests.visit("v1", "P", FraudMonitorTests.A, "D1", "2025-10-20T04:00:00Z", "S1")), suffix);
+        double days = rowsRead("doctor_day");
+        // a second visit of the same doctor's day by another person: the day is read whole again, its first visit too
+        handle(List.of(FraudMonitorTests.attach("Q", FraudMonitorTests.A, "2020-01-01"),
+                FraudMonitorTests.visit("v2", "Q", FraudMonitorTests.A, "D1", "2025-10-20T05:00:00Z", "S1")), suffix);
+        assertThat(rowsRead("doctor_day") - days).isGreaterThanOrEqualTo(1);
+    }
+
     /** As the consumer hands a batch over: the counter moves once its transactions committed. */
     private void handle(List<FraudMonitorTests.Fact> facts, String suffix) throws Exception {
         List<Delivery<SpecificRecordBase>> batch = new ArrayList<>();
@@ -63,6 +78,10 @@ class BillingMetricsTests {
             batch.add(new Delivery<>("ehr.care.v1", 0, batch.size(), e.getPatient().getIin(), e, new byte[0]));
         }
         ingest.handle(batch);
+    }
+
+    private double rowsRead(String scope) {
+        return metrics.get(BillingMetrics.SCREENING_ROWS_READ).tag("scope", scope).functionCounter().count();
     }
 
     private double count(String name, String tag, String value) {

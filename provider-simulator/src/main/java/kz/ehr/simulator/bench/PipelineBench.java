@@ -105,11 +105,13 @@ final class PipelineBench {
         Map<String, OptionalLong> pidBefore = new LinkedHashMap<>();
         Map<String, OptionalLong> ticksBefore = new LinkedHashMap<>();
         Map<String, Map<ServiceProbe.ThreadKind, Long>> threadsBefore = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> countersBefore = new LinkedHashMap<>();
         for (ServiceProbe p : probes) {
             OptionalLong pid = p.pid();
             pidBefore.put(p.service.name(), pid);
             ticksBefore.put(p.service.name(), pid.isPresent() ? ServiceProbe.cpuTicks(pid.getAsLong()) : OptionalLong.empty());
             threadsBefore.put(p.service.name(), pid.isPresent() ? ServiceProbe.threadTicks(pid.getAsLong()) : Map.of());
+            countersBefore.put(p.service.name(), p.counters(WORK_COUNTERS));
         }
         CpuBudget budget = new CpuBudget(s.pgHost(), s.pgPort(), s.pgUser(), s.pgPassword(), s.pidsDir(),
                 probes.stream().map(p -> p.service.database()).toList());
@@ -169,6 +171,10 @@ final class PipelineBench {
             row.put("consumerGroups", String.join(" ", groupsOf.get(name)));
             row.put("outbox", p.hasOutbox() ? "outbox" : "none");
             row.put("jvmOptions", p.pid().isPresent() ? ServiceProbe.jvmOptions(p.pid().getAsLong()) : "unknown");
+            String work = workPer1000(countersBefore.get(name), p.counters(WORK_COUNTERS), load.records);
+            if (!work.isEmpty()) {
+                row.put("workPer1000Records", work);
+            }
             services.put(name, row);
         }
         f.put("services", services);
@@ -242,6 +248,24 @@ final class PipelineBench {
             return "unknown (process gone)";
         }
         return cpuSecondsPer1000(after.getAsLong() - before.getAsLong(), ticksPerSecond, records);
+    }
+
+    /**
+     * The work counters a service exports that the run reads before and after (billing's fraud monitor: the visit rows
+     * it read, by scope), so the CPU per record beside them has its cause beside it.
+     */
+    static final String WORK_COUNTERS = "ehr_billing_fraud_screening_rows_read_total";
+
+    /** "series +n per 1,000 records" for each counter that moved between the two readings, by series. */
+    static String workPer1000(Map<String, Double> before, Map<String, Double> after, long records) {
+        List<String> out = new ArrayList<>();
+        after.forEach((series, value) -> {
+            double delta = value - before.getOrDefault(series, 0.0);
+            if (delta > 0 && records > 0) {
+                out.add(series + " " + Math.round(delta / records * 1000 * 10) / 10.0);
+            }
+        });
+        return String.join(", ", out);
     }
 
     static double cpuSecondsPer1000(long ticks, int ticksPerSecond, long records) {

@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * One running service as the pipeline benchmark watches it: which consumer groups are its own, how many rows of its
@@ -218,6 +219,28 @@ final class ServiceProbe implements AutoCloseable {
             found = true;
         }
         return found ? OptionalLong.of(Math.round(sum)) : OptionalLong.empty();
+    }
+
+    /**
+     * The counters the service exports now whose name starts with {@code prefix} ({@code …_total} series), each by its
+     * series (name and labels, as exported); empty when {@code /q/metrics} cannot be read or has none.
+     */
+    Map<String, Double> counters(String prefix) {
+        Platform.Answer a = platform.get(service.baseUrl() + "/q/metrics");
+        return a.status() == 200 ? counters(a.body(), prefix) : Map.of();
+    }
+
+    static Map<String, Double> counters(String prometheusText, String prefix) {
+        Map<String, Double> out = new TreeMap<>();
+        for (String line : prometheusText.split("\n")) {
+            if (!line.startsWith(prefix) || line.startsWith("#")) {
+                continue;
+            }
+            int labelsEnd = line.lastIndexOf('}');
+            int split = labelsEnd >= 0 ? labelsEnd + 1 : line.indexOf(' ');
+            out.put(line.substring(0, split).trim(), Double.parseDouble(line.substring(split).trim().split("\\s+")[0]));
+        }
+        return out;
     }
 
     @Override

@@ -347,6 +347,24 @@ class PipelineBenchTests {
     }
 
     @Test
+    void a_services_work_counters_are_read_by_series_and_given_per_1000_records() {
+        String before = """
+                # HELP ehr_billing_fraud_screening_rows_read_total Visit rows the fraud monitor read
+                # TYPE ehr_billing_fraud_screening_rows_read_total counter
+                ehr_billing_fraud_screening_rows_read_total{scope="doctor_day"} 1000.0
+                ehr_billing_fraud_screening_rows_read_total{scope="person"} 10.0
+                ehr_billing_fraud_flags_raised_total{rule="GHOST_PATIENT"} 3.0
+                """;
+        String after = before.replace("} 1000.0", "} 13500.0").replace("} 10.0", "} 10.0");
+        Map<String, Double> a = ServiceProbe.counters(before, PipelineBench.WORK_COUNTERS);
+        assertThat(a).containsOnlyKeys("ehr_billing_fraud_screening_rows_read_total{scope=\"doctor_day\"}",
+                "ehr_billing_fraud_screening_rows_read_total{scope=\"person\"}");
+        assertThat(PipelineBench.workPer1000(a, ServiceProbe.counters(after, PipelineBench.WORK_COUNTERS), 2000))
+                .as("only what moved, per 1,000 records").isEqualTo("ehr_billing_fraud_screening_rows_read_total{scope=\"doctor_day\"} 6250.0");
+        assertThat(PipelineBench.workPer1000(Map.of(), Map.of(), 2000)).isEmpty();
+    }
+
+    @Test
     void a_services_jvm_options_are_its_X_arguments_before_the_jar() {
         assertThat(ServiceProbe.jvmOptions(new String[] {"java", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xmx512m",
                 "-Dquarkus.http.port=8084", "-jar", "/x/quarkus-run.jar", "-Xnot-an-option"}))

@@ -1,5 +1,7 @@
 package kz.ehr.billing.fraud.service;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,7 +18,16 @@ public final class ScreeningMeter {
     private ScreeningMeter() {
     }
 
-    static void read(long rows) {
+    /** Where the monitor read visit rows for: a person's rules, or a doctor's day (at one polyclinic or all). */
+    public enum Scope {
+        PERSON, DOCTOR_DAY
+    }
+
+    /** Visit rows read since the service started, by scope: never reset (the Prometheus counter of BillingMetrics). */
+    private static final Map<Scope, AtomicLong> SINCE_START = new EnumMap<>(Map.of(Scope.PERSON, new AtomicLong(), Scope.DOCTOR_DAY, new AtomicLong()));
+
+    static void read(Scope scope, long rows) {
+        SINCE_START.get(scope).addAndGet(rows);
         TOTAL.addAndGet(rows);
         long now = SINCE_FLUSH.addAndGet(rows);
         PEAK.accumulateAndGet(now, Math::max);
@@ -40,6 +51,11 @@ public final class ScreeningMeter {
     /** Flag writes (steps) since the last {@link #reset()}. */
     public static long steps() {
         return STEPS.get();
+    }
+
+    /** Visit rows read for {@code scope} since the service started (not touched by {@link #reset()}). */
+    public static long rowsReadSinceStart(Scope scope) {
+        return SINCE_START.get(scope).get();
     }
 
     public static void reset() {

@@ -69,7 +69,7 @@ final class ScreeningReads {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS + " FROM visit WHERE person_key = ?"
                 + (afterStart == null ? "" : AFTER) + PAGE_ORDER)) {
             ps.setString(1, person);
-            return page(ps, 2, afterStart, afterKey, limit);
+            return page(ps, ScreeningMeter.Scope.PERSON, 2, afterStart, afterKey, limit);
         }
     }
 
@@ -79,11 +79,11 @@ final class ScreeningReads {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + BillingProjection.VISIT_COLUMNS + " FROM visit WHERE" + DAY
                 + (afterStart == null ? "" : AFTER) + PAGE_ORDER)) {
             bindDay(ps, day, 1);
-            return page(ps, 4, afterStart, afterKey, limit);
+            return page(ps, ScreeningMeter.Scope.DOCTOR_DAY, 4, afterStart, afterKey, limit);
         }
     }
 
-    private static List<Affected.VisitState> page(PreparedStatement ps, int i, Instant afterStart, String afterKey, int limit)
+    private static List<Affected.VisitState> page(PreparedStatement ps, ScreeningMeter.Scope scope, int i, Instant afterStart, String afterKey, int limit)
             throws SQLException {
         if (afterStart != null) {
             Jdbc.instant(ps, i++, afterStart);
@@ -97,7 +97,7 @@ final class ScreeningReads {
                 out.add(BillingProjection.visitState(rs));
             }
         }
-        ScreeningMeter.read(out.size());
+        ScreeningMeter.read(scope, out.size());
         return out;
     }
 
@@ -186,7 +186,7 @@ final class ScreeningReads {
                 }
             }
         }
-        ScreeningMeter.read(n);
+        ScreeningMeter.read(ScreeningMeter.Scope.PERSON, n);
         return n;
     }
 
@@ -247,7 +247,7 @@ final class ScreeningReads {
                 }
             }
         }
-        ScreeningMeter.read(n);
+        ScreeningMeter.read(ScreeningMeter.Scope.DOCTOR_DAY, n);
         return n;
     }
 
@@ -288,7 +288,7 @@ final class ScreeningReads {
                 }
             }
         }
-        ScreeningMeter.read(n);
+        ScreeningMeter.read(ScreeningMeter.Scope.DOCTOR_DAY, n);
         return new ChunkedRead.Read<>(n, out);
     }
 
@@ -372,7 +372,7 @@ final class ScreeningReads {
                 }
             }
         }
-        ScreeningMeter.read(n);
+        ScreeningMeter.read(ScreeningMeter.Scope.DOCTOR_DAY, n);
     }
 
     /** At most {@code limit} visits of a doctor's day at every polyclinic after ({@code afterStart}, {@code afterKey}). */
@@ -382,7 +382,7 @@ final class ScreeningReads {
                 + " FROM visit WHERE doctor_id = ? AND visit_date = ?" + (afterStart == null ? "" : AFTER) + PAGE_ORDER)) {
             ps.setString(1, day.doctorId());
             Jdbc.date(ps, 2, day.date());
-            return page(ps, 3, afterStart, afterKey, limit);
+            return page(ps, ScreeningMeter.Scope.DOCTOR_DAY, 3, afterStart, afterKey, limit);
         }
     }
 
