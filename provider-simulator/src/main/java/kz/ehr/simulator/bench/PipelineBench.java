@@ -256,8 +256,15 @@ final class PipelineBench {
      */
     static final String WORK_COUNTERS = "ehr_billing_fraud_screening_rows_read_total";
 
-    /** "series +n per 1,000 records" for each counter that moved between the two readings, by series. */
+    /**
+     * "series n" (n: its increase per 1,000 records) for each counter that moved between the two readings; nothing when
+     * the first reading had none (a service that exports none, or one that did not answer: its whole count since it
+     * started is not this run's).
+     */
     static String workPer1000(Map<String, Double> before, Map<String, Double> after, long records) {
+        if (before.isEmpty()) {
+            return "";
+        }
         List<String> out = new ArrayList<>();
         after.forEach((series, value) -> {
             double delta = value - before.getOrDefault(series, 0.0);

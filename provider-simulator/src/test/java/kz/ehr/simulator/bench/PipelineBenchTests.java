@@ -362,6 +362,8 @@ class PipelineBenchTests {
         assertThat(PipelineBench.workPer1000(a, ServiceProbe.counters(after, PipelineBench.WORK_COUNTERS), 2000))
                 .as("only what moved, per 1,000 records").isEqualTo("ehr_billing_fraud_screening_rows_read_total{scope=\"doctor_day\"} 6250.0");
         assertThat(PipelineBench.workPer1000(Map.of(), Map.of(), 2000)).isEmpty();
+        assertThat(PipelineBench.workPer1000(Map.of(), ServiceProbe.counters(after, PipelineBench.WORK_COUNTERS), 2000))
+                .as("no first reading: the count since start is not the run's").isEmpty();
     }
 
     @Test
