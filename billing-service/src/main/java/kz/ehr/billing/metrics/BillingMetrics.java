@@ -1,5 +1,6 @@
 package kz.ehr.billing.metrics;
 
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import kz.ehr.billing.fraud.FraudScreen;
@@ -46,11 +46,12 @@ public class BillingMetrics {
         FraudScreen.personRuleIds().forEach(rule -> flagsRaised(Map.of(rule, 0)));
         FraudScreen.doctorDayRuleIds().forEach(rule -> flagsRaised(Map.of(rule, 0)));
         FraudScreen.crossPolyclinicRuleIds().forEach(rule -> flagsRaised(Map.of(rule, 0)));
+        Map<ScreeningMeter.Scope, Counter> rowsRead = new EnumMap<>(ScreeningMeter.Scope.class);
         for (ScreeningMeter.Scope scope : ScreeningMeter.Scope.values()) {
-            FunctionCounter.builder(SCREENING_ROWS_READ, scope, ScreeningMeter::rowsReadSinceStart)
-                    .tag("scope", scope.name().toLowerCase(Locale.ROOT))
-                    .description("Visit rows the fraud monitor read, by what it screened").register(registry);
+            rowsRead.put(scope, Counter.builder(SCREENING_ROWS_READ).tag("scope", scope.name().toLowerCase(Locale.ROOT))
+                    .description("Visit rows the fraud monitor read, by what it screened").register(registry));
         }
+        ScreeningMeter.countInto((scope, rows) -> rowsRead.get(scope).increment(rows));
     }
 
     /** @param outcome completed or failed */

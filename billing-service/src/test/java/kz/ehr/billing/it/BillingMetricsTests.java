@@ -81,7 +81,7 @@ class BillingMetricsTests {
     }
 
     private double rowsRead(String scope) {
-        return metrics.get(BillingMetrics.SCREENING_ROWS_READ).tag("scope", scope).functionCounter().count();
+        return count(BillingMetrics.SCREENING_ROWS_READ, "scope", scope);
     }
 
     private double count(String name, String tag, String value) {

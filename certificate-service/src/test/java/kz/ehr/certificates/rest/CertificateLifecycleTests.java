@@ -35,12 +35,15 @@ class CertificateLifecycleTests {
 
     static final Duration DEADLINE = Duration.ofSeconds(40);
 
-    /** Issues once the projection has caught up with the events just sent. */
+    /**
+     * Issues once the projection has caught up with the events just sent; on a timeout the failure shows the service's
+     * last answer (why it would not issue), not only that the condition was not met.
+     */
     static Response issueWhenEligible(String iin, String type) {
         Response[] last = new Response[1];
-        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             last[0] = issue(iin, type);
-            return last[0].statusCode() == 201;
+            assertThat(last[0].statusCode()).as("issuing %s to %s: %s", type, iin, last[0].asString()).isEqualTo(201);
         });
         return last[0];
     }
