@@ -111,7 +111,7 @@ final class PipelineBench {
             pidBefore.put(p.service.name(), pid);
             ticksBefore.put(p.service.name(), pid.isPresent() ? ServiceProbe.cpuTicks(pid.getAsLong()) : OptionalLong.empty());
             threadsBefore.put(p.service.name(), pid.isPresent() ? ServiceProbe.threadTicks(pid.getAsLong()) : Map.of());
-            countersBefore.put(p.service.name(), p.counters(WORK_COUNTERS));
+            countersBefore.put(p.service.name(), p.series(WORK_COUNTERS));
         }
         CpuBudget budget = new CpuBudget(s.pgHost(), s.pgPort(), s.pgUser(), s.pgPassword(), s.pidsDir(),
                 probes.stream().map(p -> p.service.database()).toList());
@@ -171,7 +171,7 @@ final class PipelineBench {
             row.put("consumerGroups", String.join(" ", groupsOf.get(name)));
             row.put("outbox", p.hasOutbox() ? "outbox" : "none");
             row.put("jvmOptions", p.pid().isPresent() ? ServiceProbe.jvmOptions(p.pid().getAsLong()) : "unknown");
-            String work = workPer1000(countersBefore.get(name), p.counters(WORK_COUNTERS), load.records);
+            String work = workPer1000(countersBefore.get(name), p.series(WORK_COUNTERS), load.records);
             if (!work.isEmpty()) {
                 row.put("workPer1000Records", work);
             }

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -207,30 +208,22 @@ final class ServiceProbe implements AutoCloseable {
      * empty when there is no such sample.
      */
     static OptionalLong heapUsedBytes(String prometheusText) {
-        double sum = 0;
-        boolean found = false;
-        for (String line : prometheusText.split("\n")) {
-            if (!line.startsWith("jvm_memory_used_bytes{") || !line.contains("area=\"heap\"")) {
-                continue;
-            }
-            int labelsEnd = line.lastIndexOf('}');
-            String[] value = line.substring(labelsEnd + 1).trim().split("\\s+");
-            sum += Double.parseDouble(value[0]);
-            found = true;
-        }
-        return found ? OptionalLong.of(Math.round(sum)) : OptionalLong.empty();
+        double[] heap = series(prometheusText, "jvm_memory_used_bytes{").entrySet().stream()
+                .filter(e -> e.getKey().contains("area=\"heap\"")).mapToDouble(Map.Entry::getValue).toArray();
+        return heap.length == 0 ? OptionalLong.empty() : OptionalLong.of(Math.round(Arrays.stream(heap).sum()));
     }
 
     /**
-     * The counters the service exports now whose name starts with {@code prefix} ({@code …_total} series), each by its
-     * series (name and labels, as exported); empty when {@code /q/metrics} cannot be read or has none.
+     * The series the service exports now whose name starts with {@code prefix}, each by its name and labels as
+     * exported; empty when {@code /q/metrics} cannot be read or has none.
      */
-    Map<String, Double> counters(String prefix) {
+    Map<String, Double> series(String prefix) {
         Platform.Answer a = platform.get(service.baseUrl() + "/q/metrics");
-        return a.status() == 200 ? counters(a.body(), prefix) : Map.of();
+        return a.status() == 200 ? series(a.body(), prefix) : Map.of();
     }
 
-    static Map<String, Double> counters(String prometheusText, String prefix) {
+    /** The samples of Prometheus text whose line starts with {@code prefix}: value by series (name and labels). */
+    static Map<String, Double> series(String prometheusText, String prefix) {
         Map<String, Double> out = new TreeMap<>();
         for (String line : prometheusText.split("\n")) {
             if (!line.startsWith(prefix) || line.startsWith("#")) {

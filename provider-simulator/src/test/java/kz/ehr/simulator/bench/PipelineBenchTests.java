@@ -356,13 +356,13 @@ class PipelineBenchTests {
                 ehr_billing_fraud_flags_raised_total{rule="GHOST_PATIENT"} 3.0
                 """;
         String after = before.replace("} 1000.0", "} 13500.0").replace("} 10.0", "} 10.0");
-        Map<String, Double> a = ServiceProbe.counters(before, PipelineBench.WORK_COUNTERS);
+        Map<String, Double> a = ServiceProbe.series(before, PipelineBench.WORK_COUNTERS);
         assertThat(a).containsOnlyKeys("ehr_billing_fraud_screening_rows_read_total{scope=\"doctor_day\"}",
                 "ehr_billing_fraud_screening_rows_read_total{scope=\"person\"}");
-        assertThat(PipelineBench.workPer1000(a, ServiceProbe.counters(after, PipelineBench.WORK_COUNTERS), 2000))
+        assertThat(PipelineBench.workPer1000(a, ServiceProbe.series(after, PipelineBench.WORK_COUNTERS), 2000))
                 .as("only what moved, per 1,000 records").isEqualTo("ehr_billing_fraud_screening_rows_read_total{scope=\"doctor_day\"} 6250.0");
         assertThat(PipelineBench.workPer1000(Map.of(), Map.of(), 2000)).isEmpty();
-        assertThat(PipelineBench.workPer1000(Map.of(), ServiceProbe.counters(after, PipelineBench.WORK_COUNTERS), 2000))
+        assertThat(PipelineBench.workPer1000(Map.of(), ServiceProbe.series(after, PipelineBench.WORK_COUNTERS), 2000))
                 .as("no first reading: the count since start is not the run's").isEmpty();
     }
 
