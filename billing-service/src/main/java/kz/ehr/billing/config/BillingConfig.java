@@ -126,6 +126,14 @@ public interface BillingConfig {
         boolean ghostPatients();
 
         /**
+         * Whether the monitor reads every touched doctor's day whole (true), instead of screening a day without a
+         * doctor-rule flag, under the cap and below a burst from its new visits' neighbours (false, the default;
+         * FraudMonitor). The whole-day way is the reference the tests compare the other against.
+         */
+        @WithDefault("false")
+        boolean wholeDays();
+
+        /**
          * Most visit rows the monitor holds at once. Persons and doctor-days are screened in groups of at most this many
          * visits; a single person or doctor-day above it (a fraud storm: 100,000 visits of one doctor on one day) is
          * streamed page by page in (start, visit key) order. Each group's flags are written before the next is read,

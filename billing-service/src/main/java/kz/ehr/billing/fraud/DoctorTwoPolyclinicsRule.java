@@ -49,7 +49,7 @@ public final class DoctorTwoPolyclinicsRule {
         }
 
         public Optional<Finding> next(Slot s) {
-            Instant end = s.end() != null && s.end().isAfter(s.start()) ? s.end() : s.start().plusSeconds(60L * policy.defaultSlotMinutes());
+            Instant end = policy.slotEnd(s.start(), s.end());
             Optional<Finding> out = Optional.empty();
             for (Map.Entry<String, Instant> busy : busyUntil.entrySet()) {
                 if (!busy.getKey().equals(s.polyclinicBin()) && s.start().isBefore(busy.getValue())) {

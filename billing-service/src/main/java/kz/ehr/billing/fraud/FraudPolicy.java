@@ -33,6 +33,11 @@ public record FraudPolicy(int dailyCap, int defaultSlotMinutes, int burstThresho
         return new FraudPolicy(dailyCap, defaultSlotMinutes, burstThreshold, nearMarkFromMonths, markMonths, programmes, on);
     }
 
+    /** When a visit ends for the overlap rules: its end, or {@code defaultSlotMinutes} after its start without one (or with one not after it). */
+    public java.time.Instant slotEnd(java.time.Instant start, java.time.Instant end) {
+        return end != null && end.isAfter(start) ? end : start.plusSeconds(60L * defaultSlotMinutes);
+    }
+
     /** The target group and interval of a screening in force on a date (latest effective version). */
     public Optional<ScreeningProgramme> programme(String screening, LocalDate on) {
         return ScreeningProgramme.inForce(programmes, screening, on);

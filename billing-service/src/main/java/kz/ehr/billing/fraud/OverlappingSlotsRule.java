@@ -36,7 +36,7 @@ public final class OverlappingSlotsRule implements DoctorDayRule {
         }
 
         Optional<Finding> next(DoctorDay.Slot s) {
-            Instant end = s.end() != null && s.end().isAfter(s.start()) ? s.end() : s.start().plusSeconds(60L * policy.defaultSlotMinutes());
+            Instant end = policy.slotEnd(s.start(), s.end());
             Optional<Finding> out = Optional.empty();
             if (busyUntil != null && s.start().isBefore(busyUntil)) {
                 out = Optional.of(new Finding(s.visitKey(), ID, "Doctor " + doctorId + " has a visit starting " + s.start()

@@ -38,7 +38,8 @@ import kz.ehr.testsupport.bench.StatementBudget;
  * the server log: {@code -Dbench.pglog}, default the Debian cluster's log; the bench must be able to read it) calls,
  * rows, shared buffer hits/reads/dirtied and the share of the logged execution time. Buffers and calls do not depend on
  * what else the machine runs; times do. auto_explain is loaded into the bench's own two sessions only, and makes the
- * server slower while measured: {@code -Dbench.explain=false} for the CPU figures alone. Database
+ * server slower while measured: {@code -Dbench.explain=false} for the CPU figures alone; {@code -Dbench.wholeDays=true}: the
+ * monitor reads every touched doctor's day whole (billing.fraud.whole-days), the way before V12. Database
  * {@code ehr_billing_stream<EHR_TEST_DB_SUFFIX>}, recreated each run.
  * <p>
  * {@code mvn -B -o -q -pl billing-service -am test-compile -DskipTests && mvn -B -o -q -pl billing-service exec:java
@@ -65,7 +66,7 @@ public final class BillingStreamBench {
 
         Policies policies = new Policies(new kz.ehr.billing.capitation.CapitationPolicies(List.of(
                 BillingBench.policy("2020-01-01", "1.0", "1.0"), BillingBench.policy("2025-10-01", "0.8", "0.9"))), FraudPolicy.defaults(), ZONE);
-        BillingIngest ingest = BillingIngest.of(BillingProjection.of(policies), FraudMonitor.of(policies));
+        BillingIngest ingest = BillingIngest.of(BillingProjection.of(policies), FraudMonitor.of(policies, Boolean.getBoolean("bench.wholeDays")));
         String log = System.getProperty("bench.pglog", "/var/log/postgresql/postgresql-15-main.log");
         try (Connection c = DriverManager.getConnection(url, BillingBench.USER, BillingBench.PASSWORD);
              Connection second = DriverManager.getConnection(url, BillingBench.USER, BillingBench.PASSWORD)) {

@@ -45,11 +45,26 @@ import kz.ehr.billing.projection.StepTimings;
 public class FraudMonitor {
     @Inject
     Policies policies;
+    @Inject
+    kz.ehr.billing.config.BillingConfig config;
+    /** Read every touched doctor's day whole ({@code billing.fraud.whole-days}): the reference way. */
+    private boolean wholeDays;
 
-    /** For code running outside CDI (benchmarks). */
+    @jakarta.annotation.PostConstruct
+    void configure() {
+        wholeDays = config.fraud().wholeDays();
+    }
+
+    /** For code running outside CDI (benchmarks): days screened from what changed, as the service does by default. */
     public static FraudMonitor of(Policies policies) {
+        return of(policies, false);
+    }
+
+    /** {@code wholeDays}: every touched doctor's day read whole, the reference the tests compare against. */
+    public static FraudMonitor of(Policies policies, boolean wholeDays) {
         FraudMonitor m = new FraudMonitor();
         m.policies = policies;
+        m.wholeDays = wholeDays;
         return m;
     }
 
@@ -88,11 +103,13 @@ public class FraudMonitor {
         // pg_stat_statements, docs/benchmarks/pipeline.md); each chunk is sized for half of what is left, so a few
         // reads fill most of the budget; a chunk that reaches its limit is dropped, and the monitor reads the days not
         // ahead on the batch's connection
+        // (screening days from what changed, the monitor reads no day whole ahead: most days need only their new slots'
+        // neighbours, read after the batch wrote them)
         Map<Affected.DoctorDayKey, List<ScreeningReads.DayVisit>> dayVisits = new HashMap<>();
         List<Affected.DoctorDayKey> dayKeys = new ArrayList<>(days);
         Set<Affected.DoctorDayKey> daysAhead = new HashSet<>();
         int held = 0;
-        for (int round = 0; round < READ_AHEAD_ROUNDS && daysAhead.size() < dayKeys.size() && held < budget; round++) {
+        for (int round = 0; wholeDays && round < READ_AHEAD_ROUNDS && daysAhead.size() < dayKeys.size() && held < budget; round++) {
             Map<Affected.DoctorDayKey, List<ScreeningReads.DayVisit>> read = new HashMap<>();
             List<Affected.DoctorDayKey> chunk = dayPrefetch.firstChunk(dayKeys.subList(daysAhead.size(), dayKeys.size()), budget - held,
                     (keys, limit) -> ScreeningReads.readDoctorDays(b, keys, limit, read));
@@ -310,6 +327,12 @@ public class FraudMonitor {
      * ({@link #screenRead}).
      */
     private void screenDays(Run run) throws SQLException {
+        if (!wholeDays) {
+            run.days.removeAll(screenChanged(run));
+            if (run.days.isEmpty()) {
+                return;
+            }
+        }
         Set<Affected.DoctorDayKey> covered = run.stored == null ? Set.of() : run.stored.days();
         Map<ScreeningReads.CrossDay, List<Affected.DoctorDayKey>> national = new LinkedHashMap<>();
         List<ScreeningReads.DayScope> read = new ArrayList<>();
@@ -335,6 +358,112 @@ public class FraudMonitor {
             screenCrossDays(run, counted);
         }
         screenRead(run, read);
+    }
+
+    /** The rules whose flags say a doctor's day holds a finding of its own: it is then screened whole. */
+    private static final List<String> DAY_RULES;
+
+    static {
+        List<String> rules = new ArrayList<>(FraudScreen.doctorDayRuleIds());
+        rules.add(DoctorTwoPolyclinicsRule.ID);
+        DAY_RULES = List.copyOf(rules);
+    }
+
+    /**
+     * The touched doctor-days screened from what changed; returns them (the others are left to the whole-day way).
+     * <p>
+     * A national doctor's day (all its polyclinics) or another doctor's day at its polyclinic qualifies when it holds no
+     * flag of a doctor-day rule or the cross rule but a withdrawn one (no finding stood before this batch) and each of
+     * its touched polyclinic days is, after this batch, within the cap and below a burst ({@code doctor_day}, V12). Then
+     * the cap and burst rules find nothing, and the day's earlier slots do not overlap one another: a slot this batch
+     * wrote can only overlap the slot that starts last before it, or be overlapped by those starting while it lasts.
+     * Screened together (in start order), these neighbours of every new slot of the day get the findings a sweep of the
+     * whole day gives them, reasons included, and every other slot of the day has none, as before. So only they are the
+     * screened scope, and the flag reconciliation raises and withdraws exactly what a whole-day screening would.
+     * <p>
+     * A finding that never became a flag (the rules' settings changed since) is not seen here until the day is read whole.
+     */
+    private Set<Affected.DoctorDayKey> screenChanged(Run run) throws SQLException {
+        long t = StepTimings.start();
+        Set<ScreeningReads.CrossDay> crossDays = new LinkedHashSet<>();
+        run.days.forEach(day -> crossDays.add(new ScreeningReads.CrossDay(day.doctorId(), day.date())));
+        Map<Affected.DoctorDayKey, int[]> totals = ScreeningReads.dayTotals(run.c, run.days);
+        Set<Object> whole = new HashSet<>();
+        for (Affected.DoctorDayKey flagged : ScreeningReads.daysWithFlags(run.c, crossDays, DAY_RULES)) {
+            whole.add(unit(flagged));
+        }
+        for (Affected.DoctorDayKey day : run.days) {
+            int[] n = totals.getOrDefault(day, new int[2]);
+            if (n[0] > policies.fraud().dailyCap() || n[1] >= policies.fraud().burstThreshold()) {
+                whole.add(unit(day));
+            }
+        }
+        Set<Affected.DoctorDayKey> changed = new LinkedHashSet<>();
+        for (Affected.DoctorDayKey day : run.days) {
+            if (!whole.contains(unit(day))) {
+                changed.add(day);
+            }
+        }
+        // the new slots of those days, by day, in groups of days of at most a step's budget of new slots
+        Map<Object, List<ScreeningReads.NewSlot>> slots = new LinkedHashMap<>();
+        for (Affected.VisitState v : run.affected.writtenVisits().values()) {
+            ScreenedVisit s = v.visit();
+            if (s.doctorId() != null && changed.contains(v.doctorDay())) {
+                boolean national = DoctorTwoPolyclinicsRule.isNational(s.doctorId());
+                slots.computeIfAbsent(unit(v.doctorDay()), k -> new ArrayList<>()).add(new ScreeningReads.NewSlot(s.doctorId(), s.date(),
+                        national ? null : s.polyclinicBin(), s.start(), policies.fraud().slotEnd(s.start(), s.end())));
+            }
+        }
+        t = StepTimings.add("mon.changedDays", t);
+        List<ScreeningReads.NewSlot> group = new ArrayList<>();
+        for (List<ScreeningReads.NewSlot> day : slots.values()) {
+            group.addAll(day);
+            if (group.size() >= run.budget / 4) {
+                screenNeighbours(run, group);
+                group.clear();
+            }
+        }
+        screenNeighbours(run, group);
+        return changed;
+    }
+
+    /** A national doctor's day at all its polyclinics, any other doctor's day at its own. */
+    private static Object unit(Affected.DoctorDayKey day) {
+        return DoctorTwoPolyclinicsRule.isNational(day.doctorId()) ? new ScreeningReads.CrossDay(day.doctorId(), day.date()) : day;
+    }
+
+    /** The doctor-day rules, and the cross rule for national doctors, over the neighbours of some days' new slots. */
+    private void screenNeighbours(Run run, List<ScreeningReads.NewSlot> slots) throws SQLException {
+        if (slots.isEmpty()) {
+            return;
+        }
+        long t = StepTimings.start();
+        var read = ScreeningReads.neighbours(run.c, slots);
+        t = StepTimings.add("mon.neighbours", t);
+        read.forEach((day, bins) -> {
+            boolean national = DoctorTwoPolyclinicsRule.isNational(day.doctorId());
+            List<DoctorTwoPolyclinicsRule.Slot> cross = new ArrayList<>();
+            bins.forEach((bin, visits) -> {
+                List<DoctorDay.Slot> list = new ArrayList<>(visits.size());
+                for (ScreeningReads.DayVisit v : visits.values()) {
+                    list.add(new DoctorDay.Slot(v.visitKey(), v.start(), v.end(), v.nearMark()));
+                    run.pending.doctorScope.add(v.visitKey());
+                    if (v.flagged()) {
+                        run.pending.flaggedNow.add(v.visitKey());
+                    }
+                    if (national) {
+                        run.pending.crossScope.add(v.visitKey());
+                        cross.add(new DoctorTwoPolyclinicsRule.Slot(v.visitKey(), bin, v.start(), v.end()));
+                    }
+                }
+                run.pending.findings.addAll(run.screen.screenDoctorDay(new DoctorDay(day.doctorId(), day.date(), list)));
+            });
+            if (national) {
+                run.pending.findings.addAll(DoctorTwoPolyclinicsRule.check(day.doctorId(), day.date(), cross, policies.fraud()));
+            }
+        });
+        StepTimings.add("mon.doctorRules", t);
+        run.flushIfFull();
     }
 
     /** The day scopes' chunked read (until 2026-12-04 a count of every touched doctor's day, then the read: 12 % + 11 % of billing's statement time on the simulator's stream, BillingStreamBench). */

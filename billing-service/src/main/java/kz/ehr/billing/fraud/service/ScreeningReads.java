@@ -296,6 +296,95 @@ final class ScreeningReads {
     record CrossDay(String doctorId, java.time.LocalDate date) {
     }
 
+    /** {visits, near-mark visits} of each doctor-day, as the triggers on visit keep them (V12; a day without a row has none). */
+    static Map<Affected.DoctorDayKey, int[]> dayTotals(Connection c, Collection<Affected.DoctorDayKey> days) throws SQLException {
+        Map<Affected.DoctorDayKey, int[]> out = new HashMap<>();
+        if (days.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT t.polyclinic_bin, t.doctor_id, t.visit_date, t.visits, t.near_mark
+                FROM unnest(?::text[], ?::date[], ?::text[]) d(doc, day, bin)
+                  JOIN doctor_day t ON t.doctor_id = d.doc AND t.visit_date = d.day AND t.polyclinic_bin = d.bin""")) {
+            bindDays(c, ps, days);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(new Affected.DoctorDayKey(rs.getString(1), rs.getString(2), Jdbc.date(rs, 3)), new int[] {rs.getInt(4), rs.getInt(5)});
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The doctor-days, at any polyclinic, of these doctors' days that hold a flag of one of {@code rules} in any state but
+     * WITHDRAWN (an open, confirmed or dismissed finding), by the day the flag was raised on.
+     */
+    static Set<Affected.DoctorDayKey> daysWithFlags(Connection c, Collection<CrossDay> days, Collection<String> rules) throws SQLException {
+        Set<Affected.DoctorDayKey> out = new java.util.HashSet<>();
+        if (days.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT DISTINCT f.polyclinic_bin, f.doctor_id, f.visit_date
+                FROM unnest(?::text[], ?::date[]) d(doc, day)
+                  JOIN fraud_flag f ON f.doctor_id = d.doc AND f.visit_date = d.day
+                WHERE f.rule_id = ANY(?) AND f.state <> 'WITHDRAWN'""")) {
+            bindCrossDays(c, ps, days);
+            ps.setArray(3, c.createArrayOf("text", rules.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Affected.DoctorDayKey(rs.getString(1), rs.getString(2), Jdbc.date(rs, 3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A slot whose neighbours {@link #neighbours} reads: {@code polyclinicBin} null for every polyclinic of the doctor's day. */
+    record NewSlot(String doctorId, java.time.LocalDate date, String polyclinicBin, Instant start, Instant end) {
+    }
+
+    /**
+     * For each slot, as {@code c} sees the doctor's day (at its polyclinic, or at all of them): the visit that starts last
+     * before it and every visit that starts while it lasts (itself among them). By doctor's day, polyclinic and visit key.
+     */
+    static Map<CrossDay, Map<String, Map<String, DayVisit>>> neighbours(Connection c, List<NewSlot> slots) throws SQLException {
+        Map<CrossDay, Map<String, Map<String, DayVisit>>> out = new HashMap<>();
+        if (slots.isEmpty()) {
+            return out;
+        }
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT n.doc, n.day, v.polyclinic_bin, v.rec_key, v.start_at, v.end_at, v.near_mark, v.flagged
+                FROM unnest(?::text[], ?::date[], ?::text[], ?::timestamptz[], ?::timestamptz[]) n(doc, day, bin, st, en)
+                CROSS JOIN LATERAL (
+                  (SELECT polyclinic_bin, rec_key, start_at, end_at, near_mark, flagged FROM visit
+                   WHERE doctor_id = n.doc AND visit_date = n.day AND (n.bin IS NULL OR polyclinic_bin = n.bin) AND start_at < n.st
+                   ORDER BY start_at DESC LIMIT 1)
+                  UNION ALL
+                  SELECT polyclinic_bin, rec_key, start_at, end_at, near_mark, flagged FROM visit
+                  WHERE doctor_id = n.doc AND visit_date = n.day AND (n.bin IS NULL OR polyclinic_bin = n.bin)
+                    AND start_at >= n.st AND start_at < n.en) v""")) {
+            ps.setArray(1, c.createArrayOf("text", slots.stream().map(NewSlot::doctorId).toArray()));
+            ps.setArray(2, c.createArrayOf("date", slots.stream().map(s -> java.sql.Date.valueOf(s.date())).toArray()));
+            ps.setArray(3, c.createArrayOf("text", slots.stream().map(NewSlot::polyclinicBin).toArray()));
+            ps.setArray(4, c.createArrayOf("text", slots.stream().map(s -> s.start().toString()).toArray()));
+            ps.setArray(5, c.createArrayOf("text", slots.stream().map(s -> s.end().toString()).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(new CrossDay(rs.getString(1), Jdbc.date(rs, 2)), k -> new HashMap<>())
+                            .computeIfAbsent(rs.getString(3), k -> new java.util.LinkedHashMap<>())
+                            .put(rs.getString(4), new DayVisit(rs.getString(4), Jdbc.instant(rs, 5), Jdbc.instant(rs, 6), rs.getBoolean(7),
+                                    rs.getBoolean(8)));
+                    n++;
+                }
+            }
+        }
+        ScreeningMeter.read(ScreeningMeter.Scope.DOCTOR_DAY, n);
+        return out;
+    }
+
     /** The persons among {@code persons} with an ОСМС insurance record (insured or not). */
     static Set<String> insured(Connection c, Collection<String> persons) throws SQLException {
         Set<String> out = new java.util.HashSet<>();
