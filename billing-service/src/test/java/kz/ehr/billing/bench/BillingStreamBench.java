@@ -42,8 +42,9 @@ import kz.ehr.testsupport.bench.StatementBudget;
  * monitor reads every touched doctor's day whole (billing.fraud.whole-days), the way before V12. Database
  * {@code ehr_billing_stream<EHR_TEST_DB_SUFFIX>}, recreated each run.
  * <p>
- * {@code mvn -B -o -q -pl billing-service -am test-compile -DskipTests && mvn -B -o -q -pl billing-service exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=kz.ehr.billing.bench.BillingStreamBench -Dexec.args="100000"}
+ * {@code mvn -B -q -o -pl billing-service -am test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt
+ * -Dmdep.includeScope=test && cd billing-service && java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)"
+ * kz.ehr.billing.bench.BillingStreamBench 100000}
  */
 public final class BillingStreamBench {
     static final ZoneId ZONE = PublishedStream.ZONE;
