@@ -33,7 +33,8 @@ import kz.ehr.billing.projection.StepTimings;
 
 /**
  * The streaming fraud monitor: after each consumed batch, re-screens every visit of the persons the batch touched
- * (person rules) and every visit of the doctor-days it touched (doctor-day rules), then reconciles the stored flags:
+ * (person rules) and the doctor-days it touched (doctor-day rules: a day without findings from its new slots'
+ * neighbours, {@link #screenChanged}; any other day whole), then reconciles the stored flags:
  * new findings are raised, open flags whose cause disappeared are withdrawn, human decisions are never overridden.
  * <p>
  * What it holds is bounded by {@link Policies#rowsPerStep()}, not by the data's shape: persons and doctor-days go in
