@@ -475,15 +475,22 @@ class FraudMonitorTests {
     /** Every flag of the named visits in any state, with its reason, by visit and rule. */
     Map<String, String> flags(Map<String, String> visitKeys) throws SQLException {
         Map<String, String> out = new TreeMap<>();
+        // the reason names the doctor, which differs between the two runs by their suffix only
+        flagRows(visitKeys).forEach(f -> out.put(f[0] + " " + f[1], f[2] + " " + f[3].replaceAll("Doctor \\S+ ", "Doctor * ")));
+        return out;
+    }
+
+    /** Every flag of the named visits: {visit name, rule, state, reason}. */
+    List<String[]> flagRows(Map<String, String> visitKeys) throws SQLException {
+        Map<String, String> names = new TreeMap<>();
+        visitKeys.forEach((name, key) -> names.put(key, name));
+        List<String[]> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT visit_key, rule_id, state, reason FROM fraud_flag WHERE visit_key = ANY(?)")) {
             ps.setArray(1, c.createArrayOf("text", visitKeys.values().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String key = rs.getString(1);
-                    String visit = visitKeys.entrySet().stream().filter(v -> v.getValue().equals(key)).findFirst().orElseThrow().getKey();
-                    // the reason names the doctor, which differs between the two runs by their suffix only
-                    out.put(visit + " " + rs.getString(2), rs.getString(3) + " " + rs.getString(4).replaceAll("Doctor \\S+ ", "Doctor * "));
+                    out.add(new String[] {names.get(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getString(4)});
                 }
             }
         }
@@ -586,15 +593,9 @@ class FraudMonitorTests {
     /** The OPEN flags per named visit. */
     Map<String, Set<String>> standing(Map<String, String> visitKeys) throws SQLException {
         Map<String, Set<String>> standing = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT visit_key, rule_id FROM fraud_flag WHERE visit_key = ANY(?) AND state = 'OPEN'")) {
-            ps.setArray(1, c.createArrayOf("text", visitKeys.values().toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String key = rs.getString(1);
-                    String visit = visitKeys.entrySet().stream().filter(v -> v.getValue().equals(key)).findFirst().orElseThrow().getKey();
-                    standing.computeIfAbsent(visit, k -> new TreeSet<>()).add(rs.getString(2));
-                }
+        for (String[] f : flagRows(visitKeys)) {
+            if ("OPEN".equals(f[2])) {
+                standing.computeIfAbsent(f[0], k -> new TreeSet<>()).add(f[1]);
             }
         }
         return standing;

@@ -410,9 +410,9 @@ public class FraudMonitor {
         for (Affected.VisitState v : run.affected.writtenVisits().values()) {
             ScreenedVisit s = v.visit();
             if (s.doctorId() != null && changed.contains(v.doctorDay())) {
-                boolean national = DoctorTwoPolyclinicsRule.isNational(s.doctorId());
-                slots.computeIfAbsent(unit(v.doctorDay()), k -> new ArrayList<>()).add(new ScreeningReads.NewSlot(s.doctorId(), s.date(),
-                        national ? null : s.polyclinicBin(), s.start(), policies.fraud().slotEnd(s.start(), s.end())));
+                Object unit = unit(v.doctorDay());
+                slots.computeIfAbsent(unit, k -> new ArrayList<>()).add(new ScreeningReads.NewSlot(s.doctorId(), s.date(),
+                        unit instanceof ScreeningReads.CrossDay ? null : s.polyclinicBin(), s.start(), policies.fraud().slotEnd(s.start(), s.end())));
             }
         }
         t = StepTimings.add("mon.changedDays", t);
