@@ -25,8 +25,9 @@ import kz.ehr.events.MpiLinkEvent;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 
 /**
- * One consumed batch in one transaction, or two when it mixes encounters with other facts ({@link #parts}): raw event
- * log, typed projection, identity repairs, fraud re-screening, outbox.
+ * One consumed batch in one transaction, or two when it mixes encounters with other facts ({@link #parts}): typed
+ * projection, identity repairs, fraud re-screening, outbox; the event log beside them in a transaction of its own
+ * ({@link EventLogBeside}).
  * Plain JDBC connections (the batch's and the prefetch's): the consumer's path BillingStreamBench measures (docs/benchmarks/billing-service.md).
  */
 @ApplicationScoped
@@ -113,14 +114,19 @@ public class BillingIngest {
                 }
             }
         };
-        for (Part part : parts(records, links)) {
-            Map<String, Integer> raised = QuarkusTransaction.requiringNew().call(() -> {
-                try (Connection c = dataSource.getConnection()) {
-                    return apply(c, outside, part.records(), part.links());
-                }
-            });
-            // committed: now the flags count
-            metrics.flagsRaised(raised);
+        // the event log beside the parts' transactions, committed after them (EventLogBeside); the loop's thread is in no
+        // transaction here, so its connection is not enlisted in one
+        try (EventLogBeside log = EventLogBeside.start(dataSource::getConnection, PREFETCH, records)) {
+            for (Part part : parts(records, links)) {
+                Map<String, Integer> raised = QuarkusTransaction.requiringNew().call(() -> {
+                    try (Connection c = dataSource.getConnection()) {
+                        return apply(c, outside, part.records(), part.links(), false);
+                    }
+                });
+                // committed: now the flags count
+                metrics.flagsRaised(raised);
+            }
+            log.commit();
         }
     }
 
@@ -133,6 +139,12 @@ public class BillingIngest {
      */
     public Map<String, Integer> apply(Connection c, OutsideConnection outside, List<Delivery<HealthRecordEvent>> records,
                                       List<Delivery<MpiLinkEvent>> links) throws Exception {
+        return apply(c, outside, records, links, true);
+    }
+
+    /** As above; the batch's event log on {@code c} too when {@code eventLog}, else the caller writes it (handle). */
+    private Map<String, Integer> apply(Connection c, OutsideConnection outside, List<Delivery<HealthRecordEvent>> records,
+                                       List<Delivery<MpiLinkEvent>> links, boolean eventLog) throws Exception {
         if (outside != null && links.isEmpty() && !records.isEmpty()
                 && records.stream().allMatch(d -> "ENCOUNTER".equals(d.value().getRecordType()))) {
             BillingProjection.Plan plan = projection.plan(c, records);
@@ -151,7 +163,9 @@ public class BillingIngest {
             });
             Affected affected;
             try {
-                PersonEvents.store(c, records);
+                if (eventLog) {
+                    PersonEvents.store(c, records);
+                }
                 affected = projection.applyHealthRecords(c, records, plan, people);
             } catch (Exception e) {
                 stored.cancel(false);
@@ -167,7 +181,7 @@ public class BillingIngest {
             StepTimings.add("ingest.waitPrefetch", t);
             return fraudMonitor.rescreen(c, affected, prefetched);
         }
-        if (!records.isEmpty()) {
+        if (eventLog && !records.isEmpty()) {
             PersonEvents.store(c, records);
         }
         Affected affected = projection.applyHealthRecords(c, records);
