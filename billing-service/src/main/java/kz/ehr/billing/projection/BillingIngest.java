@@ -136,6 +136,7 @@ public class BillingIngest {
      * the touched persons and doctor-days are done from the committed state on {@code outside} while {@code c} writes
      * the event log and the projection, and completed with the written rows afterwards. Any other batch is done
      * sequentially on {@code c}. {@code outside} may be null (always sequential). Returns the fraud flags raised, by rule.
+     * The event log is written on {@code c} here (benches and tests); the consumer's {@link #handle} writes it beside.
      */
     public Map<String, Integer> apply(Connection c, OutsideConnection outside, List<Delivery<HealthRecordEvent>> records,
                                       List<Delivery<MpiLinkEvent>> links) throws Exception {
@@ -148,7 +149,7 @@ public class BillingIngest {
         if (outside != null && links.isEmpty() && !records.isEmpty()
                 && records.stream().allMatch(d -> "ENCOUNTER".equals(d.value().getRecordType()))) {
             BillingProjection.Plan plan = projection.plan(c, records);
-            // person rows first: the projection needs them once it has written the event log
+            // person rows first: the projection needs them as soon as it starts (after the event log, when that is written here)
             CompletableFuture<BillingProjection.Prefetched> people = new CompletableFuture<>();
             Future<FraudMonitor.Stored> stored = PREFETCH.submit(() -> {
                 try {
