@@ -26,8 +26,8 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 
 /**
  * One consumed batch in one transaction, or two when it mixes encounters with other facts ({@link #parts}): typed
- * projection, identity repairs, fraud re-screening, outbox; the event log beside them in a transaction of its own
- * ({@link EventLogBeside}).
+ * projection, identity repairs, fraud re-screening, outbox; the event log with them, or for a full batch beside them
+ * in a transaction of its own ({@link EventLogBeside}, {@link #handle}).
  * Plain JDBC connections (the batch's and the prefetch's): the consumer's path BillingStreamBench measures (docs/benchmarks/billing-service.md).
  */
 @ApplicationScoped
@@ -58,6 +58,8 @@ public class BillingIngest {
     FraudMonitor fraudMonitor;
     @Inject
     BillingMetrics metrics;
+    @Inject
+    kz.ehr.billing.config.BillingConfig config;
 
     /** For code running outside CDI (benchmarks). */
     public static BillingIngest of(BillingProjection projection, FraudMonitor monitor) {
@@ -94,8 +96,19 @@ public class BillingIngest {
         return List.of(new Part(records, links));
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /**
+     * A consumed batch. A full one ({@code billing.consumer.max-batch} deliveries: the consumer is behind) writes its
+     * event log beside its transactions ({@link EventLogBeside}): billing's loop is then the end of the pipeline and
+     * the log's insert off its serial path shortens it. A smaller one (the consumer keeps up) writes the log in its
+     * transaction: there a faster loop only takes smaller batches, whose per-batch reads cost more CPU per record on a
+     * busy machine (docs/benchmarks/pipeline.md, "The event log beside the projection").
+     */
     public void handle(List<Delivery<SpecificRecordBase>> batch) throws Exception {
+        handle(batch, batch.size() >= config.consumer().maxBatch());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void handle(List<Delivery<SpecificRecordBase>> batch, boolean logBeside) throws Exception {
         List<Delivery<HealthRecordEvent>> records = new ArrayList<>();
         List<Delivery<MpiLinkEvent>> links = new ArrayList<>();
         for (Delivery d : batch) {
@@ -114,13 +127,13 @@ public class BillingIngest {
                 }
             }
         };
-        // the event log beside the parts' transactions, committed after them (EventLogBeside); the loop's thread is in no
-        // transaction here, so its connection is not enlisted in one
-        try (EventLogBeside log = EventLogBeside.start(dataSource::getConnection, PREFETCH, records)) {
+        // a full batch's event log beside the parts' transactions, committed after them (EventLogBeside); the loop's
+        // thread is in no transaction here, so that connection is not enlisted in one
+        try (EventLogBeside log = EventLogBeside.start(dataSource::getConnection, PREFETCH, logBeside ? records : List.of())) {
             for (Part part : parts(records, links)) {
                 Map<String, Integer> raised = QuarkusTransaction.requiringNew().call(() -> {
                     try (Connection c = dataSource.getConnection()) {
-                        return apply(c, outside, part.records(), part.links(), false);
+                        return apply(c, outside, part.records(), part.links(), !logBeside);
                     }
                 });
                 // committed: now the flags count
@@ -136,7 +149,8 @@ public class BillingIngest {
      * the touched persons and doctor-days are done from the committed state on {@code outside} while {@code c} writes
      * the event log and the projection, and completed with the written rows afterwards. Any other batch is done
      * sequentially on {@code c}. {@code outside} may be null (always sequential). Returns the fraud flags raised, by rule.
-     * The event log is written on {@code c} here (benches and tests); the consumer's {@link #handle} writes it beside.
+     * The event log is written on {@code c} here (benches and tests); the consumer's {@link #handle} writes a full
+     * batch's beside.
      */
     public Map<String, Integer> apply(Connection c, OutsideConnection outside, List<Delivery<HealthRecordEvent>> records,
                                       List<Delivery<MpiLinkEvent>> links) throws Exception {

@@ -20,7 +20,8 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
  * Why beside: nothing else in billing writes or reads {@code person_event} on the consumer's path (the staff read only
  * reads it), so the two share no row and no lock, and on the consumer's serial path the log's insert was the largest
  * statement after the visits (about a sixth of billing's database time in the 1M pipeline run). Written beside, it
- * costs the batch its wall time no more.
+ * costs the batch its wall time no more. Only a full batch's ({@link BillingIngest#handle}): when the consumer keeps
+ * up, a shorter serial path only makes its batches smaller, and that costs more CPU per record.
  * <p>
  * Why committed after: a reader who finds an event in the log finds what the projection made of it (tests and
  * operators probe billing's projection through the log). Until the log commits, the projection may hold a batch the

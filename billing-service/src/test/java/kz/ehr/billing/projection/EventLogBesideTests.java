@@ -30,8 +30,8 @@ import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestPlatform;
 
 /**
- * A consumed batch's event log is written beside its projection transactions and committed after them
- * ({@link EventLogBeside}). A failure of either side must leave nothing half-counted: the consumer's retry of the same
+ * A full consumed batch's event log is written beside its projection transactions and committed after them
+ * ({@link EventLogBeside}); a smaller batch's in its transaction. A failure of either side must leave nothing half-counted: the consumer's retry of the same
  * batch (what the loop does after a failed handle) ends with every event logged once, every visit stored once and the
  * same fraud flags; a failed projection logs nothing and holds no connection.
  */
@@ -66,7 +66,7 @@ class EventLogBesideTests {
         List<Delivery<SpecificRecordBase>> batch = batch(iin);
         failInsertsInto("person_event", iin);
         try {
-            assertThatThrownBy(() -> ingest.handle(batch)).hasStackTraceContaining("refused for the test");
+            assertThatThrownBy(() -> ingest.handle(batch, true)).hasStackTraceContaining("refused for the test");
         } finally {
             dropFailure("person_event");
         }
@@ -76,7 +76,7 @@ class EventLogBesideTests {
         assertThat(flags).isPositive();
         assertThat(count("SELECT count(*) FROM person_event WHERE person_key = ?", iin)).isZero();
 
-        ingest.handle(batch); // the consumer's retry
+        ingest.handle(batch, true); // the consumer's retry
         assertThat(count("SELECT count(*) FROM person_event WHERE person_key = ?", iin)).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM visit WHERE person_key = ?", iin)).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM fraud_flag f JOIN visit v ON v.rec_key = f.visit_key WHERE v.person_key = ?", iin))
@@ -91,12 +91,29 @@ class EventLogBesideTests {
         try {
             // more failures than the pool has connections (16): a connection kept by a failed batch would run it dry
             for (int i = 0; i < 20; i++) {
-                assertThatThrownBy(() -> ingest.handle(batch)).hasStackTraceContaining("refused for the test");
+                assertThatThrownBy(() -> ingest.handle(batch, true)).hasStackTraceContaining("refused for the test");
             }
             assertThat(count("SELECT count(*) FROM person_event WHERE person_key = ?", iin)).isZero();
         } finally {
             dropFailure("visit");
         }
+        ingest.handle(batch, true);
+        assertThat(count("SELECT count(*) FROM person_event WHERE person_key = ?", iin)).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM visit WHERE person_key = ?", iin)).isEqualTo(3);
+    }
+
+    @Test
+    void aBatchSmallerThanAFullOneWritesItsLogInItsTransaction() throws Exception {
+        String iin = newIin();
+        List<Delivery<SpecificRecordBase>> batch = batch(iin);
+        failInsertsInto("person_event", iin);
+        try {
+            // as the consumer hands over a batch of 3 (billing.consumer.max-batch is 5,000): one transaction, nothing kept
+            assertThatThrownBy(() -> ingest.handle(batch)).hasStackTraceContaining("refused for the test");
+        } finally {
+            dropFailure("person_event");
+        }
+        assertThat(count("SELECT count(*) FROM visit WHERE person_key = ?", iin)).isZero();
         ingest.handle(batch);
         assertThat(count("SELECT count(*) FROM person_event WHERE person_key = ?", iin)).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM visit WHERE person_key = ?", iin)).isEqualTo(3);
