@@ -4,9 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 import org.jboss.logging.Logger;
 
@@ -43,10 +42,10 @@ public final class EventLogBeside implements AutoCloseable {
 
     /** null when the batch has no health records (links only): nothing to log. */
     private final Connection connection;
-    private final Future<?> written;
+    private final CompletableFuture<Void> written;
     private boolean committed;
 
-    private EventLogBeside(Connection connection, Future<?> written) {
+    private EventLogBeside(Connection connection, CompletableFuture<Void> written) {
         this.connection = connection;
         this.written = written;
     }
@@ -60,10 +59,13 @@ public final class EventLogBeside implements AutoCloseable {
         Connection c = connections.get();
         try {
             c.setAutoCommit(false);
-            return new EventLogBeside(c, pool.submit(() -> {
-                PersonEvents.store(c, records);
-                return null;
-            }));
+            return new EventLogBeside(c, CompletableFuture.runAsync(() -> {
+                try {
+                    PersonEvents.store(c, records);
+                } catch (SQLException e) {
+                    throw new CompletionException(e);
+                }
+            }, pool));
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
@@ -100,24 +102,12 @@ public final class EventLogBeside implements AutoCloseable {
         }
     }
 
+    /** join(), not get(): the write holds the connection, so it is waited for even when interrupted (the interrupt is kept). */
     private void awaitWritten() throws Exception {
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    written.get();
-                    return;
-                } catch (InterruptedException e) {
-                    // the write holds the connection: it is waited for, not abandoned; the interrupt is kept
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception cause ? cause : e;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            written.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 }

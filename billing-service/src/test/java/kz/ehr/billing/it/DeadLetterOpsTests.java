@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,6 +36,7 @@ import kz.ehr.events.kafka.KafkaPrincipals;
 import kz.ehr.security.Roles;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestPlatform;
+import kz.ehr.testsupport.TestSql;
 import kz.ehr.testsupport.TestTokens;
 
 /**
@@ -174,12 +172,6 @@ class DeadLetterOpsTests {
     }
 
     private long count(String sql, String arg) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, arg);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return TestSql.count(dataSource, sql, arg);
     }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -28,6 +26,7 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 import kz.ehr.local.Databases;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestPlatform;
+import kz.ehr.testsupport.TestSql;
 
 /**
  * A full consumed batch's event log is written beside its projection transactions and committed after them
@@ -64,12 +63,8 @@ class EventLogBesideTests {
     void aBatchWhoseEventLogFailsKeepsItsProjectionAndIsWholeAndCountedOnceOnItsRetry() throws Exception {
         String iin = newIin();
         List<Delivery<SpecificRecordBase>> batch = batch(iin);
-        failInsertsInto("person_event", iin);
-        try {
-            assertThatThrownBy(() -> ingest.handle(batch, true)).hasStackTraceContaining("refused for the test");
-        } finally {
-            dropFailure("person_event");
-        }
+        whileRefused("person_event", iin, () ->
+                assertThatThrownBy(() -> ingest.handle(batch, true)).hasStackTraceContaining("refused for the test"));
         // the projection's transaction committed before the log's failed: visits and flags are there, the log is not
         assertThat(count("SELECT count(*) FROM visit WHERE person_key = ?", iin)).isEqualTo(3);
         long flags = count("SELECT count(*) FROM fraud_flag f JOIN visit v ON v.rec_key = f.visit_key WHERE v.person_key = ?", iin);
@@ -87,16 +82,13 @@ class EventLogBesideTests {
     void aBatchWhoseProjectionFailsLogsNothingAndHoldsNoConnection() throws Exception {
         String iin = newIin();
         List<Delivery<SpecificRecordBase>> batch = batch(iin);
-        failInsertsInto("visit", iin);
-        try {
+        whileRefused("visit", iin, () -> {
             // more failures than the pool has connections (16): a connection kept by a failed batch would run it dry
             for (int i = 0; i < 20; i++) {
                 assertThatThrownBy(() -> ingest.handle(batch, true)).hasStackTraceContaining("refused for the test");
             }
             assertThat(count("SELECT count(*) FROM person_event WHERE person_key = ?", iin)).isZero();
-        } finally {
-            dropFailure("visit");
-        }
+        });
         ingest.handle(batch, true);
         assertThat(count("SELECT count(*) FROM person_event WHERE person_key = ?", iin)).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM visit WHERE person_key = ?", iin)).isEqualTo(3);
@@ -106,20 +98,29 @@ class EventLogBesideTests {
     void aBatchSmallerThanAFullOneWritesItsLogInItsTransaction() throws Exception {
         String iin = newIin();
         List<Delivery<SpecificRecordBase>> batch = batch(iin);
-        failInsertsInto("person_event", iin);
-        try {
-            // as the consumer hands over a batch of 3 (billing.consumer.max-batch is 5,000): one transaction, nothing kept
-            assertThatThrownBy(() -> ingest.handle(batch)).hasStackTraceContaining("refused for the test");
-        } finally {
-            dropFailure("person_event");
-        }
+        // as the consumer hands over a batch of 3 (billing.consumer.max-batch is 5,000): one transaction, nothing kept
+        whileRefused("person_event", iin, () ->
+                assertThatThrownBy(() -> ingest.handle(batch)).hasStackTraceContaining("refused for the test"));
         assertThat(count("SELECT count(*) FROM visit WHERE person_key = ?", iin)).isZero();
         ingest.handle(batch);
         assertThat(count("SELECT count(*) FROM person_event WHERE person_key = ?", iin)).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM visit WHERE person_key = ?", iin)).isEqualTo(3);
     }
 
-    /** A row trigger refusing rows of {@code table} whose person_key is {@code iin}. */
+    interface Check {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code check} while a row trigger refuses the rows of {@code table} whose person_key is {@code iin}. */
+    private void whileRefused(String table, String iin, Check check) throws Exception {
+        failInsertsInto(table, iin);
+        try {
+            check.run();
+        } finally {
+            dropFailure(table);
+        }
+    }
+
     private void failInsertsInto(String table, String iin) throws SQLException {
         try (Connection c = asOwner(); Statement st = c.createStatement()) {
             st.execute("""
@@ -144,12 +145,6 @@ class EventLogBesideTests {
     }
 
     private long count(String sql, String iin) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, iin);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return TestSql.count(dataSource, sql, iin);
     }
 }

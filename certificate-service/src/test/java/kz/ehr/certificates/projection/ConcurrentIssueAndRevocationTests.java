@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +29,7 @@ import kz.ehr.events.Topics;
 import kz.ehr.events.Death;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
+import kz.ehr.testsupport.TestSql;
 
 /**
  * A person dies while a certificate is being issued to them: the death's batch and the issue run in two transactions at
@@ -131,12 +130,6 @@ class ConcurrentIssueAndRevocationTests {
     }
 
     private long count(String sql, String iin) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, iin);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return TestSql.count(dataSource, sql, iin);
     }
 }

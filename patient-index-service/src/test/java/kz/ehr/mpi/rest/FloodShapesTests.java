@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +27,7 @@ import kz.ehr.mpi.TestPeople;
 import kz.ehr.mpi.TestPeople.Person;
 import kz.ehr.testsupport.KafkaAndPostgresResource;
 import kz.ehr.testsupport.TestKafka;
+import kz.ehr.testsupport.TestSql;
 
 /**
  * Issue #14's flood shape for the patient index, at a smaller size than the national one: one person's IIN on
@@ -87,12 +85,6 @@ class FloodShapesTests {
     }
 
     private long count(String sql, String parameter) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, parameter);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return TestSql.count(dataSource, sql, parameter);
     }
 }
