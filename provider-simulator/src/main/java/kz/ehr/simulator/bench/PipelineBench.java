@@ -206,6 +206,12 @@ final class PipelineBench {
         f.put("rawPostgresRows", pg.rows());
         f.put("pipelineToRawKafka", ratio(wholePipeline, k.recordsPerSecond()));
         f.put("pipelineToRawPostgres", ratio(wholePipeline, pg.rowsPerSecond()));
+        double mostBehind = services.values().stream().map(r -> ((Map<?, ?>) r).get("catchUpSeconds"))
+                .filter(Number.class::isInstance).mapToDouble(n -> ((Number) n).doubleValue()).max().orElse(0);
+        Map<String, Targets.Scaled> targets = Targets.of(wholePipeline, ((Number) f.get("acceptedRecordsPerSecond")).doubleValue(),
+                mostBehind, k.recordsPerSecond(), pg.rowsPerSecond());
+        f.put("againstTargets", Targets.describe(targets, load.records));
+        f.put("targetsMet", Targets.summary(targets));
         return new Outcome(f, lastLines(f, services, drain), true);
     }
 
@@ -307,6 +313,7 @@ final class PipelineBench {
                     + f.get("pipelineToRawKafka") + ")");
             out.add("raw PostgreSQL insert rows/s (same run): " + f.get("rawPostgresRowsPerSecond") + " (pipeline ÷ raw PostgreSQL "
                     + f.get("pipelineToRawPostgres") + ")");
+            out.add("against issue #14's targets, scaled by this run's raw rates: " + f.get("againstTargets"));
         }
         return out;
     }

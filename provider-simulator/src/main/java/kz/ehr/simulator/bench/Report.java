@@ -266,7 +266,8 @@ final class Report {
         return switch (key) {
             case "pipeline", "pipelineWarm" -> num(s.get("wholePipelineRecordsPerSecond")) + " records/s whole pipeline, " + num(s.get("acceptedRecordsPerSecond"))
                     + " accepted/s (" + num(s.get("records")) + " records); ÷ raw Kafka " + s.get("pipelineToRawKafka") + ", ÷ raw PostgreSQL "
-                    + s.get("pipelineToRawPostgres");
+                    + s.get("pipelineToRawPostgres")
+                    + (s.get("targetsMet") != null ? "; issue #14's targets scaled by raw Kafka / PostgreSQL: " + s.get("targetsMet") : "");
             case "ingestion" -> num(s.get("acceptedPerSecond")) + " accepted records/s, batch p99 "
                     + ((Map<String, Object>) s.getOrDefault("batchLatencyMs", Map.of())).get("p99") + " ms (" + num(s.get("recordsSent")) + " records)";
             case "rawKafkaProducer" -> num(s.get("recordsPerSecond")) + " records/s (" + s.get("megabytesPerSecond") + " MB/s)";
