@@ -22,20 +22,30 @@ final class Targets {
     private Targets() {
     }
 
-    /** One target on both scales: what this run had, what the target is scaled by each raw rate, and whether it was met. */
-    record Scaled(String target, double measured, double byKafka, double byPostgres, boolean atLeast) {
+    /**
+     * One target on both scales: what this run had, what the target is scaled by each raw rate, and whether it was met.
+     * {@code rate}: a rate in records/s that must be at least the target; otherwise seconds that must be at most it.
+     */
+    record Scaled(String target, double measured, double byKafka, double byPostgres, boolean rate) {
         boolean metByKafka() {
-            return atLeast ? measured >= byKafka : measured <= byKafka;
+            return meets(byKafka);
         }
 
         boolean metByPostgres() {
-            return atLeast ? measured >= byPostgres : measured <= byPostgres;
+            return meets(byPostgres);
+        }
+
+        private boolean meets(double limit) {
+            return rate ? measured >= limit : measured <= limit;
+        }
+
+        private String format(double v) {
+            return rate ? number(v, true) : number(v, false) + " s";
         }
 
         String line() {
-            String unit = atLeast ? "" : " s";
-            return target + ": " + number(measured, atLeast) + unit + " against " + number(byKafka, atLeast) + unit + " by raw Kafka ("
-                    + met(metByKafka()) + "), " + number(byPostgres, atLeast) + unit + " by raw PostgreSQL (" + met(metByPostgres()) + ")";
+            return target + ": " + format(measured) + " against " + format(byKafka) + " by raw Kafka (" + met(metByKafka()) + "), "
+                    + format(byPostgres) + " by raw PostgreSQL (" + met(metByPostgres()) + ")";
         }
     }
 
