@@ -22,6 +22,7 @@ import kz.ehr.billing.fraud.service.FraudMonitor;
 import kz.ehr.billing.metrics.BillingMetrics;
 import kz.ehr.events.HealthRecordEvent;
 import kz.ehr.events.MpiLinkEvent;
+import kz.ehr.events.db.AdvisoryLocks;
 import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
 
 /**
@@ -67,6 +68,49 @@ public class BillingIngest {
         i.projection = projection;
         i.fraudMonitor = monitor;
         return i;
+    }
+
+    /**
+     * The projection's one writer at a time: every transaction that applies consumed records or identity repairs takes
+     * this transaction-level advisory lock before its first read ({@link #takeWriteLock}). Two instances of the consumer
+     * group ({@code ./ehr up --replicas N}, a second instance in {@code ./ehr chaos}) apply batches of different partitions,
+     * and what one batch screens or routes can depend on rows another partition's batch writes: a national doctor's day
+     * spans the polyclinics (and so the patients, and so the partitions) of its visits; a link on {@code mpi.links.v1}
+     * (keyed by enterprise) moves the rows of sources whose records arrive keyed by the source. Two such transactions at
+     * once each read the state without the other's rows, and both commit: the doctor's overlap at two polyclinics is
+     * never flagged, and a record of a source being linked stays under the key the link moved the source away from, with
+     * nothing to move it again (FraudMonitorTests.twoWritersAtOnce…, ReattributionTests.aRecordStoredWhileAnotherWriter…).
+     * With the lock the second waits for the first to commit and then reads its rows, as one loop applies batches one
+     * after the other. Finer guards (per person, per national doctor's day, per source) were not taken: a batch of
+     * 5,000 deliveries would need thousands of locks, beyond what the server's shared lock table holds for every
+     * connection, or a row lock written per person (docs/architecture.md, "What has a single writer"). A second
+     * instance is a hot standby that decodes its batches while the first writes.
+     */
+    public static final String WRITE_LOCK = "billing projection writer";
+
+    static void takeWriteLock(Connection c) throws SQLException {
+        long t = StepTimings.start();
+        AdvisoryLocks.lock(c, List.of(WRITE_LOCK));
+        StepTimings.add("ingest.writeLock", t);
+    }
+
+    /**
+     * How long a batch's transaction, which holds the {@link #WRITE_LOCK}, waits for a row of the event log that another
+     * transaction holds. Only another instance's log beside its batch ({@link EventLogBeside}) can hold one (the same
+     * record in both instances' batches: two versions of a record on two partitions, or a redelivery during a
+     * rebalance), and it commits only after that instance's own batch transactions, which wait for this lock: a wait
+     * cycle PostgreSQL cannot see. After this long the batch fails as transient (55P03, retried by the consumer loop),
+     * which releases the lock; a wait that is no cycle (the other instance committing) ends well within it.
+     */
+    static final String EVENT_LOG_LOCK_TIMEOUT = "2s";
+
+    /** The batch's event log in its transaction, which holds the write lock: see {@link #EVENT_LOG_LOCK_TIMEOUT}. */
+    static void storeEventLog(Connection c, List<Delivery<HealthRecordEvent>> records) throws SQLException {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET LOCAL lock_timeout = '" + EVENT_LOG_LOCK_TIMEOUT + "'");
+            PersonEvents.store(c, records);
+            st.execute("SET LOCAL lock_timeout = DEFAULT");
+        }
     }
 
     /** What one transaction of a consumed batch applies. */
@@ -160,6 +204,7 @@ public class BillingIngest {
     /** As above; the batch's event log on {@code c} too when {@code eventLog}, else the caller writes it (handle). */
     private Map<String, Integer> apply(Connection c, OutsideConnection outside, List<Delivery<HealthRecordEvent>> records,
                                        List<Delivery<MpiLinkEvent>> links, boolean eventLog) throws Exception {
+        takeWriteLock(c);
         if (outside != null && links.isEmpty() && !records.isEmpty()
                 && records.stream().allMatch(d -> "ENCOUNTER".equals(d.value().getRecordType()))) {
             BillingProjection.Plan plan = projection.plan(c, records);
@@ -179,7 +224,7 @@ public class BillingIngest {
             Affected affected;
             try {
                 if (eventLog) {
-                    PersonEvents.store(c, records);
+                    storeEventLog(c, records);
                 }
                 affected = projection.applyHealthRecords(c, records, plan, people);
             } catch (Exception e) {
@@ -197,7 +242,7 @@ public class BillingIngest {
             return fraudMonitor.rescreen(c, affected, prefetched);
         }
         if (eventLog && !records.isEmpty()) {
-            PersonEvents.store(c, records);
+            storeEventLog(c, records);
         }
         Affected affected = projection.applyHealthRecords(c, records);
         // identity repairs after the records of the same batch, so a link can move a record that just arrived

@@ -27,9 +27,10 @@ import kz.ehr.events.kafka.BatchConsumerLoop.Delivery;
  * log does not show yet; if the commit fails the consumer's retry applies the batch again, which changes nothing in the
  * projection (versioned upserts) and writes the log.
  * <p>
- * No wait cycle through this connection: the batch's transactions never touch {@code person_event}, so they never wait
- * for it; the log's insert may wait only for another instance's log transaction (the same records delivered to two
- * instances during a rebalance), which that instance commits once its own projection transactions have ended.
+ * No wait cycle through this connection that lasts: its batch's transactions do not touch {@code person_event}. Another
+ * instance's batch that keeps its log in its transaction (a smaller batch) holds the projection's write lock while it
+ * writes the log, so it could wait for a row this connection holds while this batch's transactions wait for that lock;
+ * it waits only {@link BillingIngest#EVENT_LOG_LOCK_TIMEOUT}, then fails as transient and releases the lock.
  */
 public final class EventLogBeside implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventLogBeside.class);

@@ -106,14 +106,7 @@ class FraudMonitorTests {
     Map<String, String> apply(List<List<Fact>> batches, String suffix, Path path) {
         Map<String, String> visitKeys = new TreeMap<>();
         for (List<Fact> facts : batches) {
-            List<Delivery<HealthRecordEvent>> batch = new ArrayList<>();
-            for (Fact f : facts) {
-                HealthRecordEvent e = build(f, suffix);
-                if (f.visit() != null) {
-                    visitKeys.put(f.visit(), "damumed:" + e.getEnvelope().getSourceRecordId());
-                }
-                batch.add(new Delivery<>("ehr.care.v1", 0, batch.size(), e.getPatient().getIin(), e, new byte[0]));
-            }
+            List<Delivery<HealthRecordEvent>> batch = deliveries(facts, suffix, visitKeys);
             if (path == Path.PIPELINED) {
                 // as the consumer: a mixed batch's other facts in one transaction, then its encounters in another
                 for (BillingIngest.Part part : BillingIngest.parts(batch, List.of())) {
@@ -574,6 +567,37 @@ class FraudMonitorTests {
             batches.add(batch);
         }
         return batches;
+    }
+
+    /**
+     * Two writers at once, as two instances of billing's consumer group ({@code ./ehr up --replicas 2}) each applying a
+     * batch of its own partitions: a national doctor's overlapping visits at two polyclinics, one in each batch (two
+     * patients, so two partitions). Each writer screens the doctor's day as its transaction sees it; unless the second
+     * waits for the first to commit before it reads, neither sees the other's visit and the overlap is never flagged.
+     */
+    @Test
+    void twoWritersAtOnceFlagANationalDoctorAtTwoPolyclinicsAsOneWould() throws Exception {
+        String suffix = "%05d".formatted(SERIAL.incrementAndGet());
+        apply(List.of(List.of(attach("P", A, "2020-01-01"), attach("Q", B, "2020-01-01"))), suffix);
+        Map<String, String> keys = new TreeMap<>();
+        List<Delivery<HealthRecordEvent>> first = deliveries(List.of(visit("v1", "P", A, "NAT1", "2025-10-06T04:00:00Z", "S1")), suffix, keys);
+        List<Delivery<HealthRecordEvent>> second = deliveries(List.of(visit("v2", "Q", B, "NAT1", "2025-10-06T04:05:00Z", "S1")), suffix, keys);
+        kz.ehr.billing.testing.TwoWriters.race(dataSource, c -> ingest.apply(c, outside(), first, List.of()),
+                c -> ingest.apply(c, outside(), second, List.of()));
+        assertThat(standing(keys)).isEqualTo(Map.of("v2", Set.of("DOCTOR_TWO_POLYCLINICS")));
+    }
+
+    /** The facts as one consumed batch; the stored key of every named visit into {@code keys}. */
+    static List<Delivery<HealthRecordEvent>> deliveries(List<Fact> facts, String suffix, Map<String, String> keys) {
+        List<Delivery<HealthRecordEvent>> batch = new ArrayList<>();
+        for (Fact f : facts) {
+            HealthRecordEvent e = build(f, suffix);
+            if (f.visit() != null) {
+                keys.put(f.visit(), "damumed:" + e.getEnvelope().getSourceRecordId());
+            }
+            batch.add(new Delivery<>("ehr.care.v1", 0, batch.size(), e.getPatient().getIin(), e, new byte[0]));
+        }
+        return batch;
     }
 
     @Test

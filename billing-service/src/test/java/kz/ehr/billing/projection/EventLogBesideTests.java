@@ -107,6 +107,39 @@ class EventLogBesideTests {
         assertThat(count("SELECT count(*) FROM visit WHERE person_key = ?", iin)).isEqualTo(3);
     }
 
+    /**
+     * Two instances: one's full batch has written its log beside (not committed: it commits after that batch's
+     * projection transactions, which wait for the write lock), and the other's smaller batch, holding the write lock,
+     * comes to the same records' log rows. It must not wait for them for ever, a cycle PostgreSQL cannot see: it fails
+     * as a transient failure (the consumer retries it), and once the first instance has committed, its retry applies it.
+     */
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aBatchHoldingTheWriteLockWaitsOnlyBrieflyForAnotherInstancesLogBeside() throws Exception {
+        String iin = newIin();
+        List<Delivery<SpecificRecordBase>> batch = batch(iin);
+        try (Connection besides = dataSource.getConnection()) {
+            besides.setAutoCommit(false);
+            PersonEvents.store(besides, (List) batch);
+            java.util.concurrent.CompletableFuture<Void> small = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    ingest.handle(batch, false);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            assertThatThrownBy(() -> small.get(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the batch holding the write lock gave up waiting")
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .satisfies(e -> assertThat(kz.ehr.events.kafka.Failures.isTransient(e.getCause())).as("transient: " + e.getCause()).isTrue());
+            assertThat(count("SELECT count(*) FROM visit WHERE person_key = ?", iin)).isZero();
+            besides.commit();
+        }
+        ingest.handle(batch, false); // the consumer's retry
+        assertThat(count("SELECT count(*) FROM person_event WHERE person_key = ?", iin)).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM visit WHERE person_key = ?", iin)).isEqualTo(3);
+    }
+
     interface Check {
         void run() throws Exception;
     }

@@ -44,6 +44,8 @@ class ReattributionTests {
     AgroalDataSource dataSource;
     @Inject
     BillingProjection projection;
+    @Inject
+    BillingIngest ingest;
 
     interface Work<T> {
         T run(Connection c) throws SQLException;
@@ -126,5 +128,26 @@ class ReattributionTests {
         assertThat(scalar("SELECT death_date::text FROM person WHERE person_key = ?", iin)).isEqualTo("2025-06-01");
         assertThat(scalar("SELECT effective_to::text FROM attachment WHERE source_key = ?", "reattr:REA-1")).isEqualTo("2023-12-31");
         assertThat(scalar("SELECT person_key FROM source_link WHERE source_key = ?", "reattr:REA-1")).isEqualTo(iin);
+    }
+
+    /**
+     * Two writers at once, as two instances of the consumer group: one links a source to a person (the link is on
+     * {@code mpi.links.v1}, keyed by enterprise) while the other stores a new record of that source (keyed by the source,
+     * on another partition). Whichever commits second must see the other: the record ends under the linked person, not
+     * under the key the link moved the source away from, where nothing would ever move it again.
+     */
+    @Test
+    void aRecordStoredWhileAnotherWriterLinksItsSourceEndsWithTheLinkedPerson() throws Exception {
+        String iin = "900101300999";
+        inTransaction(c -> projection.applyHealthRecords(c, List.of(
+                record("REA-9", null, HealthRecordEvent.newBuilder().setAttachment(Attachment.newBuilder().setPolyclinicBin("100140000309")
+                        .setFrom(LocalDate.of(2020, 1, 1)).build()), "ATTACHMENT"))));
+        Delivery<HealthRecordEvent> death = record("REA-9", null,
+                HealthRecordEvent.newBuilder().setDeath(Death.newBuilder().setDate(LocalDate.of(2025, 6, 1)).build()), "DEATH");
+        kz.ehr.billing.testing.TwoWriters.race(dataSource, c -> ingest.apply(c, null, List.of(), List.of(link(iin, "REA-9"))),
+                c -> ingest.apply(c, null, List.of(death), List.of()));
+        assertThat(scalar("SELECT string_agg(DISTINCT person_key, ',') FROM attachment WHERE source_key = ?", "reattr:REA-9")).isEqualTo(iin);
+        assertThat(scalar("SELECT person_key FROM death WHERE source_key = ?", "reattr:REA-9")).isEqualTo(iin);
+        assertThat(scalar("SELECT death_date::text FROM person WHERE person_key = ?", iin)).isEqualTo("2025-06-01");
     }
 }
