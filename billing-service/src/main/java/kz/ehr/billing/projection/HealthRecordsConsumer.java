@@ -19,7 +19,8 @@ import kz.ehr.events.kafka.ServiceConsumer;
 
 /**
  * Consumes ehr.patients.v1, ehr.registry.v1, ehr.care.v1 and mpi.links.v1 into the billing projection. One loop for
- * all four: batches are applied one after the other, so identity repairs never race record writes for a person.
+ * all four: batches are applied one after the other, and with several instances one at a time
+ * ({@link BillingIngest#WRITE_LOCK}), so identity repairs never race record writes for a person.
  */
 @ApplicationScoped
 public class HealthRecordsConsumer extends ServiceConsumer<SpecificRecordBase> {
