@@ -1,7 +1,5 @@
 package kz.ehr.billing.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,9 +41,10 @@ public final class TwoWriters {
                     throw new IllegalStateException(e);
                 }
             });
+            // a bound, not a measurement: past it the first commits anyway, and the test's assertions on what the two
+            // left say whether they saw each other
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!other.isDone() && !waitsForALock(dataSource, twoPid)) {
-                assertThat(System.nanoTime()).as("the second writer neither finished nor waited within 60 s").isLessThan(deadline);
+            while (!other.isDone() && !waitsForALock(dataSource, twoPid) && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
             one.commit();
