@@ -8,8 +8,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -23,9 +26,17 @@ import java.util.TreeMap;
  * Backends come and go with connection pools, so {@link #sample()} runs every second: a backend seen at the start
  * counts from its CPU then, one first seen later counts from zero (a forked backend starts at zero), and one that
  * exits counts up to its last sample (at most a second lost).
+ * <p>
+ * {@link #markPhaseEnd} splits the run into phases (the load, the catch-up after it) for {@link #coresByPhase}: how many
+ * cores the machine and the PostgreSQL server kept busy in each. The CPU a phase left idle is CPU no scheduling of the
+ * same work could have used to end it sooner.
  */
 final class CpuBudget implements AutoCloseable {
     private record Backend(String owner, long baseline, long last) {
+    }
+
+    /** What the machine ({busy, total} jiffies) and the PostgreSQL server had used by one moment. */
+    record Mark(long nanos, long[] machine, long postgres) {
     }
 
     private final Connection pg;
@@ -35,6 +46,7 @@ final class CpuBudget implements AutoCloseable {
     private final OptionalLong brokerBefore;
     private final long selfBefore;
     private final long[] machineBefore;
+    private final List<Mark> marks = new ArrayList<>();
     private boolean started;
 
     CpuBudget(String pgHost, int pgPort, String pgUser, String pgPassword, Path pidsDir, Collection<String> platformDatabases)
@@ -47,6 +59,46 @@ final class CpuBudget implements AutoCloseable {
         this.machineBefore = machineTicks();
         sample();
         started = true;
+        marks.add(mark());
+    }
+
+    /** Ends a phase (and starts the next) now. */
+    synchronized void markPhaseEnd() {
+        sample();
+        marks.add(mark());
+    }
+
+    /**
+     * For each phase ended by {@link #markPhaseEnd}, in order and named by {@code names}: the cores in use on average,
+     * the machine's of its capacity and the PostgreSQL server's (every process of it: backends of every database and
+     * background processes). Empty when /proc/stat is unreadable.
+     */
+    synchronized Map<String, Object> coresByPhase(int ticksPerSecond, String... names) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < marks.size() && i < names.length; i++) {
+            String phase = phase(marks.get(i), marks.get(i + 1), ticksPerSecond);
+            if (phase != null) {
+                out.put(names[i], phase);
+            }
+        }
+        return out;
+    }
+
+    /** "1.45 of 2.00 cores busy (PostgreSQL 0.89) for 50.0 s": averages over the wall time between the marks. */
+    static String phase(Mark from, Mark to, int ticksPerSecond) {
+        double seconds = (to.nanos() - from.nanos()) / 1e9;
+        if (seconds <= 0 || from.machine().length != 2 || to.machine().length != 2) {
+            return null;
+        }
+        double perCore = ticksPerSecond * seconds;
+        return String.format(Locale.ROOT, "%.2f of %.2f cores busy (PostgreSQL %.2f) for %.1f s",
+                (to.machine()[0] - from.machine()[0]) / perCore, (to.machine()[1] - from.machine()[1]) / perCore,
+                (to.postgres() - from.postgres()) / perCore, seconds);
+    }
+
+    private Mark mark() {
+        long postgres = backends.values().stream().mapToLong(b -> b.last() - b.baseline()).sum();
+        return new Mark(System.nanoTime(), machineTicks(), postgres);
     }
 
     /** Reads every PostgreSQL process's CPU now; safe to call from a sampler thread. */

@@ -136,6 +136,7 @@ final class PipelineBench {
             load.forEach(b -> rest.post(b.provider(), b.bytes(), b.offset(), b.length(), b.records()));
             rest.drain();
             long loadEnd = System.nanoTime();
+            budget.markPhaseEnd();
             double loadSeconds = (loadEnd - t0) / 1e9;
             f.put("accepted", rest.accepted());
             f.put("duplicates", rest.duplicates());
@@ -146,6 +147,7 @@ final class PipelineBench {
             say("  load done in " + Percentiles.round(loadSeconds) + " s; waiting for every service to catch up (at most "
                     + s.catchUpTimeoutSeconds() + " s)…");
             drain = Drain.await(kafka, probes, groupsOf, loadEnd, s.catchUpTimeoutSeconds());
+            budget.markPhaseEnd();
         } finally {
             heapSampler.shutdownNow();
             rest.close();
@@ -182,6 +184,7 @@ final class PipelineBench {
                 .filter(Double.class::isInstance).mapToDouble(Double.class::cast).sum();
         try (budget) {
             f.put("cpuSecondsPer1000RecordsBeyondServices", budget.per1000(load.records, ticksPerSecond, jvms));
+            f.put("coresInUse", budget.coresByPhase(ticksPerSecond, "load", "catch-up"));
         }
         f.put("catchUpTimeoutSeconds", s.catchUpTimeoutSeconds());
         f.put("pollIntervalMs", POLL_MILLIS);
@@ -307,6 +310,10 @@ final class PipelineBench {
         if (beyond instanceof Map<?, ?> m) {
             out.add("CPU seconds per 1,000 records beyond the services' JVMs:");
             m.forEach((k, v) -> out.add("  " + k + ": " + v));
+        }
+        if (f.get("coresInUse") instanceof Map<?, ?> phases && !phases.isEmpty()) {
+            out.add("cores in use:");
+            phases.forEach((k, v) -> out.add("  " + k + ": " + v));
         }
         if (drain.drained) {
             out.add("raw Kafka producer records/s (same run): " + f.get("rawKafkaRecordsPerSecond") + " (pipeline ÷ raw Kafka "

@@ -100,6 +100,17 @@ class PipelineBenchTests {
     }
 
     @Test
+    void a_phase_shows_the_cores_the_machine_and_postgresql_kept_busy_on_average_over_its_wall_time() {
+        CpuBudget.Mark start = new CpuBudget.Mark(1_000_000_000L, new long[] {1_000, 5_000}, 300);
+        CpuBudget.Mark end = new CpuBudget.Mark(51_000_000_000L, new long[] {1_000 + 7_250, 5_000 + 10_000}, 300 + 4_450);
+
+        assertThat(CpuBudget.phase(start, end, 100)).isEqualTo("1.45 of 2.00 cores busy (PostgreSQL 0.89) for 50.0 s");
+        assertThat(CpuBudget.phase(end, end, 100)).as("no wall time, no average").isNull();
+        assertThat(CpuBudget.phase(start, new CpuBudget.Mark(2_000_000_000L, new long[0], 300), 100))
+                .as("/proc/stat unreadable").isNull();
+    }
+
+    @Test
     void cpu_per_thousand_records_is_ticks_over_ticks_per_second_over_thousands_of_records() {
         assertThat(PipelineBench.cpuSecondsPer1000(4_500, 100, 20_000)).isEqualTo(2.25);
     }
