@@ -28,8 +28,8 @@ import java.util.TreeMap;
  * exits counts up to its last sample (at most a second lost).
  * <p>
  * {@link #markPhaseEnd} splits the run into phases (the load, the catch-up after it) for {@link #coresByPhase}: how many
- * cores the machine and the PostgreSQL server kept busy in each. The CPU a phase left idle is CPU no scheduling of the
- * same work could have used to end it sooner.
+ * cores the machine and the PostgreSQL server kept busy in each. A catch-up that left cores idle was bound by a serial
+ * path (billing's one writer), not by the CPU.
  */
 final class CpuBudget implements AutoCloseable {
     private record Backend(String owner, long baseline, long last) {
@@ -70,8 +70,8 @@ final class CpuBudget implements AutoCloseable {
 
     /**
      * For each phase ended by {@link #markPhaseEnd}, in order and named by {@code names}: the cores in use on average,
-     * the machine's of its capacity and the PostgreSQL server's (every process of it: backends of every database and
-     * background processes). Empty when /proc/stat is unreadable.
+     * the machine's of its capacity and the PostgreSQL server's (the backends of every database and the background
+     * processes pg_stat_activity lists). Empty when /proc/stat is unreadable.
      */
     synchronized Map<String, Object> coresByPhase(int ticksPerSecond, String... names) {
         Map<String, Object> out = new LinkedHashMap<>();
