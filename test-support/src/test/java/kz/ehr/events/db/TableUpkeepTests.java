@@ -37,7 +37,7 @@ class TableUpkeepTests {
         try (Connection c = connect()) {
             autovacuumOn = TableUpkeep.autovacuumOn(c);
         }
-        awaitCounted("n_mod_since_analyze", 5000);
+        awaitCounted("visit", "n_mod_since_analyze", 5000);
         List<String> first = upkeep.runOnce();
         if (autovacuumOn) {
             assertThat(first).as("the server's autovacuum does this work").isEmpty();
@@ -50,8 +50,36 @@ class TableUpkeepTests {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("UPDATE visit SET doctor = doctor || 'x'"); // every row leaves a dead version
         }
-        awaitCounted("n_dead_tup", 5000);
+        awaitCounted("visit", "n_dead_tup", 5000);
         assertThat(upkeep.runOnce()).contains("VACUUM (ANALYZE) \"public\".\"visit\"");
+    }
+
+    @Test
+    void a_large_table_is_analysed_from_a_smaller_sample_and_a_small_one_whole() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            if (TableUpkeep.autovacuumOn(c)) {
+                return; // the server's autovacuum analyses, with its own target
+            }
+            s.execute("DROP TABLE IF EXISTS located");
+            s.execute("CREATE TABLE located (id bigint PRIMARY KEY)");
+            s.execute("INSERT INTO located SELECT g FROM generate_series(1, 60000) g");
+        }
+        awaitCounted("visit", "n_mod_since_analyze", 5000);
+        awaitCounted("located", "n_mod_since_analyze", 60000);
+        // reltuples is what the last ANALYZE saw: the first pass analyses both at the default, the next sees the sizes
+        TableUpkeep upkeep = new TableUpkeep(this::connect);
+        upkeep.runOnce();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO located SELECT g FROM generate_series(60001, 70000) g");
+            s.execute("INSERT INTO visit SELECT g, 'd' FROM generate_series(5001, 6000) g");
+        }
+        awaitCounted("located", "n_mod_since_analyze", 10000);
+        awaitCounted("visit", "n_mod_since_analyze", 1000);
+        assertThat(upkeep.runOnce()).contains("ANALYZE \"public\".\"located\"", "ANALYZE \"public\".\"visit\"");
+        // distinct ids: the histogram has a bound more than the target's buckets
+        assertThat(histogramBounds("located")).as("a sample of 300 × %d rows", TableUpkeep.LARGE_TABLE_TARGET)
+                .isEqualTo(TableUpkeep.LARGE_TABLE_TARGET + 1);
+        assertThat(histogramBounds("visit")).as("the server's default target, 100: the whole table").isEqualTo(101);
     }
 
     @Test
@@ -64,14 +92,26 @@ class TableUpkeepTests {
     }
 
     /** A backend reports its table counts when it goes idle or exits, a moment after the client has moved on. */
-    private void awaitCounted(String column, long atLeast) {
-        Awaitility.await(column + " reaches " + atLeast).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+    private void awaitCounted(String table, String column, long atLeast) {
+        Awaitility.await(table + "." + column + " reaches " + atLeast).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     try (Connection c = connect(); Statement s = c.createStatement();
-                         ResultSet rs = s.executeQuery("SELECT " + column + " FROM pg_stat_user_tables WHERE relname = 'visit'")) {
+                         ResultSet rs = s.executeQuery(
+                                 "SELECT " + column + " FROM pg_stat_user_tables WHERE relname = '" + table + "'")) {
                         return rs.next() && rs.getLong(1) >= atLeast;
                     }
                 });
+    }
+
+    /** How many bounds the histogram of the table's {@code id} has. */
+    private int histogramBounds(String table) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT array_length(histogram_bounds::text::text[], 1) FROM pg_stats"
+                        + " WHERE tablename = '" + table + "' AND attname = 'id'")) {
+            assertThat(rs.next()).as("statistics of %s.id", table).isTrue();
+            return rs.getInt(1);
+        }
     }
 
     private boolean lastAnalyzed() throws SQLException {
