@@ -55,7 +55,10 @@ public final class TableUpkeep {
             return Action.NONE;
         }
 
-        /** The statistics target to analyse this table with: null for the server's default. */
+        /**
+         * The statistics target to analyse this table with: null for the server's default. By the rows the last
+         * ANALYZE counted, as {@link #due} goes by: a table's first analysis is at the default.
+         */
         public Integer statisticsTarget() {
             return rows > WHOLE_TABLE_ROWS ? LARGE_TABLE_TARGET : null;
         }
