@@ -318,17 +318,23 @@ public class BillingProjection {
         }
         upsertPeople(c, golden);
         // every row of a linked source not yet under its person moves, in one statement; each table's UPDATE returns the
-        // key the row had (the self-joined o is the row before the update) and the key it has now. Both persons gain
-        // or lose facts: they are re-screened, and only their death dates and attachment ends can have changed.
+        // key the row had (read with it, before the update) and the key it has now. Both persons gain or lose facts:
+        // they are re-screened, and only their death dates and attachment ends can have changed.
         // (BillingStreamBench: the former SELECT of the previous keys and five UPDATEs each matched `source_key = m.sk
         // AND source_key = ANY(all sources)` per source, a descent of the index per source per source: the link batch
         // cost the server ~30 % of a realistic stream's statement time, nearly all to find that nothing moved.)
+        // Each source's rows are read through its source index (a LATERAL subquery the planner cannot flatten, OFFSET 0):
+        // as a plain join the planner hashed the whole table once a batch held ~600 sources, its sample putting 15
+        // visits on a source that has 6; on a 535,000-row visit table that was 250–830 ms against 21–93 ms for
+        // 1,000 sources of which nothing moved (docs/benchmarks/pipeline.md, "Levers left"), on billing's serial path.
         StringBuilder sql = new StringBuilder("WITH m(sk, pk) AS MATERIALIZED (SELECT * FROM unnest(?::text[], ?::text[]))");
         StringBuilder union = new StringBuilder();
         for (String table : KEYED_TABLES) {
-            sql.append(", moved_").append(table).append(" AS (UPDATE ").append(table).append(" t SET person_key = m.pk FROM m, ")
-                    .append(table).append(" o WHERE t.source_key = m.sk AND t.person_key <> m.pk AND o.rec_key = t.rec_key")
-                    .append(" RETURNING o.person_key AS before, t.person_key AS after)");
+            sql.append(", moved_").append(table).append(" AS (UPDATE ").append(table)
+                    .append(" t SET person_key = x.pk FROM (SELECT r.rec_key, r.person_key AS before, m.pk FROM m CROSS JOIN LATERAL")
+                    .append(" (SELECT rec_key, person_key FROM ").append(table).append(" WHERE source_key = m.sk OFFSET 0) r")
+                    .append(" WHERE r.person_key <> m.pk) x WHERE t.rec_key = x.rec_key")
+                    .append(" RETURNING x.before, t.person_key AS after)");
             union.append(union.isEmpty() ? " " : " UNION ").append("SELECT before, after FROM moved_").append(table);
         }
         Set<String> changed = new java.util.HashSet<>();
