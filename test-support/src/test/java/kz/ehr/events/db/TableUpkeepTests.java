@@ -82,12 +82,52 @@ class TableUpkeepTests {
     }
 
     @Test
+    void a_table_analysed_lately_waits_for_the_interval_unless_it_more_than_doubled() throws SQLException {
+        try (Connection c = connect()) {
+            Assumptions.assumeFalse(TableUpkeep.autovacuumOn(c), "the server's autovacuum decides when to analyse");
+        }
+        Duration hour = Duration.ofHours(1);
+        TableUpkeep upkeep = new TableUpkeep(this::connect);
+        awaitCounted("visit", "n_mod_since_analyze", 5000);
+        assertThat(upkeep.runOnce(hour)).as("never analysed").contains("ANALYZE \"public\".\"visit\"");
+
+        insertVisits(5001, 6000); // a fifth more: due by autovacuum's rule, but analysed a moment ago
+        awaitCounted("visit", "n_mod_since_analyze", 1000);
+        assertThat(upkeep.runOnce(hour)).doesNotContain("ANALYZE \"public\".\"visit\"");
+
+        insertVisits(6001, 13000); // 8,000 changes on statistics of 5,000 rows
+        awaitCounted("visit", "n_mod_since_analyze", 8000);
+        assertThat(upkeep.runOnce(hour)).as("more than doubled").contains("ANALYZE \"public\".\"visit\"");
+        assertThat(upkeep.runOnce()).as("autovacuum's rule alone: nothing changed since").doesNotContain("ANALYZE \"public\".\"visit\"");
+    }
+
+    @Test
+    void the_interval_holds_back_autovacuums_rule_but_not_a_doubling() {
+        Duration minute = Duration.ofSeconds(60);
+        assertThat(new TableUpkeep.TableState("public", "t", 1000, 200, 0, 5.0).due(minute)).isEqualTo(TableUpkeep.Action.NONE);
+        assertThat(new TableUpkeep.TableState("public", "t", 1000, 0, 300, 5.0).due(minute)).isEqualTo(TableUpkeep.Action.NONE);
+        assertThat(new TableUpkeep.TableState("public", "t", 1000, 200, 0, 61.0).due(minute)).isEqualTo(TableUpkeep.Action.ANALYZE);
+        assertThat(new TableUpkeep.TableState("public", "t", 1000, 1050, 0, 5.0).due(minute)).isEqualTo(TableUpkeep.Action.NONE);
+        assertThat(new TableUpkeep.TableState("public", "t", 1000, 1051, 0, 5.0).due(minute)).isEqualTo(TableUpkeep.Action.ANALYZE);
+        assertThat(new TableUpkeep.TableState("public", "t", -1, 51, 0, null).due(minute))
+                .as("never analysed").isEqualTo(TableUpkeep.Action.ANALYZE);
+        assertThat(new TableUpkeep.TableState("public", "t", 1000, 200, 0, 5.0).due(Duration.ZERO))
+                .isEqualTo(TableUpkeep.Action.ANALYZE);
+    }
+
+    @Test
     void thresholds_are_autovacuums() {
         assertThat(new TableUpkeep.TableState("public", "t", 1000, 150, 0).due()).isEqualTo(TableUpkeep.Action.NONE);
         assertThat(new TableUpkeep.TableState("public", "t", 1000, 151, 0).due()).isEqualTo(TableUpkeep.Action.ANALYZE);
         assertThat(new TableUpkeep.TableState("public", "t", 1000, 0, 251).due()).isEqualTo(TableUpkeep.Action.VACUUM_ANALYZE);
         assertThat(new TableUpkeep.TableState("public", "t", -1, 51, 0).due())
                 .as("never analysed: reltuples is -1").isEqualTo(TableUpkeep.Action.ANALYZE);
+    }
+
+    private void insertVisits(int from, int to) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO visit SELECT g, 'd' FROM generate_series(" + from + ", " + to + ") g");
+        }
     }
 
     /** A backend reports its table counts when it goes idle or exits, a moment after the client has moved on. */
