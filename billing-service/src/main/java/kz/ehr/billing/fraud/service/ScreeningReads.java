@@ -34,14 +34,21 @@ final class ScreeningReads {
     private static final String AFTER = " AND (start_at > ? OR (start_at = ? AND rec_key COLLATE \"C\" > ?))";
     private static final String DAY = " doctor_id = ? AND visit_date = ? AND polyclinic_bin = ?";
 
-    /** Visits per person (a person without visits is absent). */
+    /**
+     * Visits per person (a person without visits is absent), counted person by person through the index: as a join
+     * the planner hashed the whole of visit once a batch held ~1,000 persons (its sample puts twice the visits on a
+     * person that there are), 155–250 ms against 9–48 ms for 1,000–3,000 persons on a 535,000-row table
+     * (docs/benchmarks/pipeline.md, "Levers left"), on billing's serial path.
+     */
     static Map<String, Long> personSizes(Connection c, Collection<String> persons) throws SQLException {
         Map<String, Long> out = new HashMap<>();
         if (persons.isEmpty()) {
             return out;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT k.pk, count(*) FROM unnest(?::text[]) k(pk) JOIN visit v ON v.person_key = k.pk GROUP BY k.pk")) {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT k.pk, v.n FROM unnest(?::text[]) k(pk)
+                  CROSS JOIN LATERAL (SELECT count(*) AS n FROM visit WHERE person_key = k.pk) v
+                WHERE v.n > 0""")) {
             ps.setArray(1, c.createArrayOf("text", persons.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
