@@ -46,8 +46,9 @@ public final class TableUpkeep {
      * A table with more changes since its statistics than rows in them (it has more than doubled) is analysed at the
      * next look, however recent those statistics. In the first minutes of a platform the tables grow by ten times
      * and more between two 60 s passes, and statistics from a table a tenth the size put ten times too many rows on
-     * a key: the services' batch reads joined the whole table by hash instead of probing its index (21 million rows
-     * read that way in a 1,000,000-record pipeline run, docs/benchmarks/pipeline.md, "Levers left").
+     * a key: the services' batch reads joined the whole table by hash instead of probing its index (certificates and
+     * the patient index read 7–11 million rows that way in a 1,000,000-record pipeline run, 1.6–1.7 million since;
+     * docs/benchmarks/pipeline.md, "Levers left").
      */
     static final double GROWN_FRACTION = 1.0;
 
